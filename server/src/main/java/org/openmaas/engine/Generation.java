@@ -1,0 +1,48 @@
+package org.openmaas.engine;
+
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running generation as its caller sees it: a queue of events the engine thread fills and the request thread
+ * drains, so a slow client never stalls the engine. The queue is bounded by the request's max_new_tokens + 1.
+ */
+public final class Generation {
+
+    private final GenerationRequest request;
+    private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+    private volatile boolean cancelled;
+
+    public Generation(GenerationRequest request) {
+        this.request = request;
+    }
+
+    public GenerationRequest request() {
+        return request;
+    }
+
+    /** Next event, waiting at most {@code timeout}; null when none arrived in time. */
+    public GenerationEvent poll(Duration timeout) throws InterruptedException {
+        return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Next event, waiting as long as it takes. */
+    public GenerationEvent take() throws InterruptedException {
+        return events.take();
+    }
+
+    /** Asks the engine to stop this generation and free its slot at its next step; no further events follow. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Called by the engine thread only. */
+    public void publish(GenerationEvent event) {
+        events.add(event);
+    }
+}

@@ -1,0 +1,40 @@
+package org.openmaas.engine;
+
+/**
+ * How to choose each next token; every default already resolved by validation.
+ *
+ * <p>When {@code sample} is false the engine picks the most likely token after penalties (greedy) and the warpers
+ * and seed are unused. Neutral values: temperature 1, topK 0, topP 1, typicalP 1, repetitionPenalty 1,
+ * frequencyPenalty 0.
+ *
+ * @param seed the full 64-bit seed (an unsigned value carried in a long), reported back so a request can be replayed
+ */
+public record Sampling(
+        boolean sample,
+        float temperature,
+        int topK,
+        float topP,
+        float typicalP,
+        float repetitionPenalty,
+        float frequencyPenalty,
+        long seed) {
+
+    public Sampling {
+        if (sample && !(temperature > 0)) throw new IllegalArgumentException("sampling needs temperature > 0: " + temperature);
+        if (topK < 0) throw new IllegalArgumentException("topK must be >= 0: " + topK);
+        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("topP must be in (0, 1]: " + topP);
+        if (!(typicalP > 0 && typicalP <= 1)) throw new IllegalArgumentException("typicalP must be in (0, 1]: " + typicalP);
+        if (!(repetitionPenalty > 0)) throw new IllegalArgumentException("repetitionPenalty must be > 0: " + repetitionPenalty);
+        if (!Float.isFinite(frequencyPenalty)) throw new IllegalArgumentException("frequencyPenalty must be finite");
+    }
+
+    /** Most likely token at every step, no penalties. */
+    public static Sampling greedy() {
+        return new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, 0L);
+    }
+
+    /** The seed as the decimal string the wire carries (an unsigned 64-bit value). */
+    public String seedText() {
+        return Long.toUnsignedString(seed);
+    }
+}
