@@ -4,8 +4,16 @@ import picocli.CommandLine;
 
 /** The {@code maas} command line: one class per subcommand. */
 @CommandLine.Command(name = "maas", mixinStandardHelpOptions = true, version = "OpenMaaS 0.1.0",
-        description = "OpenMaaS: a self-hosted Model-as-a-Service platform.")
+        description = "OpenMaaS: a self-hosted Model-as-a-Service platform.",
+        subcommands = {ServeCommand.class})
 public final class Main {
+
+    static {
+        // One line per record, before any logger exists.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

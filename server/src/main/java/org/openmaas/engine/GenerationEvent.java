@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
-/** What a running generation reports, in order: tokens, then exactly one {@link Finished} or {@link Failed}. */
+/**
+ * What a running generation reports, in order: zero or more {@link TokenGenerated}, then exactly one
+ * {@link Finished} (which carries the last token, so a streamer can write it together with the details without
+ * holding any token back) or {@link Failed}. A cancelled generation reports nothing more.
+ */
 public sealed interface GenerationEvent {
 
     /**
@@ -20,14 +24,18 @@ public sealed interface GenerationEvent {
     }
 
     /**
-     * The generation ended; it always follows the last {@link TokenGenerated}.
+     * The last token and how the generation ended.
      *
-     * @param generatedText the concatenation of every non-special token's text
-     * @param seed          the seed used, present when the request sampled
+     * @param lastToken       the token that ended the generation (EOS, the end of a stop sequence, or the last one
+     *                        allowed); every generation has at least one token
+     * @param generatedTokens tokens generated, {@code lastToken} included
+     * @param generatedText   the concatenation of every non-special token's text
+     * @param seed            the seed used, present when the request sampled
      */
-    record Finished(FinishReason reason, int promptTokens, int generatedTokens, String generatedText,
-                    OptionalLong seed) implements GenerationEvent {
+    record Finished(TokenGenerated lastToken, FinishReason reason, int promptTokens, int generatedTokens,
+                    String generatedText, OptionalLong seed) implements GenerationEvent {
         public Finished {
+            Objects.requireNonNull(lastToken, "lastToken");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(generatedText, "generatedText");
             Objects.requireNonNull(seed, "seed");

@@ -1,0 +1,40 @@
+package org.openmaas.api;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.logging.Logger;
+
+/**
+ * One line per request: request id, client, product, status, prompt and generated tokens, duration. Paths are
+ * logged without their query; nothing from headers or bodies is.
+ */
+public final class AccessLog implements Filter {
+
+    private static final Logger LOG = Logger.getLogger("org.openmaas.access");
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-ID");
+
+    /** The exchange record of {@code request}, created by this filter before any handler runs. */
+    public static Exchange exchange(ServerRequest request) {
+        return request.context().get(Exchange.class)
+                .orElseThrow(() -> new IllegalStateException("the access log filter is not installed"));
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        Exchange exchange = new Exchange();
+        req.context().register(exchange);
+        res.header(REQUEST_ID, exchange.requestId());
+        try {
+            chain.proceed();
+        } finally {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            LOG.info(exchange.line(req.prologue().method().text(), req.path().path(), res.status().code(), millis));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.openmaas.api;
+
+/**
+ * A request refused before its stream starts, one subtype per failure category. {@link ErrorTable} maps each to its
+ * HTTP status and gRPC code. Messages say what was wrong and what is allowed; they never carry secrets.
+ */
+public sealed abstract class ApiException extends RuntimeException {
+
+    private ApiException(String message) {
+        super(message, null, false, false);
+    }
+
+    /** 400 INVALID_ARGUMENT: the request itself is wrong. */
+    public static final class InvalidArgument extends ApiException {
+        public InvalidArgument(String message) {
+            super(message);
+        }
+    }
+
+    /** 401 UNAUTHENTICATED: no valid access token. */
+    public static final class Unauthenticated extends ApiException {
+        public Unauthenticated(String message) {
+            super(message);
+        }
+    }
+
+    /** 403 PERMISSION_DENIED: a valid caller asking for something that is not theirs. */
+    public static final class PermissionDenied extends ApiException {
+        public PermissionDenied(String message) {
+            super(message);
+        }
+    }
+
+    /** 404 NOT_FOUND. */
+    public static final class NotFound extends ApiException {
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /** 429 RESOURCE_EXHAUSTED: come back after {@code retryAfterSeconds}. */
+    public static final class ResourceExhausted extends ApiException {
+        private final long retryAfterSeconds;
+
+        public ResourceExhausted(String message, long retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** 503 UNAVAILABLE: the service cannot take this now (starting, stopping, model not loaded). */
+    public static final class Unavailable extends ApiException {
+        private final long retryAfterSeconds;
+
+        public Unavailable(String message, long retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.openmaas.api;
+
+import io.helidon.http.HttpException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openmaas.auth.InvalidTokenException;
+import org.openmaas.engine.EngineClosedException;
+import org.openmaas.engine.EngineOverloadedException;
+
+/**
+ * The one place where failures become wire errors (ARCHITECTURE §2.4): every category's HTTP status and gRPC code.
+ * Anything unexpected becomes 500 INTERNAL with the request id, and its stack trace goes to the server log only.
+ */
+public final class ErrorTable {
+
+    public static final int INVALID_ARGUMENT = 3;
+    public static final int NOT_FOUND = 5;
+    public static final int PERMISSION_DENIED = 7;
+    public static final int RESOURCE_EXHAUSTED = 8;
+    public static final int UNIMPLEMENTED = 12;
+    public static final int INTERNAL = 13;
+    public static final int UNAVAILABLE = 14;
+    public static final int UNAUTHENTICATED = 16;
+
+    private static final Logger LOG = Logger.getLogger(ErrorTable.class.getName());
+
+    private ErrorTable() {
+    }
+
+    public static ErrorReply reply(Throwable failure, String requestId) {
+        return switch (failure) {
+            case ApiException.InvalidArgument e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
+            case ApiException.Unauthenticated e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
+            case ApiException.PermissionDenied e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
+            case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
+            case ApiException.ResourceExhausted e ->
+                    new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
+            case ApiException.Unavailable e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
+            case InvalidTokenException e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
+            case EngineOverloadedException e -> new ErrorReply(429, RESOURCE_EXHAUSTED,
+                    e.getMessage() + "; retry shortly", 1);
+            case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), 5);
+            case HttpException e -> fromHttpStatus(e.status().code(), e.getMessage());
+            default -> {
+                LOG.log(Level.SEVERE, "request " + requestId + " failed", failure);
+                yield new ErrorReply(500, INTERNAL, "internal error; quote request id " + requestId + " when reporting it", 0);
+            }
+        };
+    }
+
+    private static ErrorReply fromHttpStatus(int status, String message) {
+        int code = switch (status) {
+            case 400, 411, 413, 414, 415, 431 -> INVALID_ARGUMENT;
+            case 401 -> UNAUTHENTICATED;
+            case 403 -> PERMISSION_DENIED;
+            case 404 -> NOT_FOUND;
+            case 405 -> UNIMPLEMENTED;
+            case 429 -> RESOURCE_EXHAUSTED;
+            case 503 -> UNAVAILABLE;
+            default -> INTERNAL;
+        };
+        return new ErrorReply(status, code, message == null ? "HTTP " + status : message, 0);
+    }
+}

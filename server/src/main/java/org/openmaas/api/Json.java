@@ -1,0 +1,98 @@
+package org.openmaas.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/** The one JSON mapper of the HTTP layer, and the translation of every body mistake into a clear 400. */
+public final class Json {
+
+    /**
+     * Strict reading: unknown fields, nulls for primitives, floats for integers and numbers in strings are errors
+     * (protobuf JSON rules, as the guide's grpc-gateway applies them). NaN and Infinity are read so that a range check
+     * can name the field instead of failing as malformed JSON (Python's json.dumps writes NaN).
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private Json() {
+    }
+
+    public static <T> T read(byte[] body, Class<T> type) {
+        if (body.length == 0) {
+            throw new ApiException.InvalidArgument("the request body is empty; send a JSON object");
+        }
+        try {
+            T value = MAPPER.readValue(body, type);
+            if (value == null) {
+                throw new ApiException.InvalidArgument("the request body is JSON null; send a JSON object");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException.InvalidArgument("unknown field '" + e.getPropertyName() + "'" + where(e)
+                    + "; known fields: " + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", ")));
+        } catch (MismatchedInputException e) {
+            throw new ApiException.InvalidArgument("field '" + path(e) + "' has the wrong type: "
+                    + e.getOriginalMessage().replaceAll(" \\(for .*", "").replaceAll("\\R.*", ""));
+        } catch (JsonMappingException e) {
+            Throwable cause = e.getCause() instanceof ApiException ? e.getCause() : e;
+            if (cause instanceof ApiException api) {
+                throw api;
+            }
+            throw new ApiException.InvalidArgument("field '" + path(e) + "' is invalid: " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new ApiException.InvalidArgument("the request body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new ApiException.InvalidArgument("the request body cannot be read: " + e.getMessage());
+        }
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String where(JsonMappingException e) {
+        String parent = e.getPath().size() > 1 ? pathOf(e, e.getPath().size() - 1) : "";
+        return parent.isEmpty() ? "" : " in '" + parent + "'";
+    }
+
+    private static String path(JsonMappingException e) {
+        return pathOf(e, e.getPath().size());
+    }
+
+    private static String pathOf(JsonMappingException e, int depth) {
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; i < depth; i++) {
+            JsonMappingException.Reference ref = e.getPath().get(i);
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "(body)" : path.toString();
+    }
+}

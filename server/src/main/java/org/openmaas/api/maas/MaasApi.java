@@ -1,0 +1,165 @@
+package org.openmaas.api.maas;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.openmaas.api.AccessLog;
+import org.openmaas.api.ApiException;
+import org.openmaas.api.BearerAuth;
+import org.openmaas.api.Bodies;
+import org.openmaas.api.ErrorReply;
+import org.openmaas.api.ErrorTable;
+import org.openmaas.api.Exchange;
+import org.openmaas.api.Json;
+import org.openmaas.auth.Principal;
+import org.openmaas.auth.Scopes;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.engine.Generation;
+import org.openmaas.engine.GenerationEvent;
+
+/**
+ * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
+ * token, flushed as it is generated) and {@code POST /v1/maas/generate} (the whole result at once).
+ *
+ * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize, admit (the engine's bounded
+ * queue), then turn engine events into wire lines.
+ */
+public final class MaasApi implements HttpService {
+
+    /** Prompts are text; a megabyte is far beyond any context this server runs. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final Catalog catalog;
+    private final BearerAuth auth;
+    private final Validation validation;
+
+    public MaasApi(Catalog catalog, BearerAuth auth) {
+        this.catalog = catalog;
+        this.auth = auth;
+        this.validation = new Validation(catalog);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/v1/maas/models", this::models)
+                .post("/v1/maas/generatestream", this::generateStream)
+                .post("/v1/maas/generate", this::generate);
+    }
+
+    record ModelList(List<ModelJson> models) {
+    }
+
+    record ModelJson(String model_name, String product_id, String product_name) {
+    }
+
+    private void models(ServerRequest req, ServerResponse res) {
+        auth.authenticate(req);
+        List<ModelJson> models = catalog.entries().stream()
+                .map(e -> new ModelJson(e.product().modelName(), e.product().productId().toString(),
+                        e.product().productName()))
+                .toList();
+        sendJson(res, new ModelList(models));
+    }
+
+    private void generateStream(ServerRequest req, ServerResponse res) {
+        Exchange exchange = AccessLog.exchange(req);
+        Generation generation = start(req, exchange);
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        try (OutputStream out = res.outputStream()) {
+            while (true) {
+                GenerationEvent event = generation.take();
+                switch (event) {
+                    case GenerationEvent.TokenGenerated token -> writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
+                    case GenerationEvent.Finished finished -> {
+                        exchange.tokens(finished.promptTokens(), finished.generatedTokens());
+                        exchange.outcome(WireLines.finishReason(finished.reason()));
+                        writeLine(out, WireLines.finalLine(finished, exchange.requestId()));
+                        return;
+                    }
+                    case GenerationEvent.Failed failed -> {
+                        exchange.outcome("failed");
+                        out.write(new ErrorReply(500, ErrorTable.INTERNAL, failed.message(), 0).streamLine());
+                        out.write(NEWLINE);
+                        return;
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // The client went away: free the engine slot at its next step.
+            generation.cancel();
+            exchange.outcome("cancelled");
+        } catch (InterruptedException e) {
+            generation.cancel();
+            exchange.outcome("cancelled");
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void generate(ServerRequest req, ServerResponse res) {
+        Exchange exchange = AccessLog.exchange(req);
+        Generation generation = start(req, exchange);
+        List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
+        try {
+            while (true) {
+                switch (generation.take()) {
+                    case GenerationEvent.TokenGenerated token -> tokens.add(token);
+                    case GenerationEvent.Finished finished -> {
+                        tokens.add(finished.lastToken());
+                        exchange.tokens(finished.promptTokens(), finished.generatedTokens());
+                        exchange.outcome(WireLines.finishReason(finished.reason()));
+                        sendJson(res, WireLines.wholeResult(tokens, finished,
+                                generation.request().topNTokens() > 0, exchange.requestId()));
+                        return;
+                    }
+                    case GenerationEvent.Failed failed -> {
+                        exchange.outcome("failed");
+                        throw new IllegalStateException("generation failed: " + failed.message());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            generation.cancel();
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("the server is shutting down", 5);
+        }
+    }
+
+    /** Everything before the first byte of the response; any failure here becomes a §2.4 error body. */
+    private Generation start(ServerRequest req, Exchange exchange) {
+        Principal principal = auth.authenticate(req);
+        GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
+        exchange.product(body.productName() == null ? "-" : body.productName());
+        Validation.Validated valid = validation.validate(body, exchange.requestId());
+        authorize(body, principal);
+        return valid.entry().engine().submit(valid.request());
+    }
+
+    private static void authorize(GenerateBody body, Principal principal) {
+        if (!principal.hasScope(Scopes.INFERENCE)) {
+            throw new ApiException.PermissionDenied("this token lacks the 'inference' scope needed to generate");
+        }
+        if (!principal.cloudAccountId().equals(body.cloudAccountId())) {
+            throw new ApiException.PermissionDenied("cloudAccountId '" + body.cloudAccountId()
+                    + "' is not the cloud account of this token's client");
+        }
+    }
+
+    private static void writeLine(OutputStream out, Object line) throws IOException {
+        out.write(Json.write(line));
+        out.write(NEWLINE);
+        out.flush();
+    }
+
+    private static void sendJson(ServerResponse res, Object body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.write(body));
+    }
+}

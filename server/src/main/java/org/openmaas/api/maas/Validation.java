@@ -1,0 +1,190 @@
+package org.openmaas.api.maas;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.openmaas.api.ApiException;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.catalog.ProductConfig;
+import org.openmaas.catalog.PromptFormat;
+import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.Engine;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Sampling;
+
+/**
+ * Turns a parsed body into the one type the engine accepts, resolving every default once and checking every limit
+ * against the product. Messages name the field, the value given and what is allowed.
+ */
+final class Validation {
+
+    static final int DEFAULT_MAX_NEW_TOKENS = 100;
+    static final int MAX_STOP_SEQUENCES = 4;
+    static final int MAX_STOP_LENGTH = 100;
+    static final int MAX_TOP_N_TOKENS = 5;
+    static final double MAX_TEMPERATURE = 100;
+    static final double MAX_REPETITION_PENALTY = 100;
+    static final double MAX_ABS_FREQUENCY_PENALTY = 2;
+
+    /** A request ready for the engine, with the catalog entry that will serve it. */
+    record Validated(CatalogEntry entry, GenerationRequest request) {
+    }
+
+    private final Catalog catalog;
+    private final SecureRandom seeds = new SecureRandom();
+
+    Validation(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    Validated validate(GenerateBody body, String requestId) {
+        CatalogEntry entry = product(body);
+        GenerateBody.Prompt prompt = body.request();
+        if (prompt == null) {
+            throw invalid("request is required: {\"prompt\": \"...\", \"params\": {...}}");
+        }
+        if (prompt.prompt() == null || prompt.prompt().isEmpty()) {
+            throw invalid("request.prompt is required and must not be empty");
+        }
+        GenerateBody.Params params = prompt.params() == null ? GenerateBody.Params.NONE : prompt.params();
+        Engine engine = entry.engine();
+        int context = engine.model().contextLength();
+
+        int topN = intInRange("top_n_tokens", params.topNTokens(), 0, 0, MAX_TOP_N_TOKENS);
+        List<String> stop = stopSequences(params.stop());
+        Sampling sampling = sampling(params, engine.model().vocabSize());
+        int[] tokens = promptTokens(entry, prompt.prompt());
+        if (params.truncate() != null) {
+            tokens = truncate(tokens, intInRange("truncate", params.truncate(), 0, 1, context));
+        }
+        int maxNewTokens = intInRange("max_new_tokens", params.maxNewTokens(), DEFAULT_MAX_NEW_TOKENS, 1, context);
+        if (tokens.length + maxNewTokens > context) {
+            throw invalid("the prompt has " + tokens.length + " tokens and max_new_tokens is " + maxNewTokens
+                    + ": together " + (tokens.length + maxNewTokens) + ", more than the context of "
+                    + entry.product().productName() + " (" + context + " tokens); shorten the prompt, lower "
+                    + "max_new_tokens, or set truncate to keep only the last prompt tokens");
+        }
+        return new Validated(entry, new GenerationRequest(requestId, tokens, maxNewTokens, sampling, stop, topN, false));
+    }
+
+    private CatalogEntry product(GenerateBody body) {
+        List<String> missing = new ArrayList<>();
+        if (blank(body.model())) missing.add("model");
+        if (blank(body.productName())) missing.add("productName");
+        if (blank(body.productId())) missing.add("productId");
+        if (blank(body.cloudAccountId())) missing.add("cloudAccountId");
+        if (!missing.isEmpty()) {
+            throw invalid("required field" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + (missing.size() > 1 ? " are" : " is") + " missing; GET /v1/maas/models lists model, product_name and product_id");
+        }
+        CatalogEntry entry = catalog.find(body.productName()).orElseThrow(() -> new ApiException.NotFound(
+                "product '" + body.productName() + "' is not in the catalog; GET /v1/maas/models lists the products"));
+        if (!entry.product().productId().toString().equalsIgnoreCase(body.productId())) {
+            throw invalid("productId '" + body.productId() + "' does not match product " + body.productName()
+                    + " (its id is " + entry.product().productId() + ")");
+        }
+        if (!entry.product().modelName().equals(body.model())) {
+            throw invalid("model '" + body.model() + "' does not match product " + body.productName()
+                    + " (its model is " + entry.product().modelName() + ")");
+        }
+        return entry;
+    }
+
+    private Sampling sampling(GenerateBody.Params p, int vocabSize) {
+        double temperature = doubleInRange("temperature", p.temperature(), 1, 0, true, MAX_TEMPERATURE);
+        int topK = intInRange("top_k", p.topK(), 0, 0, vocabSize);
+        double topP = probability("top_p", p.topP());
+        double typicalP = probability("typical_p", p.typicalP());
+        double repetition = doubleInRange("repetition_penalty", p.repetitionPenalty(), 1, 0, false, MAX_REPETITION_PENALTY);
+        double frequency = p.frequencyPenalty() == null ? 0 : p.frequencyPenalty();
+        if (!Double.isFinite(frequency) || Math.abs(frequency) > MAX_ABS_FREQUENCY_PENALTY) {
+            throw invalid("frequency_penalty must be between -2 and 2, got " + frequency);
+        }
+        boolean warped = temperature != 1 || topK > 0 || topP < 1 || typicalP < 1;
+        boolean sample = temperature != 0 && (Boolean.TRUE.equals(p.doSample()) || warped);
+        long seed = p.seed() != null ? p.seed() : seeds.nextLong();
+        return new Sampling(sample, sample ? (float) temperature : 1f, topK, (float) topP, (float) typicalP,
+                (float) repetition, (float) frequency, seed);
+    }
+
+    private static int[] promptTokens(CatalogEntry entry, String prompt) {
+        ProductConfig config = entry.config();
+        Engine engine = entry.engine();
+        if (config.promptFormat() == PromptFormat.CHAT) {
+            String rendered = engine.applyChatTemplate(List.of(new ChatMessage("user", prompt)), true);
+            return engine.tokenize(rendered, true);
+        }
+        return engine.tokenize(prompt, false);
+    }
+
+    /** TGI's truncate: only the last {@code keep} prompt tokens reach the model. */
+    private static int[] truncate(int[] tokens, int keep) {
+        return tokens.length <= keep ? tokens : Arrays.copyOfRange(tokens, tokens.length - keep, tokens.length);
+    }
+
+    private static List<String> stopSequences(List<String> stop) {
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop.size() > MAX_STOP_SEQUENCES) {
+            throw invalid("stop has " + stop.size() + " sequences; at most " + MAX_STOP_SEQUENCES + " are allowed");
+        }
+        for (int i = 0; i < stop.size(); i++) {
+            String s = stop.get(i);
+            if (s == null || s.isEmpty()) {
+                throw invalid("stop[" + i + "] is empty; stop sequences must have 1 to " + MAX_STOP_LENGTH + " characters");
+            }
+            if (s.length() > MAX_STOP_LENGTH) {
+                throw invalid("stop[" + i + "] has " + s.length() + " characters; at most " + MAX_STOP_LENGTH + " are allowed");
+            }
+        }
+        return List.copyOf(stop);
+    }
+
+    private static int intInRange(String field, Integer value, int absent, int min, int max) {
+        if (value == null) {
+            return absent;
+        }
+        if (value < min || value > max) {
+            throw invalid(field + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private static double probability(String field, Double value) {
+        if (value == null) {
+            return 1;
+        }
+        if (!(value > 0 && value <= 1)) {
+            throw invalid(field + " must be greater than 0 and at most 1, got " + value);
+        }
+        return value;
+    }
+
+    private static double doubleInRange(String field, Double value, double absent, double min, boolean minIncluded,
+                                        double max) {
+        if (value == null) {
+            return absent;
+        }
+        boolean aboveMin = minIncluded ? value >= min : value > min;
+        if (!Double.isFinite(value) || !aboveMin || value > max) {
+            throw invalid(field + " must be " + (minIncluded ? "between " + fmt(min) + " and " : "greater than "
+                    + fmt(min) + " and at most ") + fmt(max) + ", got " + value);
+        }
+        return value;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static ApiException.InvalidArgument invalid(String message) {
+        return new ApiException.InvalidArgument(message);
+    }
+}

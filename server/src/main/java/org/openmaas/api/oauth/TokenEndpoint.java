@@ -1,0 +1,151 @@
+package org.openmaas.api.oauth;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.openmaas.api.AccessLog;
+import org.openmaas.api.ApiException;
+import org.openmaas.api.Bodies;
+import org.openmaas.api.Json;
+import org.openmaas.auth.AccessToken;
+import org.openmaas.auth.OAuthError;
+import org.openmaas.auth.OAuthException;
+import org.openmaas.auth.TokenService;
+
+/**
+ * {@code POST /oauth2/token}: the client-credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic
+ * or with {@code client_id}/{@code client_secret} form fields (§2.3.1); errors are §5.2 bodies.
+ */
+public final class TokenEndpoint implements HttpService {
+
+    static final int MAX_FORM_BYTES = 8 * 1024;
+
+    private final TokenService tokens;
+
+    public TokenEndpoint(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/oauth2/token", this::token);
+    }
+
+    private void token(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(HeaderNames.create("Pragma"), "no-cache");
+        try {
+            Map<String, String> form = form(req);
+            Credentials credentials = credentials(req, form);
+            AccessLog.exchange(req).client(credentials.clientId());
+            String grantType = form.get("grant_type");
+            if (grantType == null) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required; use client_credentials");
+            }
+            if (!"client_credentials".equals(grantType)) {
+                throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE,
+                        "grant_type '" + grantType + "' is not supported; use client_credentials");
+            }
+            AccessToken token = tokens.issue(credentials.clientId(), credentials.secret(), form.get("scope"));
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(Json.write(new TokenResponse(token.value(), "Bearer", token.expiresInSeconds(),
+                    String.join(" ", token.scopes()))));
+        } catch (OAuthException e) {
+            if (e.error() == OAuthError.INVALID_CLIENT) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"openmaas\"");
+            }
+            res.status(Status.create(e.error().status()));
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(Json.write(new ErrorResponse(e.error().code(), e.getMessage())));
+        }
+    }
+
+    record TokenResponse(String access_token, String token_type, long expires_in, String scope) {
+    }
+
+    record ErrorResponse(String error, String error_description) {
+    }
+
+    private record Credentials(String clientId, String secret) {
+    }
+
+    private static Credentials credentials(ServerRequest req, Map<String, String> form) {
+        Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+        boolean inForm = form.containsKey("client_id") || form.containsKey("client_secret");
+        if (authorization.isPresent()) {
+            if (inForm) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST,
+                        "authenticate the client either by HTTP Basic or by form fields, not both");
+            }
+            return basic(authorization.get());
+        }
+        if (form.get("client_id") == null || form.get("client_secret") == null) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT,
+                    "client authentication is required: HTTP Basic (client_id:client_secret) or client_id and client_secret form fields");
+        }
+        return new Credentials(form.get("client_id"), form.get("client_secret"));
+    }
+
+    // Client libraries send Basic credentials unencoded (Python requests, curl -u), so they are not form-decoded.
+    private static Credentials basic(String header) {
+        String[] parts = header.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Basic")) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "the Authorization header must use the Basic scheme");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "the Basic credentials are not valid Base64");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "the Basic credentials must be client_id:client_secret");
+        }
+        return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    private static Map<String, String> form(ServerRequest req) {
+        String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        if (!contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST,
+                    "the body must be application/x-www-form-urlencoded, got '" + contentType + "'");
+        }
+        byte[] body;
+        try {
+            body = Bodies.read(req, MAX_FORM_BYTES);
+        } catch (ApiException.InvalidArgument e) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, e.getMessage());
+        }
+        Map<String, String> form = new HashMap<>();
+        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (form.put(name, value) != null) {
+                throw new OAuthException(OAuthError.INVALID_REQUEST, "parameter '" + name + "' is given more than once");
+            }
+        }
+        return form;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "the form body is not valid URL encoding");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.openmaas.auth;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.openmaas.store.CredentialStore;
+import org.openmaas.store.StoredClient;
+
+/**
+ * The first cloud account and client, so a fresh server can be used at once.
+ *
+ * <p>On an empty store one account (12-digit id) and one client with every scope are created, and their
+ * credentials are written to {@code <data-dir>/bootstrap-credentials.json} (mode 0600) for the operator. The
+ * variables {@code MAAS_BOOTSTRAP_CLOUD_ACCOUNT}, {@code MAAS_BOOTSTRAP_CLIENT_ID} and
+ * {@code MAAS_BOOTSTRAP_CLIENT_SECRET} choose them instead, so scripts can start a server with known credentials;
+ * given on a store that lacks that client, they add it.
+ */
+public final class Bootstrap {
+
+    public static final String ENV_ACCOUNT = "MAAS_BOOTSTRAP_CLOUD_ACCOUNT";
+    public static final String ENV_CLIENT_ID = "MAAS_BOOTSTRAP_CLIENT_ID";
+    public static final String ENV_CLIENT_SECRET = "MAAS_BOOTSTRAP_CLIENT_SECRET";
+    public static final String FILE_NAME = "bootstrap-credentials.json";
+
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final int MIN_SECRET_LENGTH = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Credentials created by this start, to show the operator once. */
+    public record Credentials(String cloudAccountId, String clientId, String clientSecret, Path file) {
+        @Override
+        public String toString() {
+            return "Credentials[cloudAccountId=" + cloudAccountId + ", clientId=" + clientId + ", clientSecret=<redacted>]";
+        }
+    }
+
+    private Bootstrap() {
+    }
+
+    /**
+     * Creates the bootstrap account and client when the store needs them.
+     *
+     * @return the credentials created now; empty when the store already had what was asked for
+     * @throws IllegalArgumentException when the environment's values are malformed (message says which and why)
+     */
+    public static Optional<Credentials> ensure(CredentialStore store, Path dataDir, Map<String, String> env, Clock clock) {
+        String account = env.get(ENV_ACCOUNT);
+        String clientId = env.get(ENV_CLIENT_ID);
+        String secret = env.get(ENV_CLIENT_SECRET);
+        boolean fromEnv = account != null || clientId != null || secret != null;
+        if (fromEnv) {
+            requireAll(account, clientId, secret);
+            if (store.findClient(clientId).isPresent()) {
+                return Optional.empty();
+            }
+        } else {
+            if (store.hasAnyClient()) {
+                return Optional.empty();
+            }
+            account = randomAccountId();
+            clientId = "maas-" + SecretHasher.newSecret().substring(0, 12).toLowerCase().replace('_', 'x').replace('-', 'x');
+            secret = SecretHasher.newSecret();
+        }
+        if (!store.accountExists(account)) {
+            store.createAccount(account, "bootstrap", clock.instant());
+        }
+        store.createClient(new StoredClient(clientId, account, "bootstrap", SecretHasher.hash(secret),
+                Set.of(Scopes.INFERENCE, Scopes.ADMIN), true), clock.instant());
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            SigningKeys.writePrivate(file, """
+                    {
+                      "cloud_account_id": "%s",
+                      "client_id": "%s",
+                      "client_secret": "%s"
+                    }
+                    """.formatted(account, clientId, secret));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return Optional.of(new Credentials(account, clientId, secret, file));
+    }
+
+    private static void requireAll(String account, String clientId, String secret) {
+        if (account == null || clientId == null || secret == null) {
+            throw new IllegalArgumentException("set all three of " + ENV_ACCOUNT + ", " + ENV_CLIENT_ID + " and "
+                    + ENV_CLIENT_SECRET + ", or none of them");
+        }
+        if (!ACCOUNT_ID.matcher(account).matches()) {
+            throw new IllegalArgumentException(ENV_ACCOUNT + " must be 12 digits, got " + account.length() + " characters");
+        }
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw new IllegalArgumentException(ENV_CLIENT_ID
+                    + " must be 1 to 128 characters of letters, digits, '.', '_' or '-'");
+        }
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(ENV_CLIENT_SECRET + " must be at least " + MIN_SECRET_LENGTH
+                    + " characters, got " + secret.length());
+        }
+    }
+
+    private static String randomAccountId() {
+        StringBuilder id = new StringBuilder(12);
+        id.append(1 + RANDOM.nextInt(9));
+        for (int i = 1; i < 12; i++) {
+            id.append(RANDOM.nextInt(10));
+        }
+        return id.toString();
+    }
+}

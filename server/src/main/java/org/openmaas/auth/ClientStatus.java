@@ -1,0 +1,39 @@
+package org.openmaas.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openmaas.store.CredentialStore;
+import org.openmaas.store.StoredClient;
+
+/**
+ * Whether a client may still use its tokens, asked of the store at most once per {@link #TTL} per client: a
+ * revocation takes effect within that time even for unexpired tokens, without a query on every request.
+ */
+final class ClientStatus {
+
+    static final Duration TTL = Duration.ofSeconds(5);
+
+    private record Entry(boolean active, Instant checkedAt) {
+    }
+
+    private final CredentialStore store;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    ClientStatus(CredentialStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    boolean isActive(String clientId) {
+        Instant now = clock.instant();
+        Entry entry = entries.get(clientId);
+        if (entry == null || !now.isBefore(entry.checkedAt().plus(TTL))) {
+            entry = new Entry(store.findClient(clientId).map(StoredClient::active).orElse(false), now);
+            entries.put(clientId, entry);
+        }
+        return entry.active();
+    }
+}

@@ -1,0 +1,38 @@
+package org.openmaas.catalog;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The products that can serve now, in the order they were declared. Products are added as their models load. */
+public final class Catalog implements AutoCloseable {
+
+    private final CopyOnWriteArrayList<CatalogEntry> entries = new CopyOnWriteArrayList<>();
+
+    public synchronized void add(CatalogEntry entry) {
+        if (find(entry.product().productName()).isPresent()) {
+            throw new IllegalArgumentException("product " + entry.product().productName() + " is already in the catalog");
+        }
+        entries.add(entry);
+    }
+
+    public List<CatalogEntry> entries() {
+        return List.copyOf(entries);
+    }
+
+    public Optional<CatalogEntry> find(String productName) {
+        return entries.stream().filter(e -> e.product().productName().equals(productName)).findFirst();
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Stops every engine; products leave the catalog first so no new request reaches a closing engine. */
+    @Override
+    public void close() {
+        List<CatalogEntry> closing = List.copyOf(entries);
+        entries.clear();
+        closing.forEach(e -> e.engine().close());
+    }
+}

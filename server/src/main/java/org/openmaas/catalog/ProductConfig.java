@@ -1,0 +1,57 @@
+package org.openmaas.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A product as an operator declares it, before its model is loaded.
+ *
+ * @param modelName     the hub id clients send as {@code model}; null to take the GGUF's {@code general.name}
+ * @param contextLength tokens per sequence (prompt plus generated); 0 for the model's own (capped by the engine)
+ * @param chatTemplate  a template source or built-in llama.cpp name (e.g. {@code chatml}); null for the GGUF's own
+ * @param slots         sequences the product's engine decodes at once
+ */
+public record ProductConfig(String productName, UUID productId, String modelName, ModelSource source,
+                            int contextLength, PromptFormat promptFormat, String chatTemplate, int slots) {
+
+    static final Pattern PRODUCT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final String PREFIX = "maas-model-";
+
+    public ProductConfig {
+        Objects.requireNonNull(productName, "productName");
+        Objects.requireNonNull(productId, "productId");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(promptFormat, "promptFormat");
+        if (!PRODUCT_NAME.matcher(productName).matches()) {
+            throw new IllegalArgumentException("product_name '" + productName
+                    + "' must be 1 to 100 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (contextLength < 0) {
+            throw new IllegalArgumentException("context_length of " + productName + " must be >= 0, got " + contextLength);
+        }
+        if (slots < 1 || slots > 64) {
+            throw new IllegalArgumentException("slots of " + productName + " must be between 1 and 64, got " + slots);
+        }
+    }
+
+    /** The product {@code maas serve --model PATH} registers: named after the file, raw prompts. */
+    public static ProductConfig forModelFile(Path file) {
+        String productName = PREFIX + slug(file.getFileName().toString().replaceFirst("(?i)\\.gguf$", ""));
+        return new ProductConfig(productName, stableId(productName), null, new ModelSource.LocalFile(file),
+                0, PromptFormat.RAW, null, 1);
+    }
+
+    /** The same name always gives the same id, so clients may keep ids across restarts. */
+    public static UUID stableId(String productName) {
+        return UUID.nameUUIDFromBytes(("openmaas-product:" + productName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String slug(String text) {
+        String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "-").replaceAll("(^-+|-+$)", "");
+        return slug.isEmpty() ? "model" : slug;
+    }
+}

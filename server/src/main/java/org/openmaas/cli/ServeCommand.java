@@ -1,0 +1,69 @@
+package org.openmaas.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.openmaas.auth.Bootstrap;
+import org.openmaas.server.MaasServer;
+import org.openmaas.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code maas serve}: runs the server until it is stopped (Ctrl-C or SIGTERM). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the MaaS server: OAuth2 tokens, the model catalog and streamed generation.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "maas-data",
+            description = "Store, signing key, bootstrap credentials and downloaded models (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "A GGUF file to serve as product maas-model-<file name>; repeatable.")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "A YAML file declaring the products to serve.")
+    Path catalog;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "llama.cpp threads per model (default: the machine's cores).")
+    int threads;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config = new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
+                System.getenv(), Clock.systemUTC());
+        MaasServer server = MaasServer.start(config);
+        server.bootstrapCredentials().ifPresent(ServeCommand::announce);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "maas-shutdown"));
+        System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
+                + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");
+        stopped.await();
+        return 0;
+    }
+
+    private static void announce(Bootstrap.Credentials credentials) {
+        System.out.println("""
+
+                First start: created a cloud account and an API client (shown once; also in %s, mode 0600)
+                  cloud account: %s
+                  client id:     %s
+                  client secret: %s
+                """.formatted(credentials.file(), credentials.cloudAccountId(), credentials.clientId(),
+                credentials.clientSecret()));
+    }
+}

@@ -1,0 +1,140 @@
+package org.openmaas.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.openmaas.api.AccessLog;
+import org.openmaas.api.BearerAuth;
+import org.openmaas.api.ErrorReply;
+import org.openmaas.api.ErrorTable;
+import org.openmaas.api.Exchange;
+import org.openmaas.api.maas.MaasApi;
+import org.openmaas.api.oauth.TokenEndpoint;
+import org.openmaas.auth.Bootstrap;
+import org.openmaas.auth.SigningKeys;
+import org.openmaas.auth.TokenService;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.store.CredentialStore;
+import org.openmaas.store.Database;
+
+/**
+ * One running OpenMaaS: store, credentials, catalog, engines and the HTTP server, started in that order and stopped
+ * in reverse. The HTTP server answers {@code /health} and {@code /ready} while models load.
+ */
+public final class MaasServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MaasServer.class.getName());
+
+    private final Database database;
+    private final Catalog catalog;
+    private final Readiness readiness;
+    private final WebServer webServer;
+    private final Optional<Bootstrap.Credentials> bootstrap;
+
+    private MaasServer(Database database, Catalog catalog, Readiness readiness, WebServer webServer,
+                       Optional<Bootstrap.Credentials> bootstrap) {
+        this.database = database;
+        this.catalog = catalog;
+        this.readiness = readiness;
+        this.webServer = webServer;
+        this.bootstrap = bootstrap;
+    }
+
+    /** Starts everything and returns once every product's model has loaded or failed to. */
+    public static MaasServer start(ServerConfig config) {
+        createDirectories(config);
+        Database database = Database.embedded(config.dataDir());
+        try {
+            CredentialStore credentials = new CredentialStore(database);
+            Optional<Bootstrap.Credentials> bootstrap =
+                    Bootstrap.ensure(credentials, config.dataDir(), config.environment(), config.clock());
+            SigningKeys keys = SigningKeys.loadOrCreate(config.dataDir().resolve("signing-key.jwk.json"));
+            TokenService tokens = new TokenService(keys, credentials, config.clock());
+            Catalog catalog = new Catalog();
+            Readiness readiness = new Readiness();
+            WebServer webServer = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .routing(routing -> routing(routing, tokens, catalog, readiness))
+                    .build()
+                    .start();
+            MaasServer server = new MaasServer(database, catalog, readiness, webServer, bootstrap);
+            LOG.info("listening on http://" + config.host() + ":" + webServer.port());
+            new ModelLoader(config).loadInto(catalog);
+            if (catalog.isEmpty()) {
+                readiness.notReady("no model could be loaded; see the log above");
+                LOG.severe("no product could be loaded: /v1/maas/models is empty and /ready answers 503");
+            } else {
+                readiness.ready();
+            }
+            return server;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The routes of the whole server; {@code main} and the tests both build it here. */
+    static void routing(HttpRouting.Builder routing, TokenService tokens, Catalog catalog, Readiness readiness) {
+        BearerAuth auth = new BearerAuth(tokens);
+        routing.addFilter(new AccessLog())
+                .register(new HealthApi(readiness, catalog))
+                .register(new TokenEndpoint(tokens))
+                .register(new MaasApi(catalog, auth))
+                .error(Throwable.class, MaasServer::error);
+    }
+
+    private static void error(ServerRequest req, ServerResponse res, Throwable failure) {
+        String requestId = req.context().get(Exchange.class).map(Exchange::requestId).orElse("-");
+        ErrorReply reply = ErrorTable.reply(failure, requestId);
+        if (res.isSent()) {
+            return;
+        }
+        res.status(reply.status());
+        if (reply.retryAfterSeconds() > 0) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(reply.body());
+    }
+
+    public int port() {
+        return webServer.port();
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The credentials this start created, shown to the operator once. */
+    public Optional<Bootstrap.Credentials> bootstrapCredentials() {
+        return bootstrap;
+    }
+
+    @Override
+    public void close() {
+        readiness.notReady("stopping");
+        webServer.stop();
+        catalog.close();
+        database.close();
+    }
+
+    private static void createDirectories(ServerConfig config) {
+        try {
+            Files.createDirectories(config.modelsDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+        }
+    }
+}

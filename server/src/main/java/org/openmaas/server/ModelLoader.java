@@ -1,0 +1,104 @@
+package org.openmaas.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.catalog.CatalogFile;
+import org.openmaas.catalog.ModelSource;
+import org.openmaas.catalog.Product;
+import org.openmaas.catalog.ProductConfig;
+import org.openmaas.engine.Engine;
+import org.openmaas.hub.HubClient;
+
+/**
+ * Decides which products to serve (catalog file, {@code --model} files, or the default model) and loads each one's
+ * engine. A product whose model cannot load is logged and left out; the others still serve.
+ */
+final class ModelLoader {
+
+    static final String DEFAULT_REPOSITORY = "ggml-org/models";
+    static final String DEFAULT_FILE = "tinyllamas/stories260K.gguf";
+
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class.getName());
+
+    private final ServerConfig config;
+    private final HubClient hub;
+
+    ModelLoader(ServerConfig config) {
+        this.config = config;
+        this.hub = HubClient.fromEnvironment(config.environment(), System.err);
+    }
+
+    void loadInto(Catalog catalog) {
+        for (ProductConfig product : products()) {
+            try {
+                Path file = modelFile(product.source());
+                long start = System.nanoTime();
+                Engine engine = EngineFactory.open(product, file, config.threads());
+                String modelName = product.modelName() != null ? product.modelName()
+                        : engine.model().name() != null ? engine.model().name()
+                        : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
+                        product, engine));
+                LOG.info("product " + product.productName() + " serves " + modelName + " from " + file + " (context "
+                        + engine.model().contextLength() + " tokens, loaded in "
+                        + (System.nanoTime() - start) / 1_000_000 + " ms)");
+            } catch (RuntimeException | IOException e) {
+                LOG.log(Level.SEVERE, "product " + product.productName() + " is left out of the catalog: its model "
+                        + product.source() + " cannot load: " + e.getMessage());
+                LOG.log(Level.FINE, "load failure of " + product.productName(), e);
+            }
+        }
+    }
+
+    private List<ProductConfig> products() {
+        if (config.catalogFile().isPresent()) {
+            return CatalogFile.read(config.catalogFile().get());
+        }
+        List<Path> files = config.models().isEmpty() ? defaultModels() : config.models();
+        return files.stream().map(ProductConfig::forModelFile).toList();
+    }
+
+    private Path modelFile(ModelSource source) throws IOException {
+        return switch (source) {
+            case ModelSource.LocalFile local -> local.path();
+            case ModelSource.HubFile remote -> {
+                Path target = config.modelsDir().resolve("hub").resolve(remote.repository()).resolve(remote.path());
+                if (!Files.exists(target)) {
+                    hub.download(remote.repository(), remote.path(), target);
+                }
+                yield target;
+            }
+        };
+    }
+
+    /**
+     * The GGUFs in the data directory's models folder; when there are none, the hub's stories260K; when the hub
+     * cannot be reached, a random-weights model that proves the server works but writes nonsense.
+     */
+    private List<Path> defaultModels() {
+        try (Stream<Path> files = Files.list(config.modelsDir())) {
+            List<Path> found = files.filter(f -> f.getFileName().toString().toLowerCase().endsWith(".gguf")).sorted().toList();
+            if (!found.isEmpty()) {
+                return found;
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot list " + config.modelsDir() + ": " + e.getMessage());
+        }
+        Path target = config.modelsDir().resolve(Path.of(DEFAULT_FILE).getFileName());
+        try {
+            LOG.info("no model given and none in " + config.modelsDir() + "; downloading " + DEFAULT_FILE + " from "
+                    + hub.fileUrl(DEFAULT_REPOSITORY, DEFAULT_FILE));
+            hub.download(DEFAULT_REPOSITORY, DEFAULT_FILE, target);
+            return List.of(target);
+        } catch (IOException e) {
+            return List.of(SmokeTestModel.create(config.modelsDir(), e.getMessage()));
+        }
+    }
+}

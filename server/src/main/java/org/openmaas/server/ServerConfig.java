@@ -1,0 +1,47 @@
+package org.openmaas.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything {@code maas serve} is started with.
+ *
+ * @param port        0 picks a free port (tests)
+ * @param models      GGUF files to serve as products named after their files
+ * @param catalogFile products declared explicitly
+ * @param threads     llama.cpp threads per engine; 0 for the machine's cores
+ * @param environment bootstrap credentials and hub settings are read from here
+ */
+public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
+                           int threads, Map<String, String> environment, Clock clock) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(catalogFile, "catalogFile");
+        Objects.requireNonNull(clock, "clock");
+        models = List.copyOf(models);
+        environment = Map.copyOf(environment);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (!models.isEmpty() && catalogFile.isPresent()) {
+            throw new IllegalArgumentException("give either --model or --catalog, not both: a catalog file can list "
+                    + "every model");
+        }
+    }
+
+    public Path modelsDir() {
+        return dataDir.resolve("models");
+    }
+}

@@ -1,0 +1,125 @@
+package org.openmaas.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheGuidesProductsWithTheirExactNamesAndIds() throws IOException {
+        Path file = write("""
+                products:
+                  - product_name: maas-model-mistral-7b-v0.1
+                    product_id: 269c3034-e6c7-4359-9e77-c3efedfaa778
+                    model_name: mistralai/Mistral-7B-Instruct-v0.1
+                    model: models/mistral.gguf
+                    context_length: 1024
+                    prompt_format: chat
+                    chat_template: mistral-v1
+                  - product_name: maas-model-llama-3.1-8b
+                    model: hf://ggml-org/models/tinyllamas/stories260K.gguf
+                """);
+
+        List<ProductConfig> products = CatalogFile.read(file);
+
+        assertThat(products).hasSize(2);
+        ProductConfig mistral = products.getFirst();
+        assertThat(mistral.productId()).isEqualTo(UUID.fromString("269c3034-e6c7-4359-9e77-c3efedfaa778"));
+        assertThat(mistral.modelName()).isEqualTo("mistralai/Mistral-7B-Instruct-v0.1");
+        assertThat(mistral.source()).isEqualTo(new ModelSource.LocalFile(dir.resolve("models/mistral.gguf")));
+        assertThat(mistral.contextLength()).isEqualTo(1024);
+        assertThat(mistral.promptFormat()).isEqualTo(PromptFormat.CHAT);
+        assertThat(mistral.chatTemplate()).isEqualTo("mistral-v1");
+        ProductConfig llama = products.get(1);
+        assertThat(llama.source()).isEqualTo(new ModelSource.HubFile("ggml-org/models", "tinyllamas/stories260K.gguf"));
+        assertThat(llama.productId()).isEqualTo(ProductConfig.stableId("maas-model-llama-3.1-8b"));
+        assertThat(llama.promptFormat()).isEqualTo(PromptFormat.RAW);
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheAllowedOnes() throws IOException {
+        Path file = write("""
+                products:
+                  - product_name: a
+                    model: a.gguf
+                    contxt_length: 5
+                """);
+
+        assertThatThrownBy(() -> CatalogFile.read(file))
+                .hasMessageContaining("unknown key 'contxt_length'").hasMessageContaining("context_length");
+    }
+
+    @Test
+    void aDuplicateProductNameIsRefused() throws IOException {
+        Path file = write("""
+                products:
+                  - {product_name: a, model: a.gguf}
+                  - {product_name: a, model: b.gguf}
+                """);
+
+        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("product_name a is declared twice");
+    }
+
+    @Test
+    void aMistakeNamesTheProductItIsIn() throws IOException {
+        Path file = write("""
+                products:
+                  - {product_name: good, model: a.gguf}
+                  - {product_name: bad, model: b.gguf, product_id: not-a-uuid}
+                """);
+
+        assertThatThrownBy(() -> CatalogFile.read(file))
+                .hasMessageContaining("product 2 (bad)").hasMessageContaining("product_id 'not-a-uuid' is not a UUID");
+    }
+
+    @Test
+    void aProductWithoutAModelIsRefused() throws IOException {
+        Path file = write("products:\n  - {product_name: a}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("model is required");
+    }
+
+    @Test
+    void anUnknownPromptFormatListsTheKnownOnes() throws IOException {
+        Path file = write("products:\n  - {product_name: a, model: a.gguf, prompt_format: instruct}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("not one of: raw, chat");
+    }
+
+    @Test
+    void anEmptyFileDeclaresNoProducts() throws IOException {
+        Path file = write("products: []\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("declares no products");
+    }
+
+    @Test
+    void aMissingFileIsSaidPlainly() {
+        assertThatThrownBy(() -> CatalogFile.read(dir.resolve("nope.yaml"))).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aModelFileBecomesAProductNamedAfterIt() {
+        ProductConfig product = ProductConfig.forModelFile(Path.of("/models/stories260K.gguf"));
+
+        assertThat(product.productName()).isEqualTo("maas-model-stories260k");
+        assertThat(product.productId()).isEqualTo(ProductConfig.stableId("maas-model-stories260k"));
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
