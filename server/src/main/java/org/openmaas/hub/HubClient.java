@@ -33,6 +33,7 @@ public final class HubClient {
     private final URI endpoint;
     private final Optional<String> token;
     private final HttpClient http;
+    private final HttpClient metadataHttp;
     private final PrintStream progress;
 
     public HubClient(URI endpoint, Optional<String> token, PrintStream progress) {
@@ -41,6 +42,10 @@ public final class HubClient {
         this.progress = progress;
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        this.metadataHttp = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
     }
@@ -61,26 +66,19 @@ public final class HubClient {
      */
     public void download(String repository, String path, Path target) throws IOException {
         URI url = fileUrl(repository, path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET();
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("download of " + url + " was interrupted", e);
-        }
+        Metadata metadata = metadata(url);
+        HttpResponse<InputStream> response = send(http, url, "GET");
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IOException(url + " answered HTTP " + response.statusCode());
             }
-            long expectedLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            Optional<String> expectedSha = sha256Of(response);
+            long expectedLength = metadata.size() >= 0 ? metadata.size()
+                    : response.headers().firstValueAsLong("Content-Length").orElse(-1);
             Files.createDirectories(target.toAbsolutePath().getParent());
             Path partial = target.resolveSibling(target.getFileName() + ".part");
             try {
                 String sha = copy(body, partial, expectedLength, url);
-                check(partial, expectedLength, expectedSha, sha, url);
+                check(partial, expectedLength, metadata.sha256(), sha, url);
                 try {
                     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -89,6 +87,39 @@ public final class HubClient {
             } finally {
                 Files.deleteIfExists(partial);
             }
+        }
+    }
+
+    /** What the hub says of a file before the download: its size and SHA-256 (for files stored in LFS). */
+    private record Metadata(long size, Optional<String> sha256) {
+    }
+
+    // The hub answers the resolve URL with a redirect to its CDN; the file's SHA-256 and size travel on that first
+    // response as X-Linked-Etag and X-Linked-Size, which the CDN's own response lacks (huggingface_hub reads them so).
+    private Metadata metadata(URI url) throws IOException {
+        HttpResponse<InputStream> head = send(metadataHttp, url, "HEAD");
+        head.body().close();
+        int status = head.statusCode();
+        if (status >= 400) {
+            throw new IOException(url + " answered HTTP " + status
+                    + (status == 401 || status == 403 ? " (a gated repository needs HF_TOKEN)" : ""));
+        }
+        long size = head.headers().firstValueAsLong("X-Linked-Size").orElse(-1);
+        Optional<String> sha = head.headers().firstValue("X-Linked-Etag").or(() -> head.headers().firstValue("ETag"))
+                .map(v -> v.replaceFirst("^W/", "").replace("\"", "").toLowerCase())
+                .filter(v -> v.matches("[0-9a-f]{64}"));
+        return new Metadata(size, sha);
+    }
+
+    private HttpResponse<InputStream> send(HttpClient client, URI url, String method) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("request to " + url + " was interrupted", e);
         }
     }
 
@@ -131,13 +162,6 @@ public final class HubClient {
                 throw new IOException(url + " is not a GGUF file");
             }
         }
-    }
-
-    // The hub sends the LFS object's SHA-256 as X-Linked-ETag (or ETag): a quoted 64-digit hex string.
-    private static Optional<String> sha256Of(HttpResponse<?> response) {
-        return response.headers().firstValue("X-Linked-ETag").or(() -> response.headers().firstValue("ETag"))
-                .map(v -> v.replaceFirst("^W/", "").replace("\"", "").toLowerCase())
-                .filter(v -> v.matches("[0-9a-f]{64}"));
     }
 
     private static MessageDigest sha256() {
