@@ -1,0 +1,225 @@
+package org.openmaas.gguf;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a complete Llama-architecture GGUF model with random weights that llama.cpp loads and runs: for tests that
+ * need a real model but no download, and for benchmarks, where the cost of running a model does not depend on what
+ * its weights learned. The same spec and seed always give the same file.
+ *
+ * <p>The vocabulary is SentencePiece ("llama"): id 0 {@code <unk>}, 1 {@code <s>} (BOS), 2 {@code </s>} (EOS),
+ * 3–258 the byte tokens {@code <0x00>}..{@code <0xFF>}, then ASCII word pieces with {@code ▁} for a space. Every
+ * non-ASCII character tokenizes to its UTF-8 bytes, so prompts and generations easily contain tokens that end inside
+ * a multi-byte character (and, the weights being random, byte sequences that are not valid UTF-8 at all).
+ */
+public final class RandomLlama {
+
+    /**
+     * The shape of a model. Head dimension is {@code embeddingLength / headCount}.
+     *
+     * @param vocabularySize total tokens, at least 259 (three specials and 256 byte tokens)
+     * @param chatTemplate   stored as {@code tokenizer.chat_template}, or null for none
+     */
+    public record Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount,
+                       int headCountKv, int feedForwardLength, int contextLength, TensorType type, long seed,
+                       String chatTemplate) {
+
+        public Spec {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+            requirePositive("embeddingLength", embeddingLength);
+            requirePositive("blockCount", blockCount);
+            requirePositive("headCount", headCount);
+            requirePositive("headCountKv", headCountKv);
+            requirePositive("feedForwardLength", feedForwardLength);
+            requirePositive("contextLength", contextLength);
+            if (vocabularySize < SentencePieceVocabulary.FIRST_PIECE_ID) {
+                throw new IllegalArgumentException("vocabularySize must be at least "
+                        + SentencePieceVocabulary.FIRST_PIECE_ID + " (3 special and 256 byte tokens), not " + vocabularySize);
+            }
+            if (embeddingLength % headCount != 0 || (embeddingLength / headCount) % 2 != 0) {
+                throw new IllegalArgumentException("embeddingLength " + embeddingLength + " must split into " + headCount
+                        + " heads of an even size (RoPE rotates pairs)");
+            }
+            if (headCount % headCountKv != 0) {
+                throw new IllegalArgumentException("headCount " + headCount + " must be a multiple of headCountKv " + headCountKv);
+            }
+            if (fileType(type) < 0) {
+                throw new IllegalArgumentException("type must be F32, F16, Q8_0 or Q4_0, not " + type);
+            }
+            if (embeddingLength % type.blockSize() != 0 || feedForwardLength % type.blockSize() != 0) {
+                throw new IllegalArgumentException("embeddingLength " + embeddingLength + " and feedForwardLength "
+                        + feedForwardLength + " must be multiples of " + type.blockSize() + ", the " + type + " block size");
+            }
+        }
+
+        /** About 160 K parameters, 0.7 MB in F32: loads and decodes in milliseconds. */
+        public static Spec tiny() {
+            return new Spec("random-llama-tiny", 512, 64, 2, 4, 2, 192, 512, TensorType.F32, 1, null);
+        }
+
+        /** About 340 M parameters, 360 MB in Q8_0, a vocabulary of 32000: a realistic cost per token for benchmarks. */
+        public static Spec benchmark() {
+            return new Spec("random-llama-bench", 32000, 1024, 24, 16, 4, 2816, 4096, TensorType.Q8_0, 1, null);
+        }
+
+        public Spec withType(TensorType type) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate);
+        }
+
+        public Spec withSeed(long seed) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate);
+        }
+
+        public Spec withChatTemplate(String chatTemplate) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate);
+        }
+
+        public int headDimension() {
+            return embeddingLength / headCount;
+        }
+
+        /** Width of the K and V projections: grouped-query attention shares each KV head among several query heads. */
+        public int embeddingLengthKv() {
+            return headDimension() * headCountKv;
+        }
+
+        public long parameterCount() {
+            long n = embeddingLength;
+            long perBlock = 2 * n                                  // attention and FFN norms
+                    + 2 * n * n + 2 * n * embeddingLengthKv()      // Q, output; K, V
+                    + 3 * n * feedForwardLength;                   // gate, up, down
+            return 2 * n * vocabularySize + n + blockCount * perBlock;
+        }
+
+        private static void requirePositive(String field, int value) {
+            if (value < 1) throw new IllegalArgumentException(field + " must be positive, not " + value);
+        }
+    }
+
+    // Weights are N(0, gain² / fan-in) so every projection keeps its input's scale. The output projection's gain sets
+    // the logits' standard deviation: trained models are peaked (stories260K: 6.6, top probability 0.97); 4 gives top
+    // probabilities around 0.2-0.5, so greedy rarely hinges on a near-tie and sampling still varies.
+    private static final double PROJECTION_GAIN = 1;
+    private static final double OUTPUT_GAIN = 4;
+    private static final double EMBEDDING_STD = 1;
+    private static final float RMS_EPSILON = 1e-5f;
+
+    private RandomLlama() {
+    }
+
+    /** Writes the model of {@code spec} to {@code target}, atomically. */
+    public static void write(Spec spec, Path target) throws IOException {
+        GgufWriter writer = new GgufWriter();
+        putMetadata(spec, writer);
+        long n = spec.embeddingLength();
+        long nKv = spec.embeddingLengthKv();
+        long nFf = spec.feedForwardLength();
+        Tensors tensors = new Tensors(writer, spec.type(), spec.seed());
+        tensors.random("token_embd.weight", EMBEDDING_STD, n, spec.vocabularySize());
+        tensors.ones("output_norm.weight", n);
+        tensors.projection("output.weight", OUTPUT_GAIN, n, spec.vocabularySize());
+        for (int b = 0; b < spec.blockCount(); b++) {
+            String block = "blk." + b + ".";
+            tensors.ones(block + "attn_norm.weight", n);
+            tensors.projection(block + "attn_q.weight", PROJECTION_GAIN, n, n);
+            tensors.projection(block + "attn_k.weight", PROJECTION_GAIN, n, nKv);
+            tensors.projection(block + "attn_v.weight", PROJECTION_GAIN, n, nKv);
+            tensors.projection(block + "attn_output.weight", PROJECTION_GAIN, n, n);
+            tensors.ones(block + "ffn_norm.weight", n);
+            tensors.projection(block + "ffn_gate.weight", PROJECTION_GAIN, n, nFf);
+            tensors.projection(block + "ffn_up.weight", PROJECTION_GAIN, n, nFf);
+            tensors.projection(block + "ffn_down.weight", PROJECTION_GAIN, nFf, n);
+        }
+        writer.write(target);
+    }
+
+    private static void putMetadata(Spec spec, GgufWriter writer) {
+        writer.put("general.architecture", GgufValue.string("llama"))
+                .put("general.name", GgufValue.string(spec.name()))
+                .put("general.file_type", GgufValue.u32(fileType(spec.type())))
+                .put("llama.vocab_size", GgufValue.u32(spec.vocabularySize()))
+                .put("llama.context_length", GgufValue.u32(spec.contextLength()))
+                .put("llama.embedding_length", GgufValue.u32(spec.embeddingLength()))
+                .put("llama.block_count", GgufValue.u32(spec.blockCount()))
+                .put("llama.feed_forward_length", GgufValue.u32(spec.feedForwardLength()))
+                .put("llama.attention.head_count", GgufValue.u32(spec.headCount()))
+                .put("llama.attention.head_count_kv", GgufValue.u32(spec.headCountKv()))
+                .put("llama.rope.dimension_count", GgufValue.u32(spec.headDimension()))
+                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.f32(RMS_EPSILON));
+
+        List<String> tokens = SentencePieceVocabulary.tokens(spec.vocabularySize());
+        float[] scores = new float[tokens.size()];
+        int[] types = new int[tokens.size()];
+        for (int id = 0; id < tokens.size(); id++) {
+            scores[id] = SentencePieceVocabulary.score(id, tokens.get(id));
+            types[id] = SentencePieceVocabulary.tokenType(id);
+        }
+        writer.put("tokenizer.ggml.model", GgufValue.string("llama"))
+                .put("tokenizer.ggml.tokens", GgufValue.strings(tokens))
+                .put("tokenizer.ggml.scores", GgufValue.f32s(scores))
+                .put("tokenizer.ggml.token_type", GgufValue.i32s(types))
+                .put("tokenizer.ggml.unknown_token_id", GgufValue.u32(SentencePieceVocabulary.UNKNOWN_ID))
+                .put("tokenizer.ggml.bos_token_id", GgufValue.u32(SentencePieceVocabulary.BOS_ID))
+                .put("tokenizer.ggml.eos_token_id", GgufValue.u32(SentencePieceVocabulary.EOS_ID));
+        if (spec.chatTemplate() != null) writer.put("tokenizer.chat_template", GgufValue.string(spec.chatTemplate()));
+    }
+
+    /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code type}; -1 for unsupported types. */
+    private static int fileType(TensorType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            default -> -1;
+        };
+    }
+
+    /** Adds tensors to a writer, each with its own random stream so that no tensor's values depend on another's. */
+    private static final class Tensors {
+        private final GgufWriter writer;
+        private final TensorType type;
+        private final long seed;
+        private int count;
+
+        Tensors(GgufWriter writer, TensorType type, long seed) {
+            this.writer = writer;
+            this.type = type;
+            this.seed = seed;
+        }
+
+        /** Norm weights: F32 like every converter writes them, and ones so the norm only normalizes. */
+        void ones(String name, long length) {
+            writer.tensor(name, TensorType.F32, (row, values) -> Arrays.fill(values, 1f), length);
+        }
+
+        void projection(String name, double gain, long rowLength, long rows) {
+            random(name, gain / Math.sqrt(rowLength), rowLength, rows);
+        }
+
+        void random(String name, double std, long rowLength, long rows) {
+            long tensorSeed = mix(seed + mix(++count));
+            writer.tensor(name, type, (row, values) -> {
+                // A stream per row keeps the values independent of the order or number of times rows are pulled.
+                SplittableRandom random = new SplittableRandom(mix(tensorSeed + row));
+                for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * std);
+            }, rowLength, rows);
+        }
+
+        /** SplitMix64's finalizer: nearby inputs give unrelated seeds, so the per-row streams do not overlap. */
+        private static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+    }
+}
