@@ -155,7 +155,6 @@ final class LlamaCpp {
 
     private static final MethodHandle VOCAB_N_TOKENS = downcall("llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle VOCAB_BOS = downcall("llama_vocab_bos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle VOCAB_EOS = downcall("llama_vocab_eos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle VOCAB_IS_EOG =
             downcall("llama_vocab_is_eog", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT));
     private static final MethodHandle VOCAB_GET_ATTR =
@@ -381,14 +380,6 @@ final class LlamaCpp {
     static int vocabBos(MemorySegment vocab) {
         try {
             return (int) VOCAB_BOS.invokeExact(vocab);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static int vocabEos(MemorySegment vocab) {
-        try {
-            return (int) VOCAB_EOS.invokeExact(vocab);
         } catch (Throwable t) {
             throw rethrow(t);
         }
