@@ -1,0 +1,288 @@
+package org.openmaas.engine.llamacpp;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
+import org.openmaas.engine.ChatMessage;
+
+/**
+ * A GGUF model loaded into llama.cpp (memory-mapped) with everything the engine needs to know about it read once:
+ * name, trained context, chat template, and every token's bytes and kind. Immutable once loaded and safe to use
+ * from any thread; {@link #close()} frees the native model, after which {@link #tokenize} fails.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LlamaModel.class.getName());
+
+    private final Path file;
+    private final MemorySegment model;  // llama_model *: owned here, freed by close() with llama_model_free
+    private final MemorySegment vocab;  // const llama_vocab *: owned by `model`, valid until close()
+    private final String name;
+    private final int trainedContextLength;
+    private final boolean addBos;
+    private final int bos;
+    private final Vocabulary vocabulary;
+    private final String chatTemplate;  // source or built-in name for llama_chat_apply_template; null when none works
+
+    // tokenize() reads the native vocabulary: close() must wait for running calls and fail later ones.
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private LlamaModel(Path file, MemorySegment model, String chatTemplateOverride) {
+        this.file = file;
+        this.model = model;
+        this.vocab = LlamaCpp.modelGetVocab(model);
+        this.name = metaString("general.name");
+        this.trainedContextLength = LlamaCpp.modelNCtxTrain(model);
+        this.addBos = LlamaCpp.vocabGetAddBos(vocab);
+        this.bos = LlamaCpp.vocabBos(vocab);
+        this.vocabulary = readVocabulary();
+        this.chatTemplate = chooseChatTemplate(chatTemplateOverride);
+    }
+
+    /**
+     * Loads {@code file} (memory-mapped, CPU only).
+     *
+     * @param chatTemplateOverride a built-in template name such as {@code chatml} or a template source used instead
+     *                             of the GGUF's own; null to use the GGUF's
+     * @throws IOException when the file is missing or llama.cpp cannot load it (the reason is in the log)
+     * @throws IllegalArgumentException when llama.cpp does not know {@code chatTemplateOverride}
+     */
+    public static LlamaModel load(Path file, String chatTemplateOverride) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        MemorySegment model;
+        try (Arena arena = Arena.ofConfined()) { // params and path: only needed during the call
+            MemorySegment params = LlamaCpp.modelDefaultParams(arena);
+            params.set(JAVA_INT, LlamaCpp.MODEL_PARAMS_N_GPU_LAYERS, 0);
+            params.set(JAVA_BOOLEAN, LlamaCpp.MODEL_PARAMS_USE_MMAP, true);
+            model = LlamaCpp.modelLoadFromFile(arena.allocateFrom(file.toAbsolutePath().toString()), params);
+        }
+        if (model.equals(MemorySegment.NULL)) {
+            throw new IOException("llama.cpp could not load " + file + " (its log says why)");
+        }
+        try {
+            return new LlamaModel(file, model, chatTemplateOverride);
+        } catch (RuntimeException e) {
+            LlamaCpp.modelFree(model);
+            throw e;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The GGUF's {@code general.name}, or null when it has none. */
+    public String name() {
+        return name;
+    }
+
+    public int trainedContextLength() {
+        return trainedContextLength;
+    }
+
+    public int vocabSize() {
+        return vocabulary.size();
+    }
+
+    public boolean hasChatTemplate() {
+        return chatTemplate != null;
+    }
+
+    /**
+     * Token ids of {@code text}, starting with BOS when the vocabulary asks for one.
+     *
+     * @param parseSpecial whether text such as {@code </s>} becomes the special token rather than plain text
+     */
+    public int[] tokenize(String text, boolean parseSpecial) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            try (Arena arena = Arena.ofConfined()) { // text and token buffers: only needed during this call
+                MemorySegment nativeText = arena.allocate(Math.max(1, utf8.length));
+                MemorySegment.copy(utf8, 0, nativeText, JAVA_BYTE, 0, utf8.length);
+                // SentencePiece and BPE give at most one token per byte, plus a space prefix: usually enough at once.
+                int capacity = utf8.length + 2;
+                while (true) {
+                    MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
+                    // add_special false: BOS is added below, and an EOS some vocabularies append has no place in a prompt.
+                    int n = LlamaCpp.tokenize(vocab, nativeText, utf8.length, tokens, capacity, false, parseSpecial);
+                    if (n == Integer.MIN_VALUE) {
+                        throw new IllegalArgumentException("the text has too many tokens to count in 32 bits");
+                    }
+                    if (n >= 0) {
+                        int prefix = addBos && bos >= 0 ? 1 : 0;
+                        int[] ids = new int[prefix + n];
+                        if (prefix == 1) {
+                            ids[0] = bos;
+                        }
+                        MemorySegment.copy(tokens, JAVA_INT, 0, ids, prefix, n);
+                        return ids;
+                    }
+                    capacity = -n;
+                }
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Renders a conversation with the chat template in effect.
+     *
+     * @param addAssistant end with the opening of an assistant turn, so generation continues as the assistant
+     * @throws IllegalStateException when the model has no chat template llama.cpp can render
+     */
+    public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistant) {
+        if (chatTemplate == null) {
+            throw new IllegalStateException("the model " + file.getFileName()
+                    + " has no chat template llama.cpp can render; configure one (e.g. chatml)");
+        }
+        String rendered = render(chatTemplate, messages, addAssistant);
+        if (rendered == null) {
+            throw new IllegalStateException("llama.cpp cannot render the chat template of " + file.getFileName());
+        }
+        return rendered;
+    }
+
+    Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** The llama_model pointer, for creating contexts; valid until close(). */
+    MemorySegment handle() {
+        ensureOpen();
+        return model;
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                LlamaCpp.modelFree(model);
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model " + file.getFileName() + " is closed");
+        }
+    }
+
+    private String metaString(String key) {
+        try (Arena arena = Arena.ofConfined()) { // key and value buffers: only needed during this call
+            MemorySegment nativeKey = arena.allocateFrom(key);
+            int size = 256;
+            while (true) {
+                MemorySegment buf = arena.allocate(size);
+                int length = LlamaCpp.modelMetaValStr(model, nativeKey, buf, size);
+                if (length < 0) {
+                    return null;
+                }
+                if (length < size) { // snprintf semantics: the value plus its NUL fitted
+                    return buf.getString(0);
+                }
+                size = length + 1;
+            }
+        }
+    }
+
+    private Vocabulary readVocabulary() {
+        int n = LlamaCpp.vocabNTokens(vocab);
+        byte[][] pieces = new byte[n][];
+        boolean[] special = new boolean[n];
+        boolean[] endOfGeneration = new boolean[n];
+        try (Arena arena = Arena.ofConfined()) { // piece buffer: only needed while reading
+            int size = 64;
+            MemorySegment buf = arena.allocate(size);
+            for (int token = 0; token < n; token++) {
+                // special=true renders control tokens as their text ("</s>"), which is what a special token streams.
+                int length = LlamaCpp.tokenToPiece(vocab, token, buf, size, 0, true);
+                if (length < 0) {
+                    size = -length;
+                    buf = arena.allocate(size);
+                    length = LlamaCpp.tokenToPiece(vocab, token, buf, size, 0, true);
+                }
+                pieces[token] = buf.asSlice(0, length).toArray(JAVA_BYTE);
+                endOfGeneration[token] = LlamaCpp.vocabIsEog(vocab, token);
+                int attributes = LlamaCpp.vocabGetAttr(vocab, token);
+                special[token] = endOfGeneration[token]
+                        || (attributes & (LlamaCpp.TOKEN_ATTR_CONTROL | LlamaCpp.TOKEN_ATTR_UNKNOWN)) != 0;
+            }
+        }
+        return new Vocabulary(pieces, special, endOfGeneration);
+    }
+
+    private String chooseChatTemplate(String override) {
+        if (override != null) {
+            if (render(override, List.of(new ChatMessage("user", "hello")), true) == null) {
+                throw new IllegalArgumentException("llama.cpp does not know the chat template \"" + abbreviate(override)
+                        + "\"; use a built-in name such as chatml, llama3 or mistral-v7, or a supported template source");
+            }
+            return override;
+        }
+        MemorySegment own = LlamaCpp.modelChatTemplate(model, MemorySegment.NULL);
+        if (own.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        String source = own.reinterpret(Long.MAX_VALUE).getString(0); // owned by the model: copy it now
+        if (render(source, List.of(new ChatMessage("user", "hello")), true) == null) {
+            LOG.warning(() -> file.getFileName() + ": llama.cpp does not recognise the model's chat template;"
+                    + " configure a chat template to use chat messages");
+            return null;
+        }
+        return source;
+    }
+
+    /** The rendered conversation, or null when llama.cpp does not know the template. */
+    private static String render(String template, List<ChatMessage> messages, boolean addAssistant) {
+        try (Arena arena = Arena.ofConfined()) { // strings, message array and output: only needed during this call
+            MemorySegment nativeTemplate = arena.allocateFrom(template);
+            MemorySegment array = arena.allocate(LlamaCpp.CHAT_MESSAGE, Math.max(1, messages.size()));
+            long inputBytes = 0;
+            for (int i = 0; i < messages.size(); i++) {
+                ChatMessage message = messages.get(i);
+                MemorySegment entry = array.asSlice(i * LlamaCpp.CHAT_MESSAGE.byteSize(), LlamaCpp.CHAT_MESSAGE);
+                entry.set(ADDRESS, LlamaCpp.CHAT_MESSAGE_ROLE, arena.allocateFrom(message.role()));
+                entry.set(ADDRESS, LlamaCpp.CHAT_MESSAGE_CONTENT, arena.allocateFrom(message.content()));
+                inputBytes += 3L * (message.role().length() + message.content().length()); // UTF-8: <= 3 bytes a char
+            }
+            int size = (int) Math.min(Integer.MAX_VALUE, 2 * inputBytes + 256);
+            while (true) {
+                MemorySegment buf = arena.allocate(size);
+                int length = LlamaCpp.chatApplyTemplate(nativeTemplate, array, messages.size(), addAssistant, buf, size);
+                if (length < 0) {
+                    return null;
+                }
+                if (length <= size) {
+                    return new String(buf.asSlice(0, length).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+                }
+                size = length;
+            }
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}

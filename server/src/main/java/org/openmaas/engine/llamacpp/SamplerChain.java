@@ -1,0 +1,99 @@
+package org.openmaas.engine.llamacpp;
+
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.openmaas.engine.Sampling;
+
+/**
+ * One sequence's llama.cpp sampler chain, built from its {@link Sampling}: penalties when they are not neutral, then
+ * greedy, or the warpers that are active (top-k, typical, top-p, temperature) and a seeded draw.
+ *
+ * <p>Used by the engine thread only. Not thread-safe.
+ */
+final class SamplerChain implements AutoCloseable {
+
+    private static final long MIN_KEEP = 1; // top-p and typical always keep at least one token, as TGI does
+
+    private final MemorySegment chain;  // llama_sampler * (a chain): owned, freed by close() with every sampler in it
+    private final boolean penalized;
+    private boolean closed;
+
+    private SamplerChain(MemorySegment chain, boolean penalized) {
+        this.chain = chain;
+        this.penalized = penalized;
+    }
+
+    /** @param penaltyWindow how many recent tokens the penalties look at (the sequence's whole context) */
+    static SamplerChain create(Sampling sampling, int penaltyWindow) {
+        MemorySegment chain;
+        try (Arena arena = Arena.ofConfined()) { // the by-value params struct: only needed during the call
+            MemorySegment params = LlamaCpp.samplerChainDefaultParams(arena);
+            params.set(JAVA_BOOLEAN, LlamaCpp.SAMPLER_CHAIN_PARAMS_NO_PERF, true);
+            chain = LlamaCpp.samplerChainInit(params);
+        }
+        boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f;
+        if (penalized) {
+            // TGI's repetition_penalty is multiplicative and its frequency_penalty additive, like these two arguments.
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitPenalties(
+                    penaltyWindow, sampling.repetitionPenalty(), sampling.frequencyPenalty(), 0f));
+        }
+        if (!sampling.sample()) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitGreedy());
+            return new SamplerChain(chain, penalized);
+        }
+        if (sampling.topK() > 0) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTopK(sampling.topK()));
+        }
+        if (sampling.typicalP() < 1f) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTypical(sampling.typicalP(), MIN_KEEP));
+        }
+        if (sampling.topP() < 1f) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTopP(sampling.topP(), MIN_KEEP));
+        }
+        if (sampling.temperature() != 1f) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTemp(sampling.temperature()));
+        }
+        LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitDist(seed32(sampling.seed())));
+        return new SamplerChain(chain, penalized);
+    }
+
+    /**
+     * The 32-bit seed llama.cpp's sampler takes, derived from the request's 64-bit seed: the SplitMix64 finalizer
+     * spreads every input bit over the result, then its two halves are XORed, so seeds that differ in either half
+     * give different streams. 0xFFFFFFFF is LLAMA_DEFAULT_SEED, which would make llama.cpp draw a random seed, so it
+     * becomes 0xFFFFFFFE: replay must always be exact.
+     */
+    static int seed32(long seed) {
+        long z = seed;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        int folded = (int) (z >>> 32) ^ (int) z;
+        return folded == -1 ? -2 : folded;
+    }
+
+    /** Shows the prompt to the penalties, so repeating prompt text is penalized too, as TGI does. */
+    void acceptPrompt(int[] promptTokens) {
+        if (!penalized) {
+            return; // greedy, top-k and the rest keep no history
+        }
+        for (int token : promptTokens) {
+            LlamaCpp.samplerAccept(chain, token);
+        }
+    }
+
+    /** Picks the next token from the logits of batch entry {@code batchIndex}; the chain remembers it. */
+    int sample(MemorySegment context, int batchIndex) {
+        return LlamaCpp.samplerSample(chain, context, batchIndex);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LlamaCpp.samplerFree(chain);
+        }
+    }
+}

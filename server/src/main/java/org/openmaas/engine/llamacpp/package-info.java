@@ -1,0 +1,19 @@
+/**
+ * The embedded engine: llama.cpp (build b4916, carried by the {@code de.kherud:llama} jar) called through the Foreign
+ * Function &amp; Memory API.
+ *
+ * <p>Public: {@link org.openmaas.engine.llamacpp.LlamaEngine} (an {@link org.openmaas.engine.Engine}) and
+ * {@link org.openmaas.engine.llamacpp.LlamaModel}. Everything else is package-private.
+ *
+ * <p>Native memory never leaves this package. Who owns what:
+ * <ul>
+ *   <li>{@code llama_model}: its {@code LlamaModel}, freed by {@code close()}; the vocabulary belongs to it.</li>
+ *   <li>{@code llama_context} (the shared one and the one for reproducible requests): the {@code LlamaEngine}, freed
+ *       by its thread when the loop ends.</li>
+ *   <li>Sampler chains: their {@code SamplerChain}, freed when the sequence retires.</li>
+ *   <li>The batch arrays: an arena owned by the engine thread, alive as long as its loop.</li>
+ *   <li>Call arguments (strings, params structs, output buffers): a confined arena around the one call.</li>
+ *   <li>The library itself and the log callback stub: the global arena, for the life of the JVM.</li>
+ * </ul>
+ */
+package org.openmaas.engine.llamacpp;

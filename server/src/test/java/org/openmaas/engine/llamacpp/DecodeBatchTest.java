@@ -1,0 +1,107 @@
+package org.openmaas.engine.llamacpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Java-allocated llama_batch decoded in a real context, several sequences at once.
+ *
+ * <p>Decoding happens on a thread that ends with the test, as the engine's thread ends with the engine: a thread that
+ * has decoded keeps an OpenMP team while it lives, and once the JVM holds more OpenMP threads than cores, libgomp
+ * throttles its spin-waits and every later decode slows down about tenfold (measured on this model).
+ */
+class DecodeBatchTest {
+
+    private static final int CELLS = 64;
+
+    private LlamaModel model;
+    private MemorySegment context;
+    private Arena arena;
+    private DecodeBatch batch;
+
+    @BeforeEach
+    void createContext() throws Exception {
+        model = LlamaModel.load(StoriesModel.path(), null);
+        context = LlamaEngine.createContext(model, LlamaEngine.Config.defaults(model.file()), CELLS, 4);
+        arena = Arena.ofShared(); // filled and decoded on another thread
+        batch = new DecodeBatch(arena, CELLS);
+    }
+
+    @AfterEach
+    void free() {
+        if (context != null) {
+            LlamaCpp.free(context);
+            arena.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    void aBatchOfSeveralSequencesGivesLogitsForTheTokensThatAskedForThem() throws Exception {
+        onThreadOfItsOwn(() -> {
+            fill(0, 5);
+            fill(1, 7);
+
+            assertThat(batch.decode(context)).isZero();
+            assertThat(LlamaCpp.getLogitsIth(context, 4)).isNotEqualTo(MemorySegment.NULL);
+            assertThat(LlamaCpp.getLogitsIth(context, 11)).isNotEqualTo(MemorySegment.NULL);
+        });
+    }
+
+    @Test
+    void aBatchLongerThanAnyRunOfFreeCellsIsRefusedWhileAShorterOneFits() throws Exception {
+        onThreadOfItsOwn(this::refuseALongBatchInAFragmentedCache);
+    }
+
+    private void refuseALongBatchInAFragmentedCache() {
+        for (int seq = 0; seq < 3; seq++) {
+            batch.clear();
+            fill(seq, 20);
+            assertThat(batch.decode(context)).isZero();
+        }
+        // Cells 0-19 and 40-63 are free: 44 cells, but no run of 30.
+        LlamaCpp.kvSelfSeqRm(context, 0, -1, -1);
+        LlamaCpp.kvSelfSeqRm(context, 2, -1, -1);
+        batch.clear();
+        fill(3, 30);
+
+        assertThat(LlamaCpp.noRunOfFreeCells(batch.decode(context))).isTrue();
+        batch.clear();
+        fill(3, 15);
+        assertThat(batch.decode(context)).isZero();
+    }
+
+    /** Runs {@code body} on a new thread and waits for it; an assertion failing there fails the test. */
+    private static void onThreadOfItsOwn(Runnable body) throws Exception {
+        Throwable[] failure = new Throwable[1];
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        thread.join();
+        if (failure[0] instanceof Error error) {
+            throw error;
+        }
+        if (failure[0] instanceof Exception exception) {
+            throw exception;
+        }
+    }
+
+    /** Adds {@code count} prompt tokens of sequence {@code seq} to the batch, logits for the last. */
+    private void fill(int seq, int count) {
+        int[] tokens = model.tokenize("Once upon a time there was a little girl named Lily who loved to play.", false);
+        for (int i = 0; i < count; i++) {
+            batch.add(tokens[i % tokens.length], i, seq, i == count - 1);
+        }
+    }
+}

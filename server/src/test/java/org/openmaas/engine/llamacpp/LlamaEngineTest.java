@@ -1,0 +1,228 @@
+package org.openmaas.engine.llamacpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openmaas.engine.FinishReason;
+import org.openmaas.engine.Generation;
+import org.openmaas.engine.GenerationEvent.Finished;
+import org.openmaas.engine.GenerationEvent.TokenGenerated;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.Sampling;
+import org.openmaas.engine.Token;
+import org.openmaas.engine.llamacpp.Generations.Outcome;
+
+/** Generation on the real stories260K model, one request at a time on a shared engine. */
+class LlamaEngineTest {
+
+    private static LlamaEngine engine;
+    private static int[] prompt;
+
+    @BeforeAll
+    static void start() throws Exception {
+        engine = LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 2, 4, 512, 16, null));
+        prompt = engine.tokenize("Once upon a time", false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void theEngineDescribesItsModelWithTheConfiguredContext() {
+        assertThat(engine.model()).isEqualTo(new ModelInfo("llama", 1024, 512, false));
+    }
+
+    @Test
+    void greedyGenerationIsIdenticalAcrossRuns() {
+        Outcome first = run(request(Sampling.greedy(), 120));
+        Outcome second = run(request(Sampling.greedy(), 120));
+
+        assertThat(first.finished().generatedText()).isNotBlank();
+        assertThat(second.ids()).isEqualTo(first.ids());
+        assertThat(second.finished().generatedText()).isEqualTo(first.finished().generatedText());
+    }
+
+    @Test
+    void greedyGenerationWritesEnglish() {
+        assertThat(run(request(Sampling.greedy(), 30)).finished().generatedText()).startsWith(", there was a little");
+    }
+
+    @Test
+    void theSameSeedReplaysTheSameTokens() {
+        Outcome first = run(request(sampling(1f, 42L), 120));
+        Outcome second = run(request(sampling(1f, 42L), 120));
+
+        assertThat(second.ids()).isEqualTo(first.ids());
+        assertThat(first.finished().seed()).isEqualTo(OptionalLong.of(42L));
+    }
+
+    @Test
+    void differentSeedsGiveDifferentTokens() {
+        assertThat(run(request(sampling(1f, 1L), 60)).ids()).isNotEqualTo(run(request(sampling(1f, 2L), 60)).ids());
+    }
+
+    @Test
+    void seedsDifferingOnlyInTheirHighHalfGiveDifferentTokens() {
+        assertThat(run(request(sampling(1f, 5L), 60)).ids())
+                .isNotEqualTo(run(request(sampling(1f, 5L | (1L << 40)), 60)).ids());
+    }
+
+    @Test
+    void everyWarperTogetherStillReplaysBySeed() {
+        Sampling all = new Sampling(true, 0.8f, 40, 0.9f, 0.95f, 1.2f, 0.1f, -7L);
+
+        assertThat(run(request(all, 100)).ids()).isEqualTo(run(request(all, 100)).ids());
+    }
+
+    @Test
+    void aRepetitionPenaltyChangesWhatGreedyDecodingWrites() {
+        Sampling penalized = new Sampling(false, 1f, 0, 1f, 1f, 1.5f, 0f, 0L);
+
+        assertThat(run(request(penalized, 80)).ids()).isNotEqualTo(run(request(Sampling.greedy(), 80)).ids());
+    }
+
+    @Test
+    void greedyReportsNoSeed() {
+        assertThat(run(request(Sampling.greedy(), 5)).finished().seed()).isEmpty();
+    }
+
+    @Test
+    void logprobsAreNeverPositive() {
+        Outcome outcome = run(request(sampling(1.5f, 9L), 200, 5));
+
+        for (TokenGenerated event : outcome.tokens()) {
+            assertThat(event.token().logprob()).isLessThanOrEqualTo(0f);
+            assertThat(event.topTokens()).allSatisfy(top -> assertThat(top.logprob()).isLessThanOrEqualTo(0f));
+        }
+    }
+
+    @Test
+    void aGreedyTokenIsTheFirstOfItsTopTokensWithTheSameLogprob() {
+        Outcome outcome = run(request(Sampling.greedy(), 60, 3));
+
+        for (TokenGenerated event : outcome.tokens()) {
+            Token first = event.topTokens().getFirst();
+            assertThat(first.id()).isEqualTo(event.token().id());
+            assertThat(first.logprob()).isEqualTo(event.token().logprob());
+        }
+    }
+
+    @Test
+    void topTokensHaveTheRequestedSizeMostLikelyFirst() {
+        Outcome outcome = run(request(sampling(1f, 3L), 40, 5));
+
+        for (TokenGenerated event : outcome.tokens()) {
+            assertThat(event.topTokens()).hasSize(5);
+            assertThat(event.topTokens()).extracting(Token::logprob).isSortedAccordingTo((a, b) -> Float.compare(b, a));
+        }
+    }
+
+    @Test
+    void noTopTokensAreReportedUnlessAsked() {
+        assertThat(run(request(Sampling.greedy(), 10, 0)).tokens()).allSatisfy(t -> assertThat(t.topTokens()).isEmpty());
+    }
+
+    @Test
+    void aStopSequenceEndsTheGenerationAndStaysAtTheEndOfTheText() {
+        GenerationRequest request = new GenerationRequest("stop", prompt, 200, Sampling.greedy(), List.of("Lily"), 0, false);
+        Finished finished = run(request).finished();
+
+        assertThat(finished.reason()).isEqualTo(FinishReason.STOP_SEQUENCE);
+        assertThat(finished.generatedText()).isEqualTo(", there was a little girl named Lily");
+    }
+
+    @Test
+    void maxNewTokensEndsTheGenerationWithLength() {
+        Outcome outcome = run(request(Sampling.greedy(), 17));
+
+        assertThat(outcome.finished().reason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(outcome.finished().generatedTokens()).isEqualTo(17);
+        assertThat(outcome.tokens()).hasSize(17);
+        assertThat(outcome.finished().promptTokens()).isEqualTo(prompt.length);
+    }
+
+    @Test
+    void anEosTokenEndsTheGenerationStreamedLastAsSpecialAndCounted() {
+        // The model rarely ends with EOS (it starts a new story with BOS instead); at temperature 3 seed 32 does.
+        Outcome outcome = run(request(sampling(3f, 32L), 300));
+
+        assertThat(outcome.finished().reason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(outcome.tokens().getLast().token().id()).isEqualTo(StoriesModel.EOS);
+        assertThat(outcome.tokens().getLast().token().special()).isTrue();
+        assertThat(outcome.tokens().getLast().token().text()).isEqualTo("</s>");
+        assertThat(outcome.finished().generatedTokens()).isEqualTo(outcome.tokens().size());
+        assertThat(outcome.finished().generatedText()).doesNotContain("</s>");
+    }
+
+    @Test
+    void aBosTokenBetweenStoriesIsStreamedAsSpecialAndLeftOutOfTheText() {
+        Outcome outcome = run(request(Sampling.greedy(), 400));
+        TokenGenerated bos = outcome.tokens().stream().filter(t -> t.token().id() == StoriesModel.BOS).findFirst().orElseThrow();
+
+        assertThat(bos.token().special()).isTrue();
+        assertThat(bos.token().text()).isEqualTo("<s>");
+        assertThat(outcome.finished().generatedText()).doesNotContain("<s>");
+        assertThat(outcome.finished().reason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
+    void theNonSpecialTokensConcatenateToTheGeneratedTextForManySeeds() {
+        // Temperature 3 often picks byte tokens that are not valid UTF-8 on their own.
+        for (long seed = 100; seed < 130; seed++) {
+            Outcome outcome = run(request(sampling(seed % 2 == 0 ? 3f : 1f, seed), 150));
+
+            assertThat(outcome.streamedText()).as("seed %d", seed).isEqualTo(outcome.finished().generatedText());
+            assertThat(outcome.finished().generatedTokens()).isEqualTo(outcome.tokens().size());
+        }
+    }
+
+    @Test
+    void aPromptThatDoesNotFitTheContextIsRefused() {
+        assertThatThrownBy(() -> engine.submit(request(Sampling.greedy(), 1024)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1024");
+    }
+
+    @Test
+    void aTokenOutsideTheVocabularyIsRefused() {
+        GenerationRequest request = new GenerationRequest("bad", new int[] {1, 512}, 5, Sampling.greedy(), List.of(), 0, false);
+
+        assertThatThrownBy(() -> engine.submit(request)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPromptLongerThanOneBatchIsDecodedInChunks() {
+        int[] tokens = engine.tokenize("Once upon a time, there was a little girl named Lily. ".repeat(40), false);
+        assertThat(tokens.length).as("prompt tokens").isGreaterThan(512); // the batch size
+
+        Outcome outcome = run(new GenerationRequest("long", tokens, 20, Sampling.greedy(), List.of(), 0, false));
+        assertThat(outcome.finished().promptTokens()).isEqualTo(tokens.length);
+        assertThat(outcome.finished().generatedText()).isNotBlank();
+    }
+
+    private static Outcome run(GenerationRequest request) {
+        return Generations.drain(engine.submit(request));
+    }
+
+    private static GenerationRequest request(Sampling sampling, int maxNewTokens) {
+        return request(sampling, maxNewTokens, 0);
+    }
+
+    private static GenerationRequest request(Sampling sampling, int maxNewTokens, int topN) {
+        return new GenerationRequest("test", prompt, maxNewTokens, sampling, List.of(), topN, false);
+    }
+
+    private static Sampling sampling(float temperature, long seed) {
+        return new Sampling(true, temperature, 0, 1f, 1f, 1f, 0f, seed);
+    }
+}
