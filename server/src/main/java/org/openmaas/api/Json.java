@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,6 +30,10 @@ public final class Json {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .withCoercionConfig(LogicalType.Textual, text -> text
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
     private Json() {
@@ -50,17 +57,21 @@ public final class Json {
             throw new ApiException.InvalidArgument("field '" + path(e) + "' has the wrong type: "
                     + e.getOriginalMessage().replaceAll(" \\(for .*", "").replaceAll("\\R.*", ""));
         } catch (JsonMappingException e) {
-            Throwable cause = e.getCause() instanceof ApiException ? e.getCause() : e;
-            if (cause instanceof ApiException api) {
-                throw api;
+            if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
+                throw malformed(syntax); // a syntax error met while binding a field
             }
             throw new ApiException.InvalidArgument("field '" + path(e) + "' is invalid: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new ApiException.InvalidArgument("the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw malformed(e);
         } catch (IOException e) {
             throw new ApiException.InvalidArgument("the request body cannot be read: " + e.getMessage());
         }
+    }
+
+    private static ApiException.InvalidArgument malformed(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return new ApiException.InvalidArgument("the request body is not valid JSON: " + e.getOriginalMessage() + where);
     }
 
     public static byte[] write(Object value) {

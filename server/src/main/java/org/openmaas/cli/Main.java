@@ -20,6 +20,16 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::report);
+    }
+
+    /** Configuration mistakes get one sentence; anything else also its stack trace, for a bug report. */
+    private static int report(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+        if (failure instanceof IllegalArgumentException || failure instanceof java.io.UncheckedIOException) {
+            command.getErr().println("maas " + command.getCommandName() + ": " + failure.getMessage());
+        } else {
+            failure.printStackTrace(command.getErr());
+        }
+        return 2;
     }
 }

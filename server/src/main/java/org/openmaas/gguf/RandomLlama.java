@@ -68,6 +68,11 @@ public final class RandomLlama {
             return new Spec("random-llama-bench", 32000, 1024, 24, 16, 4, 2816, 4096, TensorType.Q8_0, 1, null);
         }
 
+        public Spec withName(String name) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate);
+        }
+
         public Spec withType(TensorType type) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
                     feedForwardLength, contextLength, type, seed, chatTemplate);

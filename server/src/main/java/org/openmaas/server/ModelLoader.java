@@ -36,16 +36,19 @@ final class ModelLoader {
     }
 
     void loadInto(Catalog catalog) {
-        for (ProductConfig product : products()) {
+        List<ProductConfig> products = products();
+        int threads = threadsPerEngine(products.size());
+        for (ProductConfig product : products) {
             try {
                 Path file = modelFile(product.source());
                 long start = System.nanoTime();
-                Engine engine = EngineFactory.open(product, file, config.threads());
+                Engine engine = EngineFactory.open(product, file, threads);
                 String modelName = product.modelName() != null ? product.modelName()
                         : engine.model().name() != null ? engine.model().name()
                         : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
                 catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
                         product, engine));
+                SmokeTestModel.warnIfServed(product.productName(), modelName);
                 LOG.info("product " + product.productName() + " serves " + modelName + " from " + file + " (context "
                         + engine.model().contextLength() + " tokens, loaded in "
                         + (System.nanoTime() - start) / 1_000_000 + " ms)");
@@ -55,6 +58,23 @@ final class ModelLoader {
                 LOG.log(Level.FINE, "load failure of " + product.productName(), e);
             }
         }
+    }
+
+    /**
+     * Without {@code --threads}, the machine's cores are shared among the engines: each engine thread keeps its own
+     * OpenMP team, and once a process holds more OpenMP threads than cores libgomp stops spin-waiting and every
+     * decode gets about ten times slower (measured on two cores with two engines of two threads each).
+     */
+    private int threadsPerEngine(int engines) {
+        if (config.threads() > 0) {
+            return config.threads();
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Math.max(1, cores / Math.max(1, engines));
+        if (engines > 1) {
+            LOG.info(engines + " products share " + cores + " cores: " + threads + " llama.cpp thread(s) each");
+        }
+        return threads;
     }
 
     private List<ProductConfig> products() {

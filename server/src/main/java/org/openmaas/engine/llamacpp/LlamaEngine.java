@@ -483,13 +483,14 @@ public final class LlamaEngine implements Engine {
                     vocabulary.isSpecial(id)));
         }
         Transcript.Step step = sequence.transcript.append(token, (float) (logits[token] - logNormalizer));
-        sequence.generation.publish(new GenerationEvent.TokenGenerated(step.token(), alternatives));
+        GenerationEvent.TokenGenerated generated = new GenerationEvent.TokenGenerated(step.token(), alternatives);
         if (step.finish() == null) {
+            sequence.generation.publish(generated);
             sequence.setNextToken(token);
             return;
         }
         OptionalLong seed = request.sampling().sample() ? OptionalLong.of(request.sampling().seed()) : OptionalLong.empty();
-        sequence.generation.publish(new GenerationEvent.Finished(step.finish(), request.promptTokens().length,
+        sequence.generation.publish(new GenerationEvent.Finished(generated, step.finish(), request.promptTokens().length,
                 sequence.transcript.generatedTokens(), sequence.transcript.text(), seed));
         retire(sequence);
     }

@@ -8,7 +8,7 @@ import org.openmaas.engine.Sampling;
 
 /**
  * One sequence's llama.cpp sampler chain, built from its {@link Sampling}: penalties when they are not neutral, then
- * greedy, or the warpers that are active (top-k, typical, top-p, temperature) and a seeded draw.
+ * greedy, or the warpers that are active (temperature, top-k, top-p, typical, in TGI's order) and a seeded draw.
  *
  * <p>Used by the engine thread only. Not thread-safe.
  */
@@ -43,17 +43,19 @@ final class SamplerChain implements AutoCloseable {
             LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitGreedy());
             return new SamplerChain(chain, penalized);
         }
+        // TGI's warper order, so its clients get the distribution they expect: temperature first, then top-k, top-p
+        // and typical-p on the tempered distribution.
+        if (sampling.temperature() != 1f) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTemp(sampling.temperature()));
+        }
         if (sampling.topK() > 0) {
             LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTopK(sampling.topK()));
-        }
-        if (sampling.typicalP() < 1f) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTypical(sampling.typicalP(), MIN_KEEP));
         }
         if (sampling.topP() < 1f) {
             LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTopP(sampling.topP(), MIN_KEEP));
         }
-        if (sampling.temperature() != 1f) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTemp(sampling.temperature()));
+        if (sampling.typicalP() < 1f) {
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTypical(sampling.typicalP(), MIN_KEEP));
         }
         LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitDist(seed32(sampling.seed())));
         return new SamplerChain(chain, penalized);

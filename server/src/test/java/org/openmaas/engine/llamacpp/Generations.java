@@ -44,10 +44,15 @@ final class Generations {
         List<TokenGenerated> tokens = new ArrayList<>();
         while (true) {
             GenerationEvent event = next(generation);
-            if (event instanceof TokenGenerated token) {
-                tokens.add(token);
-            } else {
-                return new Outcome(tokens, event);
+            switch (event) {
+                case TokenGenerated token -> tokens.add(token);
+                case Finished finished -> {
+                    tokens.add(finished.lastToken());
+                    return new Outcome(tokens, finished);
+                }
+                case GenerationEvent.Failed failed -> {
+                    return new Outcome(tokens, failed);
+                }
             }
         }
     }

@@ -1,0 +1,47 @@
+package org.openmaas.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import org.openmaas.gguf.RandomLlama;
+
+/**
+ * The model of last resort: random weights written by the project's GGUF writer, so a server with no model and no
+ * hub still starts and proves its whole path works. Its output is meaningless, and the log says so every time.
+ */
+final class SmokeTestModel {
+
+    static final String NAME = "openmaas-smoke-test-random-weights";
+    static final String FILE = NAME + ".gguf";
+
+    private static final Logger LOG = Logger.getLogger(SmokeTestModel.class.getName());
+
+    private SmokeTestModel() {
+    }
+
+    static Path create(Path modelsDir, String whyNoRealModel) {
+        Path file = modelsDir.resolve(FILE);
+        try {
+            RandomLlama.write(RandomLlama.Spec.tiny().withName(NAME), file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the smoke-test model " + file, e);
+        }
+        LOG.warning("the default model could not be downloaded (" + whyNoRealModel + "); generated " + file);
+        return file;
+    }
+
+    /** Logs the warning for a product serving the smoke-test model. */
+    static void warnIfServed(String productName, String modelName) {
+        if (NAME.equals(modelName)) {
+            LOG.warning("""
+
+                    ************************************************************************************
+                    *  %s serves a RANDOM-WEIGHTS SMOKE-TEST MODEL: its output is meaningless.
+                    *  Give a real model with --model PATH or --catalog FILE, or put a GGUF into the
+                    *  data directory's models folder (or let the server reach the Hugging Face hub).
+                    ************************************************************************************"""
+                    .formatted(productName));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.openmaas.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.openmaas.gguf.RandomLlama;
+import org.openmaas.gguf.TensorType;
+
+/**
+ * Models for tests: the real trained stories260K from {@code ../shared/models} when it is there, otherwise models the
+ * project's GGUF writer makes (written once per JVM into a temp folder).
+ */
+public final class TestModels {
+
+    private static final Path SHARED = Path.of(System.getProperty("openmaas.sharedModels", "../shared/models"));
+    private static final Path GENERATED = Path.of(System.getProperty("java.io.tmpdir"), "openmaas-test-models");
+
+    private TestModels() {
+    }
+
+    /** A tiny model for end-to-end tests: stories260K, or a generated one of the same size class. */
+    public static List<Path> tiny() {
+        Path stories = SHARED.resolve("stories260K.gguf");
+        return List.of(Files.exists(stories) ? stories : generated(RandomLlama.Spec.tiny()));
+    }
+
+    /**
+     * A random model big enough that generating a few hundred tokens takes seconds on two cores (about 25 M
+     * parameters in F32): for tests that must act while a generation is still running.
+     */
+    public static Path slow() {
+        return generated(new RandomLlama.Spec("random-llama-slow", 2048, 512, 8, 8, 4, 1536, 2048, TensorType.F32, 7, null));
+    }
+
+    public static synchronized Path generated(RandomLlama.Spec spec) {
+        Path file = GENERATED.resolve(spec.name() + "-" + Integer.toHexString(spec.hashCode()) + ".gguf");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(GENERATED);
+                RandomLlama.write(spec, file);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package org.openmaas.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.openmaas.auth.Bootstrap;
+import org.openmaas.server.MaasServer;
+import org.openmaas.server.ServerConfig;
+
+/**
+ * A real OpenMaaS on a loopback port with known bootstrap credentials, and a plain HTTP client to drive it the way
+ * the guide's clients do.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String ACCOUNT = "123456789012";
+    public static final String CLIENT_ID = "test-client";
+    public static final String CLIENT_SECRET = "test-secret-0123456789";
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MaasServer server;
+    private final Path dataDir;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestServer(MaasServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /** A server on its own data directory serving {@code models} (each as maas-model-<file name>). */
+    public static TestServer serving(List<Path> models) {
+        return start(models, Optional.empty(), Map.of(), Clock.systemUTC());
+    }
+
+    public static TestServer withCatalog(Path catalog) {
+        return start(List.of(), Optional.of(catalog), Map.of(), Clock.systemUTC());
+    }
+
+    public static TestServer start(List<Path> models, Optional<Path> catalog, Map<String, String> extraEnv,
+                                   Clock clock) {
+        try {
+            return startIn(Files.createTempDirectory("maas-test-"), models, catalog, extraEnv, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server on {@code dataDir}, which may already hold a store and models. */
+    public static TestServer startIn(Path dataDir, List<Path> models, Optional<Path> catalog,
+                                     Map<String, String> extraEnv, Clock clock) {
+        {
+            Map<String, String> env = new HashMap<>(extraEnv);
+            env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
+            env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
+            env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
+            MaasServer server = MaasServer.start(new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 2, env,
+                    clock));
+            return new TestServer(server, dataDir);
+        }
+    }
+
+    public MaasServer server() {
+        return server;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** A token for the bootstrap client, fetched as the guide's script does (HTTP Basic, form body). */
+    public String token() {
+        HttpResponse<String> response = tokenRequest("grant_type=client_credentials", basic(CLIENT_ID, CLIENT_SECRET));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("token request failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response.body()).get("access_token").asText();
+    }
+
+    public HttpResponse<String> tokenRequest(String form, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> post(String path, String token, String jsonBody) {
+        return send(postRequest(path, token, jsonBody));
+    }
+
+    public HttpRequest postRequest(String path, String token, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request.build();
+    }
+
+    /** Posts to generatestream and reads every NDJSON line. */
+    public Stream stream(String token, String jsonBody) {
+        HttpResponse<String> response = post("/v1/maas/generatestream", token, jsonBody);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(json(line));
+            }
+        }
+        return new Stream(response, lines);
+    }
+
+    /** Opens generatestream and hands back the live body, for tests that read a little and hang up. */
+    public HttpResponse<InputStream> open(String token, String jsonBody) {
+        try {
+            return http.send(postRequest("/v1/maas/generatestream", token, jsonBody), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Stream(HttpResponse<String> response, List<JsonNode> lines) {
+        public JsonNode last() {
+            return lines.getLast().path("result").path("response");
+        }
+
+        public String text() {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode line : lines) {
+                JsonNode token = line.path("result").path("response").path("token");
+                if (!token.path("special").asBoolean()) {
+                    text.append(token.path("text").asText());
+                }
+            }
+            return text.toString();
+        }
+
+        public List<Integer> tokenIds() {
+            return lines.stream().map(l -> l.path("result").path("response").path("token").path("id").asInt()).toList();
+        }
+    }
+
+    /** The request body of the guide's script for the first catalog product, with {@code params} as given. */
+    public String body(String prompt, String paramsJson) {
+        JsonNode product = json(get("/v1/maas/models", token()).body()).get("models").get(0);
+        return """
+                {"model": "%s", "request": {"prompt": %s, "params": %s}, "cloudAccountId": "%s",
+                 "productName": "%s", "productId": "%s"}"""
+                .formatted(product.get("model_name").asText(), quote(prompt), paramsJson, ACCOUNT,
+                        product.get("product_name").asText(), product.get("product_id").asText());
+    }
+
+    public static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    public static String basic(String id, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<String> readLines(InputStream in, int count) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        String line;
+        while (lines.size() < count && (line = reader.readLine()) != null) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
