@@ -1,5 +1,9 @@
 package org.openmaas.cli;
 
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /** The {@code maas} command line: one class per subcommand. */
@@ -14,6 +18,10 @@ public final class Main {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         }
     }
+
+    // The pool's and the migrations' routine steps are noise on an operator's terminal; their warnings are not.
+    private static final List<Logger> QUIETED = Stream.of("com.zaxxer.hikari", "org.flywaydb")
+            .map(Logger::getLogger).peek(logger -> logger.setLevel(Level.WARNING)).toList();
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,6 +1,8 @@
 package org.openmaas.server;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.openmaas.api.AccessLog;
+import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
@@ -88,7 +91,27 @@ public final class MaasServer implements AutoCloseable {
                 .register(new HealthApi(readiness, catalog))
                 .register(new TokenEndpoint(tokens))
                 .register(new MaasApi(catalog, auth))
+                .any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
+    }
+
+    /** Unknown paths and wrong methods get the same JSON error shape as everything else. */
+    private static void noRoute(ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        String method = req.prologue().method().text();
+        String allowed = switch (path) {
+            case "/oauth2/token", "/v1/maas/generatestream", "/v1/maas/generate" -> "POST";
+            case "/v1/maas/models", "/health", "/ready" -> "GET";
+            default -> null;
+        };
+        if (allowed == null) {
+            throw new ApiException.NotFound("no such endpoint: " + method + " " + path
+                    + "; the MaaS API is POST /oauth2/token, GET /v1/maas/models, POST /v1/maas/generatestream, "
+                    + "POST /v1/maas/generate");
+        }
+        res.header(HeaderNames.ALLOW, allowed);
+        throw new HttpException(method + " is not allowed on " + path + "; use " + allowed
+                + (allowed.equals("POST") ? " with a request body" : ""), Status.METHOD_NOT_ALLOWED_405, true);
     }
 
     private static void error(ServerRequest req, ServerResponse res, Throwable failure) {
