@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  *     prompt_format: chat                                 # raw (default) or chat
  *     chat_template: llama3                               # optional: the GGUF's own
  *     slots: 1                                            # optional: concurrent sequences
+ *     max_queued: 64                                      # optional: waiting requests before 429
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
  */
@@ -51,7 +52,8 @@ public final class CatalogFile {
             @JsonProperty("context_length") Integer contextLength,
             @JsonProperty("prompt_format") String promptFormat,
             @JsonProperty("chat_template") String chatTemplate,
-            @JsonProperty("slots") Integer slots) {
+            @JsonProperty("slots") Integer slots,
+            @JsonProperty("max_queued") Integer maxQueued) {
     }
 
     private CatalogFile() {
@@ -112,7 +114,8 @@ public final class CatalogFile {
                     entry.contextLength() == null ? 0 : entry.contextLength(),
                     parseFormat(entry.promptFormat()),
                     blankToNull(entry.chatTemplate()),
-                    entry.slots() == null ? 1 : entry.slots());
+                    entry.slots() == null ? 1 : entry.slots(),
+                    entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }

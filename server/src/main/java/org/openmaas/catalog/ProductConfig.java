@@ -14,9 +14,13 @@ import java.util.regex.Pattern;
  * @param contextLength tokens per sequence (prompt plus generated); 0 for the model's own (capped by the engine)
  * @param chatTemplate  a template source or built-in llama.cpp name (e.g. {@code chatml}); null for the GGUF's own
  * @param slots         sequences the product's engine decodes at once
+ * @param maxQueued     requests that may wait for a slot; more are refused with 429 and Retry-After
  */
 public record ProductConfig(String productName, UUID productId, String modelName, ModelSource source,
-                            int contextLength, PromptFormat promptFormat, String chatTemplate, int slots) {
+                            int contextLength, PromptFormat promptFormat, String chatTemplate, int slots,
+                            int maxQueued) {
+
+    public static final int DEFAULT_MAX_QUEUED = 64;
 
     static final Pattern PRODUCT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final String PREFIX = "maas-model-";
@@ -36,13 +40,17 @@ public record ProductConfig(String productName, UUID productId, String modelName
         if (slots < 1 || slots > 64) {
             throw new IllegalArgumentException("slots of " + productName + " must be between 1 and 64, got " + slots);
         }
+        if (maxQueued < 1 || maxQueued > 10_000) {
+            throw new IllegalArgumentException("max_queued of " + productName + " must be between 1 and 10000, got "
+                    + maxQueued);
+        }
     }
 
     /** The product {@code maas serve --model PATH} registers: named after the file, raw prompts. */
     public static ProductConfig forModelFile(Path file) {
         String productName = PREFIX + slug(file.getFileName().toString().replaceFirst("(?i)\\.gguf$", ""));
         return new ProductConfig(productName, stableId(productName), null, new ModelSource.LocalFile(file),
-                0, PromptFormat.RAW, null, 1);
+                0, PromptFormat.RAW, null, 1, DEFAULT_MAX_QUEUED);
     }
 
     /** The same name always gives the same id, so clients may keep ids across restarts. */

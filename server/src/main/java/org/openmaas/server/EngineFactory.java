@@ -10,7 +10,6 @@ import org.openmaas.engine.llamacpp.LlamaEngine;
 final class EngineFactory {
 
     static final int BATCH_SIZE = 512;
-    static final int MAX_QUEUED = 64;
 
     private EngineFactory() {
     }
@@ -18,6 +17,6 @@ final class EngineFactory {
     /** @param threads llama.cpp threads for this engine (the caller shares the machine's cores among engines) */
     static Engine open(ProductConfig product, Path file, int threads) throws IOException {
         return LlamaEngine.start(new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
-                Math.max(BATCH_SIZE, product.slots()), MAX_QUEUED, product.chatTemplate()));
+                Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate()));
     }
 }

@@ -27,6 +27,7 @@ class CatalogFileTest {
                     context_length: 1024
                     prompt_format: chat
                     chat_template: mistral-v1
+                    max_queued: 3
                   - product_name: maas-model-llama-3.1-8b
                     model: hf://ggml-org/models/tinyllamas/stories260K.gguf
                 """);
@@ -41,10 +42,12 @@ class CatalogFileTest {
         assertThat(mistral.contextLength()).isEqualTo(1024);
         assertThat(mistral.promptFormat()).isEqualTo(PromptFormat.CHAT);
         assertThat(mistral.chatTemplate()).isEqualTo("mistral-v1");
+        assertThat(mistral.maxQueued()).isEqualTo(3);
         ProductConfig llama = products.get(1);
         assertThat(llama.source()).isEqualTo(new ModelSource.HubFile("ggml-org/models", "tinyllamas/stories260K.gguf"));
         assertThat(llama.productId()).isEqualTo(ProductConfig.stableId("maas-model-llama-3.1-8b"));
         assertThat(llama.promptFormat()).isEqualTo(PromptFormat.RAW);
+        assertThat(llama.maxQueued()).isEqualTo(ProductConfig.DEFAULT_MAX_QUEUED);
     }
 
     @Test
