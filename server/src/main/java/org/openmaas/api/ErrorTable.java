@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import org.openmaas.auth.InvalidTokenException;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
+import org.openmaas.engine.GenerationEvent;
 
 /**
  * The one place where failures become wire errors (ARCHITECTURE §2.4): every category's HTTP status and gRPC code.
@@ -45,6 +46,14 @@ public final class ErrorTable {
                 LOG.log(Level.SEVERE, "request " + requestId + " failed", failure);
                 yield new ErrorReply(500, INTERNAL, "internal error; quote request id " + requestId + " when reporting it", 0);
             }
+        };
+    }
+
+    /** A generation that failed after its stream started: the stream's last line. */
+    public static ErrorReply streamFailure(GenerationEvent.Failed failed) {
+        return switch (failed.cause()) {
+            case STOPPING -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request", 5);
+            case INTERNAL -> new ErrorReply(500, INTERNAL, failed.message(), 0);
         };
     }
 

@@ -9,6 +9,7 @@ import java.util.UUID;
 public final class Exchange {
 
     private final String requestId = UUID.randomUUID().toString();
+    private final long startedAt = System.nanoTime();
     private volatile String clientId = "-";
     private volatile String product = "-";
     private volatile int promptTokens;
@@ -19,12 +20,21 @@ public final class Exchange {
         return requestId;
     }
 
+    /** {@link System#nanoTime()} when the request arrived. */
+    public long startedAt() {
+        return startedAt;
+    }
+
     public void client(String clientId) {
         this.clientId = clientId;
     }
 
     public void product(String product) {
         this.product = product;
+    }
+
+    public String product() {
+        return product;
     }
 
     public void tokens(int promptTokens, int generatedTokens) {

@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  *     chat_template: llama3                               # optional: the GGUF's own
  *     slots: 1                                            # optional: concurrent sequences
  *     max_queued: 64                                      # optional: waiting requests before 429
+ *     reproducible: false                                 # optional: decode every request alone
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
  */
@@ -53,7 +54,8 @@ public final class CatalogFile {
             @JsonProperty("prompt_format") String promptFormat,
             @JsonProperty("chat_template") String chatTemplate,
             @JsonProperty("slots") Integer slots,
-            @JsonProperty("max_queued") Integer maxQueued) {
+            @JsonProperty("max_queued") Integer maxQueued,
+            @JsonProperty("reproducible") Boolean reproducible) {
     }
 
     private CatalogFile() {
@@ -115,7 +117,8 @@ public final class CatalogFile {
                     parseFormat(entry.promptFormat()),
                     blankToNull(entry.chatTemplate()),
                     entry.slots() == null ? 1 : entry.slots(),
-                    entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued());
+                    entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued(),
+                    Boolean.TRUE.equals(entry.reproducible()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }

@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  * @param chatTemplate  a template source or built-in llama.cpp name (e.g. {@code chatml}); null for the GGUF's own
  * @param slots         sequences the product's engine decodes at once
  * @param maxQueued     requests that may wait for a slot; more are refused with 429 and Retry-After
+ * @param reproducible  every request of this product decodes alone, so its tokens never depend on other load
  */
 public record ProductConfig(String productName, UUID productId, String modelName, ModelSource source,
                             int contextLength, PromptFormat promptFormat, String chatTemplate, int slots,
-                            int maxQueued) {
+                            int maxQueued, boolean reproducible) {
 
     public static final int DEFAULT_MAX_QUEUED = 64;
 
@@ -50,7 +51,7 @@ public record ProductConfig(String productName, UUID productId, String modelName
     public static ProductConfig forModelFile(Path file) {
         String productName = PREFIX + slug(file.getFileName().toString().replaceFirst("(?i)\\.gguf$", ""));
         return new ProductConfig(productName, stableId(productName), null, new ModelSource.LocalFile(file),
-                0, PromptFormat.RAW, null, 1, DEFAULT_MAX_QUEUED);
+                0, PromptFormat.RAW, null, 1, DEFAULT_MAX_QUEUED, false);
     }
 
     /** The same name always gives the same id, so clients may keep ids across restarts. */

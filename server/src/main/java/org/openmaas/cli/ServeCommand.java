@@ -2,6 +2,7 @@ package org.openmaas.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,13 +37,17 @@ final class ServeCommand implements Callable<Integer> {
     Path catalog;
 
     @Option(names = "--threads", defaultValue = "0",
-            description = "llama.cpp threads per model (default: the machine's cores).")
+            description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
     int threads;
+
+    @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
+            description = "On SIGTERM, how long in-flight generations may finish before they are ended (default: ${DEFAULT-VALUE}).")
+    long shutdownGraceSeconds;
 
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
-                System.getenv(), Clock.systemUTC());
+                Duration.ofSeconds(shutdownGraceSeconds), System.getenv(), Clock.systemUTC());
         MaasServer server = MaasServer.start(config);
         server.bootstrapCredentials().ifPresent(ServeCommand::announce);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -12,6 +12,8 @@ public final class Generation {
 
     private final GenerationRequest request;
     private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+    private final long submittedAt = System.nanoTime();
+    private volatile long admittedAt;
     private volatile boolean cancelled;
 
     public Generation(GenerationRequest request) {
@@ -39,6 +41,22 @@ public final class Generation {
 
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    /** Time spent waiting for a slot; zero until the engine admits the generation. */
+    public Duration queueWait() {
+        long admitted = admittedAt;
+        return admitted == 0 ? Duration.ZERO : Duration.ofNanos(admitted - submittedAt);
+    }
+
+    /** {@link System#nanoTime()} when the engine admitted the generation; 0 while it waits. */
+    public long admittedAtNanos() {
+        return admittedAt;
+    }
+
+    /** Called by the engine thread when the generation gets a slot. */
+    public void markAdmitted() {
+        admittedAt = System.nanoTime();
     }
 
     /** Called by the engine thread only. */

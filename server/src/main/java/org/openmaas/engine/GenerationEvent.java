@@ -43,9 +43,18 @@ public sealed interface GenerationEvent {
     }
 
     /** The engine could not continue this generation (the message is safe to show a client). */
-    record Failed(String message) implements GenerationEvent {
+    record Failed(Cause cause, String message) implements GenerationEvent {
         public Failed {
+            Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(message, "message");
+        }
+
+        /** Whether retrying elsewhere can help. */
+        public enum Cause {
+            /** The engine is stopping (the server shuts down): the same request may succeed on another instance. */
+            STOPPING,
+            /** The engine failed on this request. */
+            INTERNAL
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
  * and every limit checked against the model, so the engine never rejects one for its content.
  *
  * @param requestId    one id per request, for logs
+ * @param account      whose request this is: waiting requests are admitted round-robin across accounts
  * @param promptTokens the prompt's token ids; never empty; not to be modified
  * @param maxNewTokens at most this many tokens are generated (at least 1)
  * @param stopSequences generation ends once the generated text ends with one of these
@@ -17,6 +18,7 @@ import java.util.Objects;
  */
 public record GenerationRequest(
         String requestId,
+        String account,
         int[] promptTokens,
         int maxNewTokens,
         Sampling sampling,
@@ -26,6 +28,7 @@ public record GenerationRequest(
 
     public GenerationRequest {
         Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(account, "account");
         Objects.requireNonNull(sampling, "sampling");
         if (promptTokens.length == 0) throw new IllegalArgumentException("promptTokens must not be empty");
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1: " + maxNewTokens);
@@ -38,6 +41,7 @@ public record GenerationRequest(
     public boolean equals(Object o) {
         return o instanceof GenerationRequest r
                 && requestId.equals(r.requestId)
+                && account.equals(r.account)
                 && Arrays.equals(promptTokens, r.promptTokens)
                 && maxNewTokens == r.maxNewTokens
                 && sampling.equals(r.sampling)
@@ -48,14 +52,14 @@ public record GenerationRequest(
 
     @Override
     public int hashCode() {
-        return Objects.hash(requestId, Arrays.hashCode(promptTokens), maxNewTokens, sampling, stopSequences,
+        return Objects.hash(requestId, account, Arrays.hashCode(promptTokens), maxNewTokens, sampling, stopSequences,
                 topNTokens, reproducible);
     }
 
     @Override
     public String toString() {
         // Never the prompt: logs must not carry user text.
-        return "GenerationRequest[requestId=" + requestId + ", promptTokens=" + promptTokens.length
+        return "GenerationRequest[requestId=" + requestId + ", account=" + account + ", promptTokens=" + promptTokens.length
                 + ", maxNewTokens=" + maxNewTokens + ", sampling=" + sampling + ", stopSequences="
                 + stopSequences.size() + ", topNTokens=" + topNTokens + ", reproducible=" + reproducible + "]";
     }

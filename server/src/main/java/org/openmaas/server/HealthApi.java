@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.openmaas.api.Json;
+import org.openmaas.api.Readiness;
 import org.openmaas.catalog.Catalog;
 
 /** {@code GET /health}: the process answers. {@code GET /ready}: its models are loaded and it takes requests. */

@@ -10,13 +10,17 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
+import org.openmaas.api.Readiness;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.maas.MaasApi;
 import org.openmaas.api.oauth.TokenEndpoint;
@@ -24,6 +28,7 @@ import org.openmaas.auth.Bootstrap;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
+import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 
@@ -35,17 +40,25 @@ public final class MaasServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MaasServer.class.getName());
 
+    /** After the engines stop, how long request threads get to write their streams' last lines. */
+    private static final Duration LAST_LINES = Duration.ofSeconds(2);
+
+    private final ServerConfig config;
     private final Database database;
     private final Catalog catalog;
     private final Readiness readiness;
+    private final InFlight inFlight;
     private final WebServer webServer;
     private final Optional<Bootstrap.Credentials> bootstrap;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private MaasServer(Database database, Catalog catalog, Readiness readiness, WebServer webServer,
-                       Optional<Bootstrap.Credentials> bootstrap) {
+    private MaasServer(ServerConfig config, Database database, Catalog catalog, Readiness readiness,
+                       InFlight inFlight, WebServer webServer, Optional<Bootstrap.Credentials> bootstrap) {
+        this.config = config;
         this.database = database;
         this.catalog = catalog;
         this.readiness = readiness;
+        this.inFlight = inFlight;
         this.webServer = webServer;
         this.bootstrap = bootstrap;
     }
@@ -62,13 +75,14 @@ public final class MaasServer implements AutoCloseable {
             TokenService tokens = new TokenService(keys, credentials, config.clock());
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
+            InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
-                    .routing(routing -> routing(routing, tokens, catalog, readiness))
+                    .routing(routing -> routing(routing.addFilter(inFlight), tokens, catalog, readiness))
                     .build()
                     .start();
-            MaasServer server = new MaasServer(database, catalog, readiness, webServer, bootstrap);
+            MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
             new ModelLoader(config).loadInto(catalog);
             if (catalog.isEmpty()) {
@@ -87,10 +101,12 @@ public final class MaasServer implements AutoCloseable {
     /** The routes of the whole server; {@code main} and the tests both build it here. */
     static void routing(HttpRouting.Builder routing, TokenService tokens, Catalog catalog, Readiness readiness) {
         BearerAuth auth = new BearerAuth(tokens);
+        ServingMetrics metrics = new ServingMetrics(catalog);
         routing.addFilter(new AccessLog())
                 .register(new HealthApi(readiness, catalog))
+                .register(new MetricsApi(metrics))
                 .register(new TokenEndpoint(tokens))
-                .register(new MaasApi(catalog, auth))
+                .register(new MaasApi(catalog, auth, readiness, metrics))
                 .any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
@@ -101,7 +117,7 @@ public final class MaasServer implements AutoCloseable {
         String method = req.prologue().method().text();
         String allowed = switch (path) {
             case "/oauth2/token", "/v1/maas/generatestream", "/v1/maas/generate" -> "POST";
-            case "/v1/maas/models", "/health", "/ready" -> "GET";
+            case "/v1/maas/models", "/health", "/ready", "/metrics" -> "GET";
             default -> null;
         };
         if (allowed == null) {
@@ -145,12 +161,42 @@ public final class MaasServer implements AutoCloseable {
         return bootstrap;
     }
 
+    /**
+     * Stops gracefully: refuses new generations at once ({@code /ready} turns false, new requests get 503), lets
+     * in-flight generations run for the configured grace period, ends the rest with a stream error line, then stops
+     * listening. Safe to call more than once.
+     */
     @Override
     public void close() {
-        readiness.notReady("stopping");
-        webServer.stop();
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        readiness.notReady("the server is shutting down");
+        Instant deadline = Instant.now().plus(config.shutdownGrace());
+        while (busyEngines() > 0 && Instant.now().isBefore(deadline)) {
+            sleep(Duration.ofMillis(50));
+        }
+        int cut = busyEngines();
+        if (cut > 0) {
+            LOG.warning("the shutdown grace period of " + config.shutdownGrace().toSeconds() + " s is over; ending "
+                    + cut + " generation(s) with an error line");
+        }
         catalog.close();
+        inFlight.awaitNone(LAST_LINES);
+        webServer.stop();
         database.close();
+    }
+
+    private int busyEngines() {
+        return catalog.entries().stream().mapToInt(e -> e.engine().load().active() + e.engine().load().queued()).sum();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void createDirectories(ServerConfig config) {

@@ -2,6 +2,7 @@ package org.openmaas.server;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,19 +15,23 @@ import java.util.Optional;
  * @param models      GGUF files to serve as products named after their files
  * @param catalogFile products declared explicitly
  * @param threads     llama.cpp threads per engine; 0 for the machine's cores
+ * @param shutdownGrace how long in-flight generations may run on once the server starts to stop
  * @param environment bootstrap credentials and hub settings are read from here
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
-                           int threads, Map<String, String> environment, Clock clock) {
+                           int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock) {
 
-    public static final int DEFAULT_PORT = 8080;
-    public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("the shutdown grace period must not be negative, got " + shutdownGrace);
+        }
         models = List.copyOf(models);
         environment = Map.copyOf(environment);
         if (port < 0 || port > 65535) {

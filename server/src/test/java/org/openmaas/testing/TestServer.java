@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -72,8 +74,8 @@ public final class TestServer implements AutoCloseable {
             env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
             env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
             env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
-            MaasServer server = MaasServer.start(new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 2, env,
-                    clock));
+            MaasServer server = MaasServer.start(new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1,
+                    Duration.ofSeconds(5), env, clock));
             return new TestServer(server, dataDir);
         }
     }
@@ -152,6 +154,36 @@ public final class TestServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts a generatestream over a plain socket, as a client that can truly hang up: closing the returned socket
+     * closes the TCP connection (the JDK HttpClient may keep a half-read connection open). The response head has
+     * been read; the socket's input continues with the chunked body.
+     */
+    public Socket openRaw(String token, String jsonBody) {
+        try {
+            Socket socket = new Socket("127.0.0.1", server.port());
+            byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
+            String head = "POST /v1/maas/generatestream HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            int matched = 0;
+            String end = "\r\n\r\n";
+            while (matched < end.length()) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("the server closed the connection before answering");
+                }
+                matched = b == end.charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

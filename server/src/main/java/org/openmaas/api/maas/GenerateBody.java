@@ -21,7 +21,7 @@ record GenerateBody(
             @JsonProperty("params") Params params) {
     }
 
-    /** TGI's parameter names. */
+    /** TGI's parameter names, and OpenMaaS's {@code reproducible}. */
     record Params(
             @JsonProperty("max_new_tokens") @JsonAlias("maxNewTokens") Integer maxNewTokens,
             @JsonProperty("temperature") Double temperature,
@@ -34,8 +34,9 @@ record GenerateBody(
             @JsonProperty("seed") @JsonDeserialize(using = SeedDeserializer.class) Long seed,
             @JsonProperty("stop") List<String> stop,
             @JsonProperty("top_n_tokens") @JsonAlias("topNTokens") Integer topNTokens,
-            @JsonProperty("truncate") Integer truncate) {
+            @JsonProperty("truncate") Integer truncate,
+            @JsonProperty("reproducible") Boolean reproducible) {
 
-        static final Params NONE = new Params(null, null, null, null, null, null, null, null, null, null, null, null);
+        static final Params NONE = new Params(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -7,22 +7,24 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.Bodies;
-import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.Json;
+import org.openmaas.api.Readiness;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
+import org.openmaas.metrics.GenerationTimer;
+import org.openmaas.metrics.ServingMetrics;
 
 /**
  * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
@@ -35,15 +37,25 @@ public final class MaasApi implements HttpService {
 
     /** Prompts are text; a megabyte is far beyond any context this server runs. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
+    /**
+     * While a request waits for its first token (in the queue, or in prefill), a blank line goes out this often: a
+     * client that left is only noticed by writing to it, and one that left while queued must never reach the engine.
+     * NDJSON readers skip blank lines (the guide's script filters them with {@code if line}).
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final byte[] NEWLINE = {'\n'};
 
     private final Catalog catalog;
     private final BearerAuth auth;
+    private final Readiness readiness;
+    private final ServingMetrics metrics;
     private final Validation validation;
 
-    public MaasApi(Catalog catalog, BearerAuth auth) {
+    public MaasApi(Catalog catalog, BearerAuth auth, Readiness readiness, ServingMetrics metrics) {
         this.catalog = catalog;
         this.auth = auth;
+        this.readiness = readiness;
+        this.metrics = metrics;
         this.validation = new Validation(catalog);
     }
 
@@ -72,64 +84,96 @@ public final class MaasApi implements HttpService {
     private void generateStream(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
         Generation generation = start(req, exchange);
+        GenerationTimer timer = metrics.timer(exchange.product(), exchange.startedAt());
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        String outcome = "cancelled";
+        int streamed = 0;
         try (OutputStream out = res.outputStream()) {
-            while (true) {
-                GenerationEvent event = generation.take();
+            while (outcome.equals("cancelled")) {
+                GenerationEvent event = streamed == 0 ? generation.poll(HEARTBEAT) : generation.take();
                 switch (event) {
-                    case GenerationEvent.TokenGenerated token -> writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
+                    case null -> {
+                        out.write(NEWLINE);
+                        out.flush();
+                    }
+                    case GenerationEvent.TokenGenerated token -> {
+                        writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
+                        timer.token(generation.queueWait());
+                        streamed++;
+                    }
                     case GenerationEvent.Finished finished -> {
-                        exchange.tokens(finished.promptTokens(), finished.generatedTokens());
-                        exchange.outcome(WireLines.finishReason(finished.reason()));
                         writeLine(out, WireLines.finalLine(finished, exchange.requestId()));
-                        return;
+                        timer.token(generation.queueWait());
+                        streamed++;
+                        outcome = WireLines.finishReason(finished.reason());
                     }
                     case GenerationEvent.Failed failed -> {
-                        exchange.outcome("failed");
-                        out.write(new ErrorReply(500, ErrorTable.INTERNAL, failed.message(), 0).streamLine());
+                        out.write(ErrorTable.streamFailure(failed).streamLine());
                         out.write(NEWLINE);
-                        return;
+                        outcome = "failed";
                     }
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
-            // The client went away: free the engine slot at its next step.
-            generation.cancel();
-            exchange.outcome("cancelled");
+        } catch (IOException e) {
+            // The client went away; the finally block frees its engine slot.
         } catch (InterruptedException e) {
-            generation.cancel();
-            exchange.outcome("cancelled");
             Thread.currentThread().interrupt();
+        } finally {
+            if (outcome.equals("cancelled")) {
+                // However the stream broke off (a failed write surfaces as different exception types), the engine
+                // must stop at its next step rather than generate for nobody.
+                generation.cancel();
+            }
+            ended(exchange, timer, generation, outcome, streamed);
         }
     }
 
     private void generate(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
         Generation generation = start(req, exchange);
+        GenerationTimer timer = metrics.timer(exchange.product(), exchange.startedAt());
         List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
+        String outcome = "cancelled";
         try {
-            while (true) {
+            while (outcome.equals("cancelled")) {
                 switch (generation.take()) {
-                    case GenerationEvent.TokenGenerated token -> tokens.add(token);
+                    case GenerationEvent.TokenGenerated token -> {
+                        tokens.add(token);
+                        timer.token(generation.queueWait());
+                    }
                     case GenerationEvent.Finished finished -> {
                         tokens.add(finished.lastToken());
-                        exchange.tokens(finished.promptTokens(), finished.generatedTokens());
-                        exchange.outcome(WireLines.finishReason(finished.reason()));
+                        timer.token(generation.queueWait());
+                        outcome = WireLines.finishReason(finished.reason());
                         sendJson(res, WireLines.wholeResult(tokens, finished,
                                 generation.request().topNTokens() > 0, exchange.requestId()));
-                        return;
                     }
                     case GenerationEvent.Failed failed -> {
-                        exchange.outcome("failed");
-                        throw new IllegalStateException("generation failed: " + failed.message());
+                        outcome = "failed";
+                        throw switch (failed.cause()) {
+                            case STOPPING -> new ApiException.Unavailable(failed.message() + "; retry the request", 5);
+                            case INTERNAL -> new IllegalStateException("generation failed: " + failed.message());
+                        };
                     }
                 }
             }
         } catch (InterruptedException e) {
-            generation.cancel();
             Thread.currentThread().interrupt();
             throw new ApiException.Unavailable("the server is shutting down", 5);
+        } finally {
+            if (outcome.equals("cancelled")) {
+                generation.cancel();
+            }
+            ended(exchange, timer, generation, outcome, tokens.size());
         }
+    }
+
+    private static void ended(Exchange exchange, GenerationTimer timer, Generation generation, String outcome,
+                              int generatedTokens) {
+        int promptTokens = generation.request().promptTokens().length;
+        exchange.tokens(promptTokens, generatedTokens);
+        exchange.outcome(outcome);
+        timer.end(outcome, promptTokens, generatedTokens);
     }
 
     /** Everything before the first byte of the response; any failure here becomes a §2.4 error body. */
@@ -139,6 +183,10 @@ public final class MaasApi implements HttpService {
         exchange.product(body.productName() == null ? "-" : body.productName());
         Validation.Validated valid = validation.validate(body, exchange.requestId());
         authorize(body, principal);
+        if (!readiness.isReady()) {
+            throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
+                    + "); retry shortly or on another instance", 5);
+        }
         return valid.entry().engine().submit(valid.request());
     }
 

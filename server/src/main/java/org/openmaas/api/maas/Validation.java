@@ -66,7 +66,10 @@ final class Validation {
                     + entry.product().productName() + " (" + context + " tokens); shorten the prompt, lower "
                     + "max_new_tokens, or set truncate to keep only the last prompt tokens");
         }
-        return new Validated(entry, new GenerationRequest(requestId, tokens, maxNewTokens, sampling, stop, topN, false));
+        // Decoding alone costs throughput, so it is asked for: by the product, or per request.
+        boolean reproducible = entry.config().reproducible() || Boolean.TRUE.equals(params.reproducible());
+        return new Validated(entry, new GenerationRequest(requestId, body.cloudAccountId(), tokens, maxNewTokens,
+                sampling, stop, topN, reproducible));
     }
 
     private CatalogEntry product(GenerateBody body) {

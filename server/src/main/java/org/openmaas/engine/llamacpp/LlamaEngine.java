@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -96,7 +94,7 @@ public final class LlamaEngine implements Engine {
     private final String label;
     private final int contextLength;     // tokens per sequence
     private final MemorySegment context; // llama_context * shared by `slots` sequences: owned; freed when the loop ends
-    private final BlockingQueue<Generation> waiting;
+    private final FairQueue waiting;
     private final Thread thread;
     private volatile boolean closed;
     private volatile int active;         // running.size(), published for load()
@@ -117,7 +115,7 @@ public final class LlamaEngine implements Engine {
         this.label = model.name() != null ? model.name() : fileName;
         this.info = new ModelInfo(model.name(), contextLength, model.vocabSize(), model.hasChatTemplate());
         this.context = createContext(model, config, (long) contextLength * config.slots(), config.slots());
-        this.waiting = new LinkedBlockingQueue<>(config.maxQueued());
+        this.waiting = new FairQueue(config.maxQueued());
         this.slots = new Sequence[config.slots()];
         this.logits = new float[model.vocabSize()];
         this.thread = Thread.ofPlatform().name("llama-" + label).daemon(true).unstarted(this::run);
@@ -281,12 +279,13 @@ public final class LlamaEngine implements Engine {
     // ---- the engine thread
 
     private void run() {
-        String failure = "the server is shutting down";
+        GenerationEvent.Failed failure =
+                new GenerationEvent.Failed(GenerationEvent.Failed.Cause.STOPPING, "the server is shutting down");
         try (Arena arena = Arena.ofConfined()) { // the batch's arrays: live as long as this loop
             DecodeBatch batch = new DecodeBatch(arena, config.batchSize());
             while (!closed) {
                 if (running.isEmpty()) {
-                    admit(waiting.take()); // sleep until there is work
+                    waiting.awaitNotEmpty(); // sleep until there is work
                 }
                 admitWaiting();
                 retireCancelled();
@@ -298,27 +297,26 @@ public final class LlamaEngine implements Engine {
             // close() woke the idle loop.
         } catch (RuntimeException | Error e) {
             LOG.log(Level.SEVERE, "the engine for " + label + " stopped after an unexpected failure", e);
-            failure = "the engine stopped after an internal error";
+            failure = new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
+                    "the engine stopped after an internal error");
         } finally {
             shutdown(failure);
         }
     }
 
     /**
-     * FIFO admission into free slots; a later policy (per-account fairness, prefix cache) replaces this step. A
-     * reproducible request waiting for the isolated context lets the requests behind it go first.
+     * Fills free slots from the wait queue, round-robin across accounts. A reproducible request waiting for the
+     * isolated context lets the requests behind it go first; requests whose client went away never get a slot.
      */
     private void admitWaiting() {
-        for (var pending = waiting.iterator(); pending.hasNext() && running.size() < slots.length; ) {
-            Generation next = pending.next();
-            if (next.request().reproducible() && isolatedInUse && !next.isCancelled()) {
-                continue;
+        waiting.removeCancelled();
+        while (running.size() < slots.length) {
+            Generation next = waiting.pollNext(g -> !(g.request().reproducible() && isolatedInUse));
+            if (next == null) {
+                return;
             }
-            pending.remove();
             admit(next);
         }
-        // A cancelled request still waiting gives its place in the queue back now rather than when its turn comes.
-        waiting.removeIf(Generation::isCancelled);
     }
 
     /** Starts {@code generation} in a free slot; the caller made sure there is one. */
@@ -326,6 +324,7 @@ public final class LlamaEngine implements Engine {
         if (generation.isCancelled()) {
             return;
         }
+        generation.markAdmitted();
         GenerationRequest request = generation.request();
         int slot = 0;
         while (slots[slot] != null) {
@@ -339,7 +338,8 @@ public final class LlamaEngine implements Engine {
                     isolated = createContext(model, config, contextLength, 1);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
-                    generation.publish(new GenerationEvent.Failed("the engine has no memory for a reproducible request"));
+                    generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
+                            "the engine has no memory for a reproducible request"));
                     return;
                 }
             }
@@ -427,7 +427,7 @@ public final class LlamaEngine implements Engine {
             LOG.warning("llama_decode returned " + status + " for a batch of " + batch.size() + " tokens on " + label);
             for (StepPlanner.Portion portion : plan) {
                 Sequence sequence = slots[portion.slot()];
-                sequence.generation.publish(new GenerationEvent.Failed(
+                sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
                         "the engine could not decode this request (llama_decode returned " + status + ")"));
                 retire(sequence);
             }
@@ -463,7 +463,8 @@ public final class LlamaEngine implements Engine {
     private void emit(Sequence sequence, int batchIndex) {
         MemorySegment row = LlamaCpp.getLogitsIth(sequence.context, batchIndex);
         if (row.equals(MemorySegment.NULL)) {
-            sequence.generation.publish(new GenerationEvent.Failed("the engine lost this request's logits"));
+            sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
+                    "the engine lost this request's logits"));
             retire(sequence);
             return;
         }
@@ -495,20 +496,19 @@ public final class LlamaEngine implements Engine {
         retire(sequence);
     }
 
-    /** Fails everything still waiting or running with {@code message} and frees the context and the model. */
-    private void shutdown(String message) {
+    /** Fails everything still waiting or running with {@code failure} and frees the context and the model. */
+    private void shutdown(GenerationEvent.Failed failure) {
         closed = true;
         for (Sequence sequence : running) {
             if (!sequence.generation.isCancelled()) {
-                sequence.generation.publish(new GenerationEvent.Failed(message));
+                sequence.generation.publish(failure);
             }
             sequence.sampler.close();
         }
         running.clear();
         active = 0;
-        Generation generation;
-        while ((generation = waiting.poll()) != null) {
-            generation.publish(new GenerationEvent.Failed(message));
+        for (Generation generation : waiting.drain()) {
+            generation.publish(failure);
         }
         LlamaCpp.free(context);
         if (isolated != null) {

@@ -90,7 +90,7 @@ class LlamaEngineSchedulingTest {
 
             List<Generation> others = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                others.add(engine.submit(new GenerationRequest("other" + i, engine.tokenize("A cat sat", false),
+                others.add(engine.submit(new GenerationRequest("other" + i, "acct", engine.tokenize("A cat sat", false),
                         600, sampling(1f, i), List.of(), 0, false)));
             }
             for (Generation other : others) {
@@ -144,8 +144,8 @@ class LlamaEngineSchedulingTest {
 
         engine.close();
 
-        assertThat(Generations.drain(running).end()).isEqualTo(new Failed("the server is shutting down"));
-        assertThat(Generations.next(waiting)).isEqualTo(new Failed("the server is shutting down"));
+        assertThat(Generations.drain(running).end()).isEqualTo(new Failed(Failed.Cause.STOPPING, "the server is shutting down"));
+        assertThat(Generations.next(waiting)).isEqualTo(new Failed(Failed.Cause.STOPPING, "the server is shutting down"));
         assertThat(engine.load()).isEqualTo(new EngineLoad(0, 0, 1));
     }
 
@@ -154,7 +154,7 @@ class LlamaEngineSchedulingTest {
         LlamaEngine engine = start(1, 4);
         engine.close();
 
-        assertThatThrownBy(() -> engine.submit(new GenerationRequest("late", new int[] {1}, 5, Sampling.greedy(),
+        assertThatThrownBy(() -> engine.submit(new GenerationRequest("late", "acct", new int[] {1}, 5, Sampling.greedy(),
                 List.of(), 0, false))).isInstanceOf(EngineClosedException.class);
         assertThatThrownBy(() -> engine.tokenize("Once", false)).isInstanceOf(EngineClosedException.class);
     }
@@ -169,15 +169,15 @@ class LlamaEngineSchedulingTest {
     }
 
     private static LlamaEngine start(int slots, int maxQueued) throws Exception {
-        return LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 2, slots, 512, maxQueued, null));
+        return LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 1, slots, 512, maxQueued, null));
     }
 
     private static GenerationRequest request(LlamaEngine engine, String id, Sampling sampling, int maxNewTokens) {
-        return new GenerationRequest(id, engine.tokenize("Once upon a time", false), maxNewTokens, sampling, List.of(), 0, false);
+        return new GenerationRequest(id, "acct", engine.tokenize("Once upon a time", false), maxNewTokens, sampling, List.of(), 0, false);
     }
 
     private static GenerationRequest reproducible(LlamaEngine engine, long seed) {
-        return new GenerationRequest("reproducible" + seed, engine.tokenize("Once upon a time", false), 200,
+        return new GenerationRequest("reproducible" + seed, "acct", engine.tokenize("Once upon a time", false), 200,
                 sampling(1f, seed), List.of(), 2, true);
     }
 

@@ -26,7 +26,7 @@ class LlamaEngineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        engine = LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 2, 4, 512, 16, null));
+        engine = LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 1, 4, 512, 16, null));
         prompt = engine.tokenize("Once upon a time", false);
     }
 
@@ -134,7 +134,7 @@ class LlamaEngineTest {
 
     @Test
     void aStopSequenceEndsTheGenerationAndStaysAtTheEndOfTheText() {
-        GenerationRequest request = new GenerationRequest("stop", prompt, 200, Sampling.greedy(), List.of("Lily"), 0, false);
+        GenerationRequest request = new GenerationRequest("stop", "acct", prompt, 200, Sampling.greedy(), List.of("Lily"), 0, false);
         Finished finished = run(request).finished();
 
         assertThat(finished.reason()).isEqualTo(FinishReason.STOP_SEQUENCE);
@@ -195,7 +195,7 @@ class LlamaEngineTest {
 
     @Test
     void aTokenOutsideTheVocabularyIsRefused() {
-        GenerationRequest request = new GenerationRequest("bad", new int[] {1, 512}, 5, Sampling.greedy(), List.of(), 0, false);
+        GenerationRequest request = new GenerationRequest("bad", "acct", new int[] {1, 512}, 5, Sampling.greedy(), List.of(), 0, false);
 
         assertThatThrownBy(() -> engine.submit(request)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -205,7 +205,7 @@ class LlamaEngineTest {
         int[] tokens = engine.tokenize("Once upon a time, there was a little girl named Lily. ".repeat(40), false);
         assertThat(tokens.length).as("prompt tokens").isGreaterThan(512); // the batch size
 
-        Outcome outcome = run(new GenerationRequest("long", tokens, 20, Sampling.greedy(), List.of(), 0, false));
+        Outcome outcome = run(new GenerationRequest("long", "acct", tokens, 20, Sampling.greedy(), List.of(), 0, false));
         assertThat(outcome.finished().promptTokens()).isEqualTo(tokens.length);
         assertThat(outcome.finished().generatedText()).isNotBlank();
     }
@@ -219,7 +219,7 @@ class LlamaEngineTest {
     }
 
     private static GenerationRequest request(Sampling sampling, int maxNewTokens, int topN) {
-        return new GenerationRequest("test", prompt, maxNewTokens, sampling, List.of(), topN, false);
+        return new GenerationRequest("test", "acct", prompt, maxNewTokens, sampling, List.of(), topN, false);
     }
 
     private static Sampling sampling(float temperature, long seed) {

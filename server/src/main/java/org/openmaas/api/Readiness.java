@@ -1,6 +1,9 @@
-package org.openmaas.server;
+package org.openmaas.api;
 
-/** Whether the server should get traffic: true once its models have loaded, false again while it stops. */
+/**
+ * Whether the server takes traffic: false while models load, true once they have, false again as soon as it starts
+ * to stop. {@code /ready} reports it, and generation requests are refused with 503 while it is false.
+ */
 public final class Readiness {
 
     private volatile boolean ready;
@@ -14,12 +17,12 @@ public final class Readiness {
         return reason;
     }
 
-    void ready() {
+    public void ready() {
         ready = true;
         reason = "serving";
     }
 
-    void notReady(String why) {
+    public void notReady(String why) {
         reason = why;
         ready = false;
     }

@@ -1,0 +1,93 @@
+package org.openmaas.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.Engine;
+
+/**
+ * Serving metrics in Prometheus format, each labelled by product: time to first token, inter-token latency,
+ * end-to-end latency and queue wait (histograms), prompt and generated tokens and finished requests (counters), queue
+ * depth and active sequences (gauges read from the engines when scraped).
+ */
+public final class ServingMetrics {
+
+    static final String PRODUCT = "product";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Catalog catalog;
+
+    public ServingMetrics(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * Times one generation request of {@code product} that arrived at {@code startedAt} ({@link System#nanoTime()});
+     * the request's own thread uses the result.
+     */
+    public GenerationTimer timer(String product, long startedAt) {
+        return new GenerationTimer(this, product, startedAt);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        catalog.entries().forEach(this::registerGauges);
+        return registry.scrape();
+    }
+
+    // Registering is idempotent: the registry hands back the existing gauge for the same name and product.
+    private void registerGauges(CatalogEntry entry) {
+        String product = entry.product().productName();
+        Engine engine = entry.engine();
+        Gauge.builder("maas.queue.depth", engine, e -> e.load().queued())
+                .description("Requests waiting for a slot").tag(PRODUCT, product).register(registry);
+        Gauge.builder("maas.active.sequences", engine, e -> e.load().active())
+                .description("Sequences being decoded").tag(PRODUCT, product).register(registry);
+    }
+
+    Timer timeToFirstToken(String product) {
+        return latency("maas.time.to.first.token", "From request arrival to its first token", product,
+                Duration.ofMillis(1), Duration.ofSeconds(60));
+    }
+
+    Timer interTokenLatency(String product) {
+        return latency("maas.inter.token.latency", "Between consecutive tokens of one stream", product,
+                Duration.ofNanos(100_000), Duration.ofSeconds(10));
+    }
+
+    Timer requestDuration(String product) {
+        return latency("maas.request.duration", "From request arrival to its last token", product,
+                Duration.ofMillis(10), Duration.ofMinutes(10));
+    }
+
+    Timer queueWait(String product) {
+        return latency("maas.queue.wait", "Time a request waited for an engine slot", product,
+                Duration.ofNanos(100_000), Duration.ofMinutes(5));
+    }
+
+    Counter promptTokens(String product) {
+        return Counter.builder("maas.prompt.tokens").description("Prompt tokens of finished requests")
+                .tag(PRODUCT, product).register(registry);
+    }
+
+    Counter generatedTokens(String product) {
+        return Counter.builder("maas.generated.tokens").description("Generated tokens streamed to clients")
+                .tag(PRODUCT, product).register(registry);
+    }
+
+    Counter requests(String product, String outcome) {
+        return Counter.builder("maas.requests").description("Generation requests by how they ended")
+                .tag(PRODUCT, product).tag("outcome", outcome).register(registry);
+    }
+
+    private Timer latency(String name, String description, String product, Duration min, Duration max) {
+        return Timer.builder(name).description(description).tag(PRODUCT, product)
+                .publishPercentileHistogram().minimumExpectedValue(min).maximumExpectedValue(max)
+                .register(registry);
+    }
+}

@@ -1,0 +1,44 @@
+package org.openmaas.engine.llamacpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Comparator;
+import org.junit.jupiter.api.Test;
+import org.openmaas.engine.Generation;
+import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Sampling;
+import org.openmaas.testing.TestModels;
+
+/** Waiting requests reach the engine round-robin across accounts, on the real engine. */
+class LlamaEngineFairnessTest {
+
+    @Test
+    void oneAccountsBurstDoesNotMakeAnotherAccountWaitBehindIt() throws Exception {
+        try (LlamaEngine engine = LlamaEngine.start(new LlamaEngine.Config(TestModels.tiny().getFirst(), 0, 1, 1, 64,
+                16, null))) {
+            int[] prompt = engine.tokenize("Once upon a time", false);
+            Generation blocker = engine.submit(request("blocker", "a", prompt, 60));
+            assertThat(Generations.next(blocker)).isInstanceOf(GenerationEvent.TokenGenerated.class);
+            List<Generation> burst = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                burst.add(engine.submit(request("a" + i, "a", prompt, 3)));
+            }
+            Generation other = engine.submit(request("b1", "b", prompt, 3));
+
+            List<Generation> all = List.of(blocker, burst.get(0), burst.get(1), burst.get(2), burst.get(3), other);
+            all.forEach(g -> assertThat(Generations.drain(g).end()).isInstanceOf(GenerationEvent.Finished.class));
+
+            List<String> admitted = all.stream().sorted(Comparator.comparingLong(Generation::admittedAtNanos))
+                    .map(g -> g.request().requestId()).toList();
+            // One slot: the blocker, then a1 (a's turn came first), then b1, then the rest of a's burst.
+            assertThat(admitted).containsExactly("blocker", "a1", "b1", "a2", "a3", "a4");
+        }
+    }
+
+    private static GenerationRequest request(String id, String account, int[] prompt, int maxNewTokens) {
+        return new GenerationRequest(id, account, prompt, maxNewTokens, Sampling.greedy(), List.of(), 0, false);
+    }
+}
