@@ -79,6 +79,7 @@ public final class MaasServer implements AutoCloseable {
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
+                    .shutdownHook(false) // MaasServer.close() drains first; Helidon's own hook would cut streams
                     .routing(routing -> routing(routing.addFilter(inFlight), tokens, catalog, readiness))
                     .build()
                     .start();
