@@ -6,14 +6,31 @@ package org.openmaas.api;
  */
 public sealed abstract class ApiException extends RuntimeException {
 
+    private final String param;
+
     private ApiException(String message) {
+        this(message, null);
+    }
+
+    private ApiException(String message, String param) {
         super(message, null, false, false);
+        this.param = param;
+    }
+
+    /** The request field this failure is about (OpenAI's error bodies name it), or null. */
+    public String param() {
+        return param;
     }
 
     /** 400 INVALID_ARGUMENT: the request itself is wrong. */
     public static final class InvalidArgument extends ApiException {
         public InvalidArgument(String message) {
             super(message);
+        }
+
+        /** @param param the request field that is wrong */
+        public InvalidArgument(String message, String param) {
+            super(message, param);
         }
     }
 
@@ -35,6 +52,11 @@ public sealed abstract class ApiException extends RuntimeException {
     public static final class NotFound extends ApiException {
         public NotFound(String message) {
             super(message);
+        }
+
+        /** @param param the request field that names what is not there */
+        public NotFound(String message, String param) {
+            super(message, param);
         }
     }
 

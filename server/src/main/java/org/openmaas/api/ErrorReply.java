@@ -4,8 +4,13 @@ package org.openmaas.api;
  * A failure as the wire shows it: HTTP status, gRPC code and a message for the client.
  *
  * @param retryAfterSeconds value of the {@code Retry-After} header; 0 for none
+ * @param param             the request field the failure is about, or null (only OpenAI's error shape shows it)
  */
-public record ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds) {
+public record ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds, String param) {
+
+    public ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds) {
+        this(status, grpcCode, message, retryAfterSeconds, null);
+    }
 
     /** The grpc-gateway body: {@code {"code": 3, "message": "...", "details": []}}. */
     public byte[] body() {
@@ -17,6 +22,16 @@ public record ErrorReply(int status, int grpcCode, String message, long retryAft
         return Json.write(new StreamError(new Body(grpcCode, message)));
     }
 
+    /**
+     * OpenAI's error body, {@code {"error": {"message", "type", "param", "code"}}}, with the type and code
+     * {@link ErrorTable} gives this failure. A stream that fails after it started sends the same object as its last
+     * event, as OpenAI does.
+     */
+    public byte[] openAiBody() {
+        return Json.write(new OpenAiError(new OpenAiError.Detail(message, ErrorTable.openAiType(status), param,
+                ErrorTable.openAiCode(status, param))));
+    }
+
     record Body(int code, String message, Object[] details) {
         Body(int code, String message) {
             this(code, message, new Object[0]);
@@ -24,5 +39,11 @@ public record ErrorReply(int status, int grpcCode, String message, long retryAft
     }
 
     record StreamError(Body error) {
+    }
+
+    record OpenAiError(Detail error) {
+        // Every field is always present, null when it does not apply, as in OpenAI's own bodies.
+        record Detail(String message, String type, String param, String code) {
+        }
     }
 }

@@ -30,10 +30,10 @@ public final class ErrorTable {
 
     public static ErrorReply reply(Throwable failure, String requestId) {
         return switch (failure) {
-            case ApiException.InvalidArgument e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
+            case ApiException.InvalidArgument e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0, e.param());
             case ApiException.Unauthenticated e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
             case ApiException.PermissionDenied e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
-            case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
+            case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0, e.param());
             case ApiException.ResourceExhausted e ->
                     new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case ApiException.Unavailable e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
@@ -54,6 +54,29 @@ public final class ErrorTable {
         return switch (failed.cause()) {
             case STOPPING -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request", 5);
             case INTERNAL -> new ErrorReply(500, INTERNAL, failed.message(), 0);
+        };
+    }
+
+    /**
+     * OpenAI's error {@code type} for an HTTP status, as its API returns them (its SDKs pick the exception class by
+     * status alone, so the type is for people reading the body).
+     */
+    static String openAiType(int status) {
+        return switch (status) {
+            case 403 -> "permission_error";
+            case 429 -> "requests";
+            default -> status >= 500 ? "server_error" : "invalid_request_error";
+        };
+    }
+
+    /** OpenAI's error {@code code} for an HTTP status and the field at fault; null where OpenAI sends none. */
+    static String openAiCode(int status, String param) {
+        return switch (status) {
+            case 401 -> "invalid_api_key";
+            case 404 -> "model".equals(param) ? "model_not_found" : null;
+            case 429 -> "rate_limit_exceeded";
+            case 503 -> "service_unavailable";
+            default -> null;
         };
     }
 

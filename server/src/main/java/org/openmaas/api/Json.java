@@ -52,15 +52,16 @@ public final class Json {
         } catch (UnrecognizedPropertyException e) {
             throw new ApiException.InvalidArgument("unknown field '" + e.getPropertyName() + "'" + where(e)
                     + "; known fields: " + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", ")));
+                    .collect(Collectors.joining(", ")), param(e));
         } catch (MismatchedInputException e) {
             throw new ApiException.InvalidArgument("field '" + path(e) + "' has the wrong type: "
-                    + e.getOriginalMessage().replaceAll(" \\(for .*", "").replaceAll("\\R.*", ""));
+                    + e.getOriginalMessage().replaceAll(" \\(for .*", "").replaceAll("\\R.*", ""), param(e));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
                 throw malformed(syntax); // a syntax error met while binding a field
             }
-            throw new ApiException.InvalidArgument("field '" + path(e) + "' is invalid: " + e.getOriginalMessage());
+            throw new ApiException.InvalidArgument("field '" + path(e) + "' is invalid: " + e.getOriginalMessage(),
+                    param(e));
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
@@ -89,6 +90,11 @@ public final class Json {
 
     private static String path(JsonMappingException e) {
         return pathOf(e, e.getPath().size());
+    }
+
+    /** The field at fault, for error bodies that name it; null when the body as a whole is wrong. */
+    private static String param(JsonMappingException e) {
+        return e.getPath().isEmpty() ? null : path(e);
     }
 
     private static String pathOf(JsonMappingException e, int depth) {

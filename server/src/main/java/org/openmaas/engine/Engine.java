@@ -23,6 +23,16 @@ public interface Engine extends AutoCloseable {
     String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt);
 
     /**
+     * The prompt tokens of a conversation the model is to continue as the assistant: {@code messages} rendered with
+     * the chat template, then tokenized with the template's control tokens recognised as such.
+     *
+     * @throws IllegalStateException when there is no chat template for this model
+     */
+    default int[] tokenizeChat(List<ChatMessage> messages) {
+        return tokenize(applyChatTemplate(messages, true), true);
+    }
+
+    /**
      * Queues a generation; the engine's own thread runs it.
      *
      * @throws EngineOverloadedException when the engine's wait queue is full

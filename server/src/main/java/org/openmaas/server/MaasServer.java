@@ -20,6 +20,7 @@ import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
+import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Readiness;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.maas.MaasApi;
@@ -107,7 +108,7 @@ public final class MaasServer implements AutoCloseable {
                 .register(new HealthApi(readiness, catalog))
                 .register(new MetricsApi(metrics))
                 .register(new TokenEndpoint(tokens))
-                .register(new MaasApi(catalog, auth, readiness, metrics))
+                .register(new MaasApi(catalog, auth, new GenerationRunner(readiness, metrics)))
                 .any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }

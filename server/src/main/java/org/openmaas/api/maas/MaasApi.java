@@ -7,7 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.openmaas.api.AccessLog;
@@ -16,46 +16,36 @@ import org.openmaas.api.BearerAuth;
 import org.openmaas.api.Bodies;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.Exchange;
+import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Json;
-import org.openmaas.api.Readiness;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 import org.openmaas.catalog.Catalog;
-import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
-import org.openmaas.metrics.GenerationTimer;
-import org.openmaas.metrics.ServingMetrics;
 
 /**
  * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
  * token, flushed as it is generated) and {@code POST /v1/maas/generate} (the whole result at once).
  *
  * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize, admit (the engine's bounded
- * queue), then turn engine events into wire lines.
+ * queue), then turn engine events into wire lines; {@link GenerationRunner} does the admitting and draining that every
+ * generation route shares.
  */
 public final class MaasApi implements HttpService {
 
     /** Prompts are text; a megabyte is far beyond any context this server runs. */
-    static final int MAX_BODY_BYTES = 1024 * 1024;
-    /**
-     * While a request waits for its first token (in the queue, or in prefill), a blank line goes out this often: a
-     * client that left is only noticed by writing to it, and one that left while queued must never reach the engine.
-     * NDJSON readers skip blank lines (the guide's script filters them with {@code if line}).
-     */
-    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final byte[] NEWLINE = {'\n'};
 
     private final Catalog catalog;
     private final BearerAuth auth;
-    private final Readiness readiness;
-    private final ServingMetrics metrics;
+    private final GenerationRunner runner;
     private final Validation validation;
 
-    public MaasApi(Catalog catalog, BearerAuth auth, Readiness readiness, ServingMetrics metrics) {
+    public MaasApi(Catalog catalog, BearerAuth auth, GenerationRunner runner) {
         this.catalog = catalog;
         this.auth = auth;
-        this.readiness = readiness;
-        this.metrics = metrics;
+        this.runner = runner;
         this.validation = new Validation(catalog);
     }
 
@@ -83,111 +73,96 @@ public final class MaasApi implements HttpService {
 
     private void generateStream(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
-        Generation generation = start(req, exchange);
-        GenerationTimer timer = metrics.timer(exchange.product(), exchange.startedAt());
+        GenerationRunner.Run run = start(req, exchange);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        String outcome = "cancelled";
-        int streamed = 0;
         try (OutputStream out = res.outputStream()) {
-            while (outcome.equals("cancelled")) {
-                GenerationEvent event = streamed == 0 ? generation.poll(HEARTBEAT) : generation.take();
-                switch (event) {
-                    case null -> {
-                        out.write(NEWLINE);
-                        out.flush();
-                    }
-                    case GenerationEvent.TokenGenerated token -> {
-                        writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
-                        timer.token(generation.queueWait());
-                        streamed++;
-                    }
-                    case GenerationEvent.Finished finished -> {
-                        writeLine(out, WireLines.finalLine(finished, exchange.requestId()));
-                        timer.token(generation.queueWait());
-                        streamed++;
-                        outcome = WireLines.finishReason(finished.reason());
-                    }
-                    case GenerationEvent.Failed failed -> {
-                        out.write(ErrorTable.streamFailure(failed).streamLine());
-                        out.write(NEWLINE);
-                        outcome = "failed";
-                    }
-                }
-            }
+            run.drive(new NdjsonLines(out, exchange.requestId()));
         } catch (IOException e) {
-            // The client went away; the finally block frees its engine slot.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (outcome.equals("cancelled")) {
-                // However the stream broke off (a failed write surfaces as different exception types), the engine
-                // must stop at its next step rather than generate for nobody.
-                generation.cancel();
-            }
-            ended(exchange, timer, generation, outcome, streamed);
+            // The client went away; the run has told the engine to stop.
+        }
+    }
+
+    /**
+     * Writes {@code generatestream}'s lines, flushed one by one; a blank line is the heartbeat (NDJSON readers skip
+     * blank lines: the guide's script filters them with {@code if line}).
+     */
+    private record NdjsonLines(OutputStream out, String requestId) implements GenerationRunner.Writer {
+
+        @Override
+        public void heartbeat() throws IOException {
+            out.write(NEWLINE);
+            out.flush();
+        }
+
+        @Override
+        public boolean token(GenerationEvent.TokenGenerated token) throws IOException {
+            writeLine(out, WireLines.tokenLine(token, requestId));
+            return false;
+        }
+
+        @Override
+        public void finished(GenerationEvent.Finished finished) throws IOException {
+            writeLine(out, WireLines.finalLine(finished, requestId));
+        }
+
+        @Override
+        public void failed(GenerationEvent.Failed failed) throws IOException {
+            out.write(ErrorTable.streamFailure(failed).streamLine());
+            out.write(NEWLINE);
         }
     }
 
     private void generate(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
-        Generation generation = start(req, exchange);
-        GenerationTimer timer = metrics.timer(exchange.product(), exchange.startedAt());
-        List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
-        String outcome = "cancelled";
+        GenerationRunner.Run run = start(req, exchange);
+        WholeResult whole = new WholeResult();
         try {
-            while (outcome.equals("cancelled")) {
-                switch (generation.take()) {
-                    case GenerationEvent.TokenGenerated token -> {
-                        tokens.add(token);
-                        timer.token(generation.queueWait());
-                    }
-                    case GenerationEvent.Finished finished -> {
-                        tokens.add(finished.lastToken());
-                        timer.token(generation.queueWait());
-                        outcome = WireLines.finishReason(finished.reason());
-                        sendJson(res, WireLines.wholeResult(tokens, finished,
-                                generation.request().topNTokens() > 0, exchange.requestId()));
-                    }
-                    case GenerationEvent.Failed failed -> {
-                        outcome = "failed";
-                        throw switch (failed.cause()) {
-                            case STOPPING -> new ApiException.Unavailable(failed.message() + "; retry the request", 5);
-                            case INTERNAL -> new IllegalStateException("generation failed: " + failed.message());
-                        };
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            run.drive(whole);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // nothing is written while the result is collected
+        }
+        if (whole.finished == null) {
             throw new ApiException.Unavailable("the server is shutting down", 5);
-        } finally {
-            if (outcome.equals("cancelled")) {
-                generation.cancel();
-            }
-            ended(exchange, timer, generation, outcome, tokens.size());
+        }
+        sendJson(res, WireLines.wholeResult(whole.tokens, whole.finished, run.request().topNTokens() > 0,
+                exchange.requestId()));
+    }
+
+    /** Collects {@code generate}'s tokens; nothing reaches the client until the generation has ended. */
+    private static final class WholeResult implements GenerationRunner.Writer {
+        final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
+        GenerationEvent.Finished finished;
+
+        @Override
+        public void heartbeat() {
+        }
+
+        @Override
+        public boolean token(GenerationEvent.TokenGenerated token) {
+            tokens.add(token);
+            return false;
+        }
+
+        @Override
+        public void finished(GenerationEvent.Finished finished) {
+            tokens.add(finished.lastToken());
+            this.finished = finished;
+        }
+
+        @Override
+        public void failed(GenerationEvent.Failed failed) {
+            throw GenerationRunner.failure(failed);
         }
     }
 
-    private static void ended(Exchange exchange, GenerationTimer timer, Generation generation, String outcome,
-                              int generatedTokens) {
-        int promptTokens = generation.request().promptTokens().length;
-        exchange.tokens(promptTokens, generatedTokens);
-        exchange.outcome(outcome);
-        timer.end(outcome, promptTokens, generatedTokens);
-    }
-
     /** Everything before the first byte of the response; any failure here becomes a §2.4 error body. */
-    private Generation start(ServerRequest req, Exchange exchange) {
+    private GenerationRunner.Run start(ServerRequest req, Exchange exchange) {
         Principal principal = auth.authenticate(req);
         GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
         exchange.product(body.productName() == null ? "-" : body.productName());
         Validation.Validated valid = validation.validate(body, exchange.requestId());
         authorize(body, principal);
-        if (!readiness.isReady()) {
-            throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
-                    + "); retry shortly or on another instance", 5);
-        }
-        return valid.entry().engine().submit(valid.request());
+        return runner.start(exchange, valid.entry(), valid.request());
     }
 
     private static void authorize(GenerateBody body, Principal principal) {

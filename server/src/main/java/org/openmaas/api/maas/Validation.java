@@ -1,5 +1,9 @@
 package org.openmaas.api.maas;
 
+import static org.openmaas.api.Checks.doubleInRange;
+import static org.openmaas.api.Checks.intInRange;
+import static org.openmaas.api.Checks.stopSequences;
+
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +25,6 @@ import org.openmaas.engine.Sampling;
 final class Validation {
 
     static final int DEFAULT_MAX_NEW_TOKENS = 100;
-    static final int MAX_STOP_SEQUENCES = 4;
-    static final int MAX_STOP_LENGTH = 100;
     static final int MAX_TOP_N_TOKENS = 5;
     static final double MAX_TEMPERATURE = 100;
     static final double MAX_REPETITION_PENALTY = 100;
@@ -101,10 +103,8 @@ final class Validation {
         double topP = probability("top_p", p.topP());
         double typicalP = probability("typical_p", p.typicalP());
         double repetition = doubleInRange("repetition_penalty", p.repetitionPenalty(), 1, 0, false, MAX_REPETITION_PENALTY);
-        double frequency = p.frequencyPenalty() == null ? 0 : p.frequencyPenalty();
-        if (!Double.isFinite(frequency) || Math.abs(frequency) > MAX_ABS_FREQUENCY_PENALTY) {
-            throw invalid("frequency_penalty must be between -2 and 2, got " + frequency);
-        }
+        double frequency = doubleInRange("frequency_penalty", p.frequencyPenalty(), 0, -MAX_ABS_FREQUENCY_PENALTY,
+                true, MAX_ABS_FREQUENCY_PENALTY);
         boolean warped = temperature != 1 || topK > 0 || topP < 1 || typicalP < 1;
         boolean sample = temperature != 0 && (Boolean.TRUE.equals(p.doSample()) || warped);
         long seed = p.seed() != null ? p.seed() : seeds.nextLong();
@@ -112,12 +112,15 @@ final class Validation {
                 (float) repetition, (float) frequency, seed);
     }
 
+    private static double probability(String field, Double value) {
+        return doubleInRange(field, value, 1, 0, false, 1);
+    }
+
     private static int[] promptTokens(CatalogEntry entry, String prompt) {
         ProductConfig config = entry.config();
         Engine engine = entry.engine();
         if (config.promptFormat() == PromptFormat.CHAT) {
-            String rendered = engine.applyChatTemplate(List.of(new ChatMessage("user", prompt)), true);
-            return engine.tokenize(rendered, true);
+            return engine.tokenizeChat(List.of(new ChatMessage("user", prompt)));
         }
         return engine.tokenize(prompt, false);
     }
@@ -125,62 +128,6 @@ final class Validation {
     /** TGI's truncate: only the last {@code keep} prompt tokens reach the model. */
     private static int[] truncate(int[] tokens, int keep) {
         return tokens.length <= keep ? tokens : Arrays.copyOfRange(tokens, tokens.length - keep, tokens.length);
-    }
-
-    private static List<String> stopSequences(List<String> stop) {
-        if (stop == null) {
-            return List.of();
-        }
-        if (stop.size() > MAX_STOP_SEQUENCES) {
-            throw invalid("stop has " + stop.size() + " sequences; at most " + MAX_STOP_SEQUENCES + " are allowed");
-        }
-        for (int i = 0; i < stop.size(); i++) {
-            String s = stop.get(i);
-            if (s == null || s.isEmpty()) {
-                throw invalid("stop[" + i + "] is empty; stop sequences must have 1 to " + MAX_STOP_LENGTH + " characters");
-            }
-            if (s.length() > MAX_STOP_LENGTH) {
-                throw invalid("stop[" + i + "] has " + s.length() + " characters; at most " + MAX_STOP_LENGTH + " are allowed");
-            }
-        }
-        return List.copyOf(stop);
-    }
-
-    private static int intInRange(String field, Integer value, int absent, int min, int max) {
-        if (value == null) {
-            return absent;
-        }
-        if (value < min || value > max) {
-            throw invalid(field + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
-    }
-
-    private static double probability(String field, Double value) {
-        if (value == null) {
-            return 1;
-        }
-        if (!(value > 0 && value <= 1)) {
-            throw invalid(field + " must be greater than 0 and at most 1, got " + value);
-        }
-        return value;
-    }
-
-    private static double doubleInRange(String field, Double value, double absent, double min, boolean minIncluded,
-                                        double max) {
-        if (value == null) {
-            return absent;
-        }
-        boolean aboveMin = minIncluded ? value >= min : value > min;
-        if (!Double.isFinite(value) || !aboveMin || value > max) {
-            throw invalid(field + " must be " + (minIncluded ? "between " + fmt(min) + " and " : "greater than "
-                    + fmt(min) + " and at most ") + fmt(max) + ", got " + value);
-        }
-        return value;
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static boolean blank(String s) {

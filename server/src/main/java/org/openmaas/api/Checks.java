@@ -1,0 +1,72 @@
+package org.openmaas.api;
+
+import java.util.List;
+
+/**
+ * Range checks that every route's validation shares. Each refuses with a 400 whose message names the field, what is
+ * allowed and the value given, and whose {@code param} is the field.
+ */
+public final class Checks {
+
+    public static final int MAX_STOP_SEQUENCES = 4;
+    public static final int MAX_STOP_LENGTH = 100;
+
+    private Checks() {
+    }
+
+    /** {@code value}, or {@code absent} when it is null; refused outside [{@code min}, {@code max}]. */
+    public static int intInRange(String field, Integer value, int absent, int min, int max) {
+        if (value == null) {
+            return absent;
+        }
+        if (value < min || value > max) {
+            throw invalid(field, field + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    /** {@code value}, or {@code absent} when it is null; refused when not finite or outside the range. */
+    public static double doubleInRange(String field, Double value, double absent, double min, boolean minIncluded,
+                                       double max) {
+        if (value == null) {
+            return absent;
+        }
+        boolean aboveMin = minIncluded ? value >= min : value > min;
+        if (!Double.isFinite(value) || !aboveMin || value > max) {
+            throw invalid(field, field + " must be " + (minIncluded ? "between " + fmt(min) + " and "
+                    : "greater than " + fmt(min) + " and at most ") + fmt(max) + ", got " + value);
+        }
+        return value;
+    }
+
+    /** At most {@link #MAX_STOP_SEQUENCES} stop sequences of 1 to {@link #MAX_STOP_LENGTH} characters. */
+    public static List<String> stopSequences(List<String> stop) {
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop.size() > MAX_STOP_SEQUENCES) {
+            throw invalid("stop", "stop has " + stop.size() + " sequences; at most " + MAX_STOP_SEQUENCES
+                    + " are allowed");
+        }
+        for (int i = 0; i < stop.size(); i++) {
+            String s = stop.get(i);
+            if (s == null || s.isEmpty()) {
+                throw invalid("stop", "stop[" + i + "] is empty; stop sequences must have 1 to " + MAX_STOP_LENGTH
+                        + " characters");
+            }
+            if (s.length() > MAX_STOP_LENGTH) {
+                throw invalid("stop", "stop[" + i + "] has " + s.length() + " characters; at most " + MAX_STOP_LENGTH
+                        + " are allowed");
+            }
+        }
+        return List.copyOf(stop);
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static ApiException.InvalidArgument invalid(String field, String message) {
+        return new ApiException.InvalidArgument(message, field);
+    }
+}

@@ -1,0 +1,153 @@
+package org.openmaas.api;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.FinishReason;
+import org.openmaas.engine.Generation;
+import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.metrics.GenerationTimer;
+import org.openmaas.metrics.ServingMetrics;
+
+/**
+ * The part of every generation route after validation, whatever its wire format (the MaaS API's NDJSON, OpenAI's
+ * server-sent events, either one's whole-result JSON): let the validated request in, then drain its events on the
+ * request's own thread while the route writes them.
+ *
+ * <p>{@link #start} is the one place a generation is admitted: readiness, then the engine's bounded queue.
+ * {@link Run#drive} is the one place its events are drained: a heartbeat while no token has come yet (a client that
+ * left is only noticed by writing to it, and one that left while queued must never reach the engine), the serving
+ * metrics timed as tokens reach the client, the access log's counts, and the generation cancelled however the route
+ * ends early.
+ */
+public final class GenerationRunner {
+
+    /** While a request waits for its first token (queued, or in prefill), the route writes a heartbeat this often. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+    /** How a route writes one generation's events, in the order the engine reports them. */
+    public interface Writer {
+
+        /** No event came for {@link #HEARTBEAT} before the first token: write something the client ignores. */
+        void heartbeat() throws IOException;
+
+        /**
+         * A token that does not end the generation.
+         *
+         * @return true when the route's own stop rule ends the response with this token (it has written its end):
+         *         the engine is then told to stop, and the request counts as ended by a stop sequence
+         */
+        boolean token(GenerationEvent.TokenGenerated token) throws IOException;
+
+        /** The last token and how the generation ended. */
+        void finished(GenerationEvent.Finished finished) throws IOException;
+
+        /** The engine could not go on; a route that has not answered yet may throw {@link #failure}. */
+        void failed(GenerationEvent.Failed failed) throws IOException;
+    }
+
+    private static final String CANCELLED = "cancelled";
+    private static final String FAILED = "failed";
+
+    private final Readiness readiness;
+    private final ServingMetrics metrics;
+
+    public GenerationRunner(Readiness readiness, ServingMetrics metrics) {
+        this.readiness = readiness;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Admits a validated request and hands it to its product's engine. Everything here happens before the first
+     * byte of the response, so a refusal becomes an error body of the route's shape.
+     */
+    public Run start(Exchange exchange, CatalogEntry entry, GenerationRequest request) {
+        if (!readiness.isReady()) {
+            throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
+                    + "); retry shortly or on another instance", 5);
+        }
+        Generation generation = entry.engine().submit(request);
+        return new Run(generation, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+    }
+
+    /** A generation failure as an exception, for routes that have not started their response. */
+    public static RuntimeException failure(GenerationEvent.Failed failed) {
+        return switch (failed.cause()) {
+            case STOPPING -> new ApiException.Unavailable(failed.message() + "; retry the request", 5);
+            case INTERNAL -> new IllegalStateException("generation failed: " + failed.message());
+        };
+    }
+
+    /** The label metrics and the access log give a generation that ended for {@code reason}. */
+    static String outcome(FinishReason reason) {
+        return "FINISH_REASON_" + reason.name();
+    }
+
+    /** One admitted generation, drained by the thread of the request that started it. */
+    public static final class Run {
+
+        private final Generation generation;
+        private final Exchange exchange;
+        private final GenerationTimer timer;
+
+        private Run(Generation generation, Exchange exchange, GenerationTimer timer) {
+            this.generation = generation;
+            this.exchange = exchange;
+            this.timer = timer;
+        }
+
+        public GenerationRequest request() {
+            return generation.request();
+        }
+
+        /**
+         * Hands every event to {@code writer} until the generation ends. When the writer fails (the client went away)
+         * or this thread is interrupted, the engine is told to stop at its next step rather than generate for nobody;
+         * an interrupted drive returns without the generation's end having been written.
+         */
+        public void drive(Writer writer) throws IOException {
+            String outcome = CANCELLED;
+            int generated = 0;
+            try {
+                while (outcome.equals(CANCELLED)) {
+                    GenerationEvent event = generated == 0 ? generation.poll(HEARTBEAT) : generation.take();
+                    switch (event) {
+                        case null -> writer.heartbeat();
+                        case GenerationEvent.TokenGenerated token -> {
+                            generated++;
+                            boolean stopped = writer.token(token);
+                            timer.token(generation.queueWait());
+                            if (stopped) {
+                                generation.cancel();
+                                outcome = outcome(FinishReason.STOP_SEQUENCE);
+                            }
+                        }
+                        case GenerationEvent.Finished finished -> {
+                            generated++;
+                            writer.finished(finished);
+                            timer.token(generation.queueWait());
+                            outcome = outcome(finished.reason());
+                        }
+                        case GenerationEvent.Failed failed -> {
+                            outcome = FAILED;
+                            writer.failed(failed);
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (outcome.equals(CANCELLED)) {
+                    // However the response broke off (a failed write surfaces as different exception types), the
+                    // engine must stop at its next step.
+                    generation.cancel();
+                }
+                int promptTokens = generation.request().promptTokens().length;
+                exchange.tokens(promptTokens, generated);
+                exchange.outcome(outcome);
+                timer.end(outcome, promptTokens, generated);
+            }
+        }
+    }
+}
