@@ -17,6 +17,7 @@ public record Sampling(
         float typicalP,
         float repetitionPenalty,
         float frequencyPenalty,
+        float presencePenalty,
         long seed) {
 
     public Sampling {
@@ -26,6 +27,13 @@ public record Sampling(
         if (!(typicalP > 0 && typicalP <= 1)) throw new IllegalArgumentException("typicalP must be in (0, 1]: " + typicalP);
         if (!(repetitionPenalty > 0)) throw new IllegalArgumentException("repetitionPenalty must be > 0: " + repetitionPenalty);
         if (!Float.isFinite(frequencyPenalty)) throw new IllegalArgumentException("frequencyPenalty must be finite");
+        if (!Float.isFinite(presencePenalty)) throw new IllegalArgumentException("presencePenalty must be finite");
+    }
+
+    /** Without a presence penalty (TGI has none). */
+    public Sampling(boolean sample, float temperature, int topK, float topP, float typicalP, float repetitionPenalty,
+                    float frequencyPenalty, long seed) {
+        this(sample, temperature, topK, topP, typicalP, repetitionPenalty, frequencyPenalty, 0f, seed);
     }
 
     /** Most likely token at every step, no penalties. */

@@ -33,11 +33,13 @@ final class SamplerChain implements AutoCloseable {
             params.set(JAVA_BOOLEAN, LlamaCpp.SAMPLER_CHAIN_PARAMS_NO_PERF, true);
             chain = LlamaCpp.samplerChainInit(params);
         }
-        boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f;
+        boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
+                || sampling.presencePenalty() != 0f;
         if (penalized) {
-            // TGI's repetition_penalty is multiplicative and its frequency_penalty additive, like these two arguments.
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitPenalties(
-                    penaltyWindow, sampling.repetitionPenalty(), sampling.frequencyPenalty(), 0f));
+            // TGI's repetition_penalty is multiplicative, its (and OpenAI's) frequency_penalty additive by count and
+            // OpenAI's presence_penalty additive once a token has occurred, like these three arguments.
+            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitPenalties(penaltyWindow, sampling.repetitionPenalty(),
+                    sampling.frequencyPenalty(), sampling.presencePenalty()));
         }
         if (!sampling.sample()) {
             LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitGreedy());

@@ -92,6 +92,13 @@ class LlamaEngineTest {
     }
 
     @Test
+    void aPresencePenaltyChangesWhatGreedyDecodingWrites() {
+        Sampling penalized = new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, 1.5f, 0L);
+
+        assertThat(run(request(penalized, 80)).ids()).isNotEqualTo(run(request(Sampling.greedy(), 80)).ids());
+    }
+
+    @Test
     void greedyReportsNoSeed() {
         assertThat(run(request(Sampling.greedy(), 5)).finished().seed()).isEmpty();
     }
