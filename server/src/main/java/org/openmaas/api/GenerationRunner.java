@@ -1,7 +1,12 @@
 package org.openmaas.api;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.function.Function;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
@@ -16,7 +21,7 @@ import org.openmaas.metrics.ServingMetrics;
  * request's own thread while the route writes them.
  *
  * <p>{@link #start} is the one place a generation is admitted: readiness, then the engine's bounded queue.
- * {@link Run#drive} is the one place its events are drained: a heartbeat while no token has come yet (a client that
+ * {@link Run} is the one place its events are drained, streamed or collected: a heartbeat while no token has come yet (a client that
  * left is only noticed by writing to it, and one that left while queued must never reach the engine), the serving
  * metrics timed as tokens reach the client, the access log's counts, and the generation cancelled however the route
  * ends early.
@@ -102,11 +107,42 @@ public final class GenerationRunner {
         }
 
         /**
-         * Hands every event to {@code writer} until the generation ends. When the writer fails (the client went away)
-         * or this thread is interrupted, the engine is told to stop at its next step rather than generate for nobody;
-         * an interrupted drive returns without the generation's end having been written.
+         * Streams the generation as {@code contentType}, through a writer on the response's output stream. A client
+         * that goes away ends the stream quietly, and the engine stops at its next step.
          */
-        public void drive(Writer writer) throws IOException {
+        public void stream(ServerResponse res, String contentType, Function<OutputStream, Writer> writerOn) {
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+            try (OutputStream out = res.outputStream()) {
+                drive(writerOn.apply(out));
+            } catch (IOException e) {
+                // The client went away; drive() has told the engine to stop.
+            }
+        }
+
+        /**
+         * Drains the generation into a writer that sends nothing (a whole-result route answers after this returns).
+         *
+         * @throws ApiException.Unavailable when the server stops before the generation ends
+         */
+        public void collect(Writer writer) {
+            boolean ended;
+            try {
+                ended = drive(writer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // nothing is written while a result is collected
+            }
+            if (!ended) {
+                throw new ApiException.Unavailable("the server is shutting down", 5);
+            }
+        }
+
+        /**
+         * Hands every event to {@code writer} until the generation ends. When the writer fails (the client went away)
+         * or this thread is interrupted, the engine is told to stop at its next step rather than generate for nobody.
+         *
+         * @return whether the generation's end was handed to the writer (false when the thread was interrupted)
+         */
+        private boolean drive(Writer writer) throws IOException {
             String outcome = CANCELLED;
             int generated = 0;
             try {
@@ -148,6 +184,7 @@ public final class GenerationRunner {
                 exchange.outcome(outcome);
                 timer.end(outcome, promptTokens, generated);
             }
+            return !outcome.equals(CANCELLED);
         }
     }
 }

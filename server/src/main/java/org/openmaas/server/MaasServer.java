@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,12 +25,16 @@ import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Readiness;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.maas.MaasApi;
+import org.openmaas.api.openai.ApiKeysApi;
+import org.openmaas.api.openai.OpenAiApi;
 import org.openmaas.api.oauth.TokenEndpoint;
+import org.openmaas.auth.ApiKeys;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.metrics.ServingMetrics;
+import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 
@@ -74,6 +79,7 @@ public final class MaasServer implements AutoCloseable {
                     Bootstrap.ensure(credentials, config.dataDir(), config.environment(), config.clock());
             SigningKeys keys = SigningKeys.loadOrCreate(config.dataDir().resolve("signing-key.jwk.json"));
             TokenService tokens = new TokenService(keys, credentials, config.clock());
+            ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(database), config.clock());
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
             InFlight inFlight = new InFlight();
@@ -81,7 +87,8 @@ public final class MaasServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false) // MaasServer.close() drains first; Helidon's own hook would cut streams
-                    .routing(routing -> routing(routing.addFilter(inFlight), tokens, catalog, readiness))
+                    .routing(routing -> routing(routing.addFilter(inFlight), tokens, apiKeys, catalog, readiness,
+                            config.clock()))
                     .build()
                     .start();
             MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap);
@@ -101,27 +108,37 @@ public final class MaasServer implements AutoCloseable {
     }
 
     /** The routes of the whole server; {@code main} and the tests both build it here. */
-    static void routing(HttpRouting.Builder routing, TokenService tokens, Catalog catalog, Readiness readiness) {
-        BearerAuth auth = new BearerAuth(tokens);
+    static void routing(HttpRouting.Builder routing, TokenService tokens, ApiKeys apiKeys, Catalog catalog,
+                        Readiness readiness, Clock clock) {
+        BearerAuth auth = new BearerAuth(tokens, apiKeys);
         ServingMetrics metrics = new ServingMetrics(catalog);
+        GenerationRunner runner = new GenerationRunner(readiness, metrics);
         routing.addFilter(new AccessLog())
                 .register(new HealthApi(readiness, catalog))
                 .register(new MetricsApi(metrics))
                 .register(new TokenEndpoint(tokens))
-                .register(new MaasApi(catalog, auth, new GenerationRunner(readiness, metrics)))
+                .register(new MaasApi(catalog, auth, runner))
+                .register(new OpenAiApi(catalog, auth, runner, clock))
+                .register(new ApiKeysApi(auth, apiKeys))
                 .any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
 
-    /** Unknown paths and wrong methods get the same JSON error shape as everything else. */
+    /** Unknown paths and wrong methods get the same JSON error shape as everything else on their API. */
     private static void noRoute(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
         String method = req.prologue().method().text();
         String allowed = switch (path) {
-            case "/oauth2/token", "/v1/maas/generatestream", "/v1/maas/generate" -> "POST";
-            case "/v1/maas/models", "/health", "/ready", "/metrics" -> "GET";
-            default -> null;
+            case "/oauth2/token", "/v1/maas/generatestream", "/v1/maas/generate", "/v1/chat/completions",
+                 "/v1/completions" -> "POST";
+            case "/v1/maas/models", "/health", "/ready", "/metrics", "/v1/models" -> "GET";
+            case "/v1/api-keys" -> "GET, POST";
+            default -> path.startsWith("/v1/models/") ? "GET" : path.startsWith("/v1/api-keys/") ? "DELETE" : null;
         };
+        if (allowed == null && OpenAiApi.owns(path)) {
+            throw new ApiException.NotFound("Invalid URL (" + method + " " + path + "); the OpenAI-compatible API is "
+                    + "GET /v1/models, POST /v1/chat/completions, POST /v1/completions and /v1/api-keys");
+        }
         if (allowed == null) {
             throw new ApiException.NotFound("no such endpoint: " + method + " " + path
                     + "; the MaaS API is POST /oauth2/token, GET /v1/maas/models, POST /v1/maas/generatestream, "
@@ -132,6 +149,7 @@ public final class MaasServer implements AutoCloseable {
                 + (allowed.equals("POST") ? " with a request body" : ""), Status.METHOD_NOT_ALLOWED_405, true);
     }
 
+    /** Every failure becomes an error body through the one table, in OpenAI's shape on the OpenAI-compatible API. */
     private static void error(ServerRequest req, ServerResponse res, Throwable failure) {
         String requestId = req.context().get(Exchange.class).map(Exchange::requestId).orElse("-");
         ErrorReply reply = ErrorTable.reply(failure, requestId);
@@ -143,7 +161,7 @@ public final class MaasServer implements AutoCloseable {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(reply.body());
+        res.send(OpenAiApi.owns(req.path().path()) ? reply.openAiBody() : reply.body());
     }
 
     public int port() {

@@ -26,6 +26,11 @@ public final class TestModels {
         return List.of(Files.exists(stories) ? stories : generated(RandomLlama.Spec.tiny()));
     }
 
+    /** A tiny generated model with a chat template (llama.cpp's built-in chatml), for chat routes: stories260K has none. */
+    public static Path chat() {
+        return generated(RandomLlama.Spec.tiny().withName("random-llama-chat").withChatTemplate("chatml"));
+    }
+
     /**
      * A random model big enough that generating a few hundred tokens takes seconds on two cores (about 25 M
      * parameters in F32): for tests that must act while a generation is still running.

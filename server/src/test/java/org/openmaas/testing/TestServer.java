@@ -101,6 +101,15 @@ public final class TestServer implements AutoCloseable {
         return json(response.body()).get("access_token").asText();
     }
 
+    /** A new API key of the bootstrap client, made with its token as a tool's user would. */
+    public String apiKey() {
+        HttpResponse<String> response = post("/v1/api-keys", token(), "{\"name\": \"test\"}");
+        if (response.statusCode() != 201) {
+            throw new AssertionError("API key request failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response.body()).get("key").asText();
+    }
+
     public HttpResponse<String> tokenRequest(String form, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri("/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -7,7 +7,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.openmaas.api.AccessLog;
@@ -74,12 +73,7 @@ public final class MaasApi implements HttpService {
     private void generateStream(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
         GenerationRunner.Run run = start(req, exchange);
-        res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        try (OutputStream out = res.outputStream()) {
-            run.drive(new NdjsonLines(out, exchange.requestId()));
-        } catch (IOException e) {
-            // The client went away; the run has told the engine to stop.
-        }
+        run.stream(res, "application/x-ndjson", out -> new NdjsonLines(out, exchange.requestId()));
     }
 
     /**
@@ -116,14 +110,7 @@ public final class MaasApi implements HttpService {
         Exchange exchange = AccessLog.exchange(req);
         GenerationRunner.Run run = start(req, exchange);
         WholeResult whole = new WholeResult();
-        try {
-            run.drive(whole);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // nothing is written while the result is collected
-        }
-        if (whole.finished == null) {
-            throw new ApiException.Unavailable("the server is shutting down", 5);
-        }
+        run.collect(whole);
         sendJson(res, WireLines.wholeResult(whole.tokens, whole.finished, run.request().topNTokens() > 0,
                 exchange.requestId()));
     }

@@ -1,0 +1,119 @@
+package org.openmaas.api.openai;
+
+import java.util.List;
+import org.openmaas.api.openai.OpenAiWire.AssistantMessage;
+import org.openmaas.api.openai.OpenAiWire.ChatChoice;
+import org.openmaas.api.openai.OpenAiWire.ChatChunk;
+import org.openmaas.api.openai.OpenAiWire.ChatCompletion;
+import org.openmaas.api.openai.OpenAiWire.ChunkChoice;
+import org.openmaas.api.openai.OpenAiWire.Delta;
+import org.openmaas.api.openai.OpenAiWire.TextChoice;
+import org.openmaas.api.openai.OpenAiWire.TextCompletion;
+import org.openmaas.api.openai.OpenAiWire.Usage;
+
+/**
+ * What one response looks like on the wire: a chat completion or a legacy text completion, whole or as streamed
+ * chunks. One instance per response.
+ */
+sealed interface Dialect {
+
+    /** The chunk a stream opens with, before any text; null when there is none. */
+    Object opening();
+
+    /** A streamed chunk carrying {@code piece}'s text (and its tokens' logprobs when asked for). */
+    Object chunk(ChoiceText.Piece piece);
+
+    /** The last chunk with text, saying why the choice ended. */
+    Object closing(String finishReason);
+
+    /** The chunk after the last, with no choices and the request's usage ({@code stream_options.include_usage}). */
+    Object usage(Usage usage);
+
+    /** The whole response. */
+    Object whole(ChoiceText.Piece all, String finishReason, Usage usage);
+
+    /** {@code chat.completion} and {@code chat.completion.chunk}. */
+    record Chat(String id, long created, String model, boolean logprobs) implements Dialect {
+
+        @Override
+        public Object opening() {
+            return chunk(new Delta("assistant", ""), null, null);
+        }
+
+        @Override
+        public Object chunk(ChoiceText.Piece piece) {
+            return chunk(new Delta(null, piece.text()), piece, null);
+        }
+
+        @Override
+        public Object closing(String finishReason) {
+            return chunk(new Delta(null, null), null, finishReason);
+        }
+
+        @Override
+        public Object usage(Usage usage) {
+            return new ChatChunk(id, "chat.completion.chunk", created, model, List.of(), usage);
+        }
+
+        @Override
+        public Object whole(ChoiceText.Piece all, String finishReason, Usage usage) {
+            return new ChatCompletion(id, "chat.completion", created, model, List.of(new ChatChoice(0,
+                    new AssistantMessage(all.text()), logprobs ? OpenAiWire.chatLogprobs(all.tokens()) : null,
+                    finishReason)), usage);
+        }
+
+        private ChatChunk chunk(Delta delta, ChoiceText.Piece piece, String finishReason) {
+            return new ChatChunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta,
+                    logprobs && piece != null ? OpenAiWire.chatLogprobs(piece.tokens()) : null, finishReason)), null);
+        }
+    }
+
+    /** {@code text_completion}, whole and streamed. */
+    final class Text implements Dialect {
+
+        private final String id;
+        private final long created;
+        private final String model;
+        private final boolean logprobs;
+        private int offset; // where the next streamed chunk starts in the completion text
+
+        Text(String id, long created, String model, boolean logprobs) {
+            this.id = id;
+            this.created = created;
+            this.model = model;
+            this.logprobs = logprobs;
+        }
+
+        @Override
+        public Object opening() {
+            return null;
+        }
+
+        @Override
+        public Object chunk(ChoiceText.Piece piece) {
+            Object chunk = completion(piece, null, null);
+            offset += piece.tokens().stream().mapToInt(t -> t.token().text().length()).sum();
+            return chunk;
+        }
+
+        @Override
+        public Object closing(String finishReason) {
+            return completion(ChoiceText.Piece.EMPTY, finishReason, null);
+        }
+
+        @Override
+        public Object usage(Usage usage) {
+            return new TextCompletion(id, "text_completion", created, model, List.of(), usage);
+        }
+
+        @Override
+        public Object whole(ChoiceText.Piece all, String finishReason, Usage usage) {
+            return completion(all, finishReason, usage);
+        }
+
+        private TextCompletion completion(ChoiceText.Piece piece, String finishReason, Usage usage) {
+            return new TextCompletion(id, "text_completion", created, model, List.of(new TextChoice(piece.text(), 0,
+                    logprobs ? OpenAiWire.textLogprobs(piece.tokens(), offset) : null, finishReason)), usage);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package org.openmaas.api.openai;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.util.List;
+import org.openmaas.api.AccessLog;
+import org.openmaas.api.ApiException;
+import org.openmaas.api.BearerAuth;
+import org.openmaas.api.Bodies;
+import org.openmaas.api.Exchange;
+import org.openmaas.api.GenerationRunner;
+import org.openmaas.api.Json;
+import org.openmaas.api.maas.MaasApi;
+import org.openmaas.auth.Principal;
+import org.openmaas.auth.Scopes;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogEntry;
+
+/**
+ * The OpenAI-compatible API beside the MaaS API, over the same catalog, credentials and admission:
+ * {@code GET /v1/models}, {@code GET /v1/models/{model}}, {@code POST /v1/chat/completions} (messages rendered with
+ * the model's chat template) and {@code POST /v1/completions} (a raw prompt), each whole or streamed as server-sent
+ * events. Errors have OpenAI's shape (see {@link #owns}).
+ *
+ * <p>Each generation reads top to bottom as in the MaaS API: authenticate, parse, validate, authorize, admit and hand
+ * to the engine ({@link GenerationRunner}, shared with the MaaS API), then turn engine events into one choice.
+ */
+public final class OpenAiApi implements HttpService {
+
+    private final Catalog catalog;
+    private final BearerAuth auth;
+    private final GenerationRunner runner;
+    private final Clock clock;
+    private final OpenAiValidation validation;
+    private final long startedAt;
+
+    public OpenAiApi(Catalog catalog, BearerAuth auth, GenerationRunner runner, Clock clock) {
+        this.catalog = catalog;
+        this.auth = auth;
+        this.runner = runner;
+        this.clock = clock;
+        this.validation = new OpenAiValidation(catalog);
+        this.startedAt = clock.instant().getEpochSecond();
+    }
+
+    /**
+     * Whether a path belongs to the OpenAI-compatible API, so that its errors (unknown paths included) have OpenAI's
+     * shape: every {@code /v1/} path but the MaaS and admin APIs'.
+     */
+    public static boolean owns(String path) {
+        return path.startsWith("/v1/") && !path.startsWith("/v1/maas/") && !path.startsWith("/v1/admin/");
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/v1/models", this::models)
+                .get("/v1/models/{model}", this::model)
+                .post("/v1/chat/completions", this::chatCompletions)
+                .post("/v1/completions", this::completions);
+    }
+
+    /** Every product that can serve now; its id is the product name. */
+    private void models(ServerRequest req, ServerResponse res) {
+        auth.authenticate(req);
+        sendJson(res, new OpenAiWire.ModelList(catalog.entries().stream().map(this::model).toList()));
+    }
+
+    /** One product, by product name or model name. */
+    private void model(ServerRequest req, ServerResponse res) {
+        auth.authenticate(req);
+        sendJson(res, model(validation.model(req.path().pathParameters().get("model"))));
+    }
+
+    private OpenAiWire.Model model(CatalogEntry entry) {
+        return new OpenAiWire.Model(entry.product().productName(), startedAt);
+    }
+
+    private void chatCompletions(ServerRequest req, ServerResponse res) {
+        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, logprobs) ->
+                new Dialect.Chat("chatcmpl-" + id, now(), model, logprobs));
+    }
+
+    private void completions(ServerRequest req, ServerResponse res) {
+        generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs) ->
+                new Dialect.Text("cmpl-" + id, now(), model, logprobs));
+    }
+
+    /** How one route validates its body. */
+    private interface Validator<B> {
+        OpenAiValidation.Validated validate(B body, String account, String requestId);
+    }
+
+    /** How one route's response looks, for request {@code id} of product {@code model}. */
+    private interface DialectFactory {
+        Dialect dialect(String id, String model, boolean logprobs);
+    }
+
+    /** The request path of both generation routes, top to bottom. */
+    private <B> void generate(ServerRequest req, ServerResponse res, Class<B> bodyType, Validator<B> validator,
+                              DialectFactory dialects) {
+        Exchange exchange = AccessLog.exchange(req);
+        Principal principal = auth.authenticate(req);
+        B body = Json.read(Bodies.read(req, MaasApi.MAX_BODY_BYTES), bodyType);
+        OpenAiValidation.Validated valid = validator.validate(body, principal.cloudAccountId(), exchange.requestId());
+        authorize(principal);
+        String product = valid.entry().product().productName();
+        exchange.product(product);
+        respond(res, exchange, valid, dialects.dialect(exchange.requestId(), product, valid.options().logprobs()));
+    }
+
+    /** Admits the request, then streams its choice as server-sent events or answers with the whole of it. */
+    private void respond(ServerResponse res, Exchange exchange, OpenAiValidation.Validated valid, Dialect dialect) {
+        GenerationRunner.Run run = runner.start(exchange, valid.entry(), valid.request());
+        List<String> stops = valid.request().stopSequences();
+        int promptTokens = valid.request().promptTokens().length;
+        if (valid.options().stream()) {
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, dialect,
+                    valid.options().includeUsage(), stops, promptTokens));
+            return;
+        }
+        ChoiceWriter.Collected choice = new ChoiceWriter.Collected(stops, promptTokens);
+        run.collect(choice);
+        sendJson(res, choice.response(dialect));
+    }
+
+    private static void authorize(Principal principal) {
+        if (!principal.hasScope(Scopes.INFERENCE)) {
+            throw new ApiException.PermissionDenied("this token lacks the 'inference' scope needed to generate");
+        }
+    }
+
+    private long now() {
+        return clock.instant().getEpochSecond();
+    }
+
+    private static void sendJson(ServerResponse res, Object body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.write(body));
+    }
+}

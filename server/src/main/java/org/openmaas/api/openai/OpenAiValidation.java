@@ -1,0 +1,320 @@
+package org.openmaas.api.openai;
+
+import static org.openmaas.api.Checks.doubleInRange;
+import static org.openmaas.api.Checks.intInRange;
+import static org.openmaas.api.Checks.stopSequences;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.openmaas.api.ApiException;
+import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.Engine;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Sampling;
+
+/**
+ * Turns an OpenAI request body into the one type the engine accepts, resolving every default once and checking every
+ * field against OpenAI's documented ranges and the product's limits. Refusals name the field in {@code param}.
+ */
+final class OpenAiValidation {
+
+    static final double MAX_TEMPERATURE = 2;
+    static final double MAX_ABS_PENALTY = 2;
+    /** The engine reports at most this many alternatives per token (OpenAI allows 20). */
+    static final int MAX_TOP_LOGPROBS = 5;
+    /** {@code max_tokens} of a chat completion, when absent: the rest of the context, but no more than this. */
+    static final int DEFAULT_MAX_TOKENS_CAP = 2048;
+    /** {@code max_tokens} of a legacy completion when absent, as OpenAI documents it. */
+    static final int LEGACY_DEFAULT_MAX_TOKENS = 16;
+    /** OpenAI's roles; {@code developer} is OpenAI's newer name for {@code system}. */
+    static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+
+    /**
+     * How to answer, beside what to generate.
+     *
+     * @param logprobs whether to report each token's logprob (its alternatives: the request's topNTokens)
+     */
+    record Options(boolean stream, boolean includeUsage, boolean logprobs) {
+    }
+
+    /** A request ready for the engine, with the catalog entry that will serve it. */
+    record Validated(CatalogEntry entry, GenerationRequest request, Options options) {
+    }
+
+    private final Catalog catalog;
+    private final SecureRandom seeds = new SecureRandom();
+
+    OpenAiValidation(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    Validated chat(ChatCompletionBody body, String account, String requestId) {
+        CatalogEntry entry = model(body.model());
+        if (!entry.engine().model().hasChatTemplate()) {
+            throw invalid("model", "model '" + body.model() + "' has no chat template, so it cannot take messages; "
+                    + "use POST /v1/completions with a prompt, or ask the operator to set chat_template for "
+                    + entry.product().productName());
+        }
+        boolean logprobs = Boolean.TRUE.equals(body.logprobs());
+        Options options = options(body, logprobs);
+        unsupported(body.responseFormat(), "response_format", "structured output (a response_format other than "
+                + "{\"type\": \"text\"}) is not supported", format -> format.path("type").asText().equals("text"));
+        unsupported(body.tools(), "tools", "tool calling is not supported", v -> false);
+        unsupported(body.functions(), "functions", "function calling is not supported", v -> false);
+        unsupported(body.functionCall(), "function_call", "function calling is not supported", v -> false);
+        unsupported(body.toolChoice(), "tool_choice", "tool calling is not supported",
+                v -> v.asText().equals("none") || v.asText().equals("auto"));
+        if (body.maxTokens() != null && body.maxCompletionTokens() != null
+                && !body.maxTokens().equals(body.maxCompletionTokens())) {
+            throw invalid("max_tokens", "max_tokens (" + body.maxTokens() + ") and max_completion_tokens ("
+                    + body.maxCompletionTokens() + ") differ; send one of them");
+        }
+        if (body.topLogprobs() != null && !logprobs) {
+            throw invalid("top_logprobs", "top_logprobs needs logprobs set to true");
+        }
+        int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
+        int[] prompt = entry.engine().tokenizeChat(messages(body.messages()));
+        boolean newName = body.maxCompletionTokens() != null;
+        int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
+                newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
+        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs), options);
+    }
+
+    Validated completion(CompletionBody body, String account, String requestId) {
+        CatalogEntry entry = model(body.model());
+        Options options = options(body, body.logprobs() != null);
+        if (Boolean.TRUE.equals(body.echo())) {
+            throw invalid("echo", "echo is not supported: the response holds only the completion");
+        }
+        if (body.suffix() != null && !body.suffix().isEmpty()) {
+            throw invalid("suffix", "suffix (insertion) is not supported");
+        }
+        if (body.bestOf() != null && body.bestOf() != 1) {
+            throw invalid("best_of", "best_of must be 1 on this server, got " + body.bestOf());
+        }
+        int topLogprobs = intInRange("logprobs", body.logprobs(), 0, 0, MAX_TOP_LOGPROBS);
+        int[] prompt = prompt(entry.engine(), body.prompt());
+        int maxTokens = maxTokens(entry, prompt, "max_tokens", body.maxTokens(), LEGACY_DEFAULT_MAX_TOKENS, "prompt");
+        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs), options);
+    }
+
+    /**
+     * The product a request's {@code model} names: a product name (the ids {@code GET /v1/models} lists) or, when
+     * exactly one product serves it, a model name.
+     */
+    CatalogEntry model(String model) {
+        if (model == null || model.isBlank()) {
+            throw invalid("model", "model is required; GET /v1/models lists the ids");
+        }
+        var byProduct = catalog.find(model);
+        if (byProduct.isPresent()) {
+            return byProduct.get();
+        }
+        List<CatalogEntry> byModel = catalog.entries().stream()
+                .filter(e -> e.product().modelName().equals(model)).toList();
+        if (byModel.size() > 1) {
+            throw invalid("model", "model '" + model + "' is served by several products ("
+                    + byModel.stream().map(e -> e.product().productName()).collect(Collectors.joining(", "))
+                    + "); name one of them");
+        }
+        if (byModel.isEmpty()) {
+            throw new ApiException.NotFound("the model '" + model + "' does not exist; GET /v1/models lists the ids",
+                    "model");
+        }
+        return byModel.getFirst();
+    }
+
+    /** The fields that say how to answer; only one choice per request. */
+    private static Options options(CommonFields body, boolean logprobs) {
+        if (body.n() != null && body.n() != 1) {
+            throw invalid("n", "n must be 1 on this server (one choice per request), got " + body.n());
+        }
+        if (body.logitBias() != null && !body.logitBias().isEmpty()) {
+            throw invalid("logit_bias", "logit_bias is not supported");
+        }
+        boolean stream = Boolean.TRUE.equals(body.stream());
+        if (body.streamOptions() != null && !stream) {
+            throw invalid("stream_options", "stream_options is only allowed when stream is true");
+        }
+        boolean includeUsage = stream && Boolean.TRUE.equals(body.streamOptions() == null ? null
+                : body.streamOptions().includeUsage());
+        return new Options(stream, includeUsage, logprobs);
+    }
+
+    private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
+                                      int[] prompt, int maxTokens, int topLogprobs) {
+        return new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body),
+                stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible());
+    }
+
+    /** OpenAI samples unless the temperature is 0; a top_p of 0 keeps only the most likely token, so it is greedy too. */
+    private Sampling sampling(CommonFields body) {
+        double temperature = doubleInRange("temperature", body.temperature(), 1, 0, true, MAX_TEMPERATURE);
+        double topP = doubleInRange("top_p", body.topP(), 1, 0, true, 1);
+        double frequency = doubleInRange("frequency_penalty", body.frequencyPenalty(), 0, -MAX_ABS_PENALTY, true,
+                MAX_ABS_PENALTY);
+        double presence = doubleInRange("presence_penalty", body.presencePenalty(), 0, -MAX_ABS_PENALTY, true,
+                MAX_ABS_PENALTY);
+        boolean sample = temperature > 0 && topP > 0;
+        long seed = body.seed() != null ? body.seed() : seeds.nextLong();
+        return new Sampling(sample, sample ? (float) temperature : 1f, 0, sample ? (float) topP : 1f, 1f, 1f,
+                (float) frequency, (float) presence, seed);
+    }
+
+    /**
+     * {@code max_tokens} as given, checked against what the context leaves after the prompt; when absent, that rest
+     * of the context, at most {@code cap}.
+     */
+    private static int maxTokens(CatalogEntry entry, int[] prompt, String field, Integer given, int cap,
+                                 String promptField) {
+        if (prompt.length == 0) {
+            throw invalid(promptField, promptField + " must not be empty");
+        }
+        int context = entry.engine().model().contextLength();
+        int left = context - prompt.length;
+        if (left < 1) {
+            throw invalid(promptField, "the " + promptField + " take " + prompt.length + " tokens, which leaves no room "
+                    + "in the context of " + entry.product().productName() + " (" + context + " tokens); shorten them");
+        }
+        if (given == null) {
+            return Math.min(left, cap);
+        }
+        int maxTokens = intInRange(field, given, 0, 1, context);
+        if (maxTokens > left) {
+            throw invalid(field, "the " + promptField + " take " + prompt.length + " tokens and " + field + " is "
+                    + maxTokens + ": together " + (prompt.length + maxTokens) + ", more than the context of "
+                    + entry.product().productName() + " (" + context + " tokens); ask for at most " + left
+                    + " tokens or shorten the " + promptField);
+        }
+        return maxTokens;
+    }
+
+    private static List<ChatMessage> messages(List<ChatCompletionBody.Message> messages) {
+        if (messages == null || messages.isEmpty()) {
+            throw invalid("messages", "messages is required: a list of {\"role\": \"user\", \"content\": \"...\"}");
+        }
+        List<ChatMessage> chat = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            ChatCompletionBody.Message m = messages.get(i);
+            String at = "messages[" + i + "]";
+            if (m == null) {
+                throw invalid(at, at + " is null; each message is {\"role\": ..., \"content\": ...}");
+            }
+            if (m.role() == null || !ROLES.contains(m.role())) {
+                throw invalid(at + ".role", at + ".role is " + (m.role() == null ? "missing" : "'" + m.role() + "'")
+                        + "; allowed: system, developer, user, assistant (tool and function messages are not "
+                        + "supported: this server does not call tools)");
+            }
+            unsupported(m.toolCalls(), at + ".tool_calls", "tool calls are not supported", v -> false);
+            unsupported(m.functionCall(), at + ".function_call", "function calls are not supported", v -> false);
+            unsupported(m.audio(), at + ".audio", "audio is not supported", v -> false);
+            String role = m.role().equals("developer") ? "system" : m.role();
+            chat.add(new ChatMessage(role, text(m.content(), at + ".content")));
+        }
+        return chat;
+    }
+
+    /** A message's content: a string, or a list of text parts joined. */
+    private static String text(JsonNode content, String field) {
+        if (absent(content)) {
+            throw invalid(field, field + " is required");
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (!content.isArray()) {
+            throw invalid(field, field + " must be a string or a list of text parts, got " + content.getNodeType());
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            if (!part.path("type").asText().equals("text") || !part.path("text").isTextual()) {
+                throw invalid(field, field + "[" + i + "] must be {\"type\": \"text\", \"text\": \"...\"}; "
+                        + "images, audio and files are not supported");
+            }
+            text.append(part.get("text").asText());
+        }
+        return text.toString();
+    }
+
+    /** A legacy prompt: a string, a list of one string, or a list of token ids. */
+    private static int[] prompt(Engine engine, JsonNode prompt) {
+        if (absent(prompt)) {
+            throw invalid("prompt", "prompt is required: a string");
+        }
+        if (prompt.isTextual()) {
+            return engine.tokenize(prompt.asText(), false);
+        }
+        if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
+            return engine.tokenize(prompt.get(0).asText(), false);
+        }
+        if (prompt.isArray() && !prompt.isEmpty() && allInts(prompt)) {
+            int vocab = engine.model().vocabSize();
+            int[] tokens = new int[prompt.size()];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = prompt.get(i).asInt();
+                if (tokens[i] < 0 || tokens[i] >= vocab) {
+                    throw invalid("prompt", "prompt[" + i + "] is " + tokens[i] + ", not a token id of this model "
+                            + "(0 to " + (vocab - 1) + ")");
+                }
+            }
+            return tokens;
+        }
+        throw invalid("prompt", "prompt must be a string, a list of one string or a list of token ids"
+                + (prompt.isArray() && prompt.size() > 1 ? "; several prompts in one request are not supported" : ""));
+    }
+
+    private static boolean allInts(JsonNode array) {
+        for (JsonNode item : array) {
+            if (!item.canConvertToInt() || !item.isIntegralNumber()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code stop} as OpenAI allows it: a string or a list of strings. */
+    private static List<String> stop(JsonNode stop) {
+        if (absent(stop)) {
+            return null;
+        }
+        if (stop.isTextual()) {
+            return List.of(stop.asText());
+        }
+        if (stop.isArray()) {
+            List<String> stops = new ArrayList<>();
+            for (JsonNode item : stop) {
+                if (!item.isTextual()) {
+                    throw invalid("stop", "stop must be a string or a list of strings, got a list holding "
+                            + item.getNodeType());
+                }
+                stops.add(item.asText());
+            }
+            return stops;
+        }
+        throw invalid("stop", "stop must be a string or a list of strings, got " + stop.getNodeType());
+    }
+
+    /** Refuses a field that asks for a feature this server lacks, unless it is empty or {@code harmless}. */
+    private static void unsupported(JsonNode value, String field, String why,
+                                    java.util.function.Predicate<JsonNode> harmless) {
+        boolean empty = absent(value) || ((value.isArray() || value.isObject()) && value.isEmpty());
+        if (!empty && !harmless.test(value)) {
+            throw invalid(field, why + " (" + field + ")");
+        }
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull();
+    }
+
+    private static ApiException.InvalidArgument invalid(String field, String message) {
+        return new ApiException.InvalidArgument(message, field);
+    }
+}
