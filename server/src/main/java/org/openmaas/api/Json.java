@@ -1,6 +1,7 @@
 package org.openmaas.api;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -57,6 +58,10 @@ public final class Json {
             throw new ApiException.InvalidArgument("field '" + path(e) + "' has the wrong type: "
                     + e.getOriginalMessage().replaceAll(" \\(for .*", "").replaceAll("\\R.*", ""), param(e));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException range) { // a number too large for its field
+                throw new ApiException.InvalidArgument("field '" + path(e) + "' is out of range: "
+                        + range.getOriginalMessage(), param(e));
+            }
             if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
                 throw malformed(syntax); // a syntax error met while binding a field
             }

@@ -1,0 +1,211 @@
+package org.openmaas.api.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openmaas.api.maas.MaasApi;
+import org.openmaas.testing.TestModels;
+import org.openmaas.testing.TestServer;
+
+/**
+ * Every kind of bad input to the OpenAI-compatible routes gets OpenAI's error shape, {@code {"error": {"message",
+ * "type", "param", "code"}}}, with the usual status and the field at fault in {@code param}, before any streaming
+ * starts; and the server keeps serving.
+ */
+class OpenAiBadInputTest {
+
+    static TestServer server;
+    static String key;
+    static String chatModel;
+    static String rawModel;
+    static String valid;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.serving(List.of(TestModels.chat(), TestModels.tiny().getFirst()));
+        key = server.apiKey();
+        for (JsonNode model : TestServer.json(server.get("/v1/models", key).body()).get("data")) {
+            if (model.get("id").asText().contains("random-llama-chat")) {
+                chatModel = model.get("id").asText();
+            } else {
+                rawModel = model.get("id").asText();
+            }
+        }
+        valid = """
+                {"model": "%s", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 3}""".formatted(chatModel);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Stream<Arguments> badChats() {
+        return Stream.of(
+                bad("malformed JSON", b -> b.substring(0, b.length() - 2), 400, null, "not valid JSON"),
+                bad("an empty body", b -> "", 400, null, "empty"),
+                bad("a JSON array", b -> "[1]", 400, null, "wrong type"),
+                bad("an unknown field", field("\"best_of\": 2"), 400, "best_of", "unknown field 'best_of'"),
+                bad("max_tokens as a string", replace("\"max_tokens\": 3", "\"max_tokens\": \"3\""), 400, "max_tokens", "wrong type"),
+                bad("temperature as a string", field("\"temperature\": \"hot\""), 400, "temperature", "wrong type"),
+                bad("a missing model", replace("\"model\": \"" + chatModel + "\", ", ""), 400, "model", "model is required"),
+                bad("an unknown model", replace(chatModel, "gpt-4o"), 404, "model", "the model 'gpt-4o' does not exist"),
+                bad("a model without a chat template", replace(chatModel, rawModel), 400, "model", "has no chat template"),
+                bad("missing messages", replace("\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], ", ""), 400, "messages", "messages is required"),
+                bad("no messages", replace("[{\"role\": \"user\", \"content\": \"Hi\"}]", "[]"), 400, "messages", "messages is required"),
+                bad("an invalid role", replace("\"role\": \"user\"", "\"role\": \"wizard\""), 400, "messages[0].role", "'wizard'; allowed"),
+                bad("a tool message", replace("\"role\": \"user\"", "\"role\": \"tool\""), 400, "messages[0].role", "tool and function messages are not supported"),
+                bad("a missing content", replace(", \"content\": \"Hi\"", ""), 400, "messages[0].content", "content is required"),
+                bad("an image part", replace("\"Hi\"", "[{\"type\": \"image_url\", \"image_url\": {\"url\": \"x\"}}]"), 400, "messages[0].content", "images"),
+                bad("a content number", replace("\"Hi\"", "42"), 400, "messages[0].content", "must be a string or a list of text parts"),
+                bad("n of 2", field("\"n\": 2"), 400, "n", "n must be 1"),
+                bad("n of 0", field("\"n\": 0"), 400, "n", "n must be 1"),
+                bad("a negative temperature", field("\"temperature\": -0.1"), 400, "temperature", "temperature must be between 0 and 2"),
+                bad("a temperature above 2", field("\"temperature\": 2.5"), 400, "temperature", "temperature must be between 0 and 2"),
+                bad("a NaN temperature", field("\"temperature\": NaN"), 400, "temperature", "got NaN"),
+                bad("top_p above 1", field("\"top_p\": 1.1"), 400, "top_p", "top_p must be between 0 and 1"),
+                bad("a negative top_p", field("\"top_p\": -1"), 400, "top_p", "top_p must be between 0 and 1"),
+                bad("frequency_penalty beyond 2", field("\"frequency_penalty\": 2.5"), 400, "frequency_penalty", "between -2 and 2"),
+                bad("presence_penalty below -2", field("\"presence_penalty\": -3"), 400, "presence_penalty", "between -2 and 2"),
+                bad("max_tokens of 0", replace("\"max_tokens\": 3", "\"max_tokens\": 0"), 400, "max_tokens", "max_tokens must be between 1 and"),
+                bad("max_tokens beyond the context", replace("\"max_tokens\": 3", "\"max_tokens\": 100000"), 400, "max_tokens", "must be between 1 and"),
+                bad("max_tokens past the end of the context", replace("\"max_tokens\": 3", "\"max_tokens\": 510"), 400, "max_tokens", "more than the context"),
+                bad("max_completion_tokens of 0", replace("\"max_tokens\": 3", "\"max_completion_tokens\": 0"), 400, "max_completion_tokens", "max_completion_tokens must be between 1 and"),
+                bad("max_tokens and max_completion_tokens that differ", field("\"max_completion_tokens\": 4"), 400, "max_tokens", "differ"),
+                bad("too many stop sequences", field("\"stop\": [\"a\", \"b\", \"c\", \"d\", \"e\"]"), 400, "stop", "at most 4"),
+                bad("an empty stop sequence", field("\"stop\": \"\""), 400, "stop", "stop[0] is empty"),
+                bad("a stop that is a number", field("\"stop\": 7"), 400, "stop", "a string or a list of strings"),
+                bad("a stop list holding a number", field("\"stop\": [\"a\", 7]"), 400, "stop", "a string or a list of strings"),
+                bad("top_logprobs without logprobs", field("\"top_logprobs\": 2"), 400, "top_logprobs", "needs logprobs"),
+                bad("top_logprobs above 5", field("\"logprobs\": true, \"top_logprobs\": 6"), 400, "top_logprobs", "between 0 and 5"),
+                bad("a seed beyond 64 bits", field("\"seed\": 18446744073709551616"), 400, "seed", "seed"),
+                bad("a fractional seed", field("\"seed\": 1.5"), 400, "seed", "seed"),
+                bad("stream_options without stream", field("\"stream_options\": {\"include_usage\": true}"), 400, "stream_options", "only allowed when stream is true"),
+                bad("tools", field("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]"), 400, "tools", "tool calling is not supported"),
+                bad("a JSON response format", field("\"response_format\": {\"type\": \"json_object\"}"), 400, "response_format", "not supported"),
+                bad("logit_bias", field("\"logit_bias\": {\"50256\": -100}"), 400, "logit_bias", "not supported"),
+                bad("a body over the size limit", replace("\"Hi\"", "\"" + "a".repeat(MaasApi.MAX_BODY_BYTES) + "\""), 400, null, "larger than the limit"),
+                bad("messages longer than the context", replace("\"Hi\"", "\"" + "once upon a time ".repeat(600) + "\""), 400, "messages", "context"));
+    }
+
+    static Stream<Arguments> badCompletions() {
+        String completion = "{\"model\": \"%s\", \"prompt\": \"Once\", \"max_tokens\": 3}".formatted(rawModel);
+        return Stream.of(
+                badCompletion("a missing prompt", completion.replace("\"prompt\": \"Once\", ", ""), "prompt", "prompt is required"),
+                badCompletion("several prompts", completion.replace("\"Once\"", "[\"a\", \"b\"]"), "prompt", "several prompts"),
+                badCompletion("a token id outside the vocabulary", completion.replace("\"Once\"", "[1, 99999999]"), "prompt", "not a token id"),
+                badCompletion("echo", completion.replace("}", ", \"echo\": true}"), "echo", "echo is not supported"),
+                badCompletion("a suffix", completion.replace("}", ", \"suffix\": \"end\"}"), "suffix", "suffix"),
+                badCompletion("best_of of 3", completion.replace("}", ", \"best_of\": 3}"), "best_of", "best_of must be 1"),
+                badCompletion("logprobs above 5", completion.replace("}", ", \"logprobs\": 6}"), "logprobs", "between 0 and 5"),
+                badCompletion("messages", completion.replace("}", ", \"messages\": []}"), "messages", "unknown field 'messages'"),
+                badCompletion("n of 3", completion.replace("}", ", \"n\": 3}"), "n", "n must be 1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badChats")
+    void aBadChatCompletionIsRefusedInOpenAisErrorShape(String what, UnaryOperator<String> mutation, int status,
+                                                        String param, String message) {
+        assertError(server.post("/v1/chat/completions", key, mutation.apply(valid)), status, param, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badCompletions")
+    void aBadCompletionIsRefusedInOpenAisErrorShape(String what, String body, String param, String message) {
+        assertError(server.post("/v1/completions", key, body), 400, param, message);
+    }
+
+    @Test
+    void aStreamedRequestIsRefusedBeforeItsStreamStarts() {
+        assertError(server.post("/v1/chat/completions", key, field("\"stream\": true, \"n\": 2").apply(valid)), 400,
+                "n", "n must be 1");
+    }
+
+    @Test
+    void aMissingKeyIsUnauthenticated() {
+        assertError(server.post("/v1/chat/completions", null, valid), 401, null, "Authorization header is missing");
+        assertError(server.get("/v1/models", null), 401, null, "Authorization header is missing");
+    }
+
+    @Test
+    void anUnknownKeyIsUnauthenticated() {
+        assertError(server.post("/v1/chat/completions", "sk-" + "x".repeat(43), valid), 401, null,
+                "the API key is not valid");
+    }
+
+    @Test
+    void aKeyThatIsNoKeyIsUnauthenticated() {
+        assertError(server.post("/v1/chat/completions", "not-a-key", valid), 401, null, "not a signed JWT");
+    }
+
+    @Test
+    void anUnknownModelCannotBeRetrieved() {
+        assertError(server.get("/v1/models/gpt-4o", key), 404, "model", "does not exist");
+    }
+
+    @Test
+    void anUnknownPathUnderV1AnswersInOpenAisShape() {
+        assertError(server.post("/v1/embeddings", key, "{}"), 404, null, "Invalid URL (POST /v1/embeddings)");
+    }
+
+    @Test
+    void aWrongMethodAnswersInOpenAisShape() {
+        HttpResponse<String> response = server.get("/v1/chat/completions", key);
+
+        assertError(response, 405, null, "use POST");
+        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void theServerKeepsServingAfterEveryKindOfBadInput() {
+        badChats().forEach(args -> {
+            @SuppressWarnings("unchecked")
+            UnaryOperator<String> mutation = (UnaryOperator<String>) args.get()[1];
+            server.post("/v1/chat/completions", key, mutation.apply(valid));
+        });
+
+        assertThat(server.post("/v1/chat/completions", key, valid).statusCode()).isEqualTo(200);
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String param, String message) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode error = TestServer.json(response.body()).get("error");
+        assertThat(error.get("message").asText()).contains(message).doesNotContain("Exception").doesNotContain("at org.");
+        assertThat(error.get("type").asText()).isEqualTo(status == 404 || status == 400 || status == 401 || status == 405
+                ? "invalid_request_error" : "server_error");
+        assertThat(error.has("code")).isTrue();
+        if (param == null) {
+            assertThat(error.get("param").isNull()).as("param").isTrue();
+        } else {
+            assertThat(error.get("param").asText()).isEqualTo(param);
+        }
+    }
+
+    private static UnaryOperator<String> field(String json) {
+        return b -> b.replaceFirst("\\}$", Matcher.quoteReplacement(", " + json + "}"));
+    }
+
+    private static UnaryOperator<String> replace(String from, String to) {
+        return b -> b.replace(from, to);
+    }
+
+    private static Arguments bad(String what, UnaryOperator<String> mutation, int status, String param, String message) {
+        return Arguments.of(what, mutation, status, param, message);
+    }
+
+    private static Arguments badCompletion(String what, String body, String param, String message) {
+        return Arguments.of(what, body, param, message);
+    }
+}
