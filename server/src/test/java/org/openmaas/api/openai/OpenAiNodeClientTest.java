@@ -1,0 +1,158 @@
+package org.openmaas.api.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.testing.TestModels;
+import org.openmaas.testing.TestServer;
+
+/**
+ * The official {@code openai} npm package, installed fresh into a temporary folder, run by a small Node script
+ * ({@code openai-node/client.mjs}) against a real server: models, a chat completion whole and streamed, a legacy
+ * completion whole and streamed, and an error. Skipped only where Node or npm is absent; a failed install fails.
+ */
+class OpenAiNodeClientTest {
+
+    @TempDir
+    static Path folder;
+    static TestServer server;
+    static JsonNode result;
+    static String chatModel;
+    static String completionModel;
+
+    @BeforeAll
+    static void runTheScript() throws Exception {
+        assumeTrue(available("node") && available("npm"),
+                "node and npm are not on the PATH: the official OpenAI Node client cannot be tried here");
+        Output install = run(List.of("npm", "--prefix", folder.toString(), "install", "openai@7", "--no-audit",
+                "--no-fund"), Map.of(), 300);
+        if (install.exitCode() != 0) {
+            throw new AssertionError("npm install openai@7 failed (exit " + install.exitCode() + "); this test needs "
+                    + "the npm registry:\n" + install.stdout() + install.stderr());
+        }
+        Path script = folder.resolve("client.mjs");
+        try (InputStream in = OpenAiNodeClientTest.class.getResourceAsStream("/openai-node/client.mjs")) {
+            Files.copy(in, script);
+        }
+        server = TestServer.serving(List.of(TestModels.chat(), TestModels.tiny().getFirst()));
+        for (JsonNode model : TestServer.json(server.get("/v1/models", server.token()).body()).get("data")) {
+            if (model.get("id").asText().contains("random-llama-chat")) {
+                chatModel = model.get("id").asText();
+            } else {
+                completionModel = model.get("id").asText();
+            }
+        }
+        Output node = run(List.of("node", script.toString()), Map.of(
+                "OPENAI_BASE_URL", server.uri("/v1").toString(),
+                "OPENAI_API_KEY", server.apiKey(),
+                "CHAT_MODEL", chatModel,
+                "COMPLETION_MODEL", completionModel), 180);
+        if (node.exitCode() != 0) {
+            throw new AssertionError("the Node script failed (exit " + node.exitCode() + "):\n" + node.stderr());
+        }
+        result = TestServer.json(node.stdout());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theClientListsTheProductsAsModels() {
+        assertThat(result.get("models")).extracting(JsonNode::asText).containsExactlyInAnyOrder(chatModel, completionModel);
+    }
+
+    @Test
+    void theClientGetsAChatCompletion() {
+        JsonNode chat = result.get("chat");
+
+        assertThat(chat.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(chat.get("role").asText()).isEqualTo("assistant");
+        assertThat(chat.get("content").asText()).isNotEmpty();
+        assertThat(chat.get("finishReason").asText()).isIn("stop", "length");
+        assertThat(chat.get("usage").get("completion_tokens").asInt()).isBetween(1, 10);
+    }
+
+    @Test
+    void theClientStreamsTheSameChatCompletion() {
+        JsonNode streamed = result.get("chatStream");
+
+        assertThat(streamed.get("content").asText()).isEqualTo(result.get("chat").get("content").asText());
+        assertThat(streamed.get("finishReason").asText()).isEqualTo(result.get("chat").get("finishReason").asText());
+        assertThat(streamed.get("usage")).isEqualTo(result.get("chat").get("usage"));
+        assertThat(streamed.get("chunks").asInt()).isGreaterThan(2);
+    }
+
+    @Test
+    void theClientGetsALegacyCompletion() {
+        JsonNode completion = result.get("completion");
+
+        assertThat(completion.get("object").asText()).isEqualTo("text_completion");
+        assertThat(completion.get("text").asText()).isNotEmpty();
+        assertThat(completion.get("usage").get("completion_tokens").asInt()).isBetween(1, 8);
+    }
+
+    @Test
+    void theClientStreamsTheSameLegacyCompletion() {
+        assertThat(result.get("completionStream").get("text").asText())
+                .isEqualTo(result.get("completion").get("text").asText());
+    }
+
+    @Test
+    void theClientRaisesItsBadRequestErrorNamingTheParameter() {
+        JsonNode error = result.get("error");
+
+        assertThat(error.get("name").asText()).isEqualTo("BadRequestError");
+        assertThat(error.get("status").asInt()).isEqualTo(400);
+        assertThat(error.get("param").asText()).isEqualTo("n");
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.get("message").asText()).contains("n must be 1");
+    }
+
+    private record Output(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Output run(List<String> command, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile(folder, "out", ".txt");
+        Path stderr = Files.createTempFile(folder, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not end within " + timeoutSeconds + " s:\n"
+                    + Files.readString(stderr));
+        }
+        return new Output(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    private static boolean available(String program) {
+        try {
+            Process process = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
+            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
