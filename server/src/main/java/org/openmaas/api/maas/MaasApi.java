@@ -73,18 +73,21 @@ public final class MaasApi implements HttpService {
         Exchange exchange = AccessLog.exchange(req);
         Generation generation = start(req, exchange);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        boolean ended = false;
         try (OutputStream out = res.outputStream()) {
             while (true) {
                 GenerationEvent event = generation.take();
                 switch (event) {
                     case GenerationEvent.TokenGenerated token -> writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
                     case GenerationEvent.Finished finished -> {
+                        ended = true;
                         exchange.tokens(finished.promptTokens(), finished.generatedTokens());
                         exchange.outcome(WireLines.finishReason(finished.reason()));
                         writeLine(out, WireLines.finalLine(finished, exchange.requestId()));
                         return;
                     }
                     case GenerationEvent.Failed failed -> {
+                        ended = true;
                         exchange.outcome("failed");
                         out.write(new ErrorReply(500, ErrorTable.INTERNAL, failed.message(), 0).streamLine());
                         out.write(NEWLINE);
@@ -93,13 +96,16 @@ public final class MaasApi implements HttpService {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            // The client went away: free the engine slot at its next step.
-            generation.cancel();
-            exchange.outcome("cancelled");
+            // The client went away; the generation is cancelled below.
         } catch (InterruptedException e) {
-            generation.cancel();
-            exchange.outcome("cancelled");
             Thread.currentThread().interrupt();
+        } finally {
+            // However the handler leaves before the end (an I/O error, or Helidon's ServerConnectionException, a
+            // RuntimeException, when the client hung up mid-write), the engine frees the slot at its next step.
+            if (!ended) {
+                generation.cancel();
+                exchange.outcome("cancelled");
+            }
         }
     }
 
