@@ -14,6 +14,10 @@ public final class AuthenticationException extends MaasException {
 
     private final String oauthError;
 
+    /**
+     * The SDK creates these; public so that tests of applications can too. {@code requestId} and {@code oauthError}
+     * may be null.
+     */
     public AuthenticationException(String message, int httpStatus, String requestId, String oauthError,
                                    Throwable cause) {
         super(message, GRPC_CODE, httpStatus, requestId, (Duration) null, cause);

@@ -8,7 +8,10 @@ public enum FinishReason {
     EOS_TOKEN,
     /** The text ended with one of the request's stop sequences. */
     STOP_SEQUENCE,
-    /** A reason this version of the SDK does not know (a newer service); see {@link GenerationDetails#finishReasonName()}. */
+    /**
+     * A reason this version of the SDK does not know (a newer service); see {@link
+     * GenerationDetails#finishReasonName()}.
+     */
     UNRECOGNIZED;
 
     private static final String PREFIX = "FINISH_REASON_";

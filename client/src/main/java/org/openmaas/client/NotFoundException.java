@@ -8,7 +8,12 @@ public final class NotFoundException extends MaasException {
     /** gRPC code 5. */
     public static final int GRPC_CODE = 5;
 
-    public NotFoundException(String message, int httpStatus, String requestId, Duration retryAfter, Throwable cause) {
+    /**
+     * The SDK creates these; public so that tests of applications can too. {@code requestId} and {@code retryAfter}
+     * may be null.
+     */
+    public NotFoundException(String message, int httpStatus, String requestId, Duration retryAfter,
+                             Throwable cause) {
         super(message, GRPC_CODE, httpStatus, requestId, retryAfter, cause);
     }
 }

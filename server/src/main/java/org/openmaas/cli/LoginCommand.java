@@ -31,11 +31,17 @@ final class LoginCommand implements Callable<Integer> {
     public Integer call() {
         ClientOptions.Resolved given = client.resolve(main.environment());
         Console console = System.console();
+        if (console != null && !console.isTerminal()) {
+            console = null; // since Java 22 there is a Console even when input is a pipe: never prompt into one
+        }
         ClientOptions.Resolved settings = new ClientOptions.Resolved(given.baseUrl(), given.authUrl(),
                 orAsk(given.clientId(), console, "Client id: ", false),
                 orAsk(given.clientSecret(), console, "Client secret: ", true),
                 orAsk(given.cloudAccount(), console, "Cloud account: ", false),
                 given.configFile());
+        require(settings.clientId(), "a client id", "--client-id", "MAAS_CLIENT_ID");
+        require(settings.clientSecret(), "a client secret", "--client-secret", "MAAS_CLIENT_SECRET");
+        require(settings.cloudAccount(), "a cloud account", "--cloud-account", "MAAS_CLOUD_ACCOUNT");
         try (MaasClient maas = ClientOptions.client(settings)) {
             maas.accessToken(); // the check: the token endpoint accepts the id and secret
         }
@@ -44,6 +50,13 @@ final class LoginCommand implements Callable<Integer> {
                 + settings.cloudAccount() + ") at " + settings.authUrl() + "; settings saved to "
                 + settings.configFile().toAbsolutePath());
         return 0;
+    }
+
+    private static void require(String value, String what, String flag, String variable) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("login needs " + what + ": give " + flag + " or set " + variable
+                    + ", or run it on a terminal to be asked");
+        }
     }
 
     private static String orAsk(String value, Console console, String prompt, boolean secret) {

@@ -209,6 +209,20 @@ class ClientCommandsTest {
     }
 
     @Test
+    void loginWithoutASecretAndNoTerminalSaysHowToGiveIt() {
+        Path config = dir.resolve("config.toml");
+        List<String> noSecret = new java.util.ArrayList<>(flags);
+        noSecret.subList(noSecret.indexOf("--client-secret"), noSecret.indexOf("--client-secret") + 2).clear();
+
+        Cli.Run run = Cli.run(Cli.environment(config), Cli.args("login", noSecret));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("maas login: login needs a client secret: give --client-secret or set "
+                + "MAAS_CLIENT_SECRET, or run it on a terminal to be asked" + System.lineSeparator());
+        assertThat(config).doesNotExist();
+    }
+
+    @Test
     void credentialsMayComeFromTheEnvironment() {
         Map<String, String> env = env();
         env.putAll(Map.of("MAAS_BASE_URL", server.uri("/v1/maas").toString(),
