@@ -1,15 +1,18 @@
 package org.openmaas.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.openmaas.client.MaasException;
 import picocli.CommandLine;
 
 /** The {@code maas} command line: one class per subcommand. */
 @CommandLine.Command(name = "maas", mixinStandardHelpOptions = true, version = "OpenMaaS 0.1.0",
         description = "OpenMaaS: a self-hosted Model-as-a-Service platform.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, LoginCommand.class, ModelsCommand.class, GenerateCommand.class,
+                DemoCommand.class})
 public final class Main {
 
     static {
@@ -23,21 +26,52 @@ public final class Main {
     private static final List<Logger> QUIETED = Stream.of("com.zaxxer.hikari", "org.flywaydb")
             .map(Logger::getLogger).peek(logger -> logger.setLevel(Level.WARNING)).toList();
 
+    private final Map<String, String> environment;
+
+    Main(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::report);
+    /** The command line reading settings from {@code environment} (tests pass their own). */
+    static CommandLine commandLine(Map<String, String> environment) {
+        return new CommandLine(new Main(environment)).setExecutionExceptionHandler(Main::report);
     }
 
-    /** Configuration mistakes get one sentence; anything else also its stack trace, for a bug report. */
+    /** The environment the client commands read their {@code MAAS_*} settings from. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * Configuration mistakes get one sentence (exit 2); a service's refusal its message, status and request id
+     * (exit 1); anything else also its stack trace, for a bug report.
+     */
     private static int report(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+        String prefix = "maas " + command.getCommandName() + ": ";
+        if (failure instanceof MaasException e) {
+            command.getErr().println(prefix + describe(e));
+            return 1;
+        }
         if (failure instanceof IllegalArgumentException || failure instanceof java.io.UncheckedIOException) {
-            command.getErr().println("maas " + command.getCommandName() + ": " + failure.getMessage());
+            command.getErr().println(prefix + failure.getMessage());
         } else {
             failure.printStackTrace(command.getErr());
         }
         return 2;
+    }
+
+    /** {@code message (HTTP 400, INVALID_ARGUMENT, request id ...)}. */
+    static String describe(MaasException e) {
+        StringBuilder s = new StringBuilder(e.getMessage()).append(" (");
+        if (e.httpStatus() > 0) {
+            s.append("HTTP ").append(e.httpStatus()).append(", ");
+        }
+        s.append(e.grpcCodeName());
+        e.requestId().ifPresent(id -> s.append(", request id ").append(id));
+        return s.append(')').toString();
     }
 }
