@@ -53,6 +53,26 @@ public final class TestServer implements AutoCloseable {
         return start(models, Optional.empty(), Map.of(), Clock.systemUTC());
     }
 
+    /**
+     * A server with one product, {@code productName}, of the slow model with one slot and {@code maxQueued} places in
+     * its wait queue: for tests that fill them.
+     */
+    public static TestServer withOneSlowSlot(String productName, int maxQueued) {
+        try {
+            Path catalog = Files.createTempFile("catalog-", ".yaml");
+            Files.writeString(catalog, """
+                    products:
+                      - product_name: %s
+                        model: %s
+                        slots: 1
+                        max_queued: %d
+                    """.formatted(productName, TestModels.slow(), maxQueued));
+            return withCatalog(catalog);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static TestServer withCatalog(Path catalog) {
         return start(List.of(), Optional.of(catalog), Map.of(), Clock.systemUTC());
     }
@@ -172,10 +192,15 @@ public final class TestServer implements AutoCloseable {
      * been read; the socket's input continues with the chunked body.
      */
     public Socket openRaw(String token, String jsonBody) {
+        return openRaw("/v1/maas/generatestream", token, jsonBody);
+    }
+
+    /** {@link #openRaw(String, String)} on another streaming route. */
+    public Socket openRaw(String path, String token, String jsonBody) {
         try {
             Socket socket = new Socket("127.0.0.1", server.port());
             byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
-            String head = "POST /v1/maas/generatestream HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Authorization: Bearer " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);

@@ -3,19 +3,13 @@ package org.openmaas.api.maas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.Engine;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.Await;
 import org.openmaas.testing.TestServer;
 
 /** Admission over HTTP: a bounded queue, clients that leave while queued, and a server that is not taking work. */
@@ -27,16 +21,8 @@ class AdmissionTest {
     static Engine engine;
 
     @BeforeAll
-    static void start() throws IOException {
-        Path catalog = Files.createTempFile("catalog", ".yaml");
-        Files.writeString(catalog, """
-                products:
-                  - product_name: maas-model-slow
-                    model: %s
-                    slots: 1
-                    max_queued: 1
-                """.formatted(TestModels.slow()));
-        server = TestServer.withCatalog(catalog);
+    static void start() {
+        server = TestServer.withOneSlowSlot("maas-model-slow", 1);
         token = server.token();
         engine = server.server().catalog().entries().getFirst().engine();
     }
@@ -50,7 +36,7 @@ class AdmissionTest {
     void aFullQueueIsRefusedWith429AndRetryAfter() throws Exception {
         try (Socket running = server.openRaw(token, server.body("Once", LONG))) {
             try (Socket queued = server.openRaw(token, server.body("Once", LONG))) {
-                await(() -> engine.load().queued() == 1);
+                Await.until(() -> engine.load().queued() == 1);
 
                 HttpResponse<String> refused = server.post("/v1/maas/generatestream", token, server.body("Once", LONG));
 
@@ -61,7 +47,7 @@ class AdmissionTest {
                 assertThat(body.get("message").asText()).contains("wait queue is full (1 requests)");
             }
         }
-        await(() -> engine.load().active() == 0 && engine.load().queued() == 0);
+        Await.until(() -> engine.load().active() == 0 && engine.load().queued() == 0);
     }
 
     @Test
@@ -73,10 +59,10 @@ class AdmissionTest {
             queued.close();
 
             // The running stream keeps the only slot, so the queued request can only have left the queue unserved.
-            await(() -> engine.load().queued() == 0);
+            Await.until(() -> engine.load().queued() == 0);
             assertThat(engine.load().active()).isEqualTo(1);
         }
-        await(() -> engine.load().active() == 0);
+        Await.until(() -> engine.load().active() == 0);
     }
 
     @Test
@@ -91,14 +77,6 @@ class AdmissionTest {
             assertThat(server.get("/ready", null).statusCode()).isEqualTo(503);
         } finally {
             server.server().readiness().ready();
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("condition within 20 s").isBefore(deadline);
-            Thread.sleep(20);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -18,6 +17,7 @@ import org.openmaas.testing.TestServer;
  */
 class OpenAiApiTest {
 
+    static ChatAndRawModels models;
     static TestServer server;
     static String key;
     static String chatModel;
@@ -25,20 +25,16 @@ class OpenAiApiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(List.of(TestModels.chat(), TestModels.tiny().getFirst()));
+        models = ChatAndRawModels.start();
+        server = models.server();
+        chatModel = models.chatModel();
+        rawModel = models.rawModel();
         key = server.apiKey();
-        for (JsonNode model : TestServer.json(server.get("/v1/models", key).body()).get("data")) {
-            if (model.get("id").asText().contains("random-llama-chat")) {
-                chatModel = model.get("id").asText();
-            } else {
-                rawModel = model.get("id").asText();
-            }
-        }
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        models.close();
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
@@ -15,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openmaas.api.maas.MaasApi;
-import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -25,6 +23,7 @@ import org.openmaas.testing.TestServer;
  */
 class OpenAiBadInputTest {
 
+    static ChatAndRawModels models;
     static TestServer server;
     static String key;
     static String chatModel;
@@ -33,22 +32,18 @@ class OpenAiBadInputTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(List.of(TestModels.chat(), TestModels.tiny().getFirst()));
+        models = ChatAndRawModels.start();
+        server = models.server();
+        chatModel = models.chatModel();
+        rawModel = models.rawModel();
         key = server.apiKey();
-        for (JsonNode model : TestServer.json(server.get("/v1/models", key).body()).get("data")) {
-            if (model.get("id").asText().contains("random-llama-chat")) {
-                chatModel = model.get("id").asText();
-            } else {
-                rawModel = model.get("id").asText();
-            }
-        }
         valid = """
                 {"model": "%s", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 3}""".formatted(chatModel);
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        models.close();
     }
 
     static Stream<Arguments> badChats() {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -27,6 +26,7 @@ class OpenAiNodeClientTest {
 
     @TempDir
     static Path folder;
+    static ChatAndRawModels models;
     static TestServer server;
     static JsonNode result;
     static String chatModel;
@@ -46,14 +46,10 @@ class OpenAiNodeClientTest {
         try (InputStream in = OpenAiNodeClientTest.class.getResourceAsStream("/openai-node/client.mjs")) {
             Files.copy(in, script);
         }
-        server = TestServer.serving(List.of(TestModels.chat(), TestModels.tiny().getFirst()));
-        for (JsonNode model : TestServer.json(server.get("/v1/models", server.token()).body()).get("data")) {
-            if (model.get("id").asText().contains("random-llama-chat")) {
-                chatModel = model.get("id").asText();
-            } else {
-                completionModel = model.get("id").asText();
-            }
-        }
+        models = ChatAndRawModels.start();
+        server = models.server();
+        chatModel = models.chatModel();
+        completionModel = models.rawModel();
         Output node = run(List.of("node", script.toString()), Map.of(
                 "OPENAI_BASE_URL", server.uri("/v1").toString(),
                 "OPENAI_API_KEY", server.apiKey(),
@@ -67,8 +63,8 @@ class OpenAiNodeClientTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        if (models != null) {
+            models.close();
         }
     }
 
