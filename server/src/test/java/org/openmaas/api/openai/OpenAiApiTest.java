@@ -244,6 +244,14 @@ class OpenAiApiTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
+    @Test
+    void aCompletionCountsInTheServingMetricsLikeAnyGeneration() {
+        chat(chatBody("\"max_tokens\": 2, \"temperature\": 0"));
+
+        assertThat(server.get("/metrics", null).body()).containsPattern("maas_requests_total\\{outcome=\""
+                + "FINISH_REASON_(LENGTH|EOS_TOKEN)\",product=\"" + chatModel + "\"} [1-9]");
+    }
+
     private static String chatBody(String extra) {
         return """
                 {"model": "%s", "messages": [{"role": "system", "content": "You tell stories."},
