@@ -10,7 +10,12 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
@@ -18,14 +23,21 @@ import org.openmaas.api.BearerAuth;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.Exchange;
+import org.openmaas.api.admin.AdminApi;
 import org.openmaas.api.maas.MaasApi;
 import org.openmaas.api.oauth.TokenEndpoint;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.auth.Entitlements;
+import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
+import org.openmaas.store.MeteringStore;
+import org.openmaas.store.SigningKeyStore;
+import org.openmaas.metering.Admission;
+import org.openmaas.metering.UsageJournal;
 
 /**
  * One running OpenMaaS: store, credentials, catalog, engines and the HTTP server, started in that order and stopped
@@ -35,40 +47,64 @@ public final class MaasServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MaasServer.class.getName());
 
+    /** How often the usage journal is replayed and old rate windows are forgotten. */
+    static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(2);
+
     private final Database database;
     private final Catalog catalog;
     private final Readiness readiness;
     private final WebServer webServer;
     private final Optional<Bootstrap.Credentials> bootstrap;
+    private final Admission admission;
+    private final ScheduledExecutorService housekeeping;
 
     private MaasServer(Database database, Catalog catalog, Readiness readiness, WebServer webServer,
-                       Optional<Bootstrap.Credentials> bootstrap) {
+                       Optional<Bootstrap.Credentials> bootstrap, Admission admission,
+                       ScheduledExecutorService housekeeping) {
         this.database = database;
         this.catalog = catalog;
         this.readiness = readiness;
         this.webServer = webServer;
         this.bootstrap = bootstrap;
+        this.admission = admission;
+        this.housekeeping = housekeeping;
     }
 
     /** Starts everything and returns once every product's model has loaded or failed to. */
     public static MaasServer start(ServerConfig config) {
         createDirectories(config);
-        Database database = Database.embedded(config.dataDir());
+        Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
+        LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("maas-housekeeping").daemon().factory());
         try {
             CredentialStore credentials = new CredentialStore(database);
             Optional<Bootstrap.Credentials> bootstrap =
                     Bootstrap.ensure(credentials, config.dataDir(), config.environment(), config.clock());
-            SigningKeys keys = SigningKeys.loadOrCreate(config.dataDir().resolve("signing-key.jwk.json"));
+            SigningKeys keys = SigningKeys.open(new SigningKeyStore(database),
+                    config.dataDir().resolve("signing-key.jwk.json"), config.clock());
             TokenService tokens = new TokenService(keys, credentials, config.clock());
+            MeteringStore metering = new MeteringStore(database);
+            Admission admission = new Admission(metering, new UsageJournal(config.dataDir(), metering),
+                    InstanceId.of(config.dataDir()), config.clock());
+            int interrupted = admission.recover();
+            if (interrupted > 0) {
+                LOG.warning(interrupted + " usage record(s) left open by this instance's previous run were closed as "
+                        + "interrupted");
+            }
+            housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(admission), HOUSEKEEPING_EVERY.toMillis(),
+                    HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
+            Services services = new Services(tokens, credentials, metering, admission, catalog, readiness, config.clock());
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
-                    .routing(routing -> routing(routing, tokens, catalog, readiness))
+                    .routing(routing -> routing(routing, services))
                     .build()
                     .start();
-            MaasServer server = new MaasServer(database, catalog, readiness, webServer, bootstrap);
+            MaasServer server = new MaasServer(database, catalog, readiness, webServer, bootstrap, admission,
+                    housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
             new ModelLoader(config).loadInto(catalog);
             if (catalog.isEmpty()) {
@@ -79,20 +115,35 @@ public final class MaasServer implements AutoCloseable {
             }
             return server;
         } catch (RuntimeException e) {
+            housekeeping.shutdownNow();
             database.close();
             throw e;
         }
     }
 
+    /** What the routes are built from. */
+    record Services(TokenService tokens, CredentialStore credentials, MeteringStore metering, Admission admission,
+                    Catalog catalog, Readiness readiness, Clock clock) {
+    }
+
     /** The routes of the whole server; {@code main} and the tests both build it here. */
-    static void routing(HttpRouting.Builder routing, TokenService tokens, Catalog catalog, Readiness readiness) {
-        BearerAuth auth = new BearerAuth(tokens);
+    static void routing(HttpRouting.Builder routing, Services s) {
+        BearerAuth auth = new BearerAuth(s.tokens());
         routing.addFilter(new AccessLog())
-                .register(new HealthApi(readiness, catalog))
-                .register(new TokenEndpoint(tokens))
-                .register(new MaasApi(catalog, auth))
-                .any(MaasServer::noRoute)
+                .register(new HealthApi(s.readiness(), s.catalog()))
+                .register(new TokenEndpoint(s.tokens(), new GuessingGuard(s.metering(), s.clock())))
+                .register(new MaasApi(s.catalog(), auth, new Entitlements(s.credentials(), s.clock()), s.admission()));
+        AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.catalog(), s.clock());
+        routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
+    }
+
+    private static void runHousekeeping(Admission admission) {
+        try {
+            admission.housekeeping();
+        } catch (RuntimeException e) {
+            LOG.fine("housekeeping skipped: " + e.getMessage());
+        }
     }
 
     /** Unknown paths and wrong methods get the same JSON error shape as everything else. */
@@ -104,6 +155,11 @@ public final class MaasServer implements AutoCloseable {
             case "/v1/maas/models", "/health", "/ready" -> "GET";
             default -> null;
         };
+        if (allowed == null && path.startsWith("/v1/admin/")) {
+            throw new ApiException.NotFound("no such admin endpoint: " + method + " " + path
+                    + "; the admin API has /v1/admin/accounts, /v1/admin/clients, /v1/admin/usage and "
+                    + "/v1/admin/signing-keys (see the README's operator section)");
+        }
         if (allowed == null) {
             throw new ApiException.NotFound("no such endpoint: " + method + " " + path
                     + "; the MaaS API is POST /oauth2/token, GET /v1/maas/models, POST /v1/maas/generatestream, "
@@ -140,6 +196,11 @@ public final class MaasServer implements AutoCloseable {
         return readiness;
     }
 
+    /** Where generation requests are admitted and metered. */
+    public Admission admission() {
+        return admission;
+    }
+
     /** The credentials this start created, shown to the operator once. */
     public Optional<Bootstrap.Credentials> bootstrapCredentials() {
         return bootstrap;
@@ -150,6 +211,8 @@ public final class MaasServer implements AutoCloseable {
         readiness.notReady("stopping");
         webServer.stop();
         catalog.close();
+        housekeeping.shutdownNow();
+        runHousekeeping(admission);
         database.close();
     }
 

@@ -15,9 +15,13 @@ import java.util.Optional;
  * @param catalogFile products declared explicitly
  * @param threads     llama.cpp threads per engine; 0 for the machine's cores
  * @param environment bootstrap credentials and hub settings are read from here
+ * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
-                           int threads, Map<String, String> environment, Clock clock) {
+                           int threads, Map<String, String> environment, Clock clock, Optional<String> databaseUrl) {
+
+    /** The variable that gives the database URL when {@code --db} does not. */
+    public static final String ENV_DATABASE_URL = "MAAS_DB_URL";
 
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
@@ -27,6 +31,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
         models = List.copyOf(models);
         environment = Map.copyOf(environment);
         if (port < 0 || port > 65535) {
@@ -39,6 +44,13 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
             throw new IllegalArgumentException("give either --model or --catalog, not both: a catalog file can list "
                     + "every model");
         }
+    }
+
+    /** A configuration on the embedded store, or on {@code MAAS_DB_URL} when {@code environment} sets it. */
+    public ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
+                        int threads, Map<String, String> environment, Clock clock) {
+        this(host, port, dataDir, models, catalogFile, threads, environment, clock,
+                Optional.ofNullable(environment.get(ENV_DATABASE_URL)).filter(url -> !url.isBlank()));
     }
 
     public Path modelsDir() {

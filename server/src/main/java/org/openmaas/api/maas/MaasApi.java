@@ -18,18 +18,24 @@ import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.Json;
+import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.metering.Admission;
+import org.openmaas.metering.Ticket;
 
 /**
  * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
  * token, flushed as it is generated) and {@code POST /v1/maas/generate} (the whole result at once).
  *
- * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize, admit (the engine's bounded
- * queue), then turn engine events into wire lines.
+ * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize (scope, account, entitlement),
+ * admit (the client's limits and the account's quota, which opens the usage record), hand to the engine (its bounded
+ * queue), then turn engine events into wire lines. The usage record is settled exactly once, durably, before the
+ * last line is written: finished, failed, or cancelled when the client goes away.
  */
 public final class MaasApi implements HttpService {
 
@@ -39,11 +45,15 @@ public final class MaasApi implements HttpService {
 
     private final Catalog catalog;
     private final BearerAuth auth;
+    private final Entitlements entitlements;
+    private final Admission admission;
     private final Validation validation;
 
-    public MaasApi(Catalog catalog, BearerAuth auth) {
+    public MaasApi(Catalog catalog, BearerAuth auth, Entitlements entitlements, Admission admission) {
         this.catalog = catalog;
         this.auth = auth;
+        this.entitlements = entitlements;
+        this.admission = admission;
         this.validation = new Validation(catalog);
     }
 
@@ -61,8 +71,9 @@ public final class MaasApi implements HttpService {
     }
 
     private void models(ServerRequest req, ServerResponse res) {
-        auth.authenticate(req);
+        Principal principal = auth.authenticate(req);
         List<ModelJson> models = catalog.entries().stream()
+                .filter(e -> entitlements.allows(principal.cloudAccountId(), e.product().productName()))
                 .map(e -> new ModelJson(e.product().modelName(), e.product().productId().toString(),
                         e.product().productName()))
                 .toList();
@@ -71,21 +82,30 @@ public final class MaasApi implements HttpService {
 
     private void generateStream(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
-        Generation generation = start(req, exchange);
+        Started started = start(req, exchange);
+        Generation generation = started.generation();
+        Ticket ticket = started.ticket();
+        int sent = 0;
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         try (OutputStream out = res.outputStream()) {
             while (true) {
                 GenerationEvent event = generation.take();
                 switch (event) {
-                    case GenerationEvent.TokenGenerated token -> writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
+                    case GenerationEvent.TokenGenerated token -> {
+                        writeLine(out, WireLines.tokenLine(token, exchange.requestId()));
+                        ticket.progress(++sent);
+                    }
                     case GenerationEvent.Finished finished -> {
                         exchange.tokens(finished.promptTokens(), finished.generatedTokens());
                         exchange.outcome(WireLines.finishReason(finished.reason()));
+                        ticket.finished(finished.promptTokens(), finished.generatedTokens(),
+                                WireLines.finishReason(finished.reason()));
                         writeLine(out, WireLines.finalLine(finished, exchange.requestId()));
                         return;
                     }
                     case GenerationEvent.Failed failed -> {
                         exchange.outcome("failed");
+                        ticket.failed(sent, failed.message());
                         out.write(new ErrorReply(500, ErrorTable.INTERNAL, failed.message(), 0).streamLine());
                         out.write(NEWLINE);
                         return;
@@ -95,60 +115,97 @@ public final class MaasApi implements HttpService {
         } catch (IOException | UncheckedIOException e) {
             // The client went away: free the engine slot at its next step.
             generation.cancel();
+            ticket.cancelled(sent);
             exchange.outcome("cancelled");
         } catch (InterruptedException e) {
             generation.cancel();
+            ticket.cancelled(sent);
             exchange.outcome("cancelled");
             Thread.currentThread().interrupt();
+        } finally {
+            if (!ticket.isSettled()) {
+                generation.cancel();
+                ticket.failed(sent, "the stream failed on the server");
+            }
         }
     }
 
     private void generate(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
-        Generation generation = start(req, exchange);
+        Started started = start(req, exchange);
+        Generation generation = started.generation();
+        Ticket ticket = started.ticket();
         List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
         try {
             while (true) {
                 switch (generation.take()) {
-                    case GenerationEvent.TokenGenerated token -> tokens.add(token);
+                    case GenerationEvent.TokenGenerated token -> {
+                        tokens.add(token);
+                        ticket.progress(tokens.size());
+                    }
                     case GenerationEvent.Finished finished -> {
                         tokens.add(finished.lastToken());
                         exchange.tokens(finished.promptTokens(), finished.generatedTokens());
                         exchange.outcome(WireLines.finishReason(finished.reason()));
+                        ticket.finished(finished.promptTokens(), finished.generatedTokens(),
+                                WireLines.finishReason(finished.reason()));
                         sendJson(res, WireLines.wholeResult(tokens, finished,
                                 generation.request().topNTokens() > 0, exchange.requestId()));
                         return;
                     }
                     case GenerationEvent.Failed failed -> {
                         exchange.outcome("failed");
+                        ticket.failed(tokens.size(), failed.message());
                         throw new IllegalStateException("generation failed: " + failed.message());
                     }
                 }
             }
         } catch (InterruptedException e) {
             generation.cancel();
+            ticket.cancelled(tokens.size());
             Thread.currentThread().interrupt();
             throw new ApiException.Unavailable("the server is shutting down", 5);
+        } finally {
+            if (!ticket.isSettled()) {
+                generation.cancel();
+                ticket.failed(tokens.size(), "the request failed on the server");
+            }
         }
     }
 
+    /** An admitted generation on its engine, with the ticket that settles its usage. */
+    private record Started(Generation generation, Ticket ticket) {
+    }
+
     /** Everything before the first byte of the response; any failure here becomes a §2.4 error body. */
-    private Generation start(ServerRequest req, Exchange exchange) {
+    private Started start(ServerRequest req, Exchange exchange) {
         Principal principal = auth.authenticate(req);
         GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
         exchange.product(body.productName() == null ? "-" : body.productName());
         Validation.Validated valid = validation.validate(body, exchange.requestId());
-        authorize(body, principal);
-        return valid.entry().engine().submit(valid.request());
+        authorize(body, principal, valid.entry().product().productName());
+        GenerationRequest request = valid.request();
+        Ticket ticket = admission.admit(exchange.requestId(), principal, valid.entry().product().productName(),
+                request.promptTokens().length, request.maxNewTokens());
+        try {
+            return new Started(valid.entry().engine().submit(request), ticket);
+        } catch (RuntimeException e) {
+            ticket.failed(0, "not started: " + e.getMessage());
+            throw e;
+        }
     }
 
-    private static void authorize(GenerateBody body, Principal principal) {
+    private void authorize(GenerateBody body, Principal principal, String productName) {
         if (!principal.hasScope(Scopes.INFERENCE)) {
             throw new ApiException.PermissionDenied("this token lacks the 'inference' scope needed to generate");
         }
         if (!principal.cloudAccountId().equals(body.cloudAccountId())) {
             throw new ApiException.PermissionDenied("cloudAccountId '" + body.cloudAccountId()
                     + "' is not the cloud account of this token's client");
+        }
+        if (!entitlements.allows(principal.cloudAccountId(), productName)) {
+            throw new ApiException.PermissionDenied("cloud account " + principal.cloudAccountId()
+                    + " is not entitled to product " + productName + "; an administrator can grant it");
         }
     }
 
