@@ -213,12 +213,21 @@ public final class CredentialStore {
      */
     public boolean rotateSecret(String clientId, long expectedVersion, String newHash, Instant previousExpiresAt,
                                 Instant now) {
-        return database.jdbi().withHandle(h -> h.createUpdate("""
-                        UPDATE clients SET previous_secret_hash = secret_hash, previous_secret_expires_at = :expires,
-                            secret_hash = :hash, secret_rotated_at = :now, version = version + 1
-                        WHERE client_id = :clientId AND version = :version""")
-                .bind("clientId", clientId).bind("version", expectedVersion).bind("hash", newHash)
-                .bind("expires", utc(previousExpiresAt)).bind("now", utc(now)).execute()) == 1;
+        // The version is read under the row lock and compared here: a plain "UPDATE ... WHERE version = :v" is not
+        // re-checked after a lock wait on H2, so two concurrent rotations could both apply.
+        return database.jdbi().inTransaction(h -> {
+            Optional<Long> version = h.createQuery("SELECT version FROM clients WHERE client_id = :clientId FOR UPDATE")
+                    .bind("clientId", clientId).mapTo(Long.class).findOne();
+            if (version.isEmpty() || version.get() != expectedVersion) {
+                return false;
+            }
+            return h.createUpdate("""
+                            UPDATE clients SET previous_secret_hash = secret_hash, previous_secret_expires_at = :expires,
+                                secret_hash = :hash, secret_rotated_at = :now, version = version + 1
+                            WHERE client_id = :clientId""")
+                    .bind("clientId", clientId).bind("hash", newHash)
+                    .bind("expires", utc(previousExpiresAt)).bind("now", utc(now)).execute() == 1;
+        });
     }
 
     /** @return false when there is no such client */

@@ -150,8 +150,10 @@ public final class MeteringStore {
      */
     public boolean complete(Completion completion) {
         return database.jdbi().inTransaction(h -> {
-            Optional<UsageRecord> open = recordQuery(h, "WHERE request_id = :requestId AND status = 'open' FOR UPDATE")
-                    .bind("requestId", completion.requestId()).map((rs, ctx) -> record(rs)).findOne();
+            // Locked first, then its status checked here: H2 does not re-check a WHERE after waiting for a lock.
+            Optional<UsageRecord> open = recordQuery(h, "WHERE request_id = :requestId FOR UPDATE")
+                    .bind("requestId", completion.requestId()).map((rs, ctx) -> record(rs)).findOne()
+                    .filter(r -> OPEN.equals(r.status()));
             if (open.isEmpty()) {
                 return false;
             }

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -124,6 +129,25 @@ class CredentialStoreTest {
 
             assertThat(store.rotateSecret("app", version, "second", NOW, NOW)).isFalse();
             assertThat(store.findClient("app").orElseThrow().secretHash()).isEqualTo("first");
+        }
+
+        @Test
+        void ofConcurrentRotationsFromOneVersionExactlyOneApplies() throws Exception {
+            store.createClient(client("app", "app"), NOW);
+            long version = store.findClient("app").orElseThrow().version();
+            List<Future<Boolean>> rotations = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+                for (int i = 0; i < 6; i++) {
+                    String hash = "hash-" + i;
+                    rotations.add(pool.submit(() -> store.rotateSecret("app", version, hash, NOW, NOW)));
+                }
+                int applied = 0;
+                for (Future<Boolean> rotation : rotations) {
+                    applied += rotation.get() ? 1 : 0;
+                }
+                assertThat(applied).isEqualTo(1);
+            }
+            assertThat(store.findClient("app").orElseThrow().version()).isEqualTo(version + 1);
         }
 
         @Test

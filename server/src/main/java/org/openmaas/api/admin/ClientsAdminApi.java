@@ -50,10 +50,10 @@ public final class ClientsAdminApi implements HttpService {
                 .put("/v1/admin/clients/{id}/limits", this::setLimits);
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** {@code client_secret} only in the answers of creation and rotation. */
     record ClientJson(String client_id, String cloud_account_id, String name, List<String> scopes, String status,
                       String created_at, String last_used_at, String previous_secret_expires_at, LimitsJson limits,
-                      String client_secret) {
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String client_secret) {
         static ClientJson of(StoredClient c, String secret) {
             return new ClientJson(c.clientId(), c.cloudAccountId(), c.name(), List.copyOf(new TreeSet<>(c.scopes())),
                     c.status(), AdminGate.iso(c.createdAt()), AdminGate.iso(c.lastUsedAt()),

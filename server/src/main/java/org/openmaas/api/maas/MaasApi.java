@@ -1,6 +1,8 @@
 package org.openmaas.api.maas;
 
+import io.helidon.common.socket.SocketWriterException;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -112,7 +114,7 @@ public final class MaasApi implements HttpService {
                     }
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | CloseConnectionException | SocketWriterException e) {
             // The client went away: free the engine slot at its next step.
             generation.cancel();
             ticket.cancelled(sent);

@@ -2,6 +2,7 @@ package org.openmaas.api.maas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -37,6 +38,7 @@ class CancellationTest {
         // Hundreds of tokens on this model take many seconds; the cancellation must take effect in far less.
         HttpResponse<InputStream> response = server.open(token, server.body("Once upon a time",
                 "{\"max_new_tokens\": 1500, \"temperature\": 0}"));
+        String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
         Instant hungUp;
         try (InputStream body = response.body()) {
             assertThat(TestServer.readLines(body, 3)).hasSize(3);
@@ -49,7 +51,20 @@ class CancellationTest {
         }
 
         assertThat(engine.load().active()).as("sequences still decoding 5 s after the client hung up").isZero();
+        // The request thread settles right after it cancels, so the record may trail the engine by a moment.
+        JsonNode record = usageRecord(requestId);
+        while (record.get("status").asText().equals("open") && Duration.between(hungUp, Instant.now()).toSeconds() < 5) {
+            Thread.sleep(20);
+            record = usageRecord(requestId);
+        }
+        assertThat(record.get("status").asText()).isEqualTo("cancelled");
+        assertThat(record.get("generated_tokens").asInt()).isBetween(3, 1499);
         TestServer.Stream next = server.stream(token, server.body("Once upon a time", "{\"max_new_tokens\": 4, \"temperature\": 0}"));
         assertThat(next.last().get("details").get("generated_tokens").asInt()).isEqualTo(4);
+    }
+
+    private static JsonNode usageRecord(String requestId) {
+        return TestServer.json(server.get("/v1/admin/usage/records?request_id=" + requestId, token).body())
+                .get("records").get(0);
     }
 }
