@@ -40,7 +40,8 @@ import org.openmaas.store.SigningKeyStore.StoredKey;
 public final class SigningKeys {
 
     static final Duration REFRESH = Duration.ofSeconds(10);
-    private static final Duration MIN_RELOAD_GAP = Duration.ofSeconds(1);
+    /** Reloads for unknown key ids are this far apart at least, so tokens with made-up key ids cannot flood the store. */
+    private static final long MIN_RELOAD_GAP_NANOS = Duration.ofMillis(50).toNanos();
     private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
 
     /** What an operator may see of a key: never its private part. */
@@ -56,6 +57,7 @@ public final class SigningKeys {
     private final SigningKeyStore store;
     private final Clock clock;
     private volatile Ring ring;
+    private long lastReloadStartNanos = System.nanoTime() - MIN_RELOAD_GAP_NANOS;
 
     private SigningKeys(SigningKeyStore store, Clock clock) {
         this.store = store;
@@ -105,10 +107,13 @@ public final class SigningKeys {
 
     /** The verifier of key {@code keyId} if that key exists and its tokens may still be live. */
     Optional<ECDSAVerifier> verifier(String keyId) {
+        long arrived = System.nanoTime();
         Ring r = current();
         Verifying v = r.verifiers().get(keyId);
-        if (v == null && !clock.instant().isBefore(r.loadedAt().plus(MIN_RELOAD_GAP))) {
-            r = reload();
+        if (v == null) {
+            // A key made on another instance after our last load: its token was signed after the key was stored, so
+            // a load that starts after this request arrived sees it.
+            r = reloadStartedAfter(arrived);
             v = r.verifiers().get(keyId);
         }
         if (v == null || (v.until() != null && !clock.instant().isBefore(v.until()))) {
@@ -132,7 +137,24 @@ public final class SigningKeys {
         return r;
     }
 
+    private synchronized Ring reloadStartedAfter(long arrivedNanos) {
+        if (lastReloadStartNanos - arrivedNanos > 0) {
+            return ring;
+        }
+        long wait = lastReloadStartNanos + MIN_RELOAD_GAP_NANOS - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ring;
+            }
+        }
+        return reload();
+    }
+
     private synchronized Ring reload() {
+        lastReloadStartNanos = System.nanoTime();
         List<StoredKey> keys = store.keys();
         if (keys.isEmpty()) {
             throw new IllegalStateException("the store holds no signing key");

@@ -146,6 +146,36 @@ class TokenServiceTest {
         assertThat(restarted.verify(token).clientId()).isEqualTo("app");
     }
 
+    @Test
+    void aTokenSignedWithAKeyAnotherInstanceJustRotatedInVerifiesAtOnce() {
+        TokenService other = new TokenService(SigningKeys.open(new SigningKeyStore(database), dataDir.resolve("key.json"),
+                clock), store, clock);
+        other.keys().rotate();
+
+        String token = other.issue("app", "s3cret-s3cret-s3cret", null).value();
+
+        assertThat(tokens.verify(token).clientId()).isEqualTo("app");
+    }
+
+    @Test
+    void tokensSignedBeforeARotationStillVerify() {
+        String before = tokens.issue("app", "s3cret-s3cret-s3cret", null).value();
+
+        tokens.keys().rotate();
+        clock.advance(Duration.ofMinutes(59));
+
+        assertThat(tokens.verify(before).clientId()).isEqualTo("app");
+        assertThat(tokens.keys().list()).hasSize(2);
+    }
+
+    @Test
+    void aRetiredKeyIsNoLongerListedOnceEveryTokenItSignedHasExpired() {
+        tokens.keys().rotate();
+        clock.advance(TokenService.LIFETIME);
+
+        assertThat(tokens.keys().list()).hasSize(1).allSatisfy(k -> assertThat(k.signing()).isTrue());
+    }
+
     private JWTClaimsSet claims() {
         return new JWTClaimsSet.Builder().issuer(TokenService.ISSUER).audience(TokenService.AUDIENCE)
                 .expirationTime(java.util.Date.from(clock.instant().plusSeconds(600)))
