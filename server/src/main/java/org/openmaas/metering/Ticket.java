@@ -17,6 +17,8 @@ import org.openmaas.store.MeteringStore.Completion;
 public final class Ticket {
 
     static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(2);
+    /** After a checkpoint fails (the store is away), the stream goes on without trying again for this long. */
+    static final Duration CHECKPOINT_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(Ticket.class.getName());
 
     private final String requestId;
@@ -56,6 +58,7 @@ public final class Ticket {
                 store.checkpoint(requestId, generatedTokens, timeToFirstTokenMs);
             } catch (RuntimeException e) {
                 LOG.fine("usage checkpoint of " + requestId + " not written: " + e.getMessage());
+                lastCheckpoint = now.plus(CHECKPOINT_BACKOFF);
             }
         }
     }
