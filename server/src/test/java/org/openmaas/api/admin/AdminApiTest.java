@@ -286,6 +286,20 @@ class AdminApiTest {
     }
 
     @Test
+    void theWholeResultRouteIsMeteredLikeTheStream() {
+        Client client = newClient("inference");
+        String token = server.token(client.id(), client.secret());
+
+        HttpResponse<String> whole = server.post("/v1/maas/generate", token, body(client.account(), token));
+        JsonNode records = json(server.send("GET", "/v1/admin/usage/records?request_id="
+                + json(whole).get("requestID").asText(), admin, null)).get("records");
+
+        assertThat(records.get(0).get("status").asText()).isEqualTo("finished");
+        assertThat(records.get(0).get("generated_tokens").asInt())
+                .isEqualTo(json(whole).get("details").get("generated_tokens").asInt());
+    }
+
+    @Test
     void dailyUsageSumsTheAccountsRequestsPerProduct() {
         Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
