@@ -20,10 +20,11 @@ public final class SigningKeyStore {
         this.database = database;
     }
 
-    /** Every key, newest first. */
+    /** Every key, the signing one (never retired; the newest of those) first, then the others newest first. */
     public List<StoredKey> keys() {
-        return database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT key_id, private_jwk, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, key_id")
+        return database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT key_id, private_jwk, created_at, retired_at FROM signing_keys
+                        ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, key_id""")
                 .map((rs, ctx) -> new StoredKey(rs.getString(1), rs.getString(2),
                         CredentialStore.instant(rs, "created_at"), CredentialStore.instant(rs, "retired_at")))
                 .list());
