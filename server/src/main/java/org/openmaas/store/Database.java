@@ -51,7 +51,12 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(8);
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(Math.min(1000, CONNECTION_TIMEOUT.toMillis() - 1));
-        HikariDataSource dataSource = new HikariDataSource(config);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot open the store at " + redacted(jdbcUrl) + ": " + rootMessage(e), e);
+        }
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
@@ -59,6 +64,22 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(dataSource, kind);
+    }
+
+    /** The URL without its parameters, which may hold a password. */
+    static String redacted(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        int h2Settings = jdbcUrl.startsWith("jdbc:h2:") ? jdbcUrl.indexOf(';') : -1;
+        int end = query >= 0 ? query : h2Settings >= 0 ? h2Settings : jdbcUrl.length();
+        return jdbcUrl.substring(0, end) + (end < jdbcUrl.length() ? "?..." : "");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     static Kind kindOf(String jdbcUrl) {

@@ -28,13 +28,13 @@ final class LimitsSet extends AdminSubcommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--requests-per-minute", paramLabel = "N|none")
+    @Option(names = "--requests-per-minute", paramLabel = "N|none", description = "Generation requests per minute.")
     String requestsPerMinute;
 
     @Option(names = "--tokens-per-minute", paramLabel = "N|none", description = "Generated tokens per minute.")
     String tokensPerMinute;
 
-    @Option(names = "--concurrent-streams", paramLabel = "N|none")
+    @Option(names = "--concurrent-streams", paramLabel = "N|none", description = "Generations running at once.")
     String concurrentStreams;
 
     @Option(names = "--monthly-tokens", paramLabel = "N|none", description = "Generated tokens per calendar month (UTC).")
