@@ -7,6 +7,7 @@ import org.openmaas.auth.InvalidTokenException;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.metering.LimitExceededException;
+import org.openmaas.metering.NotEntitledException;
 import org.openmaas.metering.RequestExceedsLimitException;
 import org.openmaas.store.Database;
 import org.openmaas.store.DuplicateException;
@@ -42,6 +43,7 @@ public final class ErrorTable {
             case ApiException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
             case DuplicateException e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
             case ApiException.Aborted e -> new ErrorReply(409, ABORTED, e.getMessage(), 0);
+            case NotEntitledException e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
             case LimitExceededException e -> new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case RequestExceedsLimitException e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
             case ApiException.ResourceExhausted e ->

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
+import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.store.ClientLimits;
 import org.openmaas.store.MeteringStore;
@@ -13,8 +14,8 @@ import org.openmaas.store.MeteringStore.AdmissionState;
 import org.openmaas.store.MeteringStore.NewRecord;
 
 /**
- * The one admission step of every generation route, whatever its wire format: checks the client's limits and
- * reserves the request's {@code max_new_tokens} against its account's monthly quota, atomically across every
+ * The one admission step of every generation route, whatever its wire format: checks that the account may use the
+ * product (its entitlements), then the client's limits, and reserves the request's {@code max_new_tokens} against its account's monthly quota, atomically across every
  * instance, and opens the request's usage record. The returned {@link Ticket} settles the real counts once.
  *
  * <p>Windows are fixed calendar minutes (UTC) for the per-minute limits and calendar months (UTC) for the quota, both
@@ -22,12 +23,15 @@ import org.openmaas.store.MeteringStore.NewRecord;
  */
 public final class Admission {
 
+    private final Entitlements entitlements;
     private final MeteringStore store;
     private final UsageJournal journal;
     private final String instanceId;
     private final Clock clock;
 
-    public Admission(MeteringStore store, UsageJournal journal, String instanceId, Clock clock) {
+    public Admission(Entitlements entitlements, MeteringStore store, UsageJournal journal, String instanceId,
+                     Clock clock) {
+        this.entitlements = entitlements;
         this.store = store;
         this.journal = journal;
         this.instanceId = instanceId;
@@ -37,10 +41,15 @@ public final class Admission {
     /**
      * Admits a request or says which limit refuses it.
      *
+     * @throws NotEntitledException         when the account may not use the product
      * @throws LimitExceededException       when a limit refuses it for now
      * @throws RequestExceedsLimitException when it asks for more than a limit could ever admit
      */
     public Ticket admit(String requestId, Principal principal, String productName, int promptTokens, int maxNewTokens) {
+        if (!entitlements.allows(principal.cloudAccountId(), productName)) {
+            throw new NotEntitledException("cloud account " + principal.cloudAccountId()
+                    + " is not entitled to product " + productName + "; an administrator can grant it");
+        }
         Instant now = clock.instant();
         long window = now.getEpochSecond() / 60;
         NewRecord record = new NewRecord(requestId, principal.cloudAccountId(), principal.clientId(), productName,

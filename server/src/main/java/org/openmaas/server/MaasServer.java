@@ -85,7 +85,8 @@ public final class MaasServer implements AutoCloseable {
                     config.dataDir().resolve("signing-key.jwk.json"), config.clock());
             TokenService tokens = new TokenService(keys, credentials, config.clock());
             MeteringStore metering = new MeteringStore(database);
-            Admission admission = new Admission(metering, new UsageJournal(config.dataDir(), metering),
+            Entitlements entitlements = new Entitlements(credentials, config.clock());
+            Admission admission = new Admission(entitlements, metering, new UsageJournal(config.dataDir(), metering),
                     InstanceId.of(config.dataDir()), config.clock());
             int interrupted = admission.recover();
             if (interrupted > 0) {
@@ -96,7 +97,8 @@ public final class MaasServer implements AutoCloseable {
                     HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
-            Services services = new Services(tokens, credentials, metering, admission, catalog, readiness, config.clock());
+            Services services = new Services(tokens, credentials, entitlements, metering, admission, catalog, readiness,
+                    config.clock());
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -122,8 +124,8 @@ public final class MaasServer implements AutoCloseable {
     }
 
     /** What the routes are built from. */
-    record Services(TokenService tokens, CredentialStore credentials, MeteringStore metering, Admission admission,
-                    Catalog catalog, Readiness readiness, Clock clock) {
+    record Services(TokenService tokens, CredentialStore credentials, Entitlements entitlements, MeteringStore metering,
+                    Admission admission, Catalog catalog, Readiness readiness, Clock clock) {
     }
 
     /** The routes of the whole server; {@code main} and the tests both build it here. */
@@ -132,7 +134,7 @@ public final class MaasServer implements AutoCloseable {
         routing.addFilter(new AccessLog())
                 .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new TokenEndpoint(s.tokens(), new GuessingGuard(s.metering(), s.clock())))
-                .register(new MaasApi(s.catalog(), auth, new Entitlements(s.credentials(), s.clock()), s.admission()));
+                .register(new MaasApi(s.catalog(), auth, s.entitlements(), s.admission()));
         AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.catalog(), s.clock());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);

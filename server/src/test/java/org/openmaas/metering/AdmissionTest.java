@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.store.ClientLimits;
 import org.openmaas.store.CredentialStore;
@@ -79,6 +80,15 @@ class AdmissionTest {
         @AfterEach
         void close() {
             db.close();
+        }
+
+        @Test
+        void aProductTheAccountIsNotEntitledToIsRefusedBeforeAnythingIsReserved() {
+            credentials.setEntitlements(ACCOUNT, new CredentialStore.Entitlements(false, Set.of("maas-model-other")));
+
+            assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(NotEntitledException.class)
+                    .hasMessageContaining("not entitled to product " + PRODUCT);
+            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 0);
         }
 
         @Test
@@ -224,7 +234,8 @@ class AdmissionTest {
         }
 
         private Admission admission(String instance) {
-            return new Admission(metering, new UsageJournal(db.dir(), metering), instance, clock);
+            return new Admission(new Entitlements(credentials, clock), metering, new UsageJournal(db.dir(), metering),
+                    instance, clock);
         }
 
         private Ticket admit(String client, int maxNewTokens) {

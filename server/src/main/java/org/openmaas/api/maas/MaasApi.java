@@ -34,8 +34,8 @@ import org.openmaas.metering.Ticket;
  * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
  * token, flushed as it is generated) and {@code POST /v1/maas/generate} (the whole result at once).
  *
- * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize (scope, account, entitlement),
- * admit (the client's limits and the account's quota, which opens the usage record), hand to the engine (its bounded
+ * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize (scope, account), admit (the
+ * account's entitlement, the client's limits and the account's quota; this opens the usage record), hand to the engine (its bounded
  * queue), then turn engine events into wire lines. The usage record is settled exactly once, durably, before the
  * last line is written: finished, failed, or cancelled when the client goes away.
  */
@@ -185,7 +185,7 @@ public final class MaasApi implements HttpService {
         GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
         exchange.product(body.productName() == null ? "-" : body.productName());
         Validation.Validated valid = validation.validate(body, exchange.requestId());
-        authorize(body, principal, valid.entry().product().productName());
+        authorize(body, principal);
         GenerationRequest request = valid.request();
         Ticket ticket = admission.admit(exchange.requestId(), principal, valid.entry().product().productName(),
                 request.promptTokens().length, request.maxNewTokens());
@@ -197,17 +197,13 @@ public final class MaasApi implements HttpService {
         }
     }
 
-    private void authorize(GenerateBody body, Principal principal, String productName) {
+    private static void authorize(GenerateBody body, Principal principal) {
         if (!principal.hasScope(Scopes.INFERENCE)) {
             throw new ApiException.PermissionDenied("this token lacks the 'inference' scope needed to generate");
         }
         if (!principal.cloudAccountId().equals(body.cloudAccountId())) {
             throw new ApiException.PermissionDenied("cloudAccountId '" + body.cloudAccountId()
                     + "' is not the cloud account of this token's client");
-        }
-        if (!entitlements.allows(principal.cloudAccountId(), productName)) {
-            throw new ApiException.PermissionDenied("cloud account " + principal.cloudAccountId()
-                    + " is not entitled to product " + productName + "; an administrator can grant it");
         }
     }
 
