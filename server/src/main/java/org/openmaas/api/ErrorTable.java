@@ -7,6 +7,11 @@ import org.openmaas.auth.InvalidTokenException;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.GenerationEvent;
+import org.openmaas.metering.LimitExceededException;
+import org.openmaas.metering.NotEntitledException;
+import org.openmaas.metering.RequestExceedsLimitException;
+import org.openmaas.store.Database;
+import org.openmaas.store.DuplicateException;
 
 /**
  * The one place where failures become wire errors (ARCHITECTURE §2.4): every category's HTTP status and gRPC code.
@@ -16,8 +21,10 @@ public final class ErrorTable {
 
     public static final int INVALID_ARGUMENT = 3;
     public static final int NOT_FOUND = 5;
+    public static final int ALREADY_EXISTS = 6;
     public static final int PERMISSION_DENIED = 7;
     public static final int RESOURCE_EXHAUSTED = 8;
+    public static final int ABORTED = 10;
     public static final int UNIMPLEMENTED = 12;
     public static final int INTERNAL = 13;
     public static final int UNAVAILABLE = 14;
@@ -34,6 +41,12 @@ public final class ErrorTable {
             case ApiException.Unauthenticated e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
             case ApiException.PermissionDenied e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
             case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0, e.param());
+            case ApiException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
+            case DuplicateException e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
+            case ApiException.Aborted e -> new ErrorReply(409, ABORTED, e.getMessage(), 0);
+            case NotEntitledException e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
+            case LimitExceededException e -> new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
+            case RequestExceedsLimitException e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
             case ApiException.ResourceExhausted e ->
                     new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case ApiException.Unavailable e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
@@ -42,6 +55,11 @@ public final class ErrorTable {
                     e.getMessage() + "; retry shortly", 1);
             case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), 5);
             case HttpException e -> fromHttpStatus(e.status().code(), e.getMessage());
+            case Throwable e when Database.isUnavailable(e) -> {
+                LOG.warning("request " + requestId + ": the database is unavailable: " + e.getMessage());
+                yield new ErrorReply(503, UNAVAILABLE, "the service's database is unavailable; nothing was done, "
+                        + "retry in a few seconds", 5);
+            }
             default -> {
                 LOG.log(Level.SEVERE, "request " + requestId + " failed", failure);
                 yield new ErrorReply(500, INTERNAL, "internal error; quote request id " + requestId + " when reporting it", 0);
@@ -86,6 +104,7 @@ public final class ErrorTable {
             case 401 -> UNAUTHENTICATED;
             case 403 -> PERMISSION_DENIED;
             case 404 -> NOT_FOUND;
+            case 409 -> ABORTED;
             case 405 -> UNIMPLEMENTED;
             case 429 -> RESOURCE_EXHAUSTED;
             case 503 -> UNAVAILABLE;

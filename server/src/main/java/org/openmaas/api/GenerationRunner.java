@@ -7,11 +7,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Function;
+import org.openmaas.auth.Principal;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.metering.Admission;
+import org.openmaas.metering.Ticket;
 import org.openmaas.metrics.GenerationTimer;
 import org.openmaas.metrics.ServingMetrics;
 
@@ -20,11 +23,12 @@ import org.openmaas.metrics.ServingMetrics;
  * server-sent events, either one's whole-result JSON): let the validated request in, then drain its events on the
  * request's own thread while the route writes them.
  *
- * <p>{@link #start} is the one place a generation is admitted: readiness, then the engine's bounded queue.
- * {@link Run} is the one place its events are drained, streamed or collected: a heartbeat while no token has come yet (a client that
- * left is only noticed by writing to it, and one that left while queued must never reach the engine), the serving
- * metrics timed as tokens reach the client, the access log's counts, and the generation cancelled however the route
- * ends early.
+ * <p>{@link #start} is the one place a generation is admitted: the server is taking work, then {@link Admission}
+ * (entitlement, limits, quota; it opens the usage record), then the engine's bounded queue. {@link Run} is the one
+ * place its events are drained, streamed or collected: a heartbeat while no token has come yet (a client that left is
+ * only noticed by writing to it, and one that left while queued must never reach the engine), the serving metrics
+ * timed as tokens reach the client, the access log's counts, the usage {@link Ticket} settled exactly once — durably,
+ * before the response's end is written — and the generation cancelled however the route ends early.
  */
 public final class GenerationRunner {
 
@@ -38,14 +42,19 @@ public final class GenerationRunner {
         void heartbeat() throws IOException;
 
         /**
-         * A token that does not end the generation.
+         * A token that does not end the generation: write what of it may go out now.
          *
-         * @return true when the route's own stop rule ends the response with this token (it has written its end):
-         *         the engine is then told to stop, and the request counts as ended by a stop sequence
+         * @return true when the route's own stop rule ends the response with this token; the engine is then told to
+         *         stop, the request is settled as ended by a stop sequence and {@link #stopped} writes the end
          */
         boolean token(GenerationEvent.TokenGenerated token) throws IOException;
 
-        /** The last token and how the generation ended. */
+        /** Writes the end of a response that the route's stop rule ended, after {@code generatedTokens} tokens. */
+        default void stopped(int generatedTokens) throws IOException {
+            throw new IllegalStateException("this route has no stop rule of its own");
+        }
+
+        /** The last token and how the generation ended (its usage is settled already). */
         void finished(GenerationEvent.Finished finished) throws IOException;
 
         /** The engine could not go on; a route that has not answered yet may throw {@link #failure}. */
@@ -56,24 +65,34 @@ public final class GenerationRunner {
     private static final String FAILED = "failed";
 
     private final Readiness readiness;
+    private final Admission admission;
     private final ServingMetrics metrics;
 
-    public GenerationRunner(Readiness readiness, ServingMetrics metrics) {
+    public GenerationRunner(Readiness readiness, Admission admission, ServingMetrics metrics) {
         this.readiness = readiness;
+        this.admission = admission;
         this.metrics = metrics;
     }
 
     /**
-     * Admits a validated request and hands it to its product's engine. Everything here happens before the first
-     * byte of the response, so a refusal becomes an error body of the route's shape.
+     * Admits a validated request of {@code principal} and hands it to its product's engine. Everything here happens
+     * before the first byte of the response, so a refusal becomes an error body of the route's shape.
      */
-    public Run start(Exchange exchange, CatalogEntry entry, GenerationRequest request) {
+    public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request) {
         if (!readiness.isReady()) {
             throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
                     + "); retry shortly or on another instance", 5);
         }
-        Generation generation = entry.engine().submit(request);
-        return new Run(generation, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+        Ticket ticket = admission.admit(exchange.requestId(), principal, entry.product().productName(),
+                request.promptTokens().length, request.maxNewTokens());
+        Generation generation;
+        try {
+            generation = entry.engine().submit(request);
+        } catch (RuntimeException e) {
+            ticket.failed(0, "not started: " + e.getMessage());
+            throw e;
+        }
+        return new Run(generation, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
     }
 
     /** A generation failure as an exception, for routes that have not started their response. */
@@ -84,7 +103,10 @@ public final class GenerationRunner {
         };
     }
 
-    /** The label metrics and the access log give a generation that ended for {@code reason}. */
+    /**
+     * How metrics, the access log and the usage record name a generation that ended for {@code reason}, whichever
+     * API served it.
+     */
     static String outcome(FinishReason reason) {
         return "FINISH_REASON_" + reason.name();
     }
@@ -93,11 +115,13 @@ public final class GenerationRunner {
     public static final class Run {
 
         private final Generation generation;
+        private final Ticket ticket;
         private final Exchange exchange;
         private final GenerationTimer timer;
 
-        private Run(Generation generation, Exchange exchange, GenerationTimer timer) {
+        private Run(Generation generation, Ticket ticket, Exchange exchange, GenerationTimer timer) {
             this.generation = generation;
+            this.ticket = ticket;
             this.exchange = exchange;
             this.timer = timer;
         }
@@ -115,7 +139,7 @@ public final class GenerationRunner {
             try (OutputStream out = res.outputStream()) {
                 drive(writerOn.apply(out));
             } catch (IOException e) {
-                // The client went away; drive() has told the engine to stop.
+                // The client went away; drive() has told the engine to stop and settled the usage as cancelled.
             }
         }
 
@@ -137,8 +161,9 @@ public final class GenerationRunner {
         }
 
         /**
-         * Hands every event to {@code writer} until the generation ends. When the writer fails (the client went away)
-         * or this thread is interrupted, the engine is told to stop at its next step rather than generate for nobody.
+         * Hands every event to {@code writer} until the generation ends, settling its usage before the writer writes
+         * the end. When the writer fails (the client went away) or this thread is interrupted, the engine is told to
+         * stop at its next step rather than generate for nobody, and the usage is settled as cancelled.
          *
          * @return whether the generation's end was handed to the writer (false when the thread was interrupted)
          */
@@ -151,22 +176,26 @@ public final class GenerationRunner {
                     switch (event) {
                         case null -> writer.heartbeat();
                         case GenerationEvent.TokenGenerated token -> {
-                            generated++;
                             boolean stopped = writer.token(token);
                             timer.token(generation.queueWait());
+                            ticket.progress(++generated);
                             if (stopped) {
                                 generation.cancel();
                                 outcome = outcome(FinishReason.STOP_SEQUENCE);
+                                ticket.finished(generation.request().promptTokens().length, generated, outcome);
+                                writer.stopped(generated);
                             }
                         }
                         case GenerationEvent.Finished finished -> {
-                            generated++;
+                            outcome = outcome(finished.reason());
+                            ticket.finished(finished.promptTokens(), finished.generatedTokens(), outcome);
                             writer.finished(finished);
                             timer.token(generation.queueWait());
-                            outcome = outcome(finished.reason());
+                            generated++;
                         }
                         case GenerationEvent.Failed failed -> {
                             outcome = FAILED;
+                            ticket.failed(generated, failed.message());
                             writer.failed(failed);
                         }
                     }
@@ -174,17 +203,27 @@ public final class GenerationRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                if (outcome.equals(CANCELLED)) {
-                    // However the response broke off (a failed write surfaces as different exception types), the
-                    // engine must stop at its next step.
-                    generation.cancel();
-                }
-                int promptTokens = generation.request().promptTokens().length;
-                exchange.tokens(promptTokens, generated);
-                exchange.outcome(outcome);
-                timer.end(outcome, promptTokens, generated);
+                ended(outcome, generated);
             }
             return !outcome.equals(CANCELLED);
+        }
+
+        /**
+         * However the response ended — a failed write surfaces as several exception types — a generation that did not
+         * end is cancelled (the engine frees its slot at its next step) and its usage settled exactly once.
+         */
+        private void ended(String outcome, int generated) {
+            if (outcome.equals(CANCELLED)) {
+                generation.cancel();
+                ticket.cancelled(generated);
+            }
+            if (!ticket.isSettled()) {
+                ticket.failed(generated, "the request failed on the server");
+            }
+            int promptTokens = generation.request().promptTokens().length;
+            exchange.tokens(promptTokens, generated);
+            exchange.outcome(outcome);
+            timer.end(outcome, promptTokens, generated);
         }
     }
 }

@@ -3,13 +3,13 @@ package org.openmaas.auth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.openmaas.store.CredentialStore;
+import org.openmaas.store.DuplicateException;
 import org.openmaas.store.StoredClient;
 
 /**
@@ -28,10 +28,9 @@ public final class Bootstrap {
     public static final String ENV_CLIENT_SECRET = "MAAS_BOOTSTRAP_CLIENT_SECRET";
     public static final String FILE_NAME = "bootstrap-credentials.json";
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern ACCOUNT_ID = Ids.ACCOUNT_ID;
+    private static final Pattern CLIENT_ID = Ids.CLIENT_ID;
     private static final int MIN_SECRET_LENGTH = 16;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Credentials created by this start, to show the operator once. */
     public record Credentials(String cloudAccountId, String clientId, String clientSecret, Path file) {
@@ -64,15 +63,24 @@ public final class Bootstrap {
             if (store.hasAnyClient()) {
                 return Optional.empty();
             }
-            account = randomAccountId();
-            clientId = "maas-" + SecretHasher.newSecret().substring(0, 12).toLowerCase().replace('_', 'x').replace('-', 'x');
+            account = Ids.newAccountId();
+            clientId = Ids.newClientId();
             secret = SecretHasher.newSecret();
         }
-        if (!store.accountExists(account)) {
-            store.createAccount(account, "bootstrap", clock.instant());
+        try {
+            if (!store.accountExists(account)) {
+                store.createAccount(account, store.accountNameTaken("bootstrap") ? "bootstrap-" + account : "bootstrap",
+                        clock.instant());
+            }
+            store.createClient(new StoredClient(clientId, account, "bootstrap-" + clientId, SecretHasher.hash(secret),
+                    Set.of(Scopes.INFERENCE, Scopes.ADMIN), true), clock.instant());
+        } catch (DuplicateException e) {
+            // Another instance on the same store bootstrapped the same credentials at the same moment.
+            if (store.findClient(clientId).isPresent()) {
+                return Optional.empty();
+            }
+            throw e;
         }
-        store.createClient(new StoredClient(clientId, account, "bootstrap", SecretHasher.hash(secret),
-                Set.of(Scopes.INFERENCE, Scopes.ADMIN), true), clock.instant());
         Path file = dataDir.resolve(FILE_NAME);
         try {
             SigningKeys.writePrivate(file, """
@@ -104,14 +112,5 @@ public final class Bootstrap {
             throw new IllegalArgumentException(ENV_CLIENT_SECRET + " must be at least " + MIN_SECRET_LENGTH
                     + " characters, got " + secret.length());
         }
-    }
-
-    private static String randomAccountId() {
-        StringBuilder id = new StringBuilder(12);
-        id.append(1 + RANDOM.nextInt(9));
-        for (int i = 1; i < 12; i++) {
-            id.append(RANDOM.nextInt(10));
-        }
-        return id.toString();
     }
 }

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openmaas.store.CredentialStore;
+import org.openmaas.store.Database;
 import org.openmaas.store.StoredClient;
 
 /**
  * Whether a client may still use its tokens, asked of the store at most once per {@link #TTL} per client: a
- * revocation takes effect within that time even for unexpired tokens, without a query on every request.
+ * revocation (of the client, or suspension of its account) takes effect within that time on every instance, even
+ * for unexpired tokens, without a query on every request.
  */
 final class ClientStatus {
 
@@ -31,7 +33,15 @@ final class ClientStatus {
         Instant now = clock.instant();
         Entry entry = entries.get(clientId);
         if (entry == null || !now.isBefore(entry.checkedAt().plus(TTL))) {
-            entry = new Entry(store.findClient(clientId).map(StoredClient::active).orElse(false), now);
+            try {
+                entry = new Entry(store.findClient(clientId).map(StoredClient::active).orElse(false), now);
+            } catch (RuntimeException e) {
+                if (entry == null || !Database.isUnavailable(e)) {
+                    throw e;
+                }
+                // The store is unreachable, so nobody can revoke anything now: keep the last answer a while longer.
+                entry = new Entry(entry.active(), now);
+            }
             entries.put(clientId, entry);
         }
         return entry.active();

@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -16,6 +15,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.openmaas.store.CredentialStore;
@@ -41,20 +41,16 @@ public final class TokenService {
     private final CredentialStore store;
     private final ClientStatus clientStatus;
     private final Clock clock;
-    private final ECDSASigner signer;
-    private final ECDSAVerifier verifier;
 
     public TokenService(SigningKeys keys, CredentialStore store, Clock clock) {
         this.keys = keys;
         this.store = store;
         this.clock = clock;
         this.clientStatus = new ClientStatus(store, clock);
-        try {
-            this.signer = new ECDSASigner(keys.key());
-            this.verifier = new ECDSAVerifier(keys.key().toPublicJWK());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the signing key cannot sign ES256", e);
-        }
+    }
+
+    public SigningKeys keys() {
+        return keys;
     }
 
     /**
@@ -62,15 +58,16 @@ public final class TokenService {
      * when null or blank).
      */
     public AccessToken issue(String clientId, String secret, String requestedScope) {
+        Instant now = clock.instant();
         StoredClient client = store.findClient(clientId)
-                .filter(c -> SecretHasher.matches(secret, c.secretHash()))
+                .filter(c -> SecretHasher.matches(secret, c.secretHash())
+                        || c.previousSecretValidAt(now) && SecretHasher.matches(secret, c.previousSecretHash()))
                 .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT,
                         "client authentication failed: unknown client id or wrong secret"));
         if (!client.active()) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "client " + clientId + " is revoked");
         }
         Set<String> scopes = grantedScopes(client, requestedScope);
-        Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
@@ -83,9 +80,9 @@ public final class TokenService {
                 .claim(CLAIM_SCOPE, String.join(" ", scopes))
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .keyID(keys.key().getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+                .keyID(keys.signingKeyId()).type(JOSEObjectType.JWT).build(), claims);
         try {
-            jwt.sign(signer);
+            jwt.sign(keys.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
@@ -102,11 +99,12 @@ public final class TokenService {
             throw new InvalidTokenException("the access token is not a signed JWT");
         }
         JWSHeader header = jwt.getHeader();
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || !keys.key().getKeyID().equals(header.getKeyID())) {
+        Optional<ECDSAVerifier> verifier = header.getKeyID() == null ? Optional.empty() : keys.verifier(header.getKeyID());
+        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || verifier.isEmpty()) {
             throw new InvalidTokenException("the access token was not signed by this service");
         }
         try {
-            if (!jwt.verify(verifier)) {
+            if (!jwt.verify(verifier.get())) {
                 throw new InvalidTokenException("the access token's signature is invalid");
             }
         } catch (JOSEException e) {

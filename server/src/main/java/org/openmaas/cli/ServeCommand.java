@@ -36,6 +36,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "A YAML file declaring the products to serve.")
     Path catalog;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "The store's JDBC URL, e.g. jdbc:postgresql://db:5432/maas?user=maas (default: $MAAS_DB_URL, "
+                    + "else the embedded H2 file in the data directory). Several instances share one PostgreSQL.")
+    String db;
+
     @Option(names = "--threads", defaultValue = "0",
             description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
     int threads;
@@ -46,8 +51,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Optional<String> database = Optional.ofNullable(db)
+                .or(() -> Optional.ofNullable(System.getenv(ServerConfig.ENV_DATABASE_URL)))
+                .filter(url -> !url.isBlank());
         ServerConfig config = new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
-                Duration.ofSeconds(shutdownGraceSeconds), System.getenv(), Clock.systemUTC());
+                Duration.ofSeconds(shutdownGraceSeconds), System.getenv(), Clock.systemUTC(), database);
         MaasServer server = MaasServer.start(config);
         server.bootstrapCredentials().ifPresent(ServeCommand::announce);
         CountDownLatch stopped = new CountDownLatch(1);

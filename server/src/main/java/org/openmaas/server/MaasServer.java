@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
@@ -24,12 +27,15 @@ import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Readiness;
 import org.openmaas.api.Exchange;
+import org.openmaas.api.admin.AdminApi;
 import org.openmaas.api.maas.MaasApi;
 import org.openmaas.api.openai.ApiKeysApi;
 import org.openmaas.api.openai.OpenAiApi;
 import org.openmaas.api.oauth.TokenEndpoint;
 import org.openmaas.auth.ApiKeys;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.auth.Entitlements;
+import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
@@ -37,6 +43,10 @@ import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
+import org.openmaas.store.MeteringStore;
+import org.openmaas.store.SigningKeyStore;
+import org.openmaas.metering.Admission;
+import org.openmaas.metering.UsageJournal;
 
 /**
  * One running OpenMaaS: store, credentials, catalog, engines and the HTTP server, started in that order and stopped
@@ -46,6 +56,8 @@ public final class MaasServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MaasServer.class.getName());
 
+    /** How often the usage journal is replayed and old rate windows are forgotten. */
+    static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(2);
     /** After the engines stop, how long request threads get to write their streams' last lines. */
     private static final Duration LAST_LINES = Duration.ofSeconds(2);
 
@@ -56,10 +68,13 @@ public final class MaasServer implements AutoCloseable {
     private final InFlight inFlight;
     private final WebServer webServer;
     private final Optional<Bootstrap.Credentials> bootstrap;
+    private final Admission admission;
+    private final ScheduledExecutorService housekeeping;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private MaasServer(ServerConfig config, Database database, Catalog catalog, Readiness readiness,
-                       InFlight inFlight, WebServer webServer, Optional<Bootstrap.Credentials> bootstrap) {
+                       InFlight inFlight, WebServer webServer, Optional<Bootstrap.Credentials> bootstrap,
+                       Admission admission, ScheduledExecutorService housekeeping) {
         this.config = config;
         this.database = database;
         this.catalog = catalog;
@@ -67,31 +82,50 @@ public final class MaasServer implements AutoCloseable {
         this.inFlight = inFlight;
         this.webServer = webServer;
         this.bootstrap = bootstrap;
+        this.admission = admission;
+        this.housekeeping = housekeeping;
     }
 
     /** Starts everything and returns once every product's model has loaded or failed to. */
     public static MaasServer start(ServerConfig config) {
         createDirectories(config);
-        Database database = Database.embedded(config.dataDir());
+        Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
+        LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("maas-housekeeping").daemon().factory());
         try {
             CredentialStore credentials = new CredentialStore(database);
             Optional<Bootstrap.Credentials> bootstrap =
                     Bootstrap.ensure(credentials, config.dataDir(), config.environment(), config.clock());
-            SigningKeys keys = SigningKeys.loadOrCreate(config.dataDir().resolve("signing-key.jwk.json"));
+            SigningKeys keys = SigningKeys.open(new SigningKeyStore(database),
+                    config.dataDir().resolve("signing-key.jwk.json"), config.clock());
             TokenService tokens = new TokenService(keys, credentials, config.clock());
             ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(database), config.clock());
+            MeteringStore metering = new MeteringStore(database);
+            Entitlements entitlements = new Entitlements(credentials, config.clock());
+            Admission admission = new Admission(entitlements, metering, new UsageJournal(config.dataDir(), metering),
+                    InstanceId.of(config.dataDir()), config.clock());
+            int interrupted = admission.recover();
+            if (interrupted > 0) {
+                LOG.warning(interrupted + " usage record(s) left open by this instance's previous run were closed as "
+                        + "interrupted");
+            }
+            housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(admission), HOUSEKEEPING_EVERY.toMillis(),
+                    HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
+            Services services = new Services(tokens, apiKeys, credentials, entitlements, metering, admission, catalog,
+                    readiness, config.clock());
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false) // MaasServer.close() drains first; Helidon's own hook would cut streams
-                    .routing(routing -> routing(routing.addFilter(inFlight), tokens, apiKeys, catalog, readiness,
-                            config.clock()))
+                    .routing(routing -> routing(routing.addFilter(inFlight), services))
                     .build()
                     .start();
-            MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap);
+            MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap,
+                    admission, housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
             new ModelLoader(config).loadInto(catalog);
             if (catalog.isEmpty()) {
@@ -102,26 +136,40 @@ public final class MaasServer implements AutoCloseable {
             }
             return server;
         } catch (RuntimeException e) {
+            housekeeping.shutdownNow();
             database.close();
             throw e;
         }
     }
 
+    /** What the routes are built from. */
+    record Services(TokenService tokens, ApiKeys apiKeys, CredentialStore credentials, Entitlements entitlements,
+                    MeteringStore metering, Admission admission, Catalog catalog, Readiness readiness, Clock clock) {
+    }
+
     /** The routes of the whole server; {@code main} and the tests both build it here. */
-    static void routing(HttpRouting.Builder routing, TokenService tokens, ApiKeys apiKeys, Catalog catalog,
-                        Readiness readiness, Clock clock) {
-        BearerAuth auth = new BearerAuth(tokens, apiKeys);
-        ServingMetrics metrics = new ServingMetrics(catalog);
-        GenerationRunner runner = new GenerationRunner(readiness, metrics);
+    static void routing(HttpRouting.Builder routing, Services s) {
+        BearerAuth auth = new BearerAuth(s.tokens(), s.apiKeys());
+        ServingMetrics metrics = new ServingMetrics(s.catalog());
+        GenerationRunner runner = new GenerationRunner(s.readiness(), s.admission(), metrics);
         routing.addFilter(new AccessLog())
-                .register(new HealthApi(readiness, catalog))
+                .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new MetricsApi(metrics))
-                .register(new TokenEndpoint(tokens))
-                .register(new MaasApi(catalog, auth, runner))
-                .register(new OpenAiApi(catalog, auth, runner, clock))
-                .register(new ApiKeysApi(auth, apiKeys))
-                .any(MaasServer::noRoute)
+                .register(new TokenEndpoint(s.tokens(), new GuessingGuard(s.metering(), s.clock())))
+                .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
+                .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
+                .register(new ApiKeysApi(auth, s.apiKeys()));
+        AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.catalog(), s.clock());
+        routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
+    }
+
+    private static void runHousekeeping(Admission admission) {
+        try {
+            admission.housekeeping();
+        } catch (RuntimeException e) {
+            LOG.fine("housekeeping skipped: " + e.getMessage());
+        }
     }
 
     /** Unknown paths and wrong methods get the same JSON error shape as everything else on their API. */
@@ -135,6 +183,11 @@ public final class MaasServer implements AutoCloseable {
             case "/v1/api-keys" -> "GET, POST";
             default -> path.startsWith("/v1/models/") ? "GET" : path.startsWith("/v1/api-keys/") ? "DELETE" : null;
         };
+        if (allowed == null && path.startsWith("/v1/admin/")) {
+            throw new ApiException.NotFound("no such admin endpoint: " + method + " " + path
+                    + "; the admin API has /v1/admin/accounts, /v1/admin/clients, /v1/admin/usage and "
+                    + "/v1/admin/signing-keys (see the README's operator section)");
+        }
         if (allowed == null && OpenAiApi.owns(path)) {
             throw new ApiException.NotFound("Invalid URL (" + method + " " + path + "); the OpenAI-compatible API is "
                     + "GET /v1/models, POST /v1/chat/completions, POST /v1/completions and /v1/api-keys");
@@ -176,6 +229,11 @@ public final class MaasServer implements AutoCloseable {
         return readiness;
     }
 
+    /** Where generation requests are admitted and metered. */
+    public Admission admission() {
+        return admission;
+    }
+
     /** The credentials this start created, shown to the operator once. */
     public Optional<Bootstrap.Credentials> bootstrapCredentials() {
         return bootstrap;
@@ -183,8 +241,8 @@ public final class MaasServer implements AutoCloseable {
 
     /**
      * Stops gracefully: refuses new generations at once ({@code /ready} turns false, new requests get 503), lets
-     * in-flight generations run for the configured grace period, ends the rest with a stream error line, then stops
-     * listening. Safe to call more than once.
+     * in-flight generations run for the configured grace period, ends the rest with a stream error line, settles
+     * their usage, then stops listening. Safe to call more than once.
      */
     @Override
     public void close() {
@@ -204,6 +262,8 @@ public final class MaasServer implements AutoCloseable {
         catalog.close();
         inFlight.awaitNone(LAST_LINES);
         webServer.stop();
+        housekeeping.shutdownNow();
+        runHousekeeping(admission);
         database.close();
     }
 

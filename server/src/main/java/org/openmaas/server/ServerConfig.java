@@ -17,17 +17,24 @@ import java.util.Optional;
  * @param threads     llama.cpp threads per engine; 0 for the machine's cores
  * @param shutdownGrace how long in-flight generations may run on once the server starts to stop
  * @param environment bootstrap credentials and hub settings are read from here
+ * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
-                           int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock) {
+                           int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
+                           Optional<String> databaseUrl) {
 
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** The variable that gives the database URL when {@code --db} does not. */
+    public static final String ENV_DATABASE_URL = "MAAS_DB_URL";
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative, got " + shutdownGrace);

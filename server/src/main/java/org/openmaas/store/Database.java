@@ -3,45 +3,140 @@ package org.openmaas.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * The connection pool and schema of one store: an embedded H2 file by default, PostgreSQL when a JDBC URL says so.
- * Opening migrates the schema, so every caller sees the current one.
+ * Opening migrates the schema, so every caller sees the current one; the same migrations run on both.
  */
 public final class Database implements AutoCloseable {
 
+    /** How long a request waits for a connection before it is told the database is unavailable. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
+    public enum Kind { H2, POSTGRESQL }
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final Kind kind;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, Kind kind) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        // Queries with optional filters bind every filter and use those that are set.
+        this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        this.kind = kind;
     }
 
-    /** The embedded store: {@code <dataDir>/maas.mv.db}, locked by this process while open. */
+    /**
+     * The embedded store: {@code <dataDir>/maas.mv.db}, locked by this process while open. Commits are written to the
+     * file at once ({@code WRITE_DELAY=0}), so a killed process loses no committed usage record.
+     */
     public static Database embedded(Path dataDir) {
-        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE");
+        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
     }
 
+    /** @throws IllegalArgumentException when the URL names neither H2 nor PostgreSQL */
     public static Database open(String jdbcUrl) {
+        Kind kind = kindOf(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("maas-store");
         config.setMaximumPoolSize(8);
-        HikariDataSource dataSource = new HikariDataSource(config);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setValidationTimeout(Math.min(1000, CONNECTION_TIMEOUT.toMillis() - 1));
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot open the store at " + redacted(jdbcUrl) + ": " + rootMessage(e), e);
+        }
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource);
+        return new Database(dataSource, kind);
+    }
+
+    /** The URL without its parameters, which may hold a password. */
+    static String redacted(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        int h2Settings = jdbcUrl.startsWith("jdbc:h2:") ? jdbcUrl.indexOf(';') : -1;
+        int end = query >= 0 ? query : h2Settings >= 0 ? h2Settings : jdbcUrl.length();
+        return jdbcUrl.substring(0, end) + (end < jdbcUrl.length() ? "?..." : "");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    static Kind kindOf(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            return Kind.H2;
+        }
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return Kind.POSTGRESQL;
+        }
+        throw new IllegalArgumentException("the database URL must be a JDBC URL for PostgreSQL "
+                + "(jdbc:postgresql://host:5432/database?user=...) or H2 (jdbc:h2:...); got one starting '"
+                + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
     }
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Whether {@code failure} means the database cannot be reached now (no connection in time, connection lost,
+     * server shutting down), as opposed to a mistake in a statement: such failures become 503 and are retried.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 08: connection exceptions; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now;
+                // 90098/90121: H2's "database is closed" / "closed by the VM".
+                if (state.startsWith("08") || state.startsWith("57P") || state.equals("90098") || state.equals("90121")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code failure} is a unique-key violation (SQLSTATE 23505 on both databases). */
+    static boolean isDuplicate(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     @Override

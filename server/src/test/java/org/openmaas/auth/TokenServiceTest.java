@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
+import org.openmaas.store.SigningKeyStore;
 import org.openmaas.store.StoredClient;
 import org.openmaas.testing.MutableClock;
 
@@ -43,7 +44,7 @@ class TokenServiceTest {
         store.createAccount("123456789012", "acme", clock.instant());
         store.createClient(new StoredClient("app", "123456789012", "app", SecretHasher.hash("s3cret-s3cret-s3cret"),
                 Set.of(Scopes.INFERENCE), true), clock.instant());
-        tokens = new TokenService(SigningKeys.loadOrCreate(dataDir.resolve("key.json")), store, clock);
+        tokens = new TokenService(SigningKeys.open(new SigningKeyStore(database), dataDir.resolve("key.json"), clock), store, clock);
     }
 
     @AfterEach
@@ -139,9 +140,40 @@ class TokenServiceTest {
     @Test
     void theSigningKeySurvivesARestartSoIssuedTokensStillVerify() {
         String token = tokens.issue("app", "s3cret-s3cret-s3cret", null).value();
-        TokenService restarted = new TokenService(SigningKeys.loadOrCreate(dataDir.resolve("key.json")), store, clock);
+        TokenService restarted = new TokenService(SigningKeys.open(new SigningKeyStore(database), dataDir.resolve("key.json"), clock),
+                store, clock);
 
         assertThat(restarted.verify(token).clientId()).isEqualTo("app");
+    }
+
+    @Test
+    void aTokenSignedWithAKeyAnotherInstanceJustRotatedInVerifiesAtOnce() {
+        TokenService other = new TokenService(SigningKeys.open(new SigningKeyStore(database), dataDir.resolve("key.json"),
+                clock), store, clock);
+        other.keys().rotate();
+
+        String token = other.issue("app", "s3cret-s3cret-s3cret", null).value();
+
+        assertThat(tokens.verify(token).clientId()).isEqualTo("app");
+    }
+
+    @Test
+    void tokensSignedBeforeARotationStillVerify() {
+        String before = tokens.issue("app", "s3cret-s3cret-s3cret", null).value();
+
+        tokens.keys().rotate();
+        clock.advance(Duration.ofMinutes(59));
+
+        assertThat(tokens.verify(before).clientId()).isEqualTo("app");
+        assertThat(tokens.keys().list()).hasSize(2);
+    }
+
+    @Test
+    void aRetiredKeyIsNoLongerListedOnceEveryTokenItSignedHasExpired() {
+        tokens.keys().rotate();
+        clock.advance(TokenService.LIFETIME);
+
+        assertThat(tokens.keys().list()).hasSize(1).allSatisfy(k -> assertThat(k.signing()).isTrue());
     }
 
     private JWTClaimsSet claims() {

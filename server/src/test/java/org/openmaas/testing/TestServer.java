@@ -89,15 +89,20 @@ public final class TestServer implements AutoCloseable {
     /** A server on {@code dataDir}, which may already hold a store and models. */
     public static TestServer startIn(Path dataDir, List<Path> models, Optional<Path> catalog,
                                      Map<String, String> extraEnv, Clock clock) {
-        {
-            Map<String, String> env = new HashMap<>(extraEnv);
-            env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
-            env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
-            env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
-            MaasServer server = MaasServer.start(new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1,
-                    Duration.ofSeconds(5), env, clock));
-            return new TestServer(server, dataDir);
-        }
+        return startIn(dataDir, models, catalog, extraEnv, clock, Optional.empty());
+    }
+
+    /** A server on {@code dataDir} whose store is {@code databaseUrl} (empty: the H2 file in {@code dataDir}). */
+    public static TestServer startIn(Path dataDir, List<Path> models, Optional<Path> catalog,
+                                     Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl) {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
+        env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
+        env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
+        // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
+        MaasServer server = MaasServer.start(new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1,
+                Duration.ofSeconds(5), env, clock, databaseUrl));
+        return new TestServer(server, dataDir);
     }
 
     public MaasServer server() {
@@ -128,6 +133,28 @@ public final class TestServer implements AutoCloseable {
             throw new AssertionError("API key request failed: " + response.statusCode() + " " + response.body());
         }
         return json(response.body()).get("key").asText();
+    }
+
+    /** A token for any client, or an AssertionError with the server's answer. */
+    public String token(String clientId, String secret) {
+        HttpResponse<String> response = tokenRequest("grant_type=client_credentials", basic(clientId, secret));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("token request failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response.body()).get("access_token").asText();
+    }
+
+    /** Any method with an optional JSON body (null for none). */
+    public HttpResponse<String> send(String method, String path, String token, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
+                jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
     }
 
     public HttpResponse<String> tokenRequest(String form, String authorization) {

@@ -17,6 +17,7 @@ import org.openmaas.api.ErrorTable;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Json;
+import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 import org.openmaas.catalog.Catalog;
@@ -26,9 +27,11 @@ import org.openmaas.engine.GenerationEvent;
  * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
  * token, flushed as it is generated) and {@code POST /v1/maas/generate} (the whole result at once).
  *
- * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize, admit (the engine's bounded
- * queue), then turn engine events into wire lines; {@link GenerationRunner} does the admitting and draining that every
- * generation route shares.
+ * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize (scope, account), admit (the
+ * server is taking work; the account's entitlement, the client's limits and the account's quota — this opens the
+ * usage record), hand to the engine (its bounded queue), then turn engine events into wire lines. The usage record is
+ * settled exactly once, durably, before the last line is written: finished, failed, or cancelled when the client
+ * goes away. {@link GenerationRunner} does the admitting, draining and settling that every generation route shares.
  */
 public final class MaasApi implements HttpService {
 
@@ -38,12 +41,14 @@ public final class MaasApi implements HttpService {
 
     private final Catalog catalog;
     private final BearerAuth auth;
+    private final Entitlements entitlements;
     private final GenerationRunner runner;
     private final Validation validation;
 
-    public MaasApi(Catalog catalog, BearerAuth auth, GenerationRunner runner) {
+    public MaasApi(Catalog catalog, BearerAuth auth, Entitlements entitlements, GenerationRunner runner) {
         this.catalog = catalog;
         this.auth = auth;
+        this.entitlements = entitlements;
         this.runner = runner;
         this.validation = new Validation(catalog);
     }
@@ -62,8 +67,9 @@ public final class MaasApi implements HttpService {
     }
 
     private void models(ServerRequest req, ServerResponse res) {
-        auth.authenticate(req);
+        Principal principal = auth.authenticate(req);
         List<ModelJson> models = catalog.entries().stream()
+                .filter(e -> entitlements.allows(principal.cloudAccountId(), e.product().productName()))
                 .map(e -> new ModelJson(e.product().modelName(), e.product().productId().toString(),
                         e.product().productName()))
                 .toList();
@@ -149,7 +155,7 @@ public final class MaasApi implements HttpService {
         exchange.product(body.productName() == null ? "-" : body.productName());
         Validation.Validated valid = validation.validate(body, exchange.requestId());
         authorize(body, principal);
-        return runner.start(exchange, valid.entry(), valid.request());
+        return runner.start(exchange, principal, valid.entry(), valid.request());
     }
 
     private static void authorize(GenerateBody body, Principal principal) {

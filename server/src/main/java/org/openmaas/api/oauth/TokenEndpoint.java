@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -17,6 +18,7 @@ import org.openmaas.api.ApiException;
 import org.openmaas.api.Bodies;
 import org.openmaas.api.Json;
 import org.openmaas.auth.AccessToken;
+import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.OAuthError;
 import org.openmaas.auth.OAuthException;
 import org.openmaas.auth.TokenService;
@@ -30,9 +32,11 @@ public final class TokenEndpoint implements HttpService {
     static final int MAX_FORM_BYTES = 8 * 1024;
 
     private final TokenService tokens;
+    private final GuessingGuard guard;
 
-    public TokenEndpoint(TokenService tokens) {
+    public TokenEndpoint(TokenService tokens, GuessingGuard guard) {
         this.tokens = tokens;
+        this.guard = guard;
     }
 
     @Override
@@ -43,10 +47,13 @@ public final class TokenEndpoint implements HttpService {
     private void token(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.create("Pragma"), "no-cache");
+        String address = sourceAddress(req);
+        Credentials credentials = null;
         try {
             Map<String, String> form = form(req);
-            Credentials credentials = credentials(req, form);
+            credentials = credentials(req, form);
             AccessLog.exchange(req).client(credentials.clientId());
+            guard.check(credentials.clientId(), address);
             String grantType = form.get("grant_type");
             if (grantType == null) {
                 throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required; use client_credentials");
@@ -59,14 +66,25 @@ public final class TokenEndpoint implements HttpService {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new TokenResponse(token.value(), "Bearer", token.expiresInSeconds(),
                     String.join(" ", token.scopes()))));
+        } catch (GuessingGuard.TooManyFailures e) {
+            res.status(Status.TOO_MANY_REQUESTS_429);
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(Json.write(new ErrorResponse("slow_down", e.getMessage())));
         } catch (OAuthException e) {
             if (e.error() == OAuthError.INVALID_CLIENT) {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"openmaas\"");
+                guard.failed(credentials == null ? null : credentials.clientId(), address);
             }
             res.status(Status.create(e.error().status()));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new ErrorResponse(e.error().code(), e.getMessage())));
         }
+    }
+
+    private static String sourceAddress(ServerRequest req) {
+        return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(req.remotePeer().address());
     }
 
     record TokenResponse(String access_token, String token_type, long expires_in, String scope) {

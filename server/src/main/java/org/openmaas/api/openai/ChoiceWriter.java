@@ -20,7 +20,6 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
 
     private final ChoiceText text;
     private final int promptTokens;
-    private int generated;
 
     private ChoiceWriter(List<String> stops, int promptTokens) {
         this.text = new ChoiceText(stops);
@@ -35,13 +34,13 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
 
     @Override
     public boolean token(GenerationEvent.TokenGenerated token) throws IOException {
-        generated++;
         emit(text.add(token));
-        if (text.stopped()) {
-            end("stop", new Usage(promptTokens, generated));
-            return true;
-        }
-        return false;
+        return text.stopped();
+    }
+
+    @Override
+    public void stopped(int generatedTokens) throws IOException {
+        end("stop", new Usage(promptTokens, generatedTokens));
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.openmaas.api.Exchange;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Json;
 import org.openmaas.api.maas.MaasApi;
+import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 import org.openmaas.catalog.Catalog;
@@ -26,21 +27,26 @@ import org.openmaas.catalog.CatalogEntry;
  * the model's chat template) and {@code POST /v1/completions} (a raw prompt), each whole or streamed as server-sent
  * events. Errors have OpenAI's shape (see {@link #owns}).
  *
- * <p>Each generation reads top to bottom as in the MaaS API: authenticate, parse, validate, authorize, admit and hand
- * to the engine ({@link GenerationRunner}, shared with the MaaS API), then turn engine events into one choice.
+ * <p>Each generation reads top to bottom as in the MaaS API: authenticate, parse, validate, authorize (scope), admit
+ * (readiness, then {@code Admission}: entitlement, limits, quota, the usage record) and hand to the engine, then turn
+ * engine events into one choice, its usage settled before the response's end — {@link GenerationRunner}, shared with
+ * the MaaS API, does the admitting, draining and settling.
  */
 public final class OpenAiApi implements HttpService {
 
     private final Catalog catalog;
     private final BearerAuth auth;
+    private final Entitlements entitlements;
     private final GenerationRunner runner;
     private final Clock clock;
     private final OpenAiValidation validation;
     private final long startedAt;
 
-    public OpenAiApi(Catalog catalog, BearerAuth auth, GenerationRunner runner, Clock clock) {
+    public OpenAiApi(Catalog catalog, BearerAuth auth, Entitlements entitlements, GenerationRunner runner,
+                     Clock clock) {
         this.catalog = catalog;
         this.auth = auth;
+        this.entitlements = entitlements;
         this.runner = runner;
         this.clock = clock;
         this.validation = new OpenAiValidation(catalog);
@@ -63,16 +69,27 @@ public final class OpenAiApi implements HttpService {
                 .post("/v1/completions", this::completions);
     }
 
-    /** Every product that can serve now; its id is the product name. */
+    /** Every product that can serve now and the caller's account may use; its id is the product name. */
     private void models(ServerRequest req, ServerResponse res) {
-        auth.authenticate(req);
-        sendJson(res, new OpenAiWire.ModelList(catalog.entries().stream().map(this::model).toList()));
+        Principal principal = auth.authenticate(req);
+        sendJson(res, new OpenAiWire.ModelList(catalog.entries().stream()
+                .filter(e -> entitled(principal, e)).map(this::model).toList()));
     }
 
-    /** One product, by product name or model name. */
+    /** One product, by product name or model name; one the caller's account may not use does not exist for it. */
     private void model(ServerRequest req, ServerResponse res) {
-        auth.authenticate(req);
-        sendJson(res, model(validation.model(req.path().pathParameters().get("model"))));
+        Principal principal = auth.authenticate(req);
+        String id = req.path().pathParameters().get("model");
+        CatalogEntry entry = validation.model(id);
+        if (!entitled(principal, entry)) {
+            throw new ApiException.NotFound("the model '" + id + "' does not exist; GET /v1/models lists the ids",
+                    "model");
+        }
+        sendJson(res, model(entry));
+    }
+
+    private boolean entitled(Principal principal, CatalogEntry entry) {
+        return entitlements.allows(principal.cloudAccountId(), entry.product().productName());
     }
 
     private OpenAiWire.Model model(CatalogEntry entry) {
@@ -109,12 +126,14 @@ public final class OpenAiApi implements HttpService {
         authorize(principal);
         String product = valid.entry().product().productName();
         exchange.product(product);
-        respond(res, exchange, valid, dialects.dialect(exchange.requestId(), product, valid.options().logprobs()));
+        respond(res, exchange, principal, valid,
+                dialects.dialect(exchange.requestId(), product, valid.options().logprobs()));
     }
 
     /** Admits the request, then streams its choice as server-sent events or answers with the whole of it. */
-    private void respond(ServerResponse res, Exchange exchange, OpenAiValidation.Validated valid, Dialect dialect) {
-        GenerationRunner.Run run = runner.start(exchange, valid.entry(), valid.request());
+    private void respond(ServerResponse res, Exchange exchange, Principal principal, OpenAiValidation.Validated valid,
+                         Dialect dialect) {
+        GenerationRunner.Run run = runner.start(exchange, principal, valid.entry(), valid.request());
         List<String> stops = valid.request().stopSequences();
         int promptTokens = valid.request().promptTokens().length;
         if (valid.options().stream()) {

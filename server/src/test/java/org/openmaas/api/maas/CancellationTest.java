@@ -2,6 +2,7 @@ package org.openmaas.api.maas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,22 @@ class CancellationTest {
         }
 
         assertThat(engine.load().active()).as("sequences still decoding 5 s after the client hung up").isZero();
+        // The request thread settles right after it cancels, so the record may trail the engine by a moment.
+        JsonNode record = onlyUsageRecord();
+        while (record.get("status").asText().equals("open") && Duration.between(hungUp, Instant.now()).toSeconds() < 5) {
+            Thread.sleep(20);
+            record = onlyUsageRecord();
+        }
+        assertThat(record.get("status").asText()).isEqualTo("cancelled");
+        assertThat(record.get("generated_tokens").asInt()).isBetween(1, 200);
         TestServer.Stream next = server.stream(token, server.body("Once upon a time", "{\"max_new_tokens\": 4, \"temperature\": 0}"));
         assertThat(next.last().get("details").get("generated_tokens").asInt()).isEqualTo(4);
+    }
+
+    /** This server's one usage record so far: the hung-up request's. */
+    private static JsonNode onlyUsageRecord() {
+        JsonNode records = TestServer.json(server.get("/v1/admin/usage/records", token).body()).get("records");
+        assertThat(records).hasSize(1);
+        return records.get(0);
     }
 }

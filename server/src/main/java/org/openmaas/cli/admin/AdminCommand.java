@@ -1,0 +1,39 @@
+package org.openmaas.cli.admin;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code maas admin}: manage a running server over its admin API with an admin client's credentials. Each leaf
+ * command is its own class; these groups only gather them.
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Manage cloud accounts, clients, entitlements, limits, usage and signing keys of a running server.",
+        subcommands = {AdminCommand.Accounts.class, AdminCommand.Clients.class, AdminCommand.Entitlements.class,
+                AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class})
+public final class AdminCommand extends CommandGroup {
+
+    @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Cloud accounts.",
+            subcommands = {AccountsList.class, AccountsCreate.class, AccountsUpdate.class})
+    static final class Accounts extends CommandGroup {
+    }
+
+    @Command(name = "clients", mixinStandardHelpOptions = true, description = "API clients and their secrets.",
+            subcommands = {ClientsList.class, ClientsCreate.class, ClientsRevoke.class, ClientsRotate.class})
+    static final class Clients extends CommandGroup {
+    }
+
+    @Command(name = "entitlements", mixinStandardHelpOptions = true, description = "Which products an account may use.",
+            subcommands = {EntitlementsShow.class, EntitlementsSet.class})
+    static final class Entitlements extends CommandGroup {
+    }
+
+    @Command(name = "limits", mixinStandardHelpOptions = true,
+            description = "Client rate limits and account quotas.", subcommands = {LimitsShow.class, LimitsSet.class})
+    static final class Limits extends CommandGroup {
+    }
+
+    @Command(name = "signing-keys", mixinStandardHelpOptions = true, description = "Token signing keys.",
+            subcommands = {SigningKeysList.class, SigningKeysRotate.class})
+    static final class SigningKeys extends CommandGroup {
+    }
+}

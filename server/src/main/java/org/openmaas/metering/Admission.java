@@ -1,0 +1,138 @@
+package org.openmaas.metering;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import org.openmaas.auth.Entitlements;
+import org.openmaas.auth.Principal;
+import org.openmaas.store.ClientLimits;
+import org.openmaas.store.MeteringStore;
+import org.openmaas.store.MeteringStore.AdmissionState;
+import org.openmaas.store.MeteringStore.NewRecord;
+
+/**
+ * The one admission step of every generation route, whatever its wire format: checks that the account may use the
+ * product (its entitlements), then the client's limits, and reserves the request's {@code max_new_tokens} against its account's monthly quota, atomically across every
+ * instance, and opens the request's usage record. The returned {@link Ticket} settles the real counts once.
+ *
+ * <p>Windows are fixed calendar minutes (UTC) for the per-minute limits and calendar months (UTC) for the quota, both
+ * taken from the injected clock; {@code Retry-After} is the time left in the window that refused.
+ */
+public final class Admission {
+
+    private final Entitlements entitlements;
+    private final MeteringStore store;
+    private final UsageJournal journal;
+    private final String instanceId;
+    private final Clock clock;
+
+    public Admission(Entitlements entitlements, MeteringStore store, UsageJournal journal, String instanceId,
+                     Clock clock) {
+        this.entitlements = entitlements;
+        this.store = store;
+        this.journal = journal;
+        this.instanceId = instanceId;
+        this.clock = clock;
+    }
+
+    /**
+     * Admits a request or says which limit refuses it.
+     *
+     * @throws NotEntitledException         when the account may not use the product
+     * @throws LimitExceededException       when a limit refuses it for now
+     * @throws RequestExceedsLimitException when it asks for more than a limit could ever admit
+     */
+    public Ticket admit(String requestId, Principal principal, String productName, int promptTokens, int maxNewTokens) {
+        if (!entitlements.allows(principal.cloudAccountId(), productName)) {
+            throw new NotEntitledException("cloud account " + principal.cloudAccountId()
+                    + " is not entitled to product " + productName + "; an administrator can grant it");
+        }
+        Instant now = clock.instant();
+        long window = now.getEpochSecond() / 60;
+        NewRecord record = new NewRecord(requestId, principal.cloudAccountId(), principal.clientId(), productName,
+                instanceId, promptTokens, maxNewTokens, day(now), period(now), window, now);
+        Optional<RuntimeException> refused = store.admit(record, state -> refusal(record, state, now));
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
+        return new Ticket(requestId, store, journal, clock);
+    }
+
+    /**
+     * Settles what this instance left behind: first the journal's completions, then every record still open from
+     * its previous run (a crash) as interrupted.
+     *
+     * @return the records marked interrupted
+     */
+    public int recover() {
+        journal.replay();
+        return store.interruptOpenRecords(instanceId, clock.instant());
+    }
+
+    /** Housekeeping, run now and then: replays the journal and forgets rate windows older than an hour. */
+    public void housekeeping() {
+        journal.replay();
+        store.forgetWindowsBefore(clock.instant().getEpochSecond() / 60 - 60);
+    }
+
+    public UsageJournal journal() {
+        return journal;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The UTC month (YYYY-MM) whose quota an admission at {@code now} counts against. */
+    public static String period(Instant now) {
+        return now.atZone(ZoneOffset.UTC).toLocalDate().toString().substring(0, 7);
+    }
+
+    static String day(Instant now) {
+        return now.atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    private static Optional<RuntimeException> refusal(NewRecord r, AdmissionState s, Instant now) {
+        ClientLimits limits = s.limits();
+        String client = "client '" + r.clientId() + "'";
+        long minuteLeft = 60 - now.getEpochSecond() % 60;
+        if (limits.concurrentStreams() != null && s.openStreams() >= limits.concurrentStreams()) {
+            return Optional.of(new LimitExceededException("concurrent_streams", client + " already runs "
+                    + s.openStreams() + " generation(s), its limit of concurrent_streams is "
+                    + limits.concurrentStreams() + "; retry when one ends", 1));
+        }
+        if (limits.requestsPerMinute() != null && s.windowRequests() >= limits.requestsPerMinute()) {
+            return Optional.of(new LimitExceededException("requests_per_minute", client
+                    + " reached its limit of requests_per_minute (" + limits.requestsPerMinute() + "); retry in "
+                    + minuteLeft + " s", minuteLeft));
+        }
+        Integer tpm = limits.generatedTokensPerMinute();
+        if (tpm != null && r.reservedTokens() > tpm) {
+            return Optional.of(new RequestExceedsLimitException("max_new_tokens " + r.reservedTokens()
+                    + " exceeds the limit of generated_tokens_per_minute (" + tpm + ") of " + client
+                    + "; ask for at most " + tpm));
+        }
+        if (tpm != null && s.windowTokens() + r.reservedTokens() > tpm) {
+            return Optional.of(new LimitExceededException("generated_tokens_per_minute", client
+                    + " reached its limit of generated_tokens_per_minute (" + tpm + "): " + s.windowTokens()
+                    + " counted this minute and this request reserves max_new_tokens " + r.reservedTokens()
+                    + "; retry in " + minuteLeft + " s", minuteLeft));
+        }
+        Long quota = s.monthlyQuota();
+        if (quota != null && s.quotaUsed() + s.quotaReserved() + r.reservedTokens() > quota) {
+            long left = Math.max(0, quota - s.quotaUsed() - s.quotaReserved());
+            ZonedDateTime nextMonth = LocalDate.parse(r.usageDay()).withDayOfMonth(1).plusMonths(1)
+                    .atStartOfDay(ZoneOffset.UTC);
+            long untilReset = nextMonth.toEpochSecond() - now.getEpochSecond();
+            return Optional.of(new LimitExceededException("monthly_generated_tokens", "cloud account "
+                    + r.cloudAccountId() + " has " + left + " tokens left of its monthly_generated_tokens quota (" + quota
+                    + ": " + s.quotaUsed() + " used, " + s.quotaReserved() + " reserved by running requests)"
+                    + ", fewer than this request's max_new_tokens " + r.reservedTokens()
+                    + "; ask for fewer tokens or retry after the quota resets on " + nextMonth.toLocalDate(), untilReset));
+        }
+        return Optional.empty();
+    }
+}

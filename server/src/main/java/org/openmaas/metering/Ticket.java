@@ -1,0 +1,104 @@
+package org.openmaas.metering;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openmaas.store.MeteringStore;
+import org.openmaas.store.MeteringStore.Completion;
+
+/**
+ * One admitted request's claim on its limits, settled exactly once with the request's real counts: when it finished,
+ * was cancelled or failed. Settling writes the usage record's completion durably (to the store, or to the local
+ * journal while the store is unreachable) before it returns, so the caller writes the response's last line after.
+ */
+public final class Ticket {
+
+    static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(2);
+    /** After a checkpoint fails (the store is away), the stream goes on without trying again for this long. */
+    static final Duration CHECKPOINT_BACKOFF = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(Ticket.class.getName());
+
+    private final String requestId;
+    private final MeteringStore store;
+    private final UsageJournal journal;
+    private final Clock clock;
+    private final Instant admittedAt;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile Long timeToFirstTokenMs;
+    private volatile Instant lastCheckpoint;
+
+    Ticket(String requestId, MeteringStore store, UsageJournal journal, Clock clock) {
+        this.requestId = requestId;
+        this.store = store;
+        this.journal = journal;
+        this.clock = clock;
+        this.admittedAt = clock.instant();
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /**
+     * Notes that {@code generatedTokens} tokens have been sent so far; the first call fixes the time to first token.
+     * The count reaches the store now and then, so that a crash leaves what was known.
+     */
+    public void progress(int generatedTokens) {
+        Instant now = clock.instant();
+        boolean first = timeToFirstTokenMs == null;
+        if (first) {
+            timeToFirstTokenMs = millisSince(now);
+        }
+        if (first || !now.isBefore(lastCheckpoint.plus(CHECKPOINT_EVERY))) {
+            lastCheckpoint = now;
+            try {
+                store.checkpoint(requestId, generatedTokens, timeToFirstTokenMs);
+            } catch (RuntimeException e) {
+                LOG.fine("usage checkpoint of " + requestId + " not written: " + e.getMessage());
+                lastCheckpoint = now.plus(CHECKPOINT_BACKOFF);
+            }
+        }
+    }
+
+    /** The generation ended normally; {@code finishReason} as the wire names it. */
+    public void finished(int promptTokens, int generatedTokens, String finishReason) {
+        settle(MeteringStore.FINISHED, finishReason, null, promptTokens, generatedTokens);
+    }
+
+    /** The client went away, or the server stopped the request. */
+    public void cancelled(int generatedTokens) {
+        settle(MeteringStore.CANCELLED, null, null, null, generatedTokens);
+    }
+
+    /** The generation failed, or it never reached the engine ({@code generatedTokens} 0). */
+    public void failed(int generatedTokens, String message) {
+        settle(MeteringStore.FAILED, null, message, null, generatedTokens);
+    }
+
+    public boolean isSettled() {
+        return settled.get();
+    }
+
+    private void settle(String status, String finishReason, String error, Integer promptTokens, int generatedTokens) {
+        if (!settled.compareAndSet(false, true)) {
+            return;
+        }
+        Instant now = clock.instant();
+        Completion completion = new Completion(requestId, status, finishReason, error, promptTokens, generatedTokens,
+                timeToFirstTokenMs, millisSince(now), now);
+        try {
+            store.complete(completion);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "usage record " + requestId + " could not reach the store (" + e.getMessage()
+                    + "); kept in the local journal until it can");
+            journal.append(completion);
+        }
+    }
+
+    private long millisSince(Instant now) {
+        return Math.max(0, Duration.between(admittedAt, now).toMillis());
+    }
+}

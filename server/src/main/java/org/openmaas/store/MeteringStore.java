@@ -1,0 +1,362 @@
+package org.openmaas.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Usage records, monthly quota reservations and rate-limit windows: the counters every instance shares.
+ *
+ * <p>Admission is one transaction that first locks the client's row, so admissions of one client apply one after
+ * the other on every instance, then locks the account's quota row for the month, so the account's clients cannot
+ * together overrun its quota. Settlement closes an open record and moves its reservation to the used count in one
+ * transaction, and only if the record was still open: each request is settled exactly once.
+ */
+public final class MeteringStore {
+
+    public static final String OPEN = "open";
+    public static final String FINISHED = "finished";
+    public static final String CANCELLED = "cancelled";
+    public static final String FAILED = "failed";
+    public static final String INTERRUPTED = "interrupted";
+
+    /** A record to open at admission. */
+    public record NewRecord(String requestId, String cloudAccountId, String clientId, String productName,
+                            String instanceId, int promptTokens, int reservedTokens, String usageDay,
+                            String quotaPeriod, long rateWindow, Instant startedAt) {
+        public NewRecord {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(cloudAccountId, "cloudAccountId");
+            Objects.requireNonNull(clientId, "clientId");
+        }
+    }
+
+    /** What admission decides on, read under the locks it holds. */
+    public record AdmissionState(boolean clientExists, ClientLimits limits, Long monthlyQuota, long openStreams,
+                                 long windowRequests, long windowTokens, long quotaUsed, long quotaReserved) {
+    }
+
+    /** How a request ended. */
+    public record Completion(String requestId, String status, String finishReason, String errorMessage,
+                             Integer promptTokens, int generatedTokens, Long timeToFirstTokenMs, long durationMs,
+                             Instant completedAt) {
+        public Completion {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(completedAt, "completedAt");
+        }
+    }
+
+    public record UsageRecord(String requestId, String cloudAccountId, String clientId, String productName,
+                              String instanceId, String status, String finishReason, String errorMessage,
+                              int promptTokens, int reservedTokens, int generatedTokens, Long timeToFirstTokenMs,
+                              Long durationMs, String usageDay, Instant startedAt, Instant completedAt) {
+    }
+
+    /** Usage of one account and product on one day. */
+    public record DailyUsage(String day, String cloudAccountId, String productName, long requests, long promptTokens,
+                             long generatedTokens, long finished, long cancelled, long failed, long interrupted,
+                             long open) {
+    }
+
+    /** Filters of usage queries; null fields do not filter. Days are inclusive, {@code YYYY-MM-DD}. */
+    public record UsageFilter(String cloudAccountId, String clientId, String productName, String fromDay,
+                              String toDay) {
+        public static final UsageFilter ALL = new UsageFilter(null, null, null, null, null);
+    }
+
+    private final Database database;
+
+    public MeteringStore(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * Opens {@code record} and reserves its tokens, unless {@code refusal} refuses it given the current state.
+     *
+     * @return the refusal, when there was one (nothing was written)
+     */
+    public <R> Optional<R> admit(NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
+        String counter = clientCounter(record.clientId());
+        ensureQuotaRow(record.cloudAccountId(), record.quotaPeriod());
+        ensureCounterRow(counter, record.rateWindow());
+        return database.jdbi().inTransaction(h -> {
+            Optional<ClientLimits> limits = h.createQuery("""
+                            SELECT requests_per_minute, generated_tokens_per_minute, concurrent_streams
+                            FROM clients WHERE client_id = :client FOR UPDATE""")
+                    .bind("client", record.clientId())
+                    .map((rs, ctx) -> new ClientLimits(CredentialStore.integer(rs, "requests_per_minute"),
+                            CredentialStore.integer(rs, "generated_tokens_per_minute"),
+                            CredentialStore.integer(rs, "concurrent_streams")))
+                    .findOne();
+            Long quota = h.createQuery("SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account")
+                    .bind("account", record.cloudAccountId())
+                    .map((rs, ctx) -> CredentialStore.bigint(rs, "monthly_generated_tokens")).findOne().orElse(null);
+            long open = h.createQuery("SELECT COUNT(*) FROM usage_records WHERE client_id = :client AND status = 'open'")
+                    .bind("client", record.clientId()).mapTo(Long.class).one();
+            long[] window = h.createQuery("""
+                            SELECT hits, tokens FROM rate_counters WHERE counter_key = :key AND window_start = :window
+                            FOR UPDATE""")
+                    .bind("key", counter).bind("window", record.rateWindow())
+                    .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
+            long[] month = h.createQuery("""
+                            SELECT used_tokens, reserved_tokens FROM quota_usage
+                            WHERE cloud_account_id = :account AND period = :period FOR UPDATE""")
+                    .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
+                    .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
+            Optional<R> refused = refusal.apply(new AdmissionState(limits.isPresent(), limits.orElse(ClientLimits.NONE),
+                    quota, open, window[0], window[1], month[0], month[1]));
+            if (refused.isPresent()) {
+                return refused;
+            }
+            h.createUpdate("""
+                            UPDATE rate_counters SET hits = hits + 1, tokens = tokens + :tokens
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", counter).bind("window", record.rateWindow()).bind("tokens", record.reservedTokens())
+                    .execute();
+            h.createUpdate("""
+                            UPDATE quota_usage SET reserved_tokens = reserved_tokens + :tokens
+                            WHERE cloud_account_id = :account AND period = :period""")
+                    .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
+                    .bind("tokens", record.reservedTokens()).execute();
+            h.createUpdate("""
+                            INSERT INTO usage_records (request_id, cloud_account_id, client_id, product_name, instance_id,
+                                status, prompt_tokens, reserved_tokens, generated_tokens, usage_day, quota_period,
+                                rate_window, started_at)
+                            VALUES (:requestId, :account, :client, :product, :instance, 'open', :prompt, :reserved, 0,
+                                :day, :period, :window, :started)""")
+                    .bind("requestId", record.requestId()).bind("account", record.cloudAccountId())
+                    .bind("client", record.clientId()).bind("product", record.productName())
+                    .bind("instance", record.instanceId()).bind("prompt", record.promptTokens())
+                    .bind("reserved", record.reservedTokens()).bind("day", record.usageDay())
+                    .bind("period", record.quotaPeriod()).bind("window", record.rateWindow())
+                    .bind("started", CredentialStore.utc(record.startedAt()))
+                    .execute();
+            return Optional.<R>empty();
+        });
+    }
+
+    /**
+     * Closes an open record and settles its reservation: the month's quota and the rate window count the generated
+     * tokens instead of the reserved ones.
+     *
+     * @return false when the record was not open (settled before, or unknown): nothing changed
+     */
+    public boolean complete(Completion completion) {
+        return database.jdbi().inTransaction(h -> {
+            // Locked first, then its status checked here: H2 does not re-check a WHERE after waiting for a lock.
+            Optional<UsageRecord> open = recordQuery(h, "WHERE request_id = :requestId FOR UPDATE")
+                    .bind("requestId", completion.requestId()).map((rs, ctx) -> record(rs)).findOne()
+                    .filter(r -> OPEN.equals(r.status()));
+            if (open.isEmpty()) {
+                return false;
+            }
+            UsageRecord record = open.get();
+            int generated = Math.max(completion.generatedTokens(), record.generatedTokens());
+            h.createUpdate("""
+                            UPDATE usage_records SET status = :status, finish_reason = :reason, error_message = :error,
+                                prompt_tokens = :prompt, generated_tokens = :generated,
+                                time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms),
+                                duration_ms = :duration, completed_at = :completed
+                            WHERE request_id = :requestId""")
+                    .bind("requestId", record.requestId()).bind("status", completion.status())
+                    .bind("reason", completion.finishReason())
+                    .bind("error", truncate(completion.errorMessage()))
+                    .bind("prompt", completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens())
+                    .bind("generated", generated).bind("ttft", completion.timeToFirstTokenMs())
+                    .bind("duration", completion.durationMs())
+                    .bind("completed", CredentialStore.utc(completion.completedAt()))
+                    .execute();
+            Object[] where = h.createQuery("SELECT quota_period, rate_window FROM usage_records WHERE request_id = :id")
+                    .bind("id", record.requestId()).map((rs, ctx) -> new Object[]{rs.getString(1), rs.getLong(2)}).one();
+            String period = (String) where[0];
+            long window = (Long) where[1];
+            h.createUpdate("""
+                            UPDATE quota_usage SET reserved_tokens = reserved_tokens - :reserved,
+                                used_tokens = used_tokens + :generated
+                            WHERE cloud_account_id = :account AND period = :period""")
+                    .bind("account", record.cloudAccountId()).bind("period", period)
+                    .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
+            h.createUpdate("""
+                            UPDATE rate_counters SET tokens = tokens - :reserved + :generated
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", clientCounter(record.clientId())).bind("window", window)
+                    .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
+            return true;
+        });
+    }
+
+    /** Notes a running request's progress, so that a crash leaves what was known. */
+    public void checkpoint(String requestId, int generatedTokens, Long timeToFirstTokenMs) {
+        database.jdbi().useHandle(h -> h.createUpdate("""
+                        UPDATE usage_records SET generated_tokens = :generated,
+                            time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms)
+                        WHERE request_id = :requestId AND status = 'open'""")
+                .bind("requestId", requestId).bind("generated", generatedTokens).bind("ttft", timeToFirstTokenMs)
+                .execute());
+    }
+
+    /**
+     * Closes every record that {@code instanceId} left open (it stopped without settling them: a crash) as
+     * interrupted, charging the tokens its last checkpoint knew of.
+     *
+     * @return how many records were closed
+     */
+    public int interruptOpenRecords(String instanceId, Instant now) {
+        List<UsageRecord> open = database.jdbi().withHandle(h -> recordQuery(h,
+                        "WHERE instance_id = :instance AND status = 'open'")
+                .bind("instance", instanceId).map((rs, ctx) -> record(rs)).list());
+        int closed = 0;
+        for (UsageRecord record : open) {
+            long duration = Math.max(0, now.toEpochMilli() - record.startedAt().toEpochMilli());
+            if (complete(new Completion(record.requestId(), INTERRUPTED, null,
+                    "the server stopped before the request ended", null, record.generatedTokens(), null, duration, now))) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    public Optional<UsageRecord> record(String requestId) {
+        return database.jdbi().withHandle(h -> recordQuery(h, "WHERE request_id = :id").bind("id", requestId)
+                .map((rs, ctx) -> record(rs)).findOne());
+    }
+
+    /** Records matching {@code filter}, newest first, at most {@code limit}. */
+    public List<UsageRecord> records(UsageFilter filter, int limit) {
+        return database.jdbi().withHandle(h -> {
+            Query query = recordQuery(h, where(filter) + " ORDER BY started_at DESC, request_id");
+            bind(query, filter);
+            query.setMaxRows(limit);
+            return query.map((rs, ctx) -> record(rs)).list();
+        });
+    }
+
+    /** Usage per day, account and product, in that order. */
+    public List<DailyUsage> dailyUsage(UsageFilter filter) {
+        return database.jdbi().withHandle(h -> {
+            Query query = h.createQuery("""
+                    SELECT usage_day, cloud_account_id, product_name, COUNT(*) AS requests,
+                        SUM(prompt_tokens) AS prompt_tokens, SUM(generated_tokens) AS generated_tokens,
+                        SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END) AS finished,
+                        SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+                        SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+                        SUM(CASE WHEN status = 'interrupted' THEN 1 ELSE 0 END) AS interrupted,
+                        SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_requests
+                    FROM usage_records""" + where(filter) + """
+
+                    GROUP BY usage_day, cloud_account_id, product_name
+                    ORDER BY usage_day, cloud_account_id, product_name""");
+            bind(query, filter);
+            return query.map((rs, ctx) -> new DailyUsage(rs.getString(1), rs.getString(2), rs.getString(3),
+                    rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                    rs.getLong(10), rs.getLong(11))).list();
+        });
+    }
+
+    /** An account's generated tokens in a month: {used, reserved}. */
+    public long[] quotaUsage(String accountId, String period) {
+        return database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT used_tokens, reserved_tokens FROM quota_usage
+                        WHERE cloud_account_id = :account AND period = :period""")
+                .bind("account", accountId).bind("period", period)
+                .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).findOne().orElse(new long[]{0, 0}));
+    }
+
+    // ---- plain counters (failed token requests)
+
+    /** Hits counted under {@code key} in {@code window}. */
+    public long hits(String key, long window) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT hits FROM rate_counters WHERE counter_key = :key AND window_start = :window")
+                .bind("key", key).bind("window", window).mapTo(Long.class).findOne().orElse(0L));
+    }
+
+    public void hit(String key, long window) {
+        ensureCounterRow(key, window);
+        database.jdbi().useHandle(h -> h.createUpdate(
+                        "UPDATE rate_counters SET hits = hits + 1 WHERE counter_key = :key AND window_start = :window")
+                .bind("key", key).bind("window", window).execute());
+    }
+
+    /** Forgets rate windows that ended before {@code window}. */
+    public int forgetWindowsBefore(long window) {
+        return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM rate_counters WHERE window_start < :window")
+                .bind("window", window).execute());
+    }
+
+    private void ensureQuotaRow(String account, String period) {
+        ensure("SELECT COUNT(*) FROM quota_usage WHERE cloud_account_id = :a AND period = :b",
+                "INSERT INTO quota_usage (cloud_account_id, period, used_tokens, reserved_tokens) VALUES (:a, :b, 0, 0)",
+                account, period);
+    }
+
+    private void ensureCounterRow(String key, long window) {
+        ensure("SELECT COUNT(*) FROM rate_counters WHERE counter_key = :a AND window_start = :b",
+                "INSERT INTO rate_counters (counter_key, window_start, hits, tokens) VALUES (:a, :b, 0, 0)",
+                key, window);
+    }
+
+    /** Inserts a counter row unless it exists, outside any transaction (PostgreSQL aborts one on a duplicate key). */
+    private void ensure(String count, String insert, Object a, Object b) {
+        database.jdbi().useHandle(h -> {
+            if (h.createQuery(count).bind("a", a).bind("b", b).mapTo(Long.class).one() > 0) {
+                return;
+            }
+            try {
+                h.createUpdate(insert).bind("a", a).bind("b", b).execute();
+            } catch (RuntimeException e) {
+                if (!Database.isDuplicate(e)) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private static String clientCounter(String clientId) {
+        return "client:" + clientId;
+    }
+
+    private static Query recordQuery(Handle h, String where) {
+        return h.createQuery("""
+                SELECT request_id, cloud_account_id, client_id, product_name, instance_id, status, finish_reason,
+                    error_message, prompt_tokens, reserved_tokens, generated_tokens, time_to_first_token_ms,
+                    duration_ms, usage_day, started_at, completed_at
+                FROM usage_records""" + " " + where);
+    }
+
+    private static UsageRecord record(ResultSet rs) throws SQLException {
+        return new UsageRecord(rs.getString("request_id"), rs.getString("cloud_account_id"), rs.getString("client_id"),
+                rs.getString("product_name"), rs.getString("instance_id"), rs.getString("status"),
+                rs.getString("finish_reason"), rs.getString("error_message"), rs.getInt("prompt_tokens"),
+                rs.getInt("reserved_tokens"), rs.getInt("generated_tokens"),
+                CredentialStore.bigint(rs, "time_to_first_token_ms"), CredentialStore.bigint(rs, "duration_ms"),
+                rs.getString("usage_day"), CredentialStore.instant(rs, "started_at"),
+                CredentialStore.instant(rs, "completed_at"));
+    }
+
+    private static String where(UsageFilter f) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (f.cloudAccountId() != null) where.append(" AND cloud_account_id = :account");
+        if (f.clientId() != null) where.append(" AND client_id = :client");
+        if (f.productName() != null) where.append(" AND product_name = :product");
+        if (f.fromDay() != null) where.append(" AND usage_day >= :from");
+        if (f.toDay() != null) where.append(" AND usage_day <= :to");
+        return where.toString();
+    }
+
+    private static void bind(Query query, UsageFilter f) {
+        query.bind("account", f.cloudAccountId()).bind("client", f.clientId()).bind("product", f.productName())
+                .bind("from", f.fromDay()).bind("to", f.toDay());
+    }
+
+    private static String truncate(String message) {
+        return message == null || message.length() <= 1000 ? message : message.substring(0, 997) + "...";
+    }
+}

@@ -1,0 +1,108 @@
+package org.openmaas.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openmaas.testing.TestDatabase;
+import org.openmaas.testing.TestModels;
+import org.openmaas.testing.TestServer;
+
+/**
+ * The database goes away (connections ended, new ones refused) and comes back: requests that need it get 503 with a
+ * clear message, a stream already running ends normally with its usage record kept on local disk, and once the
+ * database is back the server serves again and writes the record, without a restart.
+ */
+class DatabaseOutageTest {
+
+    private TestDatabase db;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        db = TestDatabase.fresh(TestDatabase.Kind.POSTGRESQL);
+        server = TestServer.startIn(Files.createDirectories(db.dir().resolve("data")), List.of(TestModels.slow()),
+                Optional.empty(), Map.of(), Clock.systemUTC(), Optional.of(db.url()));
+    }
+
+    @AfterEach
+    void stop() {
+        db.comeBack();
+        server.close();
+        db.close();
+    }
+
+    @Test
+    void whileTheDatabaseIsAwayRequestsGet503AndAStreamThatEndsMeanwhileKeepsItsUsageRecord() throws Exception {
+        String token = server.token();
+        String another = server.body("Once upon a time", "{\"max_new_tokens\": 4}");
+        HttpResponse<InputStream> stream = server.open(token, server.body("Once upon a time",
+                "{\"max_new_tokens\": 40, \"temperature\": 0}"));
+        String requestId = stream.headers().firstValue("X-Request-ID").orElseThrow();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            lines.add(reader.readLine());
+
+            db.goAway();
+
+            for (String line; (line = reader.readLine()) != null; ) {
+                lines.add(line);
+            }
+        }
+        JsonNode last = TestServer.json(lines.getLast()).path("result").path("response");
+        assertThat(last.path("details").path("generated_tokens").asInt()).as(lines.getLast()).isEqualTo(40);
+
+        HttpResponse<String> refused = server.post("/v1/maas/generatestream", token, another);
+        HttpResponse<String> noToken = server.tokenRequest("grant_type=client_credentials",
+                TestServer.basic(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(TestServer.json(refused.body()).get("message").asText()).contains("database is unavailable");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(noToken.statusCode()).isEqualTo(503);
+        assertThat(server.server().admission().journal().pending()).isEqualTo(1);
+
+        db.comeBack();
+
+        JsonNode record = awaitRecord(requestId, Duration.ofSeconds(30));
+        assertThat(record.get("status").asText()).isEqualTo("finished");
+        assertThat(record.get("generated_tokens").asInt()).isEqualTo(40);
+        assertThat(server.server().admission().journal().pending()).isZero();
+        assertThat(server.stream(server.token(), server.body("Once upon a time", "{\"max_new_tokens\": 3}"))
+                .response().statusCode()).isEqualTo(200);
+    }
+
+    private JsonNode awaitRecord(String requestId, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            HttpResponse<String> response = server.tokenRequest("grant_type=client_credentials",
+                    TestServer.basic(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET));
+            if (response.statusCode() == 200) {
+                String token = TestServer.json(response.body()).get("access_token").asText();
+                JsonNode records = TestServer.json(server.get("/v1/admin/usage/records?request_id=" + requestId, token)
+                        .body()).path("records");
+                if (records.size() == 1 && !records.get(0).get("status").asText().equals("open")) {
+                    return records.get(0);
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the usage record of " + requestId + " was not written in " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
