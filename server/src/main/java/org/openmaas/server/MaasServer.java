@@ -159,7 +159,8 @@ public final class MaasServer implements AutoCloseable {
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()));
-        AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.catalog(), s.clock());
+        AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.apiKeys(), s.catalog(),
+                s.clock());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
@@ -185,8 +186,8 @@ public final class MaasServer implements AutoCloseable {
         };
         if (allowed == null && path.startsWith("/v1/admin/")) {
             throw new ApiException.NotFound("no such admin endpoint: " + method + " " + path
-                    + "; the admin API has /v1/admin/accounts, /v1/admin/clients, /v1/admin/usage and "
-                    + "/v1/admin/signing-keys (see the README's operator section)");
+                    + "; the admin API has /v1/admin/accounts, /v1/admin/clients (and their api-keys), "
+                    + "/v1/admin/usage and /v1/admin/signing-keys (see the README's operator section)");
         }
         if (allowed == null && OpenAiApi.owns(path)) {
             throw new ApiException.NotFound("Invalid URL (" + method + " " + path + "); the OpenAI-compatible API is "

@@ -3,7 +3,6 @@ package org.openmaas.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,26 +11,35 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 import org.openmaas.store.StoredClient;
 import org.openmaas.testing.MutableClock;
+import org.openmaas.testing.TestDatabase;
 
+/** API keys on the embedded H2 file and on PostgreSQL alike: made, found by hash, revoked. */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class ApiKeysTest {
 
-    @TempDir
-    Path dataDir;
-
+    private final TestDatabase.Kind kind;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    private TestDatabase db;
     private Database database;
     private ApiKeyStore store;
     private ApiKeys keys;
 
+    ApiKeysTest(TestDatabase.Kind kind) {
+        this.kind = kind;
+    }
+
     @BeforeEach
     void openStore() {
-        database = Database.embedded(dataDir);
+        db = TestDatabase.fresh(kind);
+        database = db.open();
         CredentialStore credentials = new CredentialStore(database);
         credentials.createAccount("123456789012", "acme", clock.instant());
         credentials.createClient(client("app", Set.of(Scopes.INFERENCE, Scopes.ADMIN), true), clock.instant());
@@ -44,7 +52,7 @@ class ApiKeysTest {
 
     @AfterEach
     void closeStore() {
-        database.close();
+        db.close();
     }
 
     @Test

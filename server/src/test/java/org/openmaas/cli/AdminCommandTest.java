@@ -90,6 +90,24 @@ class AdminCommandTest {
     }
 
     @Test
+    void anApiKeyMadeWithTheCliIsPrintedOnceWorksAndCanBeRevoked() {
+        TestServer.Client client = server.newClient("inference");
+
+        Run created = admin("api-keys", "create", "--client", client.id(), "--name", "editor");
+        String key = created.out().lines().filter(l -> l.contains("API key:")).findFirst().orElseThrow()
+                .replaceFirst(".*API key: ", "");
+        String id = created.out().lines().findFirst().orElseThrow().replaceFirst("created API key (\\S+) .*", "$1");
+        Run listed = admin("api-keys", "list", "--client", client.id());
+        int before = server.get("/v1/models", key).statusCode();
+        Run revoked = admin("api-keys", "revoke", "--client", client.id(), id);
+
+        assertThat(before).isEqualTo(200);
+        assertThat(listed.out()).containsPattern(id + " +sk-\\S+ +editor").doesNotContain(key);
+        assertThat(revoked.out()).contains("API key " + id + " of client " + client.id() + " is revoked");
+        assertThat(server.get("/v1/models", key).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void aRefusedRequestPrintsTheServersMessageAndExitsNonZero() {
         admin("accounts", "create", "cli-team-d");
 

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
@@ -126,9 +127,45 @@ public final class TestServer implements AutoCloseable {
         return json(response.body()).get("access_token").asText();
     }
 
+    /** A client of the admin API's making, with its secret. */
+    public record Client(String account, String id, String secret) {
+        @Override
+        public String toString() {
+            return "Client[account=" + account + ", id=" + id + "]";
+        }
+    }
+
+    /** A new cloud account, made through the admin API with the bootstrap client's token. */
+    public String newAccount() {
+        HttpResponse<String> created = send("POST", "/v1/admin/accounts", token(),
+                "{\"name\": \"team-" + UUID.randomUUID() + "\"}");
+        if (created.statusCode() != 201) {
+            throw new AssertionError("account creation failed: " + created.statusCode() + " " + created.body());
+        }
+        return json(created.body()).get("id").asText();
+    }
+
+    /** A client of a new cloud account holding {@code scopes}, made through the admin API. */
+    public Client newClient(String... scopes) {
+        String account = newAccount();
+        HttpResponse<String> created = send("POST", "/v1/admin/clients", token(), "{\"cloud_account_id\": \""
+                + account + "\", \"name\": \"app\", \"scopes\": [" + String.join(", ",
+                java.util.Arrays.stream(scopes).map(TestServer::quote).toList()) + "]}");
+        if (created.statusCode() != 201) {
+            throw new AssertionError("client creation failed: " + created.statusCode() + " " + created.body());
+        }
+        JsonNode client = json(created.body());
+        return new Client(account, client.get("client_id").asText(), client.get("client_secret").asText());
+    }
+
     /** A new API key of the bootstrap client, made with its token as a tool's user would. */
     public String apiKey() {
-        HttpResponse<String> response = post("/v1/api-keys", token(), "{\"name\": \"test\"}");
+        return apiKey(token());
+    }
+
+    /** A new API key of the client whose access token is {@code token}. */
+    public String apiKey(String token) {
+        HttpResponse<String> response = post("/v1/api-keys", token, "{\"name\": \"test\"}");
         if (response.statusCode() != 201) {
             throw new AssertionError("API key request failed: " + response.statusCode() + " " + response.body());
         }

@@ -3,6 +3,7 @@ package org.openmaas.api.admin;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
 import org.openmaas.api.BearerAuth;
+import org.openmaas.auth.ApiKeys;
 import org.openmaas.auth.Clients;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.catalog.Catalog;
@@ -16,10 +17,12 @@ public final class AdminApi {
     }
 
     public static void register(HttpRouting.Builder routing, BearerAuth auth, CredentialStore credentials,
-                                MeteringStore metering, SigningKeys keys, Catalog catalog, Clock clock) {
+                                MeteringStore metering, SigningKeys keys, ApiKeys apiKeys, Catalog catalog,
+                                Clock clock) {
         AdminGate gate = new AdminGate(auth);
         routing.register(new AccountsAdminApi(gate, credentials, metering, catalog, clock))
                 .register(new ClientsAdminApi(gate, credentials, new Clients(credentials, clock)))
+                .register(new ApiKeysAdminApi(gate, credentials, apiKeys))
                 .register(new UsageAdminApi(gate, credentials, metering, keys));
     }
 }

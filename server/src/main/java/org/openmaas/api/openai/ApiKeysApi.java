@@ -65,18 +65,23 @@ public final class ApiKeysApi implements HttpService {
                     + "lacks; request a token with scope inference");
         }
         byte[] raw = Bodies.read(req, MAX_BODY_BYTES);
-        String name = raw.length == 0 ? null : Json.read(raw, CreateBody.class).name();
+        String name = keyName(raw.length == 0 ? null : Json.read(raw, CreateBody.class).name());
+        ApiKeys.Created created = apiKeys.create(principal.clientId(), name);
+        res.status(201);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        sendJson(res, json(created.key(), created.secret()));
+    }
+
+    /** A new key's name as given (at most 200 characters), or "api key" when none is. */
+    public static String keyName(String name) {
         if (name == null || name.isBlank()) {
-            name = "api key";
+            return "api key";
         }
         if (name.length() > MAX_NAME_LENGTH) {
             throw new ApiException.InvalidArgument("name has " + name.length() + " characters; at most "
                     + MAX_NAME_LENGTH + " are allowed", "name");
         }
-        ApiKeys.Created created = apiKeys.create(principal.clientId(), name);
-        res.status(201);
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        sendJson(res, json(created.key(), created.secret()));
+        return name;
     }
 
     private void list(ServerRequest req, ServerResponse res) {

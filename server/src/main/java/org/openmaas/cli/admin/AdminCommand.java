@@ -7,8 +7,10 @@ import picocli.CommandLine.Command;
  * command is its own class; these groups only gather them.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Manage cloud accounts, clients, entitlements, limits, usage and signing keys of a running server.",
-        subcommands = {AdminCommand.Accounts.class, AdminCommand.Clients.class, AdminCommand.Entitlements.class,
+        description = "Manage cloud accounts, clients, API keys, entitlements, limits, usage and signing keys of a "
+                + "running server.",
+        subcommands = {AdminCommand.Accounts.class, AdminCommand.Clients.class, AdminCommand.ApiKeys.class,
+                AdminCommand.Entitlements.class,
                 AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class})
 public final class AdminCommand extends CommandGroup {
 
@@ -20,6 +22,12 @@ public final class AdminCommand extends CommandGroup {
     @Command(name = "clients", mixinStandardHelpOptions = true, description = "API clients and their secrets.",
             subcommands = {ClientsList.class, ClientsCreate.class, ClientsRevoke.class, ClientsRotate.class})
     static final class Clients extends CommandGroup {
+    }
+
+    @Command(name = "api-keys", mixinStandardHelpOptions = true,
+            description = "Clients' API keys, for tools that only take a static key.",
+            subcommands = {ApiKeysList.class, ApiKeysCreate.class, ApiKeysRevoke.class})
+    static final class ApiKeys extends CommandGroup {
     }
 
     @Command(name = "entitlements", mixinStandardHelpOptions = true, description = "Which products an account may use.",

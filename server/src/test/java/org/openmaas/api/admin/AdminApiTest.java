@@ -40,12 +40,9 @@ class AdminApiTest {
         server.close();
     }
 
-    record Client(String account, String id, String secret) {
-    }
-
     @Test
     void aNewClientsSecretIsShownOnceAndGetsATokenForItsAccount() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
 
         JsonNode shown = json(server.send("GET", "/v1/admin/clients/" + client.id(), admin, null));
         String token = server.token(client.id(), client.secret());
@@ -67,7 +64,7 @@ class AdminApiTest {
 
     @Test
     void aTokenWithoutTheAdminScopeIsForbiddenOnAdminRoutes() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
 
         HttpResponse<String> response = server.send("GET", "/v1/admin/accounts", token, null);
@@ -113,7 +110,7 @@ class AdminApiTest {
 
     @Test
     void malformedLimitsAreRefusedNamingTheFieldAndTheAllowedRange() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String path = "/v1/admin/clients/" + client.id() + "/limits";
 
         HttpResponse<String> zero = server.send("PUT", path, admin, "{\"requests_per_minute\": 0}");
@@ -133,7 +130,7 @@ class AdminApiTest {
 
     @Test
     void aRevokedClientsLiveTokenIsRefusedWithinTenSeconds() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
         assertThat(server.get("/v1/maas/models", token).statusCode()).isEqualTo(200);
 
@@ -148,7 +145,7 @@ class AdminApiTest {
 
     @Test
     void aSuspendedAccountsClientsAreRefused() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
 
         server.send("PATCH", "/v1/admin/accounts/" + client.account(), admin, "{\"status\": \"suspended\"}");
@@ -159,7 +156,7 @@ class AdminApiTest {
 
     @Test
     void afterARotationBothSecretsWorkUntilTheOverlapEndsThenOnlyTheNewOne() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
 
         HttpResponse<String> rotated = server.send("POST", "/v1/admin/clients/" + client.id() + "/rotate-secret", admin,
                 "{\"overlap_seconds\": 60}");
@@ -177,7 +174,7 @@ class AdminApiTest {
 
     @Test
     void concurrentRotationsOfOneClientEachSucceedOrConflictAndTheLastSecretWorks() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         List<CompletableFuture<HttpResponse<String>>> rotations = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             rotations.add(CompletableFuture.supplyAsync(() -> server.send("POST",
@@ -203,7 +200,7 @@ class AdminApiTest {
 
     @Test
     void aProductTheAccountIsNotEntitledToIsForbiddenAndAbsentFromItsCatalog() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
         String body = body(client.account(), token);
         HttpResponse<String> other = server.send("POST", "/v1/admin/accounts", admin, "{\"name\": \"" + name() + "\"}");
@@ -233,7 +230,7 @@ class AdminApiTest {
 
     @Test
     void exceedingTheRequestsPerMinuteLimitGives429WithRetryAfterAndTheLimitNamed() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         server.send("PUT", "/v1/admin/clients/" + client.id() + "/limits", admin, "{\"requests_per_minute\": 1}");
         String token = server.token(client.id(), client.secret());
         String body = body(client.account(), token);
@@ -249,7 +246,7 @@ class AdminApiTest {
 
     @Test
     void exceedingTheMonthlyQuotaGives429NamingTheQuota() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         server.send("PUT", "/v1/admin/accounts/" + client.account() + "/limits", admin,
                 "{\"monthly_generated_tokens\": 5}");
         String token = server.token(client.id(), client.secret());
@@ -263,7 +260,7 @@ class AdminApiTest {
 
     @Test
     void theUsageRecordIsCompleteWhenTheStreamsLastLineArrives() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
 
         TestServer.Stream stream = server.stream(token, body(client.account(), token));
@@ -287,7 +284,7 @@ class AdminApiTest {
 
     @Test
     void theWholeResultRouteIsMeteredLikeTheStream() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
 
         HttpResponse<String> whole = server.post("/v1/maas/generate", token, body(client.account(), token));
@@ -301,7 +298,7 @@ class AdminApiTest {
 
     @Test
     void dailyUsageSumsTheAccountsRequestsPerProduct() {
-        Client client = newClient("inference");
+        TestServer.Client client = newClient("inference");
         String token = server.token(client.id(), client.secret());
         int generated = 0;
         for (int i = 0; i < 2; i++) {
@@ -357,19 +354,11 @@ class AdminApiTest {
     }
 
     static String newAccount() {
-        HttpResponse<String> created = server.send("POST", "/v1/admin/accounts", admin, "{\"name\": \"" + name() + "\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json(created).get("id").asText();
+        return server.newAccount();
     }
 
-    static Client newClient(String... scopes) {
-        String account = newAccount();
-        HttpResponse<String> created = server.send("POST", "/v1/admin/clients", admin,
-                "{\"cloud_account_id\": \"" + account + "\", \"name\": \"app\", \"scopes\": "
-                        + TestServer.quote(scopes[0]).replaceAll("^(.*)$", "[$1]") + "}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode client = json(created);
-        return new Client(account, client.get("client_id").asText(), client.get("client_secret").asText());
+    static TestServer.Client newClient(String scope) {
+        return server.newClient(scope);
     }
 
     static JsonNode json(HttpResponse<String> response) {
