@@ -171,6 +171,8 @@ final class LlamaCpp {
             downcall("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle KV_SELF_SEQ_RM =
             downcall("llama_kv_self_seq_rm", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle KV_SELF_SEQ_CP = downcall("llama_kv_self_seq_cp",
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle KV_SELF_CLEAR = downcall("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
 
     private static final MethodHandle SAMPLER_CHAIN_DEFAULT_PARAMS =
@@ -457,9 +459,22 @@ final class LlamaCpp {
         }
     }
 
+    /** Removes sequence {@code seqId} (-1: every one) from its cells at positions {@code [p0, p1)} (-1: no bound). */
     static boolean kvSelfSeqRm(MemorySegment context, int seqId, int p0, int p1) {
         try {
             return (boolean) KV_SELF_SEQ_RM.invokeExact(context, seqId, p0, p1);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Adds sequence {@code dst} to the cells of sequence {@code src} at positions {@code [p0, p1)} (-1: no bound): the
+     * cells are shared, not copied, and stay until no sequence holds them.
+     */
+    static void kvSelfSeqCp(MemorySegment context, int src, int dst, int p0, int p1) {
+        try {
+            KV_SELF_SEQ_CP.invokeExact(context, src, dst, p0, p1);
         } catch (Throwable t) {
             throw rethrow(t);
         }

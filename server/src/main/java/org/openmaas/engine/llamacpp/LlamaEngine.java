@@ -22,6 +22,7 @@ import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
 import org.openmaas.engine.EngineOverloadedException;
+import org.openmaas.engine.EngineStats;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
@@ -36,6 +37,10 @@ import org.openmaas.engine.Token;
  * admitted ones, decode it with one {@code llama_decode} call, then sample, detokenize and publish a token for every
  * sequence that got logits, retiring those that finished. Request threads only enqueue and drain their own
  * {@link Generation}, so a slow client never stalls the loop. The loop blocks when there is no work.
+ *
+ * <p>A retired sequence leaves its KV cells behind: a new prompt that starts like one of them (a retried request,
+ * the next turn of a conversation, a common system prompt) is placed in that slot, or shares a running sequence's
+ * cells, and decodes only the rest (see {@link PrefixCache}). {@link #stats()} counts what that saved.
  *
  * <p>A {@linkplain GenerationRequest#reproducible() reproducible} request runs in a second context of its own, one at
  * a time, whose KV cache is cleared after each use. Sharing a decode call is not the only thing that changes logits
@@ -100,10 +105,12 @@ public final class LlamaEngine implements Engine {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int active;         // running.size(), published for load()
+    private volatile EngineStats stats = EngineStats.NONE; // replaced by the engine thread only
 
     // Engine thread only.
     private final Sequence[] slots;
     private final List<Sequence> running = new ArrayList<>(); // admission order
+    private final PrefixCache prefixCache; // what free slots' cells in `context` still hold
     private final float[] logits;        // (vocab) one row of logits copied out of llama.cpp
     private MemorySegment isolated;      // llama_context * for one reproducible sequence, made on first use; owned
     private boolean isolatedInUse;
@@ -119,6 +126,7 @@ public final class LlamaEngine implements Engine {
         this.context = createContext(model, config, (long) contextLength * config.slots(), config.slots());
         this.waiting = new LinkedBlockingQueue<>(config.maxQueued());
         this.slots = new Sequence[config.slots()];
+        this.prefixCache = new PrefixCache(config.slots());
         this.logits = new float[model.vocabSize()];
         this.thread = Thread.ofPlatform().name("llama-" + label).daemon(true).unstarted(this::run);
         LOG.info(() -> "serving " + fileName + " (" + label + "): " + contextLength + " tokens per sequence × "
@@ -254,6 +262,11 @@ public final class LlamaEngine implements Engine {
         return new EngineLoad(active, waiting.size(), config.slots());
     }
 
+    @Override
+    public EngineStats stats() {
+        return stats;
+    }
+
     /** Stops the loop, fails waiting and running generations ("the server is shutting down") and frees llama.cpp. */
     @Override
     public void close() {
@@ -321,54 +334,108 @@ public final class LlamaEngine implements Engine {
         waiting.removeIf(Generation::isCancelled);
     }
 
-    /** Starts {@code generation} in a free slot; the caller made sure there is one. */
+    /**
+     * Starts {@code generation} in a free slot (the caller made sure there is one): the slot whose kept cells, or a
+     * running sequence's, share the longest prefix with its prompt, so only the rest is decoded.
+     */
     private void admit(Generation generation) {
         if (generation.isCancelled()) {
             return;
         }
         GenerationRequest request = generation.request();
-        int slot = 0;
-        while (slots[slot] != null) {
-            slot++;
-        }
-        MemorySegment home = context;
-        int seqId = slot;
+        int[] free = freeSlots();
         if (request.reproducible()) {
-            if (isolated == null) {
-                try {
-                    isolated = createContext(model, config, contextLength, 1);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
-                    generation.publish(new GenerationEvent.Failed("the engine has no memory for a reproducible request"));
-                    return;
-                }
-            }
-            home = isolated;
-            seqId = 0;
-            isolatedInUse = true;
+            admitReproducible(generation, prefixCache.takeLeastRecentlyUsed(free));
+            return;
         }
+        PrefixCache.Placement placement = prefixCache.place(request.promptTokens(), free, runningCells());
+        int slot = placement.slot();
+        if (placement.copies()) {
+            LlamaCpp.kvSelfSeqRm(context, slot, -1, -1);
+            LlamaCpp.kvSelfSeqCp(context, placement.source(), slot, 0, placement.reuse());
+        } else {
+            LlamaCpp.kvSelfSeqRm(context, slot, placement.reuse(), -1); // the cells the new prompt does not share
+        }
+        prefixCache.forget(slot); // from now on the sequence describes the slot's cells
+        EngineStats before = stats;
+        stats = new EngineStats(before.prefixCacheLookups() + 1,
+                before.prefixCacheHits() + (placement.reuse() > 0 ? 1 : 0),
+                before.promptTokens() + request.promptTokens().length,
+                before.reusedPromptTokens() + placement.reuse());
+        start(generation, slot, context, slot, placement.reuse());
+    }
+
+    /**
+     * Starts a reproducible generation in the isolated context, from an empty cache. It still takes a slot (the
+     * least recently used), but leaves that slot's cells in the shared context alone.
+     */
+    private void admitReproducible(Generation generation, int slot) {
+        if (isolated == null) {
+            try {
+                isolated = createContext(model, config, contextLength, 1);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
+                generation.publish(new GenerationEvent.Failed("the engine has no memory for a reproducible request"));
+                return;
+            }
+        }
+        isolatedInUse = true;
+        start(generation, slot, isolated, 0, 0);
+    }
+
+    private void start(Generation generation, int slot, MemorySegment home, int seqId, int reuse) {
+        GenerationRequest request = generation.request();
         SamplerChain sampler = SamplerChain.create(request.sampling(), contextLength);
         sampler.acceptPrompt(request.promptTokens());
         Sequence sequence = new Sequence(generation, slot, home, seqId, sampler,
-                new Transcript(vocabulary, request.maxNewTokens(), request.stopSequences()));
+                new Transcript(vocabulary, request.maxNewTokens(), request.stopSequences()), reuse);
         slots[slot] = sequence;
         running.add(sequence);
         active = running.size();
     }
 
+    private int[] freeSlots() {
+        int[] free = new int[slots.length - running.size()];
+        int n = 0;
+        for (int slot = 0; slot < slots.length; slot++) {
+            if (slots[slot] == null) {
+                free[n++] = slot;
+            }
+        }
+        return free;
+    }
+
+    /** The cells running sequences hold in the shared context, which a new sequence may share. */
+    private List<PrefixCache.Cells> runningCells() {
+        List<PrefixCache.Cells> cells = new ArrayList<>(running.size());
+        for (Sequence sequence : running) {
+            if (sequence.context == context) {
+                cells.add(new PrefixCache.Cells(sequence.slot, sequence.cellTokens(), sequence.position()));
+            }
+        }
+        return cells;
+    }
+
     private void retireCancelled() {
         for (Sequence sequence : List.copyOf(running)) {
             if (sequence.generation.isCancelled()) {
-                retire(sequence);
+                retire(sequence, true);
             }
         }
     }
 
-    /** Frees the sequence's KV cells, sampler and slot at once, so the next request can use them this step. */
-    private void retire(Sequence sequence) {
+    /**
+     * Frees the sequence's sampler and slot at once, so the next request can use them this step.
+     *
+     * @param keepCells leave its KV cells in the shared context for a later prompt with the same prefix (only when
+     *                  they hold what the sequence decoded: not after a failure)
+     */
+    private void retire(Sequence sequence, boolean keepCells) {
         if (sequence.context == isolated) {
             LlamaCpp.kvSelfClear(isolated); // the next reproducible sequence starts from the same empty cache
             isolatedInUse = false;
+        } else if (keepCells) {
+            prefixCache.keep(sequence.slot, sequence.cellTokens(), sequence.position());
         } else {
             LlamaCpp.kvSelfSeqRm(context, sequence.seqId, -1, -1);
         }
@@ -413,13 +480,21 @@ public final class LlamaEngine implements Engine {
             plan = StepPlanner.plan(candidates, budget);
             outputs = fill(batch, plan);
             status = batch.decode(target);
-            if (!LlamaCpp.noRunOfFreeCells(status) || batch.size() == 1) {
+            if (!LlamaCpp.noRunOfFreeCells(status)) {
                 break;
             }
             // Sequences' cells interleave, so as they come and go the free cells fragment and a batch may find no
-            // run long enough although the cache has room. Halve the batch, as llama-server does; one token always
-            // fits, because no sequence holds more than its share of the cache. (Compacting the cache with
-            // llama_kv_self_defrag is no remedy: at b4916 it aborts the process.)
+            // run long enough although the cache has room. Cells kept for later prompts give way first.
+            int evicted = target == context ? prefixCache.evictLeastRecentlyUsed() : -1;
+            if (evicted >= 0) {
+                LlamaCpp.kvSelfSeqRm(context, evicted, -1, -1);
+                continue;
+            }
+            if (batch.size() == 1) {
+                break;
+            }
+            // Then halve the batch, as llama-server does; one token always fits, because no slot holds more than its
+            // share of the cache. (Compacting the cache with llama_kv_self_defrag is no remedy: at b4916 it aborts.)
             LOG.fine(() -> "no run of free KV cells for " + batch.size() + " tokens on " + label + "; halving the batch");
             budget = batch.size() / 2;
         }
@@ -429,7 +504,7 @@ public final class LlamaEngine implements Engine {
                 Sequence sequence = slots[portion.slot()];
                 sequence.generation.publish(new GenerationEvent.Failed(
                         "the engine could not decode this request (llama_decode returned " + status + ")"));
-                retire(sequence);
+                retire(sequence, false);
             }
             return;
         }
@@ -449,7 +524,7 @@ public final class LlamaEngine implements Engine {
             Sequence sequence = slots[portion.slot()];
             for (int offset = 0; offset < portion.tokens(); offset++) {
                 // Logits only where a token gets sampled: the prompt's last token and every generated one.
-                boolean wantLogits = sequence.generating() || sequence.isLastPromptToken(offset);
+                boolean wantLogits = sequence.needsLogits(offset);
                 int index = batch.add(sequence.tokenAt(offset), sequence.position() + offset, sequence.seqId, wantLogits);
                 if (wantLogits) {
                     outputs.add(new Output(sequence, index));
@@ -464,7 +539,7 @@ public final class LlamaEngine implements Engine {
         MemorySegment row = LlamaCpp.getLogitsIth(sequence.context, batchIndex);
         if (row.equals(MemorySegment.NULL)) {
             sequence.generation.publish(new GenerationEvent.Failed("the engine lost this request's logits"));
-            retire(sequence);
+            retire(sequence, false);
             return;
         }
         int vocabSize = logits.length;
@@ -473,7 +548,7 @@ public final class LlamaEngine implements Engine {
         double logNormalizer = LogProbabilities.logNormalizer(logits, vocabSize);
         int token = sequence.sampler.sample(sequence.context, batchIndex);
         if (sequence.generation.isCancelled()) {
-            retire(sequence); // no event after cancel()
+            retire(sequence, true); // no event after cancel()
             return;
         }
         GenerationRequest request = sequence.request;
@@ -492,7 +567,7 @@ public final class LlamaEngine implements Engine {
         OptionalLong seed = request.sampling().sample() ? OptionalLong.of(request.sampling().seed()) : OptionalLong.empty();
         sequence.generation.publish(new GenerationEvent.Finished(generated, step.finish(), request.promptTokens().length,
                 sequence.transcript.generatedTokens(), sequence.transcript.text(), seed));
-        retire(sequence);
+        retire(sequence, true);
     }
 
     /** Fails everything still waiting or running with {@code message} and frees the context and the model. */
