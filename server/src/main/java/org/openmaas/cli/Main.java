@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.openmaas.cli.bench.BenchCommand;
 import picocli.CommandLine;
 
 /** The {@code maas} command line: one class per subcommand. */
 @CommandLine.Command(name = "maas", mixinStandardHelpOptions = true, version = "OpenMaaS 0.1.0",
         description = "OpenMaaS: a self-hosted Model-as-a-Service platform.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, BenchCommand.class})
 public final class Main {
 
     static {
