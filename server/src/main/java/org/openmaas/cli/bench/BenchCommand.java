@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the engine and a running server; print tables (or --json) with the command line and"
                 + " the machine.",
-        subcommands = {EngineBenchCommand.class, MakeModelCommand.class})
+        subcommands = {EngineBenchCommand.class, ServeBenchCommand.class, MakeModelCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -17,7 +17,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: engine or"
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: engine, serve or"
                 + " make-model");
     }
 }
