@@ -139,6 +139,13 @@ final class LlamaCpp {
             downcall("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle MODEL_N_CTX_TRAIN =
             downcall("llama_model_n_ctx_train", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_SIZE = downcall("llama_model_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    private static final MethodHandle MODEL_N_LAYER =
+            downcall("llama_model_n_layer", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_N_EMBD = downcall("llama_model_n_embd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_N_HEAD = downcall("llama_model_n_head", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_N_HEAD_KV =
+            downcall("llama_model_n_head_kv", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle MODEL_META_VAL_STR =
             downcall("llama_model_meta_val_str", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle MODEL_CHAT_TEMPLATE =
@@ -301,6 +308,47 @@ final class LlamaCpp {
     static int modelNCtxTrain(MemorySegment model) {
         try {
             return (int) MODEL_N_CTX_TRAIN.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bytes of all the model's tensors. */
+    static long modelSize(MemorySegment model) {
+        try {
+            return (long) MODEL_SIZE.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNLayer(MemorySegment model) {
+        try {
+            return (int) MODEL_N_LAYER.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNEmbd(MemorySegment model) {
+        try {
+            return (int) MODEL_N_EMBD.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNHead(MemorySegment model) {
+        try {
+            return (int) MODEL_N_HEAD.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNHeadKv(MemorySegment model) {
+        try {
+            return (int) MODEL_N_HEAD_KV.invokeExact(model);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -60,6 +60,13 @@ public final class LlamaEngine implements Engine {
     static final int DEFAULT_CONTEXT_CAP = 4096;
 
     /**
+     * Kept cells' K and V may take this share of the model's bytes, at least {@link PrefixCache#SUBSTANTIAL_PREFIX}
+     * cells. Each decode step attends over them, and attention costs several times what its bytes suggest: 1 % of
+     * the model's bytes slowed a lone stream on the benchmark model by about 3 %.
+     */
+    static final double KEPT_CELLS_SHARE = 0.01;
+
+    /**
      * How to run a model.
      *
      * @param contextLength tokens one sequence may hold (prompt plus generated); 0 for the model's trained context,
@@ -73,9 +80,11 @@ public final class LlamaEngine implements Engine {
      * @param maxQueued     requests that may wait for the engine thread and a free slot before submit() refuses more
      * @param chatTemplate  a built-in llama.cpp template name (e.g. {@code chatml}) or template source replacing the
      *                      GGUF's; null to use the GGUF's
+     * @param keptCells     KV cells free slots may keep for later prompts ({@link PrefixCache}); -1 to derive it from
+     *                      the model ({@link #KEPT_CELLS_SHARE})
      */
     public record Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
-                         String chatTemplate) {
+                         String chatTemplate, int keptCells) {
         public Config {
             Objects.requireNonNull(modelPath, "modelPath");
             if (contextLength < 0) throw new IllegalArgumentException("contextLength must be >= 0: " + contextLength);
@@ -86,6 +95,13 @@ public final class LlamaEngine implements Engine {
                         + ") so every generating sequence advances in each step");
             }
             if (maxQueued < 1) throw new IllegalArgumentException("maxQueued must be >= 1: " + maxQueued);
+            if (keptCells < -1) throw new IllegalArgumentException("keptCells must be >= 0, or -1 for automatic: " + keptCells);
+        }
+
+        /** Kept cells derived from the model. */
+        public Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
+                      String chatTemplate) {
+            this(modelPath, contextLength, threads, slots, batchSize, maxQueued, chatTemplate, -1);
         }
 
         /** The trained context (at most 4096), all processors, 4 slots, batches of 512, 64 waiting requests. */
@@ -126,11 +142,12 @@ public final class LlamaEngine implements Engine {
         this.context = createContext(model, config, (long) contextLength * config.slots(), config.slots());
         this.waiting = new LinkedBlockingQueue<>(config.maxQueued());
         this.slots = new Sequence[config.slots()];
-        this.prefixCache = new PrefixCache(config.slots());
+        this.prefixCache = new PrefixCache(config.slots(), keptCells(config, model, contextLength));
         this.logits = new float[model.vocabSize()];
         this.thread = Thread.ofPlatform().name("llama-" + label).daemon(true).unstarted(this::run);
         LOG.info(() -> "serving " + fileName + " (" + label + "): " + contextLength + " tokens per sequence × "
-                + config.slots() + " slots, batches of " + config.batchSize() + ", " + config.threads() + " threads");
+                + config.slots() + " slots, batches of " + config.batchSize() + ", " + config.threads() + " threads, "
+                + prefixCache.budget() + " KV cells kept for later prompts");
     }
 
     /**
@@ -156,6 +173,14 @@ public final class LlamaEngine implements Engine {
         }
         engine.thread.start();
         return engine;
+    }
+
+    private static int keptCells(Config config, LlamaModel model, int contextLength) {
+        if (config.keptCells() >= 0) {
+            return config.keptCells();
+        }
+        long affordable = (long) (KEPT_CELLS_SHARE * model.bytes() / Math.max(1, model.kvBytesPerToken()));
+        return (int) Math.min((long) contextLength * config.slots(), Math.max(PrefixCache.SUBSTANTIAL_PREFIX, affordable));
     }
 
     private static int resolveContextLength(int configured, int trained) {
@@ -435,7 +460,9 @@ public final class LlamaEngine implements Engine {
             LlamaCpp.kvSelfClear(isolated); // the next reproducible sequence starts from the same empty cache
             isolatedInUse = false;
         } else if (keepCells) {
-            prefixCache.keep(sequence.slot, sequence.cellTokens(), sequence.position());
+            for (PrefixCache.Trim trim : prefixCache.keep(sequence.slot, sequence.cellTokens(), sequence.position())) {
+                LlamaCpp.kvSelfSeqRm(context, trim.slot(), trim.from(), -1);
+            }
         } else {
             LlamaCpp.kvSelfSeqRm(context, sequence.seqId, -1, -1);
         }

@@ -1,5 +1,6 @@
 package org.openmaas.engine.llamacpp;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,6 +15,12 @@ import java.util.List;
  * they are needed. They never starve running sequences of cells: a slot, running or free, never holds more cells than
  * one sequence's context, and the cache has a context's worth of cells for every slot. Nor of room for a batch, which
  * needs a run of free cells: the engine evicts kept cells, least recently used first, before it shrinks a batch.
+ *
+ * <p>Kept cells are not free, though: at b4916 attention runs over the cache up to its highest used cell, masking other
+ * sequences' cells, so every kept cell slows every decode step a little, whether anyone reuses it or not (measured on
+ * the 336 M benchmark model: 8 slots keeping about 700 cells made a lone stream 20 % slower). So the kept cells have a
+ * budget: past it the least recently used slots lose theirs, and the newest keeps only its first cells, its prompt's
+ * beginning, where shared prefixes are.
  *
  * <p>Used by the engine thread only.
  */
@@ -44,34 +51,75 @@ final class PrefixCache {
     record Cells(int slot, int[] tokens, int length) {
     }
 
+    /** Cells of {@code slot} from position {@code from} on are to be removed (0: all of them). */
+    record Trim(int slot, int from) {
+    }
+
     private final int[][] kept;      // per slot: token ids of the cells a retired sequence left, or null
     private final int[] keptLength;  // per slot: how many leading entries of kept[slot] are in the cache
     private final long[] lastUsed;   // per slot: when it was last taken or left, for least-recently-used choices
+    private final int budget;        // most cells kept in all
     private long clock;
 
-    PrefixCache(int slots) {
+    /** @param budget the most cells free slots may keep in all */
+    PrefixCache(int slots, int budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget must be >= 0: " + budget);
+        }
         kept = new int[slots][];
         keptLength = new int[slots];
         lastUsed = new long[slots];
+        this.budget = budget;
     }
 
-    /** A sequence retired from {@code slot} and left cells for {@code tokens[0..length)} (the array is not copied). */
-    void keep(int slot, int[] tokens, int length) {
+    /**
+     * A sequence retired from {@code slot} and left cells for {@code tokens[0..length)} (the array is not copied).
+     *
+     * @return the cells to remove to stay within the budget: least recently used slots' first, then the end of these
+     */
+    List<Trim> keep(int slot, int[] tokens, int length) {
         kept[slot] = tokens;
         keptLength[slot] = length;
         lastUsed[slot] = ++clock;
+        List<Trim> trims = new ArrayList<>();
+        int total = Arrays.stream(keptLength).sum();
+        while (total > budget) {
+            int oldest = leastRecentlyUsedKeeping(slot);
+            if (oldest < 0) {
+                trims.add(new Trim(slot, budget));
+                keptLength[slot] = budget;
+                if (budget == 0) {
+                    forget(slot);
+                }
+                break;
+            }
+            trims.add(new Trim(oldest, 0));
+            total -= keptLength[oldest];
+            forget(oldest);
+        }
+        return trims;
     }
 
     /** Forgets the least recently used slot that keeps cells and returns it (its cells are to be removed), or -1. */
     int evictLeastRecentlyUsed() {
-        int oldest = -1;
-        for (int slot = 0; slot < kept.length; slot++) {
-            if (kept[slot] != null && (oldest < 0 || lastUsed[slot] < lastUsed[oldest])) {
-                oldest = slot;
-            }
-        }
+        int oldest = leastRecentlyUsedKeeping(-1);
         if (oldest >= 0) {
             forget(oldest);
+        }
+        return oldest;
+    }
+
+    int budget() {
+        return budget;
+    }
+
+    /** The least recently used slot keeping cells, other than {@code except}; -1 when there is none. */
+    private int leastRecentlyUsedKeeping(int except) {
+        int oldest = -1;
+        for (int slot = 0; slot < kept.length; slot++) {
+            if (slot != except && kept[slot] != null && (oldest < 0 || lastUsed[slot] < lastUsed[oldest])) {
+                oldest = slot;
+            }
         }
         return oldest;
     }

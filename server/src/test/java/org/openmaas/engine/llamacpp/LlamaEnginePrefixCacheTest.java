@@ -99,6 +99,20 @@ class LlamaEnginePrefixCacheTest {
     }
 
     @Test
+    void byDefaultATinyModelKeepsOnlyTheFirstCellsOfARetiredSequence() throws Exception {
+        // Attention over kept cells costs a tiny model more, relative to its size, than anything they could save: the
+        // budget is the floor of 64 cells, so a repeated 100-token prompt finds only its first 64.
+        int[] prompt = prompt(SYSTEM, IntStream.range(0, 20).map(i -> 400 + i).toArray());
+        try (LlamaEngine engine = LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), 1024, 2, 4, 512, 8,
+                null))) {
+            run(engine, greedy(prompt, 10));
+            run(engine, greedy(prompt, 10));
+
+            assertThat(engine.stats().reusedPromptTokens()).isEqualTo(PrefixCache.SUBSTANTIAL_PREFIX);
+        }
+    }
+
+    @Test
     void reproducibleRequestsNeitherUseNorCountThePrefixCache() throws Exception {
         GenerationRequest reproducible = new GenerationRequest("reproducible", prompt(SYSTEM, 7), 10,
                 Sampling.greedy(), List.of(), 0, true);
@@ -139,12 +153,15 @@ class LlamaEnginePrefixCacheTest {
         }
     }
 
+    /** An engine whose free slots may keep all their cells, unlike the default budget for so small a model. */
     private static LlamaEngine start(int slots, int contextLength) throws Exception {
-        return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), contextLength, 2, slots, 512, 32, null));
+        return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), contextLength, 2, slots, 512, 32, null,
+                contextLength * slots));
     }
 
     private static LlamaEngine startSlow(int slots) throws Exception {
-        return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.slow(), 1024, 2, slots, 512, 8, null));
+        return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.slow(), 1024, 2, slots, 512, 8, null,
+                1024 * slots));
     }
 
     private static Outcome run(LlamaEngine engine, GenerationRequest request) {
