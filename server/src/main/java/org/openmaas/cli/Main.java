@@ -6,6 +6,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openmaas.cli.admin.AdminCommand;
+import org.openmaas.cli.bench.BenchCommand;
 import org.openmaas.client.MaasException;
 import picocli.CommandLine;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "maas", mixinStandardHelpOptions = true, version = "OpenMaaS 0.1.0",
         description = "OpenMaaS: a self-hosted Model-as-a-Service platform.",
         subcommands = {ServeCommand.class, LoginCommand.class, ModelsCommand.class, GenerateCommand.class,
-                DemoCommand.class, AdminCommand.class})
+                DemoCommand.class, AdminCommand.class, BenchCommand.class})
 public final class Main {
 
     static {

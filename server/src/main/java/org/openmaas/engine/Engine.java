@@ -43,6 +43,11 @@ public interface Engine extends AutoCloseable {
     /** Sequences being decoded plus those waiting for a slot. */
     EngineLoad load();
 
+    /** Cumulative counts since the engine started; {@link EngineStats#NONE} for an engine that keeps none. */
+    default EngineStats stats() {
+        return EngineStats.NONE;
+    }
+
     @Override
     void close();
 }

@@ -139,6 +139,13 @@ final class LlamaCpp {
             downcall("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle MODEL_N_CTX_TRAIN =
             downcall("llama_model_n_ctx_train", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_SIZE = downcall("llama_model_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    private static final MethodHandle MODEL_N_LAYER =
+            downcall("llama_model_n_layer", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_N_EMBD = downcall("llama_model_n_embd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_N_HEAD = downcall("llama_model_n_head", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle MODEL_N_HEAD_KV =
+            downcall("llama_model_n_head_kv", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle MODEL_META_VAL_STR =
             downcall("llama_model_meta_val_str", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle MODEL_CHAT_TEMPLATE =
@@ -171,6 +178,8 @@ final class LlamaCpp {
             downcall("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle KV_SELF_SEQ_RM =
             downcall("llama_kv_self_seq_rm", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle KV_SELF_SEQ_CP = downcall("llama_kv_self_seq_cp",
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle KV_SELF_CLEAR = downcall("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
 
     private static final MethodHandle SAMPLER_CHAIN_DEFAULT_PARAMS =
@@ -299,6 +308,47 @@ final class LlamaCpp {
     static int modelNCtxTrain(MemorySegment model) {
         try {
             return (int) MODEL_N_CTX_TRAIN.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bytes of all the model's tensors. */
+    static long modelSize(MemorySegment model) {
+        try {
+            return (long) MODEL_SIZE.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNLayer(MemorySegment model) {
+        try {
+            return (int) MODEL_N_LAYER.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNEmbd(MemorySegment model) {
+        try {
+            return (int) MODEL_N_EMBD.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNHead(MemorySegment model) {
+        try {
+            return (int) MODEL_N_HEAD.invokeExact(model);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int modelNHeadKv(MemorySegment model) {
+        try {
+            return (int) MODEL_N_HEAD_KV.invokeExact(model);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -457,9 +507,22 @@ final class LlamaCpp {
         }
     }
 
+    /** Removes sequence {@code seqId} (-1: every one) from its cells at positions {@code [p0, p1)} (-1: no bound). */
     static boolean kvSelfSeqRm(MemorySegment context, int seqId, int p0, int p1) {
         try {
             return (boolean) KV_SELF_SEQ_RM.invokeExact(context, seqId, p0, p1);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Adds sequence {@code dst} to the cells of sequence {@code src} at positions {@code [p0, p1)} (-1: no bound): the
+     * cells are shared, not copied, and stay until no sequence holds them.
+     */
+    static void kvSelfSeqCp(MemorySegment context, int src, int dst, int p0, int p1) {
+        try {
+            KV_SELF_SEQ_CP.invokeExact(context, src, dst, p0, p1);
         } catch (Throwable t) {
             throw rethrow(t);
         }

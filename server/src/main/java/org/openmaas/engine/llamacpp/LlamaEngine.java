@@ -20,6 +20,7 @@ import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
 import org.openmaas.engine.EngineOverloadedException;
+import org.openmaas.engine.EngineStats;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
@@ -34,6 +35,10 @@ import org.openmaas.engine.Token;
  * admitted ones, decode it with one {@code llama_decode} call, then sample, detokenize and publish a token for every
  * sequence that got logits, retiring those that finished. Request threads only enqueue and drain their own
  * {@link Generation}, so a slow client never stalls the loop. The loop blocks when there is no work.
+ *
+ * <p>A retired sequence leaves its KV cells behind: a new prompt that starts like one of them (a retried request,
+ * the next turn of a conversation, a common system prompt) is placed in that slot, or shares a running sequence's
+ * cells, and decodes only the rest (see {@link PrefixCache}). {@link #stats()} counts what that saved.
  *
  * <p>A {@linkplain GenerationRequest#reproducible() reproducible} request runs in a second context of its own, one at
  * a time, whose KV cache is cleared after each use. Sharing a decode call is not the only thing that changes logits
@@ -53,6 +58,13 @@ public final class LlamaEngine implements Engine {
     static final int DEFAULT_CONTEXT_CAP = 4096;
 
     /**
+     * Kept cells' K and V may take this share of the model's bytes, at least {@link PrefixCache#SUBSTANTIAL_PREFIX}
+     * cells. Each decode step attends over them, and attention costs several times what its bytes suggest: 1 % of
+     * the model's bytes slowed a lone stream on the benchmark model by about 3 %.
+     */
+    static final double KEPT_CELLS_SHARE = 0.01;
+
+    /**
      * How to run a model.
      *
      * @param contextLength tokens one sequence may hold (prompt plus generated); 0 for the model's trained context,
@@ -66,9 +78,11 @@ public final class LlamaEngine implements Engine {
      * @param maxQueued     requests that may wait for the engine thread and a free slot before submit() refuses more
      * @param chatTemplate  a built-in llama.cpp template name (e.g. {@code chatml}) or template source replacing the
      *                      GGUF's; null to use the GGUF's
+     * @param keptCells     KV cells free slots may keep for later prompts ({@link PrefixCache}); -1 to derive it from
+     *                      the model ({@link #KEPT_CELLS_SHARE})
      */
     public record Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
-                         String chatTemplate) {
+                         String chatTemplate, int keptCells) {
         public Config {
             Objects.requireNonNull(modelPath, "modelPath");
             if (contextLength < 0) throw new IllegalArgumentException("contextLength must be >= 0: " + contextLength);
@@ -79,6 +93,13 @@ public final class LlamaEngine implements Engine {
                         + ") so every generating sequence advances in each step");
             }
             if (maxQueued < 1) throw new IllegalArgumentException("maxQueued must be >= 1: " + maxQueued);
+            if (keptCells < -1) throw new IllegalArgumentException("keptCells must be >= 0, or -1 for automatic: " + keptCells);
+        }
+
+        /** Kept cells derived from the model. */
+        public Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
+                      String chatTemplate) {
+            this(modelPath, contextLength, threads, slots, batchSize, maxQueued, chatTemplate, -1);
         }
 
         /** The trained context (at most 4096), all processors, 4 slots, batches of 512, 64 waiting requests. */
@@ -98,10 +119,12 @@ public final class LlamaEngine implements Engine {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int active;         // running.size(), published for load()
+    private volatile EngineStats stats = EngineStats.NONE; // replaced by the engine thread only
 
     // Engine thread only.
     private final Sequence[] slots;
     private final List<Sequence> running = new ArrayList<>(); // admission order
+    private final PrefixCache prefixCache; // what free slots' cells in `context` still hold
     private final float[] logits;        // (vocab) one row of logits copied out of llama.cpp
     private MemorySegment isolated;      // llama_context * for one reproducible sequence, made on first use; owned
     private boolean isolatedInUse;
@@ -117,10 +140,12 @@ public final class LlamaEngine implements Engine {
         this.context = createContext(model, config, (long) contextLength * config.slots(), config.slots());
         this.waiting = new FairQueue(config.maxQueued());
         this.slots = new Sequence[config.slots()];
+        this.prefixCache = new PrefixCache(config.slots(), keptCells(config, model, contextLength));
         this.logits = new float[model.vocabSize()];
         this.thread = Thread.ofPlatform().name("llama-" + label).daemon(true).unstarted(this::run);
         LOG.info(() -> "serving " + fileName + " (" + label + "): " + contextLength + " tokens per sequence × "
-                + config.slots() + " slots, batches of " + config.batchSize() + ", " + config.threads() + " threads");
+                + config.slots() + " slots, batches of " + config.batchSize() + ", " + config.threads() + " threads, "
+                + prefixCache.budget() + " KV cells kept for later prompts");
     }
 
     /**
@@ -146,6 +171,14 @@ public final class LlamaEngine implements Engine {
         }
         engine.thread.start();
         return engine;
+    }
+
+    private static int keptCells(Config config, LlamaModel model, int contextLength) {
+        if (config.keptCells() >= 0) {
+            return config.keptCells();
+        }
+        long affordable = (long) (KEPT_CELLS_SHARE * model.bytes() / Math.max(1, model.kvBytesPerToken()));
+        return (int) Math.min((long) contextLength * config.slots(), Math.max(PrefixCache.SUBSTANTIAL_PREFIX, affordable));
     }
 
     private static int resolveContextLength(int configured, int trained) {
@@ -252,6 +285,11 @@ public final class LlamaEngine implements Engine {
         return new EngineLoad(active, waiting.size(), config.slots());
     }
 
+    @Override
+    public EngineStats stats() {
+        return stats;
+    }
+
     /** Stops the loop, fails waiting and running generations ("the server is shutting down") and frees llama.cpp. */
     @Override
     public void close() {
@@ -319,56 +357,112 @@ public final class LlamaEngine implements Engine {
         }
     }
 
-    /** Starts {@code generation} in a free slot; the caller made sure there is one. */
+    /**
+     * Starts {@code generation} in a free slot (the caller made sure there is one): the slot whose kept cells, or a
+     * running sequence's, share the longest prefix with its prompt, so only the rest is decoded.
+     */
     private void admit(Generation generation) {
         if (generation.isCancelled()) {
             return;
         }
         generation.markAdmitted();
         GenerationRequest request = generation.request();
-        int slot = 0;
-        while (slots[slot] != null) {
-            slot++;
-        }
-        MemorySegment home = context;
-        int seqId = slot;
+        int[] free = freeSlots();
         if (request.reproducible()) {
-            if (isolated == null) {
-                try {
-                    isolated = createContext(model, config, contextLength, 1);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
-                    generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
-                            "the engine has no memory for a reproducible request"));
-                    return;
-                }
-            }
-            home = isolated;
-            seqId = 0;
-            isolatedInUse = true;
+            admitReproducible(generation, prefixCache.takeLeastRecentlyUsed(free));
+            return;
         }
+        PrefixCache.Placement placement = prefixCache.place(request.promptTokens(), free, runningCells());
+        int slot = placement.slot();
+        if (placement.copies()) {
+            LlamaCpp.kvSelfSeqRm(context, slot, -1, -1);
+            LlamaCpp.kvSelfSeqCp(context, placement.source(), slot, 0, placement.reuse());
+        } else {
+            LlamaCpp.kvSelfSeqRm(context, slot, placement.reuse(), -1); // the cells the new prompt does not share
+        }
+        prefixCache.forget(slot); // from now on the sequence describes the slot's cells
+        EngineStats before = stats;
+        stats = new EngineStats(before.prefixCacheLookups() + 1,
+                before.prefixCacheHits() + (placement.reuse() > 0 ? 1 : 0),
+                before.promptTokens() + request.promptTokens().length,
+                before.reusedPromptTokens() + placement.reuse());
+        start(generation, slot, context, slot, placement.reuse());
+    }
+
+    /**
+     * Starts a reproducible generation in the isolated context, from an empty cache. It still takes a slot (the
+     * least recently used), but leaves that slot's cells in the shared context alone.
+     */
+    private void admitReproducible(Generation generation, int slot) {
+        if (isolated == null) {
+            try {
+                isolated = createContext(model, config, contextLength, 1);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
+                generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
+                        "the engine has no memory for a reproducible request"));
+                return;
+            }
+        }
+        isolatedInUse = true;
+        start(generation, slot, isolated, 0, 0);
+    }
+
+    private void start(Generation generation, int slot, MemorySegment home, int seqId, int reuse) {
+        GenerationRequest request = generation.request();
         SamplerChain sampler = SamplerChain.create(request.sampling(), contextLength);
         sampler.acceptPrompt(request.promptTokens());
         Sequence sequence = new Sequence(generation, slot, home, seqId, sampler,
-                new Transcript(vocabulary, request.maxNewTokens(), request.stopSequences()));
+                new Transcript(vocabulary, request.maxNewTokens(), request.stopSequences()), reuse);
         slots[slot] = sequence;
         running.add(sequence);
         active = running.size();
     }
 
+    private int[] freeSlots() {
+        int[] free = new int[slots.length - running.size()];
+        int n = 0;
+        for (int slot = 0; slot < slots.length; slot++) {
+            if (slots[slot] == null) {
+                free[n++] = slot;
+            }
+        }
+        return free;
+    }
+
+    /** The cells running sequences hold in the shared context, which a new sequence may share. */
+    private List<PrefixCache.Cells> runningCells() {
+        List<PrefixCache.Cells> cells = new ArrayList<>(running.size());
+        for (Sequence sequence : running) {
+            if (sequence.context == context) {
+                cells.add(new PrefixCache.Cells(sequence.slot, sequence.cellTokens(), sequence.position()));
+            }
+        }
+        return cells;
+    }
+
     private void retireCancelled() {
         for (Sequence sequence : List.copyOf(running)) {
             if (sequence.generation.isCancelled()) {
-                retire(sequence);
+                retire(sequence, true);
             }
         }
     }
 
-    /** Frees the sequence's KV cells, sampler and slot at once, so the next request can use them this step. */
-    private void retire(Sequence sequence) {
+    /**
+     * Frees the sequence's sampler and slot at once, so the next request can use them this step.
+     *
+     * @param keepCells leave its KV cells in the shared context for a later prompt with the same prefix (only when
+     *                  they hold what the sequence decoded: not after a failure)
+     */
+    private void retire(Sequence sequence, boolean keepCells) {
         if (sequence.context == isolated) {
             LlamaCpp.kvSelfClear(isolated); // the next reproducible sequence starts from the same empty cache
             isolatedInUse = false;
+        } else if (keepCells) {
+            for (PrefixCache.Trim trim : prefixCache.keep(sequence.slot, sequence.cellTokens(), sequence.position())) {
+                LlamaCpp.kvSelfSeqRm(context, trim.slot(), trim.from(), -1);
+            }
         } else {
             LlamaCpp.kvSelfSeqRm(context, sequence.seqId, -1, -1);
         }
@@ -413,13 +507,21 @@ public final class LlamaEngine implements Engine {
             plan = StepPlanner.plan(candidates, budget);
             outputs = fill(batch, plan);
             status = batch.decode(target);
-            if (!LlamaCpp.noRunOfFreeCells(status) || batch.size() == 1) {
+            if (!LlamaCpp.noRunOfFreeCells(status)) {
                 break;
             }
             // Sequences' cells interleave, so as they come and go the free cells fragment and a batch may find no
-            // run long enough although the cache has room. Halve the batch, as llama-server does; one token always
-            // fits, because no sequence holds more than its share of the cache. (Compacting the cache with
-            // llama_kv_self_defrag is no remedy: at b4916 it aborts the process.)
+            // run long enough although the cache has room. Cells kept for later prompts give way first.
+            int evicted = target == context ? prefixCache.evictLeastRecentlyUsed() : -1;
+            if (evicted >= 0) {
+                LlamaCpp.kvSelfSeqRm(context, evicted, -1, -1);
+                continue;
+            }
+            if (batch.size() == 1) {
+                break;
+            }
+            // Then halve the batch, as llama-server does; one token always fits, because no slot holds more than its
+            // share of the cache. (Compacting the cache with llama_kv_self_defrag is no remedy: at b4916 it aborts.)
             LOG.fine(() -> "no run of free KV cells for " + batch.size() + " tokens on " + label + "; halving the batch");
             budget = batch.size() / 2;
         }
@@ -429,7 +531,7 @@ public final class LlamaEngine implements Engine {
                 Sequence sequence = slots[portion.slot()];
                 sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
                         "the engine could not decode this request (llama_decode returned " + status + ")"));
-                retire(sequence);
+                retire(sequence, false);
             }
             return;
         }
@@ -449,7 +551,7 @@ public final class LlamaEngine implements Engine {
             Sequence sequence = slots[portion.slot()];
             for (int offset = 0; offset < portion.tokens(); offset++) {
                 // Logits only where a token gets sampled: the prompt's last token and every generated one.
-                boolean wantLogits = sequence.generating() || sequence.isLastPromptToken(offset);
+                boolean wantLogits = sequence.needsLogits(offset);
                 int index = batch.add(sequence.tokenAt(offset), sequence.position() + offset, sequence.seqId, wantLogits);
                 if (wantLogits) {
                     outputs.add(new Output(sequence, index));
@@ -465,7 +567,7 @@ public final class LlamaEngine implements Engine {
         if (row.equals(MemorySegment.NULL)) {
             sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
                     "the engine lost this request's logits"));
-            retire(sequence);
+            retire(sequence, false);
             return;
         }
         int vocabSize = logits.length;
@@ -474,7 +576,7 @@ public final class LlamaEngine implements Engine {
         double logNormalizer = LogProbabilities.logNormalizer(logits, vocabSize);
         int token = sequence.sampler.sample(sequence.context, batchIndex);
         if (sequence.generation.isCancelled()) {
-            retire(sequence); // no event after cancel()
+            retire(sequence, true); // no event after cancel()
             return;
         }
         GenerationRequest request = sequence.request;
@@ -493,7 +595,7 @@ public final class LlamaEngine implements Engine {
         OptionalLong seed = request.sampling().sample() ? OptionalLong.of(request.sampling().seed()) : OptionalLong.empty();
         sequence.generation.publish(new GenerationEvent.Finished(generated, step.finish(), request.promptTokens().length,
                 sequence.transcript.generatedTokens(), sequence.transcript.text(), seed));
-        retire(sequence);
+        retire(sequence, true);
     }
 
     /** Fails everything still waiting or running with {@code failure} and frees the context and the model. */

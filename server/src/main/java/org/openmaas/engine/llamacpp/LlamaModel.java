@@ -31,6 +31,8 @@ public final class LlamaModel implements AutoCloseable {
     private final MemorySegment vocab;  // const llama_vocab *: owned by `model`, valid until close()
     private final String name;
     private final int trainedContextLength;
+    private final long bytes;           // of all its tensors
+    private final long kvBytesPerToken; // one token's K and V in every layer, at llama.cpp's default F16 cache
     private final boolean addBos;
     private final int bos;
     private final Vocabulary vocabulary;
@@ -46,6 +48,10 @@ public final class LlamaModel implements AutoCloseable {
         this.vocab = LlamaCpp.modelGetVocab(model);
         this.name = metaString("general.name");
         this.trainedContextLength = LlamaCpp.modelNCtxTrain(model);
+        this.bytes = LlamaCpp.modelSize(model);
+        // Grouped-query attention: K and V have n_head_kv heads of n_embd / n_head values each.
+        long kvWidth = (long) LlamaCpp.modelNEmbd(model) / LlamaCpp.modelNHead(model) * LlamaCpp.modelNHeadKv(model);
+        this.kvBytesPerToken = LlamaCpp.modelNLayer(model) * 2 * kvWidth * 2;
         this.addBos = LlamaCpp.vocabGetAddBos(vocab);
         this.bos = LlamaCpp.vocabBos(vocab);
         this.vocabulary = readVocabulary();
@@ -93,6 +99,16 @@ public final class LlamaModel implements AutoCloseable {
 
     public int trainedContextLength() {
         return trainedContextLength;
+    }
+
+    /** Bytes of the model's tensors: what every decode step reads. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** KV cache bytes one token takes (K and V, every layer, F16). */
+    long kvBytesPerToken() {
+        return kvBytesPerToken;
     }
 
     public int vocabSize() {

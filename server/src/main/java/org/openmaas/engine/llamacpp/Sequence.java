@@ -17,11 +17,13 @@ final class Sequence {
     final int seqId;               // its llama_seq_id in that context
     final SamplerChain sampler;    // owned: closed when the sequence retires
     final Transcript transcript;
-    private int position;          // tokens of this sequence in the KV cache (prompt first)
-    private int nextToken = -1;    // sampled but not yet decoded; -1 while the prompt is being decoded
+    private final int[] tokens;    // (prompt + maxNewTokens) the prompt, then each sampled token, in KV position order
+    private int length;            // tokens known: the prompt and the tokens sampled so far
+    private int position;          // tokens[0..position) are in the KV cache
 
+    /** @param start prompt tokens whose KV cells the sequence already has (reused from a previous one) */
     Sequence(Generation generation, int slot, MemorySegment context, int seqId, SamplerChain sampler,
-             Transcript transcript) {
+             Transcript transcript, int start) {
         this.generation = generation;
         this.request = generation.request();
         this.slot = slot;
@@ -29,29 +31,36 @@ final class Sequence {
         this.seqId = seqId;
         this.sampler = sampler;
         this.transcript = transcript;
-    }
-
-    boolean generating() {
-        return nextToken >= 0;
+        int[] prompt = request.promptTokens();
+        if (start < 0 || start >= prompt.length) {
+            throw new IllegalArgumentException("start " + start + " must leave the prompt's last token to decode");
+        }
+        this.tokens = new int[prompt.length + request.maxNewTokens()];
+        System.arraycopy(prompt, 0, tokens, 0, prompt.length);
+        this.length = prompt.length;
+        this.position = start;
     }
 
     /** Tokens this sequence could decode now: 1 when generating, the prompt tokens not yet decoded otherwise. */
     int pending() {
-        return generating() ? 1 : request.promptTokens().length - position;
+        return length - position;
     }
 
     /** Token at KV position {@code position() + offset} for the next decode. */
     int tokenAt(int offset) {
-        return generating() ? nextToken : request.promptTokens()[position + offset];
+        return tokens[position + offset];
     }
 
     int position() {
         return position;
     }
 
-    /** Whether the token at offset {@code offset} of this step is the prompt's last, whose logits start generation. */
-    boolean isLastPromptToken(int offset) {
-        return !generating() && position + offset == request.promptTokens().length - 1;
+    /**
+     * Whether the token at offset {@code offset} of this step is the last one known (the prompt's last, or the one
+     * just sampled): its logits choose the next token.
+     */
+    boolean needsLogits(int offset) {
+        return position + offset == length - 1;
     }
 
     /** The decode of {@code tokens} tokens succeeded. */
@@ -60,6 +69,11 @@ final class Sequence {
     }
 
     void setNextToken(int token) {
-        nextToken = token;
+        tokens[length++] = token;
+    }
+
+    /** The token ids of this sequence's KV cells, {@code [0, position())}; shared, not copied: do not modify. */
+    int[] cellTokens() {
+        return tokens;
     }
 }

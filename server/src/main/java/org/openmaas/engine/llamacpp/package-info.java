@@ -10,6 +10,9 @@
  *   <li>{@code llama_model}: its {@code LlamaModel}, freed by {@code close()}; the vocabulary belongs to it.</li>
  *   <li>{@code llama_context} (the shared one and the one for reproducible requests): the {@code LlamaEngine}, freed
  *       by its thread when the loop ends.</li>
+ *   <li>KV cells in the shared context: a running sequence's while it runs; then kept for its slot (described by
+ *       {@code PrefixCache}) until a new sequence takes the slot, the kept cells outgrow their budget, or a batch
+ *       needs the room.</li>
  *   <li>Sampler chains: their {@code SamplerChain}, freed when the sequence retires.</li>
  *   <li>The batch arrays: an arena owned by the engine thread, alive as long as its loop.</li>
  *   <li>Call arguments (strings, params structs, output buffers): a confined arena around the one call.</li>

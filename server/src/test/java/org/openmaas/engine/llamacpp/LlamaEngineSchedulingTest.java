@@ -20,12 +20,15 @@ import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.llamacpp.Generations.Outcome;
 
-/** Several sequences, slots and the wait queue, each test on an engine of its own. */
+/**
+ * Several sequences, slots and the wait queue, each test on an engine of its own over a generated model; a slow one
+ * where the test acts while a generation is still running.
+ */
 class LlamaEngineSchedulingTest {
 
     @Test
     void cancellingAGenerationFreesItsSlotForTheNextRequest() throws Exception {
-        try (LlamaEngine engine = start(1, 4)) {
+        try (LlamaEngine engine = startSlow(1, 4)) {
             Generation long_ = engine.submit(request(engine, "long", Sampling.greedy(), 1000));
             assertThat(Generations.next(long_)).isInstanceOf(TokenGenerated.class);
 
@@ -39,7 +42,7 @@ class LlamaEngineSchedulingTest {
 
     @Test
     void aCancelledRequestStillWaitingGivesUpItsPlaceInTheQueue() throws Exception {
-        try (LlamaEngine engine = start(1, 4)) {
+        try (LlamaEngine engine = startSlow(1, 4)) {
             Generation running = engine.submit(request(engine, "running", Sampling.greedy(), 1000));
             assertThat(Generations.next(running)).isInstanceOf(TokenGenerated.class);
             Generation waiting = engine.submit(request(engine, "waiting", Sampling.greedy(), 20));
@@ -122,7 +125,7 @@ class LlamaEngineSchedulingTest {
 
     @Test
     void aFullQueueRefusesWithEngineOverloaded() throws Exception {
-        try (LlamaEngine engine = start(1, 1)) {
+        try (LlamaEngine engine = startSlow(1, 1)) {
             Generation running = engine.submit(request(engine, "running", Sampling.greedy(), 1000));
             assertThat(Generations.next(running)).isInstanceOf(TokenGenerated.class);
             Generation waiting = engine.submit(request(engine, "waiting", Sampling.greedy(), 10));
@@ -137,7 +140,7 @@ class LlamaEngineSchedulingTest {
 
     @Test
     void closeFailsRunningAndWaitingGenerations() throws Exception {
-        LlamaEngine engine = start(1, 4);
+        LlamaEngine engine = startSlow(1, 4);
         Generation running = engine.submit(request(engine, "running", Sampling.greedy(), 1000));
         assertThat(Generations.next(running)).isInstanceOf(TokenGenerated.class);
         Generation waiting = engine.submit(request(engine, "waiting", Sampling.greedy(), 10));
@@ -169,7 +172,11 @@ class LlamaEngineSchedulingTest {
     }
 
     private static LlamaEngine start(int slots, int maxQueued) throws Exception {
-        return LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 1, slots, 512, maxQueued, null));
+        return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), 1024, 1, slots, 512, maxQueued, null));
+    }
+
+    private static LlamaEngine startSlow(int slots, int maxQueued) throws Exception {
+        return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.slow(), 1024, 1, slots, 512, maxQueued, null));
     }
 
     private static GenerationRequest request(LlamaEngine engine, String id, Sampling sampling, int maxNewTokens) {

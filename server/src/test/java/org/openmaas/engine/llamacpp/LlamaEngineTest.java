@@ -18,7 +18,10 @@ import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.llamacpp.Generations.Outcome;
 
-/** Generation on the real stories260K model, one request at a time on a shared engine. */
+/**
+ * Generation one request at a time on a shared engine, on a generated model: what holds for any model. What only
+ * stories260K's training makes true is in {@link StoriesEngineTest}.
+ */
 class LlamaEngineTest {
 
     private static LlamaEngine engine;
@@ -26,7 +29,7 @@ class LlamaEngineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        engine = LlamaEngine.start(new LlamaEngine.Config(StoriesModel.path(), 1024, 1, 4, 512, 16, null));
+        engine = LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), 1024, 1, 4, 512, 16, null));
         prompt = engine.tokenize("Once upon a time", false);
     }
 
@@ -39,7 +42,7 @@ class LlamaEngineTest {
 
     @Test
     void theEngineDescribesItsModelWithTheConfiguredContext() {
-        assertThat(engine.model()).isEqualTo(new ModelInfo("llama", 1024, 512, false));
+        assertThat(engine.model()).isEqualTo(new ModelInfo(GeneratedModel.SPEC.name(), 1024, 512, false));
     }
 
     @Test
@@ -50,11 +53,6 @@ class LlamaEngineTest {
         assertThat(first.finished().generatedText()).isNotBlank();
         assertThat(second.ids()).isEqualTo(first.ids());
         assertThat(second.finished().generatedText()).isEqualTo(first.finished().generatedText());
-    }
-
-    @Test
-    void greedyGenerationWritesEnglish() {
-        assertThat(run(request(Sampling.greedy(), 30)).finished().generatedText()).startsWith(", there was a little");
     }
 
     @Test
@@ -141,11 +139,23 @@ class LlamaEngineTest {
 
     @Test
     void aStopSequenceEndsTheGenerationAndStaysAtTheEndOfTheText() {
-        GenerationRequest request = new GenerationRequest("stop", "acct", prompt, 200, Sampling.greedy(), List.of("Lily"), 0, false);
-        Finished finished = run(request).finished();
+        List<Token> free = run(request(Sampling.greedy(), 60)).tokens().stream().map(TokenGenerated::token).toList();
+        // A whole word the generation writes (not the first): with it as a stop sequence the text ends right after
+        // its first occurrence.
+        String stop = free.stream().skip(5).map(Token::text).filter(text -> text.matches(" ?[A-Za-z]{3,}"))
+                .findFirst().orElseThrow();
+        StringBuilder expected = new StringBuilder();
+        for (Token token : free) {
+            expected.append(token.special() ? "" : token.text());
+            if (expected.toString().endsWith(stop)) {
+                break;
+            }
+        }
 
+        GenerationRequest request = new GenerationRequest("stop", "acct", prompt, 60, Sampling.greedy(), List.of(stop), 0, false);
+        Finished finished = run(request).finished();
         assertThat(finished.reason()).isEqualTo(FinishReason.STOP_SEQUENCE);
-        assertThat(finished.generatedText()).isEqualTo(", there was a little girl named Lily");
+        assertThat(finished.generatedText()).isEqualTo(expected.toString());
     }
 
     @Test
@@ -156,30 +166,6 @@ class LlamaEngineTest {
         assertThat(outcome.finished().generatedTokens()).isEqualTo(17);
         assertThat(outcome.tokens()).hasSize(17);
         assertThat(outcome.finished().promptTokens()).isEqualTo(prompt.length);
-    }
-
-    @Test
-    void anEosTokenEndsTheGenerationStreamedLastAsSpecialAndCounted() {
-        // The model rarely ends with EOS (it starts a new story with BOS instead); at temperature 3 seed 32 does.
-        Outcome outcome = run(request(sampling(3f, 32L), 300));
-
-        assertThat(outcome.finished().reason()).isEqualTo(FinishReason.EOS_TOKEN);
-        assertThat(outcome.tokens().getLast().token().id()).isEqualTo(StoriesModel.EOS);
-        assertThat(outcome.tokens().getLast().token().special()).isTrue();
-        assertThat(outcome.tokens().getLast().token().text()).isEqualTo("</s>");
-        assertThat(outcome.finished().generatedTokens()).isEqualTo(outcome.tokens().size());
-        assertThat(outcome.finished().generatedText()).doesNotContain("</s>");
-    }
-
-    @Test
-    void aBosTokenBetweenStoriesIsStreamedAsSpecialAndLeftOutOfTheText() {
-        Outcome outcome = run(request(Sampling.greedy(), 400));
-        TokenGenerated bos = outcome.tokens().stream().filter(t -> t.token().id() == StoriesModel.BOS).findFirst().orElseThrow();
-
-        assertThat(bos.token().special()).isTrue();
-        assertThat(bos.token().text()).isEqualTo("<s>");
-        assertThat(outcome.finished().generatedText()).doesNotContain("<s>");
-        assertThat(outcome.finished().reason()).isEqualTo(FinishReason.LENGTH);
     }
 
     @Test
@@ -209,7 +195,7 @@ class LlamaEngineTest {
 
     @Test
     void aPromptLongerThanOneBatchIsDecodedInChunks() {
-        int[] tokens = engine.tokenize("Once upon a time, there was a little girl named Lily. ".repeat(40), false);
+        int[] tokens = engine.tokenize("Once upon a time, there was a little girl named Lily. ".repeat(30), false);
         assertThat(tokens.length).as("prompt tokens").isGreaterThan(512); // the batch size
 
         Outcome outcome = run(new GenerationRequest("long", "acct", tokens, 20, Sampling.greedy(), List.of(), 0, false));

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ChatMessage;
 
+/** A model loaded into llama.cpp: what it reports, its tokenizer and chat templates, on a generated model. */
 class LlamaModelTest {
 
     private static LlamaModel model;
 
     @BeforeAll
     static void load() throws Exception {
-        model = LlamaModel.load(StoriesModel.path(), null);
+        model = LlamaModel.load(GeneratedModel.path(), null);
     }
 
     @AfterAll
@@ -31,9 +32,9 @@ class LlamaModelTest {
 
     @Test
     void theModelReportsItsNameVocabularyAndTrainedContext() {
-        assertThat(model.name()).isEqualTo("llama");
-        assertThat(model.vocabSize()).isEqualTo(512);
-        assertThat(model.trainedContextLength()).isEqualTo(2048);
+        assertThat(model.name()).isEqualTo(GeneratedModel.SPEC.name());
+        assertThat(model.vocabSize()).isEqualTo(GeneratedModel.SPEC.vocabularySize());
+        assertThat(model.trainedContextLength()).isEqualTo(GeneratedModel.SPEC.contextLength());
     }
 
     @Test
@@ -41,7 +42,7 @@ class LlamaModelTest {
         String text = "Once upon a time, Lily saw a big red ball.";
         int[] tokens = model.tokenize(text, false);
 
-        assertThat(tokens[0]).isEqualTo(StoriesModel.BOS);
+        assertThat(tokens[0]).isEqualTo(GeneratedModel.BOS);
         // SentencePiece marks the start of the text with a space, as it does every word.
         assertThat(detokenize(tokens)).isEqualTo(" " + text);
     }
@@ -55,8 +56,8 @@ class LlamaModelTest {
 
     @Test
     void specialTokenTextBecomesTheSpecialTokenOnlyWhenParsingSpecials() {
-        assertThat(model.tokenize("</s>", true)).containsExactly(StoriesModel.BOS, StoriesModel.EOS);
-        assertThat(model.tokenize("</s>", false)).doesNotContain(StoriesModel.EOS).hasSizeGreaterThan(2);
+        assertThat(model.tokenize("</s>", true)).containsExactly(GeneratedModel.BOS, GeneratedModel.EOS);
+        assertThat(model.tokenize("</s>", false)).doesNotContain(GeneratedModel.EOS).hasSizeGreaterThan(2);
     }
 
     @Test
@@ -64,11 +65,11 @@ class LlamaModelTest {
         Vocabulary vocabulary = model.vocabulary();
 
         assertThat(vocabulary.isSpecial(0)).isTrue();
-        assertThat(vocabulary.isSpecial(StoriesModel.BOS)).isTrue();
-        assertThat(vocabulary.isSpecial(StoriesModel.EOS)).isTrue();
-        assertThat(vocabulary.pieceText(StoriesModel.EOS)).isEqualTo("</s>");
-        assertThat(vocabulary.isEndOfGeneration(StoriesModel.EOS)).isTrue();
-        assertThat(vocabulary.isEndOfGeneration(StoriesModel.BOS)).isFalse();
+        assertThat(vocabulary.isSpecial(GeneratedModel.BOS)).isTrue();
+        assertThat(vocabulary.isSpecial(GeneratedModel.EOS)).isTrue();
+        assertThat(vocabulary.pieceText(GeneratedModel.EOS)).isEqualTo("</s>");
+        assertThat(vocabulary.isEndOfGeneration(GeneratedModel.EOS)).isTrue();
+        assertThat(vocabulary.isEndOfGeneration(GeneratedModel.BOS)).isFalse();
         assertThat(vocabulary.isSpecial(model.tokenize("time", false)[1])).isFalse();
     }
 
@@ -82,7 +83,7 @@ class LlamaModelTest {
 
     @Test
     void aBuiltInTemplateNameRendersTheConversation() throws Exception {
-        try (LlamaModel chatml = LlamaModel.load(StoriesModel.path(), "chatml")) {
+        try (LlamaModel chatml = LlamaModel.load(GeneratedModel.path(), "chatml")) {
             String rendered = chatml.applyChatTemplate(
                     List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Tell a story")), true);
 
@@ -94,7 +95,7 @@ class LlamaModelTest {
 
     @Test
     void aLongConversationIsRenderedWhole() throws Exception {
-        try (LlamaModel chatml = LlamaModel.load(StoriesModel.path(), "chatml")) {
+        try (LlamaModel chatml = LlamaModel.load(GeneratedModel.path(), "chatml")) {
             String story = "The end of a long story. ".repeat(2000);
 
             assertThat(chatml.applyChatTemplate(List.of(new ChatMessage("user", story)), false))
@@ -104,7 +105,7 @@ class LlamaModelTest {
 
     @Test
     void anUnknownTemplateNameIsRejectedAtLoad() {
-        assertThatThrownBy(() -> LlamaModel.load(StoriesModel.path(), "no-such-template"))
+        assertThatThrownBy(() -> LlamaModel.load(GeneratedModel.path(), "no-such-template"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no-such-template");
     }
@@ -117,7 +118,7 @@ class LlamaModelTest {
 
     @Test
     void aClosedModelRefusesToTokenize() throws Exception {
-        LlamaModel closed = LlamaModel.load(StoriesModel.path(), null);
+        LlamaModel closed = LlamaModel.load(GeneratedModel.path(), null);
         closed.close();
 
         assertThatThrownBy(() -> closed.tokenize("Once", false)).isInstanceOf(IllegalStateException.class);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every benchmark in docs/BENCHMARKS.md on this machine and writes the results into it (a few minutes on two
+# quiet cores). Each command is also usable alone; the file shows them.
+#   scripts/bench.sh               everything, every engine phase run REPEAT (default 3) times, the best reported
+#   REPEAT=1 scripts/bench.sh      once: quicker, noisier
+# The load generator only ever talks to the server this script starts on 127.0.0.1.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+repeat="${REPEAT:-3}"
+docs="docs/BENCHMARKS.md"
+work="$(mktemp -d)"
+server=""
+cleanup() {
+  if [[ -n "$server" ]]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A fixed path, so the command lines recorded in the docs are the ones to type.
+model=/tmp/openmaas-bench/random-llama-bench.gguf
+mkdir -p "$(dirname "$model")"
+./maas bench make-model "$model"
+
+./maas bench engine --model "$model" --repeat "$repeat" --write "$docs"
+stories="../shared/models/stories260K.gguf"
+if [[ -f "$stories" ]]; then
+  ./maas bench engine --model "$stories" --repeat "$repeat" --write "$docs"
+fi
+
+# The same model behind HTTP, 8 slots of 512 tokens like the engine runs above.
+cat > "$work/catalog.yaml" <<YAML
+products:
+  - product_name: maas-model-bench
+    model: $model
+    context_length: 512
+    slots: 8
+YAML
+export MAAS_BOOTSTRAP_CLOUD_ACCOUNT=123456789012 MAAS_BOOTSTRAP_CLIENT_ID=bench MAAS_BOOTSTRAP_CLIENT_SECRET="bench-$RANDOM-$RANDOM-secret"
+./maas serve --host 127.0.0.1 --port 0 --catalog "$work/catalog.yaml" --data-dir "$work/data" > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 120); do
+  grep -q "OpenMaaS is serving" "$work/server.log" && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 1
+done
+port="$(sed -n 's/.*is serving .* on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
+[[ -n "$port" ]] || { echo "bench.sh: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+export MAAS_BASE_URL="http://127.0.0.1:$port/v1/maas" MAAS_CLIENT_ID="$MAAS_BOOTSTRAP_CLIENT_ID" \
+  MAAS_CLIENT_SECRET="$MAAS_BOOTSTRAP_CLIENT_SECRET" MAAS_CLOUD_ACCOUNT="$MAAS_BOOTSTRAP_CLOUD_ACCOUNT"
+./maas bench serve --clients 1 --requests 8 --pid "$server" --write "$docs"
+./maas bench serve --clients 8 --requests 32 --pid "$server" --write "$docs"

@@ -1,0 +1,65 @@
+package org.openmaas.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs one {@link EnginePhase} of {@code bench engine} in a JVM of its own and writes its result as JSON: {@code
+ * EngineBenchWorker PHASE.json RESULT.json}. Each side and each slot count gets a fresh process, so neither library's
+ * threads, OpenMP pool or memory are in the other's process, java-llama.cpp's threads cannot keep the command alive,
+ * and both start equally cold.
+ */
+public final class EngineBenchWorker {
+
+    /** Tokens of the unmeasured generation that first pages the weights in and starts the compute threads. */
+    private static final int WARM_UP_TOKENS = 8;
+
+    private EngineBenchWorker() {
+    }
+
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            ObjectMapper json = new ObjectMapper();
+            EnginePhase phase = json.readValue(Path.of(args[0]).toFile(), EnginePhase.class);
+            json.writeValue(Path.of(args[1]).toFile(), run(phase));
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // java-llama.cpp's threads would keep the JVM alive
+    }
+
+    static EnginePhase.Result run(EnginePhase phase) throws Exception {
+        try (EngineSide side = phase.side().equals(EnginePhase.OPENMAAS)
+                ? new OpenMaasSide(phase) : new JavaLlamaCppSide(phase)) {
+            side.generate(-1, phase.prompts().getFirst(), WARM_UP_TOKENS, System.nanoTime());
+            long epoch = System.nanoTime();
+            List<EnginePhase.Run> runs = new ArrayList<>();
+            if (phase.concurrent()) {
+                try (ExecutorService clients = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
+                    List<Future<EnginePhase.Run>> futures = new ArrayList<>();
+                    for (int i = 0; i < phase.prompts().size(); i++) {
+                        int index = i;
+                        futures.add(clients.submit(() -> side.generate(index, phase.prompts().get(index),
+                                phase.maxNewTokens(), epoch)));
+                    }
+                    for (Future<EnginePhase.Run> future : futures) {
+                        runs.add(future.get());
+                    }
+                }
+            } else {
+                for (int i = 0; i < phase.prompts().size(); i++) {
+                    runs.add(side.generate(i, phase.prompts().get(i), phase.maxNewTokens(), epoch));
+                }
+            }
+            long wall = runs.stream().mapToLong(EnginePhase.Run::lastNanos).max().orElse(0);
+            return new EnginePhase.Result(phase, runs, wall);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.openmaas.cli.bench;
+
+import java.util.List;
+
+/**
+ * One measured phase of {@code bench engine}, as a worker JVM runs it and reports it back as JSON.
+ *
+ * @param side               {@link #OPENMAAS} or {@link #JAVA_LLAMA_CPP}
+ * @param contextPerSequence tokens per sequence; the context holds {@code slots} times as many
+ * @param slots              sequences the engine decodes together (java-llama.cpp: parallel slots)
+ * @param concurrent         all prompts at once, or one after another
+ */
+record EnginePhase(String side, String model, int threads, int contextPerSequence, int slots, int maxNewTokens,
+                   List<String> prompts, boolean concurrent) {
+
+    static final String OPENMAAS = "openmaas";
+    static final String JAVA_LLAMA_CPP = "java-llama.cpp";
+
+    EnginePhase {
+        prompts = List.copyOf(prompts);
+        if (!side.equals(OPENMAAS) && !side.equals(JAVA_LLAMA_CPP)) {
+            throw new IllegalArgumentException("side must be " + OPENMAAS + " or " + JAVA_LLAMA_CPP + ": " + side);
+        }
+    }
+
+    /**
+     * What one phase measured; times in nanoseconds from the phase's start.
+     *
+     * @param wallNanos from the phase's start until its last sequence ended
+     */
+    record Result(EnginePhase phase, List<Run> runs, long wallNanos) {
+    }
+
+    /**
+     * One generation.
+     *
+     * @param tokens     tokens generated
+     * @param ids        their ids when the side reports them (OpenMaaS), else empty
+     * @param firstNanos when the first token arrived (after the prompt was processed)
+     * @param lastNanos  when the last token arrived
+     */
+    record Run(int prompt, int tokens, List<Integer> ids, String text, long startNanos, long firstNanos,
+               long lastNanos) {
+    }
+}

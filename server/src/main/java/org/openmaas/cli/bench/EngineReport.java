@@ -1,0 +1,151 @@
+package org.openmaas.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What {@code bench engine} found, computed from the phases both sides ran: the numbers of its table and JSON.
+ *
+ * @param command the command line that produced it
+ * @param repeats how many times each phase ran; a throughput is the best of them
+ */
+record EngineReport(String command, String model, long modelBytes, int threads, int contextPerSequence,
+                    int maxNewTokens, int repeats, String machine, String loadBefore, String loadAfter,
+                    List<Measure> measures, List<Divergence> divergence) {
+
+    /**
+     * One throughput, both sides, in tokens per second: the best of the repeats, because on a shared machine other
+     * work only ever slows a run down (every repeat is listed too).
+     *
+     * @param ratio openmaas / javaLlamaCpp
+     */
+    record Measure(String name, double openmaas, double javaLlamaCpp, double ratio, List<Double> openmaasRepeats,
+                   List<Double> javaLlamaCppRepeats) {
+        Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp) {
+            this(name, best(openmaas), best(javaLlamaCpp), best(openmaas) / best(javaLlamaCpp), openmaas, javaLlamaCpp);
+        }
+
+        private static double best(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+    }
+
+    /**
+     * How many greedy sequences decoded {@code concurrent} at a time came out different from the same prompt decoded
+     * alone in the same repeat: OpenMaaS by token id (with the first differing token's index), java-llama.cpp by text
+     * (it gives no ids). Counted over all repeats.
+     */
+    record Divergence(int concurrent, int sequences, int openmaasDiffering, List<Integer> openmaasFirstDifferentToken,
+                      int javaLlamaCppDiffering) {
+    }
+
+    /**
+     * @param results per side, per slot count (1: the single-stream phase), what the workers measured in each repeat
+     */
+    static EngineReport of(String command, String model, long modelBytes, EnginePhase any, Machine before,
+                           Machine after, List<Integer> concurrency,
+                           Map<String, Map<Integer, List<EnginePhase.Result>>> results) {
+        Map<Integer, List<EnginePhase.Result>> ours = results.get(EnginePhase.OPENMAAS);
+        Map<Integer, List<EnginePhase.Result>> theirs = results.get(EnginePhase.JAVA_LLAMA_CPP);
+        List<Measure> measures = new ArrayList<>();
+        measures.add(new Measure("single stream: decode tok/s", rates(ours.get(1), EngineReport::decodeRate),
+                rates(theirs.get(1), EngineReport::decodeRate)));
+        List<Divergence> divergence = new ArrayList<>();
+        for (int n : concurrency) {
+            measures.add(new Measure(n + " concurrent: aggregate tok/s", rates(ours.get(n), EngineReport::aggregateRate),
+                    rates(theirs.get(n), EngineReport::aggregateRate)));
+            List<Integer> firstDifferent = new ArrayList<>();
+            int sequences = 0;
+            int oursDiffering = 0;
+            int theirsDiffering = 0;
+            for (int repeat = 0; repeat < ours.get(n).size(); repeat++) {
+                List<EnginePhase.Run> oursAlone = ours.get(1).get(repeat).runs();
+                for (EnginePhase.Run run : ours.get(n).get(repeat).runs()) {
+                    sequences++;
+                    int at = firstDifference(run.ids(), oursAlone.get(run.prompt()).ids());
+                    if (at >= 0) {
+                        oursDiffering++;
+                        firstDifferent.add(at);
+                    }
+                }
+                List<EnginePhase.Run> theirsAlone = theirs.get(1).get(repeat).runs();
+                for (EnginePhase.Run run : theirs.get(n).get(repeat).runs()) {
+                    if (!run.text().equals(theirsAlone.get(run.prompt()).text())) {
+                        theirsDiffering++;
+                    }
+                }
+            }
+            divergence.add(new Divergence(n, sequences, oursDiffering, firstDifferent, theirsDiffering));
+        }
+        return new EngineReport(command, model, modelBytes, any.threads(), any.contextPerSequence(),
+                any.maxNewTokens(), ours.get(1).size(), before.describe(), before.load(), after.load(), measures,
+                divergence);
+    }
+
+    private static List<Double> rates(List<EnginePhase.Result> results, ToDoubleFunction<EnginePhase.Result> rate) {
+        return results.stream().map(rate::applyAsDouble).toList();
+    }
+
+    /** Tokens after the first, over the time between each sequence's first and last token: prompt work excluded. */
+    static double decodeRate(EnginePhase.Result result) {
+        long tokens = 0;
+        long nanos = 0;
+        for (EnginePhase.Run run : result.runs()) {
+            tokens += run.tokens() - 1;
+            nanos += run.lastNanos() - run.firstNanos();
+        }
+        return tokens / (nanos / 1e9);
+    }
+
+    /** All tokens generated, over the time from submitting every sequence until the last one ended. */
+    static double aggregateRate(EnginePhase.Result result) {
+        long tokens = result.runs().stream().mapToLong(EnginePhase.Run::tokens).sum();
+        return tokens / (result.wallNanos() / 1e9);
+    }
+
+    /** The index of the first token that differs (a missing token counts), or -1 when both are equal. */
+    static int firstDifference(List<Integer> a, List<Integer> b) {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            if (!Objects.equals(a.get(i), b.get(i))) {
+                return i;
+            }
+        }
+        return a.size() == b.size() ? -1 : n;
+    }
+
+    String markdown() {
+        Table throughput = Table.of("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
+        for (Measure measure : measures) {
+            throughput = throughput.with(measure.name(), cell(measure.openmaas(), measure.openmaasRepeats()),
+                    cell(measure.javaLlamaCpp(), measure.javaLlamaCppRepeats()), "%.2f×".formatted(measure.ratio()));
+        }
+        Table differing = Table.of("greedy, batched vs alone", "OpenMaaS (token ids)", "java-llama.cpp (text)");
+        for (Divergence d : divergence) {
+            String at = d.openmaasFirstDifferentToken().isEmpty() ? ""
+                    : " (from token " + String.join(", ", d.openmaasFirstDifferentToken().stream().sorted()
+                            .map(String::valueOf).toList()) + ")";
+            differing = differing.with(d.concurrent() + " concurrent",
+                    d.openmaasDiffering() + " of " + d.sequences() + " differ" + at,
+                    d.javaLlamaCppDiffering() + " of " + d.sequences() + " differ");
+        }
+        return """
+                `%s`
+
+                %s (%.1f MB), %d threads, %d tokens of context per sequence, %d new tokens per prompt, greedy%s.
+                Machine: %s; load average %s before, %s after.
+
+                %s
+                %s""".formatted(command, model, modelBytes / 1e6, threads, contextPerSequence, maxNewTokens,
+                repeats == 1 ? "" : "; best of " + repeats + " runs (all runs in brackets)", machine, loadBefore,
+                loadAfter, throughput.markdown(), differing.markdown());
+    }
+
+    private static String cell(double best, List<Double> repeats) {
+        return repeats.size() == 1 ? "%.1f".formatted(best)
+                : "%.1f (%s)".formatted(best, String.join(", ", repeats.stream().map("%.1f"::formatted).toList()));
+    }
+}

@@ -1,0 +1,12 @@
+package org.openmaas.cli.bench;
+
+/** One engine under test in a worker JVM: loaded once, then asked for generations, several at a time. */
+interface EngineSide extends AutoCloseable {
+
+    /**
+     * Generates greedily for {@code prompt}, blocking until the last token; safe to call from several threads.
+     *
+     * @param epoch {@link System#nanoTime()} at the start of the phase: the run's times are relative to it
+     */
+    EnginePhase.Run generate(int index, String prompt, int maxNewTokens, long epoch) throws Exception;
+}

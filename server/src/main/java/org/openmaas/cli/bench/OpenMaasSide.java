@@ -1,0 +1,53 @@
+package org.openmaas.cli.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.openmaas.engine.Generation;
+import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Sampling;
+import org.openmaas.engine.llamacpp.LlamaEngine;
+
+/** The embedded engine, exactly as the server runs it, with batches of 512 as the server's. */
+final class OpenMaasSide implements EngineSide {
+
+    static final int BATCH_SIZE = 512;
+
+    private final LlamaEngine engine;
+
+    OpenMaasSide(EnginePhase phase) throws Exception {
+        engine = LlamaEngine.start(new LlamaEngine.Config(Path.of(phase.model()), phase.contextPerSequence(),
+                phase.threads(), phase.slots(), Math.max(BATCH_SIZE, phase.slots()), 64, null));
+    }
+
+    @Override
+    public EnginePhase.Run generate(int index, String prompt, int maxNewTokens, long epoch) throws Exception {
+        long start = System.nanoTime() - epoch;
+        Generation generation = engine.submit(new GenerationRequest("bench-" + index, "bench", engine.tokenize(prompt, false),
+                maxNewTokens, Sampling.greedy(), List.of(), 0, false));
+        List<Integer> ids = new ArrayList<>(maxNewTokens);
+        long first = -1;
+        while (true) {
+            GenerationEvent event = generation.take();
+            long now = System.nanoTime() - epoch;
+            switch (event) {
+                case GenerationEvent.TokenGenerated token -> ids.add(token.token().id());
+                case GenerationEvent.Finished finished -> {
+                    ids.add(finished.lastToken().token().id());
+                    return new EnginePhase.Run(index, ids.size(), ids, finished.generatedText(), start,
+                            first < 0 ? now : first, now);
+                }
+                case GenerationEvent.Failed failed -> throw new IllegalStateException(failed.message());
+            }
+            if (first < 0) {
+                first = now;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

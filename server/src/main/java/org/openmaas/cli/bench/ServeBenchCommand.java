@@ -1,0 +1,131 @@
+package org.openmaas.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas bench serve}: a load generator against a running MaaS endpoint, ours or another, speaking only the wire
+ * contract: N concurrent streaming clients over the fixed prompt set until a request count or a time limit.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Load a running MaaS endpoint with N concurrent streaming clients and report TTFT,"
+                + " inter-token and end-to-end latency (p50/p90/p99), output tokens/s per stream and in aggregate,"
+                + " and requests/s. Stops after --requests or --duration, whichever comes first.",
+                "Credentials come from the options or from MAAS_BASE_URL, MAAS_AUTH_URL, MAAS_CLIENT_ID,"
+                        + " MAAS_CLIENT_SECRET and MAAS_CLOUD_ACCOUNT."})
+final class ServeBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--base-url", defaultValue = "${env:MAAS_BASE_URL:-http://localhost:8080/v1/maas}",
+            description = "The API base, with or without /v1/maas (default: MAAS_BASE_URL or ${DEFAULT-VALUE}).")
+    String baseUrl;
+
+    @Option(names = "--auth-url", defaultValue = "${env:MAAS_AUTH_URL}",
+            description = "The token URL (default: MAAS_AUTH_URL, else /oauth2/token on the base URL's server).")
+    String authUrl;
+
+    @Option(names = "--client-id", defaultValue = "${env:MAAS_CLIENT_ID}", description = "Default: MAAS_CLIENT_ID.")
+    String clientId;
+
+    @Option(names = "--client-secret", defaultValue = "${env:MAAS_CLIENT_SECRET}",
+            description = "Default: MAAS_CLIENT_SECRET. Never printed or written.")
+    String clientSecret;
+
+    @Option(names = "--cloud-account", defaultValue = "${env:MAAS_CLOUD_ACCOUNT}",
+            description = "Default: MAAS_CLOUD_ACCOUNT.")
+    String cloudAccount;
+
+    @Option(names = "--product", description = "The product_name to load (default: the catalog's first).")
+    String product;
+
+    @Option(names = "--clients", defaultValue = "1", description = "Concurrent streams (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--requests", defaultValue = "32", description = "Requests in all (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--duration", defaultValue = "300",
+            description = "Seconds after which no request starts (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64",
+            description = "max_new_tokens of every request (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--warmup", defaultValue = "1",
+            description = "Requests sent one by one before measuring (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--pid", description = "The server's process id on this machine: report its resident memory.")
+    Long pid;
+
+    @Mixin
+    ReportOptions report;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        URI api = MaasEndpoint.apiBase(baseUrl);
+        URI tokenUrl = authUrl == null ? MaasEndpoint.defaultTokenUrl(api) : URI.create(authUrl);
+        require(clientId, "--client-id or MAAS_CLIENT_ID");
+        require(clientSecret, "--client-secret or MAAS_CLIENT_SECRET");
+        require(cloudAccount, "--cloud-account or MAAS_CLOUD_ACCOUNT");
+        LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests,
+                Duration.ofSeconds(durationSeconds), maxNewTokens);
+        MaasEndpoint endpoint = new MaasEndpoint(api, tokenUrl, clientId, clientSecret, cloudAccount);
+        MaasEndpoint.Product target = endpoint.product(product);
+        for (int i = 0; i < warmup; i++) {
+            MaasEndpoint.Timing timing = endpoint.generate(target, Prompts.get(i), maxNewTokens);
+            if (!timing.ok()) {
+                throw new IllegalArgumentException("the warm-up request failed: " + timing.error());
+            }
+        }
+        Machine before = Machine.now();
+        LoadGenerator.Run run = LoadGenerator.run(endpoint, target, settings);
+        ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
+        ServeReport result = ServeReport.of(commandLine(), api.toString(), target, settings, before, Machine.now(), run,
+                memory);
+        if (report.json) {
+            spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(result));
+        } else {
+            spec.commandLine().getOut().print(result.markdown());
+        }
+        spec.commandLine().getOut().flush();
+        if (report.write != null) {
+            BenchmarksFile.update(report.write, "serve " + target.productName() + " " + clients + " clients",
+                    result.markdown());
+        }
+        return result.failed() == 0 ? 0 : 1;
+    }
+
+    private static void require(String value, String where) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("no credentials: give " + where);
+        }
+    }
+
+    /** The command as typed, with the client secret's value replaced: it goes into files others read. */
+    private String commandLine() {
+        List<String> args = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).startsWith("--client-secret=")) {
+                args.set(i, "--client-secret=***");
+            } else if (args.get(i).equals("--client-secret") && i + 1 < args.size()) {
+                args.set(i + 1, "***");
+            }
+        }
+        return spec.root().name() + " " + String.join(" ", args);
+    }
+}

@@ -1,0 +1,53 @@
+package org.openmaas.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.openmaas.gguf.RandomLlama;
+import org.openmaas.testing.TestModels;
+
+/** A functional smoke test only: both sides run briefly on a tiny model and the table has its rows. No speeds. */
+class EngineBenchCommandTest {
+
+    private static final Path TINY = TestModels.generated(RandomLlama.Spec.tiny());
+
+    @Test
+    void bothSidesRunAndTheTableHasAThroughputRowPerPhaseAndADivergenceRowPerConcurrency() {
+        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "4", "--context", "256",
+                "--concurrency", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("| measure", "| OpenMaaS", "| java-llama.cpp", "OpenMaaS / java-llama.cpp")
+                .contains("| single stream: decode tok/s", "| 2 concurrent: aggregate tok/s")
+                .contains("| 2 concurrent  ", "of 2 differ")
+                .contains("bench engine --model " + TINY);
+    }
+
+    @Test
+    void jsonCarriesEveryMeasureWithItsRatio() throws Exception {
+        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "3", "--context", "256",
+                "--concurrency", "2", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.path("measures")).hasSize(2);
+        for (JsonNode measure : json.path("measures")) {
+            assertThat(measure.path("openmaas").asDouble()).isPositive();
+            assertThat(measure.path("javaLlamaCpp").asDouble()).isPositive();
+            assertThat(measure.path("ratio").asDouble()).isPositive();
+        }
+        assertThat(json.path("divergence").get(0).path("sequences").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aMissingModelIsRefusedBeforeAnythingRuns() {
+        BenchRun run = BenchRun.of("engine", "--model", "/nonexistent/model.gguf");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.out()).isEmpty();
+    }
+}

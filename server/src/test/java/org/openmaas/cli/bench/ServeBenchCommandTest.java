@@ -1,0 +1,91 @@
+package org.openmaas.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.testing.TestModels;
+import org.openmaas.testing.TestServer;
+
+/** {@code bench serve} against a real server on loopback, briefly: a functional smoke test, no speeds asserted. */
+class ServeBenchCommandTest {
+
+    private static TestServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.serving(TestModels.tiny());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void concurrentClientsStreamAndTheTablesHaveEveryLatencyAndTheTotals() {
+        BenchRun run = bench("--clients", "2", "--requests", "4", "--max-new-tokens", "5",
+                "--pid", Long.toString(ProcessHandle.current().pid()));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("| per request", "| p50", "| p90", "| p99")
+                .contains("| time to first token, ms", "| inter-token latency, ms", "| end-to-end latency, ms",
+                        "| output tok/s per stream")
+                .contains("| clients", "| aggregate output tok/s", "| requests/s")
+                .containsPattern("\\| 2 +\\| 4 +\\| 0 +\\| 20 +\\|")
+                .contains("Server RSS at the end:");
+    }
+
+    @Test
+    void jsonCountsEveryRequestAndToken() throws Exception {
+        BenchRun run = bench("--clients", "3", "--requests", "5", "--max-new-tokens", "3", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.path("succeeded").asInt()).isEqualTo(5);
+        assertThat(json.path("failed").asInt()).isZero();
+        assertThat(json.path("outputTokens").asLong()).isEqualTo(15);
+        assertThat(json.path("timeToFirstTokenMs").path("p99").asDouble()).isPositive();
+    }
+
+    @Test
+    void theClientSecretNeverReachesTheOutputOrTheBenchmarksFile() throws Exception {
+        Path file = dir.resolve("BENCHMARKS.md");
+        BenchRun run = bench("--requests", "1", "--max-new-tokens", "2", "--write", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).doesNotContain(TestServer.CLIENT_SECRET).contains("--client-secret ***");
+        assertThat(Files.readString(file)).doesNotContain(TestServer.CLIENT_SECRET).contains("| time to first token");
+    }
+
+    @Test
+    void wrongCredentialsFailWithTheTokenEndpointsAnswer() {
+        BenchRun run = BenchRun.of("serve", "--base-url", server.uri("/v1/maas").toString(),
+                "--client-id", TestServer.CLIENT_ID, "--client-secret", "wrong-secret-0123456789",
+                "--cloud-account", TestServer.ACCOUNT, "--requests", "1");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("401");
+    }
+
+    private static BenchRun bench(String... options) {
+        String[] args = new String[options.length + 9];
+        String[] credentials = {"serve", "--base-url", server.uri("/").toString(), "--client-id", TestServer.CLIENT_ID,
+                "--client-secret", TestServer.CLIENT_SECRET, "--cloud-account", TestServer.ACCOUNT};
+        System.arraycopy(credentials, 0, args, 0, credentials.length);
+        System.arraycopy(options, 0, args, credentials.length, options.length);
+        return BenchRun.of(args);
+    }
+}
