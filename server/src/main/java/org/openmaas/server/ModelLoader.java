@@ -118,7 +118,10 @@ final class ModelLoader {
             hub.download(DEFAULT_REPOSITORY, DEFAULT_FILE, target);
             return List.of(target);
         } catch (IOException e) {
-            return List.of(SmokeTestModel.create(config.modelsDir(), e.getMessage()));
+            // A refused or unresolved connection carries no message: its type says what happened.
+            String why = e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName() + " reaching " + hub.fileUrl(DEFAULT_REPOSITORY, DEFAULT_FILE).getHost();
+            return List.of(SmokeTestModel.create(config.modelsDir(), why));
         }
     }
 }
