@@ -253,7 +253,7 @@ public final class TestServer implements AutoCloseable {
     /**
      * Starts a generatestream over a plain socket, as a client that can truly hang up: closing the returned socket
      * closes the TCP connection (the JDK HttpClient may keep a half-read connection open). The response head has
-     * been read; the socket's input continues with the chunked body.
+     * been read and was a 200 (anything else fails the test); the socket's input continues with the chunked body.
      */
     public Socket openRaw(String token, String jsonBody) {
         return openRaw("/v1/maas/generatestream", token, jsonBody);
@@ -270,14 +270,17 @@ public final class TestServer implements AutoCloseable {
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
-            int matched = 0;
-            String end = "\r\n\r\n";
-            while (matched < end.length()) {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
                 int b = in.read();
                 if (b < 0) {
                     throw new IOException("the server closed the connection before answering");
                 }
-                matched = b == end.charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                head.append((char) b);
+            }
+            if (!head.toString().startsWith("HTTP/1.1 200")) {
+                socket.close();
+                throw new AssertionError("generatestream was refused: " + head.toString().lines().findFirst().orElse(""));
             }
             return socket;
         } catch (IOException e) {

@@ -27,7 +27,8 @@ class ReproducibleTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Path model = TestModels.tiny().getFirst();
+        // Long enough (2048 tokens of context) and slow enough that the load is still running when it is measured.
+        Path model = TestModels.slow();
         Path catalog = Files.createTempFile("catalog", ".yaml");
         Files.writeString(catalog, """
                 products:
