@@ -264,9 +264,9 @@ public final class TestServer implements AutoCloseable {
         try {
             Socket socket = new Socket("127.0.0.1", server.port());
             byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
-            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Authorization: Bearer " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
@@ -280,7 +280,7 @@ public final class TestServer implements AutoCloseable {
             }
             if (!head.toString().startsWith("HTTP/1.1 200")) {
                 socket.close();
-                throw new AssertionError("generatestream was refused: " + head.toString().lines().findFirst().orElse(""));
+                throw new AssertionError(path + " was refused: " + head.toString().lines().findFirst().orElse(""));
             }
             return socket;
         } catch (IOException e) {
