@@ -1,5 +1,6 @@
 package org.openmaas.metrics;
 
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -12,12 +13,14 @@ public final class GenerationTimer {
     private final ServingMetrics metrics;
     private final String product;
     private final long startedAt;
+    private final Timer interTokenLatency; // looked up once: token() runs for every token of the stream
     private long lastTokenAt;
 
     GenerationTimer(ServingMetrics metrics, String product, long startedAt) {
         this.metrics = metrics;
         this.product = product;
         this.startedAt = startedAt;
+        this.interTokenLatency = metrics.interTokenLatency(product);
     }
 
     /** A token reached the client's stream; {@code queueWait} is how long the request waited for a slot. */
@@ -27,7 +30,7 @@ public final class GenerationTimer {
             metrics.timeToFirstToken(product).record(now - startedAt, TimeUnit.NANOSECONDS);
             metrics.queueWait(product).record(queueWait);
         } else {
-            metrics.interTokenLatency(product).record(now - lastTokenAt, TimeUnit.NANOSECONDS);
+            interTokenLatency.record(now - lastTokenAt, TimeUnit.NANOSECONDS);
         }
         lastTokenAt = now;
     }
