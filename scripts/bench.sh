@@ -28,25 +28,43 @@ if [[ -f "$stories" ]]; then
   ./maas bench engine --model "$stories" --repeat "$repeat" --write "$docs"
 fi
 
-# The same model behind HTTP, 8 slots of 512 tokens like the engine runs above.
-cat > "$work/catalog.yaml" <<YAML
+# The same model behind HTTP, 512 tokens per sequence like the engine runs above: first with one slot, the engine
+# configuration of the single-stream run, so the two differ only by HTTP; then with 8 slots.
+export MAAS_BOOTSTRAP_CLOUD_ACCOUNT=123456789012 MAAS_BOOTSTRAP_CLIENT_ID=bench MAAS_BOOTSTRAP_CLIENT_SECRET="bench-$RANDOM-$RANDOM-secret"
+serve() { # serve PRODUCT SLOTS: starts the server in the background, sets $server and MAAS_BASE_URL
+  cat > "$work/catalog.yaml" <<YAML
 products:
-  - product_name: maas-model-bench
+  - product_name: $1
     model: $model
     context_length: 512
-    slots: 8
+    slots: $2
 YAML
-export MAAS_BOOTSTRAP_CLOUD_ACCOUNT=123456789012 MAAS_BOOTSTRAP_CLIENT_ID=bench MAAS_BOOTSTRAP_CLIENT_SECRET="bench-$RANDOM-$RANDOM-secret"
-./maas serve --host 127.0.0.1 --port 0 --catalog "$work/catalog.yaml" --data-dir "$work/data" > "$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 120); do
-  grep -q "OpenMaaS is serving" "$work/server.log" && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 1
-done
-port="$(sed -n 's/.*is serving .* on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
-[[ -n "$port" ]] || { echo "bench.sh: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-export MAAS_BASE_URL="http://127.0.0.1:$port/v1/maas" MAAS_CLIENT_ID="$MAAS_BOOTSTRAP_CLIENT_ID" \
-  MAAS_CLIENT_SECRET="$MAAS_BOOTSTRAP_CLIENT_SECRET" MAAS_CLOUD_ACCOUNT="$MAAS_BOOTSTRAP_CLOUD_ACCOUNT"
+  rm -rf "$work/data"
+  ./maas serve --host 127.0.0.1 --port 0 --catalog "$work/catalog.yaml" --data-dir "$work/data" > "$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 120); do
+    grep -q "OpenMaaS is serving" "$work/server.log" && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+    sleep 1
+  done
+  local port
+  port="$(sed -n 's/.*is serving .* on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
+  [[ -n "$port" ]] || { echo "bench.sh: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+  export MAAS_BASE_URL="http://127.0.0.1:$port/v1/maas"
+}
+stop() {
+  kill "$server"; wait "$server" || true; server=""
+}
+export MAAS_CLIENT_ID="$MAAS_BOOTSTRAP_CLIENT_ID" MAAS_CLIENT_SECRET="$MAAS_BOOTSTRAP_CLIENT_SECRET" \
+  MAAS_CLOUD_ACCOUNT="$MAAS_BOOTSTRAP_CLOUD_ACCOUNT"
+
+serve maas-model-bench-1-slot 1
+./maas bench serve --clients 1 --requests 16 --pid "$server" --write "$docs"
+stop
+
+serve maas-model-bench 8
 ./maas bench serve --clients 1 --requests 8 --pid "$server" --write "$docs"
+# 8 streams in steady state: clients spread over about one loaded request's duration (64 tokens at ~12 tok/s each).
+./maas bench serve --clients 8 --requests 48 --ramp-up 5 --pid "$server" --write "$docs"
+# 8 clients at once: every wave a burst of 8 simultaneous prompts.
 ./maas bench serve --clients 8 --requests 32 --pid "$server" --write "$docs"

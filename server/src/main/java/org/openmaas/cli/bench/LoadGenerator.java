@@ -7,30 +7,49 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * N clients, each streaming one generation after another through the fixed prompt set, until the request count is
- * reached or the time is up (requests already sent then finish). Bounded both ways, always.
+ * N clients, each streaming one generation after another, until the request count is reached or the time is up
+ * (requests already sent then finish). Bounded both ways, always.
+ *
+ * <p>Client {@code c} of {@code N} sends requests {@code c, c + N, c + 2N, ...}; its {@code k}-th request sends prompt
+ * {@code c + k} of the fixed set, so one client's consecutive prompts differ, and so do different clients' at the same
+ * point. With a ramp-up the clients start evenly spread over it, the first at once and the last at its end: clients
+ * that all start together and ask for as many tokens keep arriving in lockstep, every prompt of a wave prefilled at
+ * the same instant, which is a burst, not the steady load of N streams.
  */
 final class LoadGenerator {
 
     /**
      * @param duration no request starts after this much time
+     * @param rampUp   the last client starts this long after the first; requests sent before then are not measured
      */
-    record Settings(int clients, int requests, Duration duration, int maxNewTokens) {
+    record Settings(int clients, int requests, Duration duration, Duration rampUp, int maxNewTokens) {
         Settings {
             if (clients < 1) throw new IllegalArgumentException("--clients must be at least 1: " + clients);
             if (requests < 1) throw new IllegalArgumentException("--requests must be at least 1: " + requests);
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("--duration must be positive: " + duration);
             }
+            if (rampUp.isNegative() || rampUp.compareTo(duration) >= 0) {
+                throw new IllegalArgumentException("--ramp-up must be at least 0 and shorter than --duration ("
+                        + duration.toSeconds() + " s): " + rampUp.toMillis() / 1000.0 + " s");
+            }
+        }
+
+        /** When client {@code c} sends its first request, in nanoseconds from the start of the run. */
+        long startOf(int client) {
+            return clients == 1 ? 0 : rampUp.toNanos() * client / (clients - 1);
         }
     }
 
-    /** One request: when it was sent, in nanoseconds from the start of the run, and how it went. */
-    record Sample(long startNanos, MaasEndpoint.Timing timing) {
+    /**
+     * One request: when it was sent, in nanoseconds from the start of the run, and how it went.
+     *
+     * @param measured sent once every client was running (at or after the ramp-up's end)
+     */
+    record Sample(long startNanos, boolean measured, MaasEndpoint.Timing timing) {
     }
 
     /** Everything the run measured; {@code wallNanos} runs from its start until its last request ended. */
@@ -41,24 +60,27 @@ final class LoadGenerator {
     }
 
     static Run run(MaasEndpoint endpoint, MaasEndpoint.Product product, Settings settings) throws InterruptedException {
-        AtomicInteger issued = new AtomicInteger();
         AtomicLong tokens = new AtomicLong();
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
         long stopIssuing = start + settings.duration().toNanos();
+        long steady = settings.rampUp().toNanos();
         try (ProgressBar ignored = new ProgressBar(System.err,
                 () -> Math.max(samples.size() / (double) settings.requests(),
                         (System.nanoTime() - start) / (double) settings.duration().toNanos()),
                 () -> progress(samples.size(), settings.requests(), tokens.get(), System.nanoTime() - start));
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < settings.clients(); c++) {
+                int client = c;
                 clients.submit(() -> {
-                    int i;
-                    while ((i = issued.getAndIncrement()) < settings.requests() && System.nanoTime() < stopIssuing) {
+                    Thread.sleep(Duration.ofNanos(settings.startOf(client)));
+                    for (int k = 0, i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
+                         k++, i += settings.clients()) {
                         long sent = System.nanoTime() - start;
-                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(i), settings.maxNewTokens());
+                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(client + k),
+                                settings.maxNewTokens());
                         tokens.addAndGet(timing.tokenNanos().size());
-                        samples.add(new Sample(sent, timing));
+                        samples.add(new Sample(sent, sent >= steady, timing));
                     }
                     return null;
                 });

@@ -57,6 +57,14 @@ final class ServeBenchCommand implements Callable<Integer> {
             description = "Seconds after which no request starts (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
+    @Option(names = "--ramp-up", defaultValue = "0", paramLabel = "SECONDS",
+            description = {"Start the clients evenly over this many seconds, the last at its end, and measure latencies"
+                    + " only of requests sent after it (default: ${DEFAULT-VALUE}, all at once).",
+                    "Clients that start together and ask for as many tokens stay in lockstep: every wave is a burst of"
+                            + " simultaneous prompts. A ramp-up of about one loaded request's duration gives the"
+                            + " steady load of N streams."})
+    double rampUpSeconds;
+
     @Option(names = "--max-new-tokens", defaultValue = "64",
             description = "max_new_tokens of every request (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
@@ -82,7 +90,7 @@ final class ServeBenchCommand implements Callable<Integer> {
         require(clientSecret, "--client-secret or MAAS_CLIENT_SECRET");
         require(cloudAccount, "--cloud-account or MAAS_CLOUD_ACCOUNT");
         LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests,
-                Duration.ofSeconds(durationSeconds), maxNewTokens);
+                Duration.ofSeconds(durationSeconds), Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens);
         MaasEndpoint endpoint = new MaasEndpoint(api, tokenUrl, clientId, clientSecret, cloudAccount);
         MaasEndpoint.Product target = endpoint.product(product);
         for (int i = 0; i < warmup; i++) {
@@ -96,6 +104,10 @@ final class ServeBenchCommand implements Callable<Integer> {
         ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
         ServeReport result = ServeReport.of(commandLine(), api.toString(), target, settings, before, Machine.now(), run,
                 memory);
+        if (result.succeeded() > 0 && result.measured() == 0) {
+            throw new IllegalArgumentException("no request succeeded after the ramp-up of " + rampUpSeconds
+                    + " s, so there are no latencies to report: give more --requests or a shorter --ramp-up");
+        }
         if (report.json) {
             spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result));
@@ -104,8 +116,8 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         if (report.write != null) {
-            BenchmarksFile.update(report.write, "serve " + target.productName() + " " + clients + " clients",
-                    result.markdown());
+            BenchmarksFile.update(report.write, "serve " + target.productName() + " " + clients + " clients"
+                    + (rampUpSeconds > 0 ? " ramp-up" : ""), result.markdown());
         }
         return result.failed() == 0 ? 0 : 1;
     }

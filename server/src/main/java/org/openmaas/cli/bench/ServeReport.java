@@ -7,14 +7,17 @@ import java.util.List;
  * What {@code bench serve} found, with the usual serving definitions: TTFT from sending the request to its first
  * token line; inter-token latency between consecutive token lines; end-to-end latency from sending to the last line;
  * per-stream output tokens/s from a request's first token to its last; aggregate output tokens/s and requests/s over
- * the wall time of the whole run. Latencies in milliseconds.
+ * the wall time of the whole run. Latencies in milliseconds, over the measured requests: those sent after the
+ * ramp-up, once every client was running (all of them without a ramp-up); the totals count every request.
  *
  * @param command     the command line, credentials left out
+ * @param measured    successful requests the latencies are taken from
  * @param memory      the server's resident memory at the end, when its process id was given; else null
  * @param firstError  the first failed request's error, or null
  */
-record ServeReport(String command, String target, String product, int clients, int maxNewTokens, String machine,
-                   String loadBefore, String loadAfter, int succeeded, int failed, long outputTokens, double wallSeconds,
+record ServeReport(String command, String target, String product, int clients, double rampUpSeconds, int maxNewTokens,
+                   String machine, String loadBefore, String loadAfter, int succeeded, int measured, int failed,
+                   long outputTokens, double wallSeconds,
                    double aggregateTokensPerSecond, double requestsPerSecond, Percentiles timeToFirstTokenMs,
                    Percentiles interTokenLatencyMs, Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream,
                    ServerMemory memory, String firstError) {
@@ -26,6 +29,7 @@ record ServeReport(String command, String target, String product, int clients, i
         List<Double> e2e = new ArrayList<>();
         List<Double> perStream = new ArrayList<>();
         int succeeded = 0;
+        int measured = 0;
         long tokens = 0;
         String firstError = null;
         for (LoadGenerator.Sample sample : run.samples()) {
@@ -36,6 +40,10 @@ record ServeReport(String command, String target, String product, int clients, i
             }
             succeeded++;
             tokens += timing.generatedTokens();
+            if (!sample.measured()) {
+                continue;
+            }
+            measured++;
             List<Long> at = timing.tokenNanos();
             ttft.add(at.getFirst() / 1e6);
             e2e.add(timing.endNanos() / 1e6);
@@ -47,9 +55,9 @@ record ServeReport(String command, String target, String product, int clients, i
             }
         }
         double wall = run.wallNanos() / 1e9;
-        return new ServeReport(command, target, product.productName(), settings.clients(), settings.maxNewTokens(),
-                before.describe(), before.load(), after.load(), succeeded, run.samples().size() - succeeded, tokens,
-                wall, tokens / wall, succeeded / wall, Percentiles.of(ttft), Percentiles.of(itl), Percentiles.of(e2e),
+        return new ServeReport(command, target, product.productName(), settings.clients(),
+                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), before.describe(), before.load(),
+                after.load(), succeeded, measured, run.samples().size() - succeeded, tokens, wall, tokens / wall, succeeded / wall, Percentiles.of(ttft), Percentiles.of(itl), Percentiles.of(e2e),
                 Percentiles.of(perStream), memory, firstError);
     }
 
@@ -68,14 +76,17 @@ record ServeReport(String command, String target, String product, int clients, i
                 : "Server RSS at the end: %.0f MiB (peak %.0f MiB).\n".formatted(memory.rssBytes() / 1048576.0,
                         memory.peakRssBytes() / 1048576.0);
         String error = firstError == null ? "" : "First error: " + firstError + "\n";
+        String streams = rampUpSeconds == 0 ? "%d concurrent streams, all starting at once".formatted(clients)
+                : ("%d concurrent streams, starting evenly over %s s; latencies of the %d requests sent after that")
+                        .formatted(clients, "%.1f".formatted(rampUpSeconds), measured);
         return """
                 `%s`
 
-                %s, product %s, %d new tokens per request, greedy, %d concurrent streams.
+                %s, product %s, %d new tokens per request, greedy, %s.
                 Machine: %s; load average %s before, %s after.
                 %s%s
                 %s
-                %s""".formatted(command, target, product, maxNewTokens, clients, machine, loadBefore, loadAfter,
+                %s""".formatted(command, target, product, maxNewTokens, streams, machine, loadBefore, loadAfter,
                 server, error, latency.markdown(), totals.markdown());
     }
 

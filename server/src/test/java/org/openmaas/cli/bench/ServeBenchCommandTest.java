@@ -61,6 +61,34 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void aRampUpStartsTheLastClientAtItsEndAndMeasuresOnlyTheRequestsSentAfterIt() throws Exception {
+        BenchRun run = bench("--clients", "2", "--requests", "4", "--max-new-tokens", "3", "--ramp-up", "0.5", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.path("rampUpSeconds").asDouble()).isEqualTo(0.5);
+        assertThat(json.path("succeeded").asInt()).isEqualTo(4);
+        // The second client sends requests 1 and 3, both after the ramp-up; the first client's come before it.
+        assertThat(json.path("measured").asInt()).isBetween(2, 4);
+        assertThat(json.path("wallSeconds").asDouble()).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void aRampUpThatOutlastsEveryRequestIsRefusedForWantOfLatencies() {
+        BenchRun run = bench("--requests", "2", "--max-new-tokens", "2", "--ramp-up", "5");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("no request succeeded after the ramp-up", "shorter --ramp-up");
+    }
+
+    @Test
+    void aRampUpMustFitInTheDuration() {
+        assertThat(bench("--ramp-up", "-1").err()).contains("--ramp-up must be at least 0 and shorter than --duration");
+        assertThat(bench("--ramp-up", "10", "--duration", "10").err())
+                .contains("--ramp-up must be at least 0 and shorter than --duration (10 s): 10.0 s");
+    }
+
+    @Test
     void theClientSecretNeverReachesTheOutputOrTheBenchmarksFile() throws Exception {
         Path file = dir.resolve("BENCHMARKS.md");
         BenchRun run = bench("--requests", "1", "--max-new-tokens", "2", "--write", file.toString());
