@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * N clients, each streaming one generation after another, until the request count is reached or the time is up
  * (requests already sent then finish). Bounded both ways, always.
  *
- * <p>Client {@code c} of {@code N} sends requests {@code c, c + N, c + 2N, ...}; its {@code k}-th request sends prompt
- * {@code c + k} of the fixed set, so one client's consecutive prompts differ, and so do different clients' at the same
- * point. With a ramp-up the clients start evenly spread over it, the first at once and the last at its end: clients
+ * <p>Client {@code c} of {@code N} sends requests {@code c, c + N, c + 2N, ...}, request {@code i} with prompt
+ * {@code i} of the fixed set: the prompts in flight at any moment differ, and a prompt comes back only after the
+ * whole set went round, so a request is not served from another stream's cells (see {@link Prompts}). With a ramp-up the clients start evenly spread over it, the first at once and the last at its end: clients
  * that all start together and ask for as many tokens keep arriving in lockstep, every prompt of a wave prefilled at
  * the same instant, which is a burst, not the steady load of N streams.
  */
@@ -74,11 +74,10 @@ final class LoadGenerator {
                 int client = c;
                 clients.submit(() -> {
                     Thread.sleep(Duration.ofNanos(settings.startOf(client)));
-                    for (int k = 0, i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
-                         k++, i += settings.clients()) {
+                    for (int i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
+                         i += settings.clients()) {
                         long sent = System.nanoTime() - start;
-                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(client + k),
-                                settings.maxNewTokens());
+                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(i), settings.maxNewTokens());
                         tokens.addAndGet(timing.tokenNanos().size());
                         samples.add(new Sample(sent, sent >= steady, timing));
                     }

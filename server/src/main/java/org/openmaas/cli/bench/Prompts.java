@@ -4,7 +4,10 @@ import java.util.List;
 
 /**
  * The fixed prompt set every benchmark sends: short English prompts of 8 to 30 words, no two starting alike (so a
- * prefix cache cannot serve one from another beyond the first token), in the style of the stories models.
+ * prefix cache cannot serve one from another beyond the first token), in the style of the stories models. There are
+ * more of them than a benchmark runs streams at once, so that {@code bench serve} can keep the prompts in flight
+ * distinct: with as many prompts as streams, every new request would find its prompt in another stream's cells and
+ * measure the prefix cache instead of a prompt's processing.
  */
 final class Prompts {
 
@@ -16,13 +19,37 @@ final class Prompts {
             "Ben and his sister wanted to build the tallest tower of blocks in the world, so they",
             "A friendly dragon lived on top of a snowy mountain. Every winter the children of the village",
             "Write a short story about a cat who learns to fly:",
-            "Sara was sad because it was raining and she could not go outside. Her mom said,");
+            "Sara was sad because it was raining and she could not go outside. Her mom said,",
+            "Lucy found a shiny key in the garden and wondered which door it could open.",
+            "Every night the old owl told the young animals of the forest a story about",
+            "Max the puppy wanted to catch his own tail, so he ran in circles until",
+            "On the first day of school, Lily was scared, but then a boy with a green hat",
+            "Grandma baked a big chocolate cake for the party, and the children could not wait to",
+            "Two little frogs lived in a pond near the farm. One was brave and the other",
+            "Emma wanted to help her dad fix the car, so she brought him a hammer and",
+            "Deep in the jungle there was a monkey who could not climb trees.",
+            "It was the coldest day of the year, and the snowman in the yard started to",
+            "After lunch, Tim and his friends went to the beach to build a sand castle that",
+            "My favorite toy is a small wooden train that my grandpa made for me when",
+            "When the rain stopped, a big rainbow appeared over the hill and the bunny decided to",
+            "Anna had a little bird that could sing any song she taught it.",
+            "Far away, on an island full of flowers, lived a turtle who wanted to see snow.",
+            "Jack planted a tiny seed in a pot and watered it every day until one morning",
+            "Little Bear could not sleep because the moon was too bright, so he",
+            "Yesterday a big truck came to our street and brought a surprise for",
+            "Under the bed, Sue found a box of old photos and a letter from",
+            "Mom said we could get a pet if we promised to take care of it, so we",
+            "Zoe loved to paint, and one day her painting of a cat came to life and",
+            "Inside the castle lived a king who was afraid of the dark.",
+            "Sam lost his red kite in the wind and asked the birds to help him find it.",
+            "Long ago, a kind giant lived in the hills and helped the farmers carry",
+            "Why is the sky blue? asked the little girl, and her father smiled and said,");
 
     private Prompts() {
     }
 
     /** Prompt {@code i} of the set, going round when more are needed than there are. */
     static String get(int i) {
-        return ALL.get(i % ALL.size());
+        return ALL.get(Math.floorMod(i, ALL.size()));
     }
 }

@@ -94,7 +94,8 @@ final class ServeBenchCommand implements Callable<Integer> {
         MaasEndpoint endpoint = new MaasEndpoint(api, tokenUrl, clientId, clientSecret, cloudAccount);
         MaasEndpoint.Product target = endpoint.product(product);
         for (int i = 0; i < warmup; i++) {
-            MaasEndpoint.Timing timing = endpoint.generate(target, Prompts.get(i), maxNewTokens);
+            // From the end of the set: the measured requests must not find the warm-up's cells.
+            MaasEndpoint.Timing timing = endpoint.generate(target, Prompts.get(-1 - i), maxNewTokens);
             if (!timing.ok()) {
                 throw new IllegalArgumentException("the warm-up request failed: " + timing.error());
             }
