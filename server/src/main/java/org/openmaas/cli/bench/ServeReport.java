@@ -76,9 +76,12 @@ record ServeReport(String command, String target, String product, int clients, d
                 : "Server RSS at the end: %.0f MiB (peak %.0f MiB).\n".formatted(memory.rssBytes() / 1048576.0,
                         memory.peakRssBytes() / 1048576.0);
         String error = firstError == null ? "" : "First error: " + firstError + "\n";
-        String streams = rampUpSeconds == 0 ? "%d concurrent streams, all starting at once".formatted(clients)
-                : ("%d concurrent streams, starting evenly over %s s; latencies of the %d requests sent after that")
-                        .formatted(clients, "%.1f".formatted(rampUpSeconds), measured);
+        String streams = clients == 1 ? "1 stream"
+                : rampUpSeconds == 0 ? "%d concurrent streams, all starting at once".formatted(clients)
+                : "%d concurrent streams, starting evenly over %.1f s".formatted(clients, rampUpSeconds);
+        if (rampUpSeconds > 0) {
+            streams += "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds);
+        }
         return """
                 `%s`
 
