@@ -1,6 +1,7 @@
 package org.openmaas.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,7 +14,8 @@ import org.openmaas.engine.Engine;
 /**
  * Serving metrics in Prometheus format, each labelled by product: time to first token, inter-token latency,
  * end-to-end latency and queue wait (histograms), prompt and generated tokens and finished requests (counters), queue
- * depth and active sequences (gauges read from the engines when scraped).
+ * depth and active sequences (gauges), and the prefix cache's lookups, hits and reused prompt tokens (counters); the
+ * last two kinds are read from the engines when scraped.
  */
 public final class ServingMetrics {
 
@@ -36,18 +38,27 @@ public final class ServingMetrics {
 
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
-        catalog.entries().forEach(this::registerGauges);
+        catalog.entries().forEach(this::registerEngineMeters);
         return registry.scrape();
     }
 
-    // Registering is idempotent: the registry hands back the existing gauge for the same name and product.
-    private void registerGauges(CatalogEntry entry) {
+    // Registering is idempotent: the registry hands back the existing meter for the same name and product.
+    private void registerEngineMeters(CatalogEntry entry) {
         String product = entry.product().productName();
         Engine engine = entry.engine();
         Gauge.builder("maas.queue.depth", engine, e -> e.load().queued())
                 .description("Requests waiting for a slot").tag(PRODUCT, product).register(registry);
         Gauge.builder("maas.active.sequences", engine, e -> e.load().active())
                 .description("Sequences being decoded").tag(PRODUCT, product).register(registry);
+        FunctionCounter.builder("maas.prefix.cache.lookups", engine, e -> e.stats().prefixCacheLookups())
+                .description("Requests whose prompt was looked up in the prefix cache").tag(PRODUCT, product)
+                .register(registry);
+        FunctionCounter.builder("maas.prefix.cache.hits", engine, e -> e.stats().prefixCacheHits())
+                .description("Requests that reused KV cells another request left").tag(PRODUCT, product)
+                .register(registry);
+        FunctionCounter.builder("maas.prompt.tokens.reused", engine, e -> e.stats().reusedPromptTokens())
+                .description("Prompt tokens whose KV cells were reused instead of computed").tag(PRODUCT, product)
+                .register(registry);
     }
 
     Timer timeToFirstToken(String product) {

@@ -62,6 +62,17 @@ class MetricsEndpointTest {
         assertThat(value(metrics, "maas_active_sequences")).isZero();
     }
 
+    @Test
+    void reportsThePrefixCacheHitOfTheRepeatedPrompt() {
+        String metrics = scrape();
+
+        assertThat(value(metrics, "maas_prefix_cache_lookups_total")).isEqualTo(2);
+        assertThat(value(metrics, "maas_prefix_cache_hits_total")).isEqualTo(1);
+        // The second request computed only the prompt's last token, whose logits start its generation.
+        assertThat(value(metrics, "maas_prompt_tokens_reused_total"))
+                .isEqualTo(value(metrics, "maas_prompt_tokens_total") / 2 - 1);
+    }
+
     private static String scrape() {
         HttpResponse<String> response = server.get("/metrics", null);
         assertThat(response.statusCode()).isEqualTo(200);
