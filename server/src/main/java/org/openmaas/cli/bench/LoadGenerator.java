@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Client {@code c} of {@code N} sends requests {@code c, c + N, c + 2N, ...}, request {@code i} with prompt
  * {@code i} of the fixed set: the prompts in flight at any moment differ, and a prompt comes back only after the
- * whole set went round, so a request is not served from another stream's cells (see {@link Prompts}). With a ramp-up the clients start evenly spread over it, the first at once and the last at its end: clients
- * that all start together and ask for as many tokens keep arriving in lockstep, every prompt of a wave prefilled at
- * the same instant, which is a burst, not the steady load of N streams.
+ * whole set went round, so a request is not served from another stream's cells (see {@link Prompts}).
+ *
+ * <p>With a ramp-up the clients start evenly spread over it, the first at once and the last at its end. Clients that
+ * all start together and ask for as many tokens keep arriving in lockstep, every prompt of a wave prefilled at the
+ * same instant: a burst, not the steady load of N streams.
  */
 final class LoadGenerator {
 

@@ -17,10 +17,9 @@ import java.util.List;
  */
 record ServeReport(String command, String target, String product, int clients, double rampUpSeconds, int maxNewTokens,
                    String machine, String loadBefore, String loadAfter, int succeeded, int measured, int failed,
-                   long outputTokens, double wallSeconds,
-                   double aggregateTokensPerSecond, double requestsPerSecond, Percentiles timeToFirstTokenMs,
-                   Percentiles interTokenLatencyMs, Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream,
-                   ServerMemory memory, String firstError) {
+                   long outputTokens, double wallSeconds, double aggregateTokensPerSecond, double requestsPerSecond,
+                   Percentiles timeToFirstTokenMs, Percentiles interTokenLatencyMs, Percentiles endToEndLatencyMs,
+                   Percentiles tokensPerSecondPerStream, ServerMemory memory, String firstError) {
 
     static ServeReport of(String command, String target, MaasEndpoint.Product product, LoadGenerator.Settings settings,
                           Machine before, Machine after, LoadGenerator.Run run, ServerMemory memory) {
@@ -57,7 +56,8 @@ record ServeReport(String command, String target, String product, int clients, d
         double wall = run.wallNanos() / 1e9;
         return new ServeReport(command, target, product.productName(), settings.clients(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), before.describe(), before.load(),
-                after.load(), succeeded, measured, run.samples().size() - succeeded, tokens, wall, tokens / wall, succeeded / wall, Percentiles.of(ttft), Percentiles.of(itl), Percentiles.of(e2e),
+                after.load(), succeeded, measured, run.samples().size() - succeeded, tokens, wall, tokens / wall,
+                succeeded / wall, Percentiles.of(ttft), Percentiles.of(itl), Percentiles.of(e2e),
                 Percentiles.of(perStream), memory, firstError);
     }
 
