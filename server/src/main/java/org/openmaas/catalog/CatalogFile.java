@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  *     slots: 1                                            # optional: concurrent sequences
  *     max_queued: 64                                      # optional: waiting requests before 429
  *     reproducible: false                                 # optional: decode every request alone
+ *     prefill_chunk: 128                                  # optional: prompt tokens a step takes beside generating ones
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
  */
@@ -55,7 +56,8 @@ public final class CatalogFile {
             @JsonProperty("chat_template") String chatTemplate,
             @JsonProperty("slots") Integer slots,
             @JsonProperty("max_queued") Integer maxQueued,
-            @JsonProperty("reproducible") Boolean reproducible) {
+            @JsonProperty("reproducible") Boolean reproducible,
+            @JsonProperty("prefill_chunk") Integer prefillChunk) {
     }
 
     private CatalogFile() {
@@ -118,7 +120,8 @@ public final class CatalogFile {
                     blankToNull(entry.chatTemplate()),
                     entry.slots() == null ? 1 : entry.slots(),
                     entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued(),
-                    Boolean.TRUE.equals(entry.reproducible()));
+                    Boolean.TRUE.equals(entry.reproducible()),
+                    entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }

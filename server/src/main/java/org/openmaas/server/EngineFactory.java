@@ -17,6 +17,7 @@ final class EngineFactory {
     /** @param threads llama.cpp threads for this engine (the caller shares the machine's cores among engines) */
     static Engine open(ProductConfig product, Path file, int threads) throws IOException {
         return LlamaEngine.start(new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
-                Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate()));
+                Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate(), -1,
+                product.prefillChunk()));
     }
 }

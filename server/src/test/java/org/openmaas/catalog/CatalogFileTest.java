@@ -28,6 +28,7 @@ class CatalogFileTest {
                     prompt_format: chat
                     chat_template: mistral-v1
                     max_queued: 3
+                    prefill_chunk: 32
                   - product_name: maas-model-llama-3.1-8b
                     model: hf://ggml-org/models/tinyllamas/stories260K.gguf
                 """);
@@ -43,11 +44,21 @@ class CatalogFileTest {
         assertThat(mistral.promptFormat()).isEqualTo(PromptFormat.CHAT);
         assertThat(mistral.chatTemplate()).isEqualTo("mistral-v1");
         assertThat(mistral.maxQueued()).isEqualTo(3);
+        assertThat(mistral.prefillChunk()).isEqualTo(32);
         ProductConfig llama = products.get(1);
         assertThat(llama.source()).isEqualTo(new ModelSource.HubFile("ggml-org/models", "tinyllamas/stories260K.gguf"));
         assertThat(llama.productId()).isEqualTo(ProductConfig.stableId("maas-model-llama-3.1-8b"));
         assertThat(llama.promptFormat()).isEqualTo(PromptFormat.RAW);
         assertThat(llama.maxQueued()).isEqualTo(ProductConfig.DEFAULT_MAX_QUEUED);
+        assertThat(llama.prefillChunk()).isEqualTo(ProductConfig.DEFAULT_PREFILL_CHUNK);
+    }
+
+    @Test
+    void aPrefillChunkBelowOneTokenIsRefused() throws IOException {
+        Path file = write("products:\n  - {product_name: a, model: a.gguf, prefill_chunk: 0}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file))
+                .hasMessageContaining("product 1 (a)").hasMessageContaining("prefill_chunk of a must be at least 1, got 0");
     }
 
     @Test

@@ -3,13 +3,14 @@ package org.openmaas.cli.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.openmaas.catalog.ProductConfig;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.llamacpp.LlamaEngine;
 
-/** The embedded engine, exactly as the server runs it, with batches of 512 as the server's. */
+/** The embedded engine, exactly as the server runs it: batches of 512 and the catalog's default prefill chunk. */
 final class OpenMaasSide implements EngineSide {
 
     static final int BATCH_SIZE = 512;
@@ -18,7 +19,8 @@ final class OpenMaasSide implements EngineSide {
 
     OpenMaasSide(EnginePhase phase) throws Exception {
         engine = LlamaEngine.start(new LlamaEngine.Config(Path.of(phase.model()), phase.contextPerSequence(),
-                phase.threads(), phase.slots(), Math.max(BATCH_SIZE, phase.slots()), 64, null));
+                phase.threads(), phase.slots(), Math.max(BATCH_SIZE, phase.slots()), 64, null, -1,
+                ProductConfig.DEFAULT_PREFILL_CHUNK));
     }
 
     @Override

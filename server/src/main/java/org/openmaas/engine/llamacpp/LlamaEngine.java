@@ -80,9 +80,11 @@ public final class LlamaEngine implements Engine {
      *                      GGUF's; null to use the GGUF's
      * @param keptCells     KV cells free slots may keep for later prompts ({@link PrefixCache}); -1 to derive it from
      *                      the model ({@link #KEPT_CELLS_SHARE})
+     * @param prefillChunk  most prompt tokens beyond one a sequence in a step while another sequence generates
+     *                      ({@link StepPlanner}); 0 for no bound but the batch
      */
     public record Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
-                         String chatTemplate, int keptCells) {
+                         String chatTemplate, int keptCells, int prefillChunk) {
         public Config {
             Objects.requireNonNull(modelPath, "modelPath");
             if (contextLength < 0) throw new IllegalArgumentException("contextLength must be >= 0: " + contextLength);
@@ -94,12 +96,15 @@ public final class LlamaEngine implements Engine {
             }
             if (maxQueued < 1) throw new IllegalArgumentException("maxQueued must be >= 1: " + maxQueued);
             if (keptCells < -1) throw new IllegalArgumentException("keptCells must be >= 0, or -1 for automatic: " + keptCells);
+            if (prefillChunk < 0) {
+                throw new IllegalArgumentException("prefillChunk must be >= 0 (0: no bound): " + prefillChunk);
+            }
         }
 
-        /** Kept cells derived from the model. */
+        /** Kept cells derived from the model, prompt chunks bounded by the batch only. */
         public Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
                       String chatTemplate) {
-            this(modelPath, contextLength, threads, slots, batchSize, maxQueued, chatTemplate, -1);
+            this(modelPath, contextLength, threads, slots, batchSize, maxQueued, chatTemplate, -1, 0);
         }
 
         /** The trained context (at most 4096), all processors, 4 slots, batches of 512, 64 waiting requests. */
@@ -504,7 +509,7 @@ public final class LlamaEngine implements Engine {
         List<Output> outputs;
         int status;
         while (true) {
-            plan = StepPlanner.plan(candidates, budget);
+            plan = StepPlanner.plan(candidates, budget, config.prefillChunk() == 0 ? budget : config.prefillChunk());
             outputs = fill(batch, plan);
             status = batch.decode(target);
             if (!LlamaCpp.noRunOfFreeCells(status)) {

@@ -156,12 +156,12 @@ class LlamaEnginePrefixCacheTest {
     /** An engine whose free slots may keep all their cells, unlike the default budget for so small a model. */
     private static LlamaEngine start(int slots, int contextLength) throws Exception {
         return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), contextLength, 1, slots, 512, 32, null,
-                contextLength * slots));
+                contextLength * slots, 0));
     }
 
     private static LlamaEngine startSlow(int slots) throws Exception {
         return LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.slow(), 1024, 1, slots, 512, 8, null,
-                1024 * slots));
+                1024 * slots, 0));
     }
 
     private static Outcome run(LlamaEngine engine, GenerationRequest request) {

@@ -54,6 +54,32 @@ class LlamaEngineSchedulingTest {
     }
 
     @Test
+    void aLongPromptGoesInPrefillChunksWhileAnotherSequenceKeepsGenerating() throws Exception {
+        try (LlamaEngine engine = LlamaEngine.start(
+                new LlamaEngine.Config(GeneratedModel.path(), 1024, 1, 2, 512, 4, null, -1, 16))) {
+            Generation generating = engine.submit(request(engine, "generating", Sampling.greedy(), 1000));
+            assertThat(Generations.next(generating)).isInstanceOf(TokenGenerated.class);
+            int[] prompt = new int[320];
+            prompt[0] = GeneratedModel.BOS;
+            for (int i = 1; i < prompt.length; i++) {
+                prompt[i] = 300 + i % 200;
+            }
+
+            Outcome long_ = Generations.drain(engine.submit(
+                    new GenerationRequest("long", "acct", prompt, 1, Sampling.greedy(), List.of(), 0, false)));
+
+            // 1 + 16 prompt tokens a step: 19 steps for the prompt, each of them one token of the other sequence.
+            assertThat(long_.finished().reason()).isEqualTo(FinishReason.LENGTH);
+            int generatedMeanwhile = 0;
+            while (generating.poll(Duration.ZERO) != null) {
+                generatedMeanwhile++;
+            }
+            assertThat(generatedMeanwhile).isGreaterThanOrEqualTo(18);
+            generating.cancel();
+        }
+    }
+
+    @Test
     void fourConcurrentSequencesAllFinishWithTheirOwnCountsAndText() throws Exception {
         try (LlamaEngine engine = start(4, 4)) {
             List<Generation> generations = new ArrayList<>();
