@@ -20,7 +20,7 @@ final class MakeModelCommand implements Callable<Integer> {
 
     enum Size { benchmark, tiny }
 
-    @Parameters(paramLabel = "FILE", description = "Where to write the GGUF (replaced if it exists).")
+    @Parameters(paramLabel = "FILE", description = "Where to write the GGUF (replaced if it exists; missing folders are made).")
     Path file;
 
     @Option(names = "--size", defaultValue = "benchmark", description = "benchmark or tiny (default: ${DEFAULT-VALUE}).")
@@ -36,6 +36,8 @@ final class MakeModelCommand implements Callable<Integer> {
             case tiny -> RandomLlama.Spec.tiny();
         };
         long start = System.nanoTime();
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) Files.createDirectories(folder);
         RandomLlama.write(spec, file);
         command.commandLine().getOut().printf("wrote %s: %s, %,d parameters, %s, %.1f MB in %.1f s%n", file, spec.name(),
                 spec.parameterCount(), spec.type(), Files.size(file) / 1e6, (System.nanoTime() - start) / 1e9);

@@ -22,4 +22,14 @@ class MakeModelCommandTest {
         assertThat(run.out()).startsWith("wrote " + file + ": random-llama-tiny,").contains("parameters");
         assertThat(GgufReader.read(file).architecture()).isEqualTo("llama");
     }
+
+    @Test
+    void missingFoldersOnTheWayToTheFileAreMade() throws Exception {
+        Path file = dir.resolve("models/bench/tiny.gguf");
+
+        BenchRun run = BenchRun.of("make-model", "--size", "tiny", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(GgufReader.read(file).architecture()).isEqualTo("llama");
+    }
 }
