@@ -31,9 +31,9 @@ import org.openmaas.engine.Token;
  * Serves one GGUF model in-process with llama.cpp.
  *
  * <p>One platform thread owns the llama.cpp context and runs the step loop: admit waiting requests into free slots,
- * drop cancelled ones, build one batch holding the next token of every generating sequence plus prompt chunks of newly
- * admitted ones, decode it with one {@code llama_decode} call, then sample, detokenize and publish a token for every
- * sequence that got logits, retiring those that finished. Request threads only enqueue and drain their own
+ * drop cancelled ones, build one batch (the next token of every generating sequence plus prompt chunks of newly admitted
+ * ones, or a newcomer's whole short prompt first: see {@link StepPlanner}), decode it with one {@code llama_decode}
+ * call, then sample, detokenize and publish a token for every sequence that got logits, retiring those that finished. Request threads only enqueue and drain their own
  * {@link Generation}, so a slow client never stalls the loop. The loop blocks when there is no work.
  *
  * <p>A retired sequence leaves its KV cells behind: a new prompt that starts like one of them (a retried request,
@@ -133,6 +133,7 @@ public final class LlamaEngine implements Engine {
     private final float[] logits;        // (vocab) one row of logits copied out of llama.cpp
     private MemorySegment isolated;      // llama_context * for one reproducible sequence, made on first use; owned
     private boolean isolatedInUse;
+    private boolean generatingSatOut;    // the last step of `context` left its generating sequences out (StepPlanner)
 
     private LlamaEngine(Config config, LlamaModel model) {
         this.config = config;
@@ -505,11 +506,16 @@ public final class LlamaEngine implements Engine {
             candidates.add(new StepPlanner.Candidate(sequence.slot, sequence.pending()));
         }
         int budget = config.batchSize();
+        // Only the shared context runs prompts beside generating sequences; the isolated one has a single sequence.
+        boolean satOutLast = target == context && generatingSatOut;
+        StepPlanner.Plan step;
         List<StepPlanner.Portion> plan;
         List<Output> outputs;
         int status;
         while (true) {
-            plan = StepPlanner.plan(candidates, budget, config.prefillChunk() == 0 ? budget : config.prefillChunk());
+            step = StepPlanner.plan(candidates, budget, config.prefillChunk() == 0 ? budget : config.prefillChunk(),
+                    satOutLast);
+            plan = step.portions();
             outputs = fill(batch, plan);
             status = batch.decode(target);
             if (!LlamaCpp.noRunOfFreeCells(status)) {
@@ -529,6 +535,9 @@ public final class LlamaEngine implements Engine {
             // share of the cache. (Compacting the cache with llama_kv_self_defrag is no remedy: at b4916 it aborts.)
             LOG.fine(() -> "no run of free KV cells for " + batch.size() + " tokens on " + label + "; halving the batch");
             budget = batch.size() / 2;
+        }
+        if (target == context) {
+            generatingSatOut = step.generatingSitOut();
         }
         if (status != 0) {
             LOG.warning("llama_decode returned " + status + " for a batch of " + batch.size() + " tokens on " + label);

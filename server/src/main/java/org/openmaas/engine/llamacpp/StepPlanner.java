@@ -7,14 +7,20 @@ import java.util.List;
  * Chooses which tokens of which sequences go into the next {@code llama_decode} call of one context: a pure function
  * of the running sequences, so the policy is testable without llama.cpp.
  *
- * <p>Every sequence advances by at least one token (a generating sequence by exactly one), and what is left of the
- * token budget goes to prompt chunks, oldest sequence first. While any sequence advances by a single token (it is
- * generating), the prompt chunks beyond that one token each are held to the prefill chunk: on a CPU a step costs about
- * as much as the tokens in it, so a long prompt decoded in one step would stall every generating stream for the whole
- * prompt (measured: a 25-token prompt takes as long as three steps of 8 generating sequences). With nothing
- * generating, prompts take the whole budget, the fastest way to their first tokens. Only when the budget is smaller
- * than the number of sequences (the engine shrinks it when the KV cache is fragmented) do the oldest sequences advance
- * alone.
+ * <p>On a CPU a step costs about as much as the tokens in it (measured: a 25-token prompt takes as long as three steps
+ * of 8 generating sequences), so the policy is about who waits for whom:
+ * <ul>
+ *   <li>With nothing generating, prompts take the whole budget, oldest first: the fastest way to their first tokens.
+ *   <li>While sequences generate, a prompt whose rest fits in one prefill chunk is finished in a step of prompts only.
+ *       Its first token then does not wait for the generating sequences' tokens, and they lose nothing: a step with
+ *       both costs what the two steps cost apart. (Measured under 8 streams: time to first token p50 −20 %, p99 −20 %,
+ *       the same throughput.) They sit out at most one step in a row, so arrivals cannot starve them.
+ *   <li>Otherwise every sequence advances by at least one token (a generating one by exactly one), and prompts share
+ *       at most one prefill chunk beyond that, oldest first: a long prompt goes in chunks beside the generating
+ *       sequences instead of stalling them for the whole prompt.
+ * </ul>
+ * Only when the budget is smaller than the number of sequences (the engine shrinks it when the KV cache is fragmented)
+ * do the oldest sequences advance alone.
  */
 final class StepPlanner {
 
@@ -31,29 +37,76 @@ final class StepPlanner {
     record Portion(int slot, int tokens) {
     }
 
+    /**
+     * One step's batch.
+     *
+     * @param generatingSitOut whether sequences that generate were left out of it (pass it to the next plan)
+     */
+    record Plan(List<Portion> portions, boolean generatingSitOut) {
+    }
+
     private StepPlanner() {
     }
 
     /**
-     * @param candidates   running sequences in admission order; each {@code pending} at least 1
-     * @param budget       most tokens in one decode call, at least 1
-     * @param prefillChunk most prompt tokens beyond one a sequence while a sequence is generating, at least 1
+     * @param candidates          running sequences in admission order; each {@code pending} at least 1
+     * @param budget              most tokens in one decode call, at least 1
+     * @param prefillChunk        most prompt tokens beyond one a sequence while a sequence is generating, at least 1
+     * @param generatingSatOutLast whether the previous plan left the generating sequences out
      */
-    static List<Portion> plan(List<Candidate> candidates, int budget, int prefillChunk) {
+    static Plan plan(List<Candidate> candidates, int budget, int prefillChunk, boolean generatingSatOutLast) {
+        boolean generating = candidates.stream().anyMatch(candidate -> candidate.pending() == 1);
+        if (!generating) {
+            return new Plan(shared(candidates, budget, budget), false);
+        }
+        int chunk = Math.min(budget, prefillChunk);
+        boolean aPromptFinishesAlone = candidates.stream()
+                .anyMatch(candidate -> candidate.pending() > 1 && candidate.pending() <= chunk);
+        if (aPromptFinishesAlone && !generatingSatOutLast) {
+            return new Plan(promptsOnly(candidates, chunk), true);
+        }
+        return new Plan(shared(candidates, budget, prefillChunk), false);
+    }
+
+    /** One token each while the budget lasts, then at most {@code beyondOne} more to the prompts, oldest first. */
+    private static List<Portion> shared(List<Candidate> candidates, int budget, int beyondOne) {
         int[] tokens = new int[candidates.size()];
         int left = budget;
         for (int i = 0; i < candidates.size() && left > 0; i++) {
             tokens[i] = 1;
             left--;
         }
-        if (candidates.stream().anyMatch(candidate -> candidate.pending() == 1)) {
-            left = Math.min(left, prefillChunk);
-        }
+        left = Math.min(left, beyondOne);
         for (int i = 0; i < candidates.size() && left > 0; i++) {
             int more = Math.min(candidates.get(i).pending() - tokens[i], left);
             tokens[i] += more;
             left -= more;
         }
+        return portions(candidates, tokens);
+    }
+
+    /** Whole prompts that fit in {@code chunk}, oldest first; what is left of it goes to the other prompts. */
+    private static List<Portion> promptsOnly(List<Candidate> candidates, int chunk) {
+        int[] tokens = new int[candidates.size()];
+        int left = chunk;
+        for (int i = 0; i < candidates.size(); i++) {
+            int pending = candidates.get(i).pending();
+            if (pending > 1 && pending <= left) {
+                tokens[i] = pending;
+                left -= pending;
+            }
+        }
+        for (int i = 0; i < candidates.size() && left > 0; i++) {
+            int pending = candidates.get(i).pending();
+            if (pending > 1 && tokens[i] == 0) {
+                tokens[i] = Math.min(pending, left);
+                left -= tokens[i];
+            }
+        }
+        return portions(candidates, tokens);
+    }
+
+    private static List<Portion> portions(List<Candidate> candidates, int[] tokens) {
         List<Portion> portions = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             if (tokens[i] > 0) {

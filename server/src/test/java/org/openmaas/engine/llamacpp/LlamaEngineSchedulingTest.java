@@ -68,7 +68,7 @@ class LlamaEngineSchedulingTest {
             Outcome long_ = Generations.drain(engine.submit(
                     new GenerationRequest("long", "acct", prompt, 1, Sampling.greedy(), List.of(), 0, false)));
 
-            // 1 + 16 prompt tokens a step: 19 steps for the prompt, each of them one token of the other sequence.
+            // 1 + 16 prompt tokens a step, each with a token of the other sequence: 18 steps; then the last 14 alone.
             assertThat(long_.finished().reason()).isEqualTo(FinishReason.LENGTH);
             int generatedMeanwhile = 0;
             while (generating.poll(Duration.ZERO) != null) {
