@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every benchmark in docs/BENCHMARKS.md on this machine and writes the results into it (a few minutes on two
+# Runs every benchmark in docs/BENCHMARKS.md on this machine and writes the results into it (about ten minutes on two
 # quiet cores). Each command is also usable alone; the file shows them.
-#   scripts/bench.sh               everything, every engine phase run REPEAT (default 3) times, the best reported
+#   scripts/bench.sh               everything; every engine phase and every load REPEAT (default 3) times, best reported
 #   REPEAT=1 scripts/bench.sh      once: quicker, noisier
 # The load generator only ever talks to the server this script starts on 127.0.0.1.
 set -euo pipefail
@@ -59,12 +59,12 @@ export MAAS_CLIENT_ID="$MAAS_BOOTSTRAP_CLIENT_ID" MAAS_CLIENT_SECRET="$MAAS_BOOT
   MAAS_CLOUD_ACCOUNT="$MAAS_BOOTSTRAP_CLOUD_ACCOUNT"
 
 serve maas-model-bench-1-slot 1
-./maas bench serve --clients 1 --requests 16 --pid "$server" --write "$docs"
+./maas bench serve --clients 1 --requests 16 --repeat "$repeat" --pid "$server" --write "$docs"
 stop
 
 serve maas-model-bench 8
-./maas bench serve --clients 1 --requests 8 --pid "$server" --write "$docs"
+./maas bench serve --clients 1 --requests 8 --repeat "$repeat" --pid "$server" --write "$docs"
 # 8 streams in steady state: clients spread over about one loaded request's duration (64 tokens at ~12 tok/s each).
-./maas bench serve --clients 8 --requests 48 --ramp-up 5 --pid "$server" --write "$docs"
+./maas bench serve --clients 8 --requests 48 --ramp-up 5 --repeat "$repeat" --pid "$server" --write "$docs"
 # 8 clients at once: every wave a burst of 8 simultaneous prompts.
-./maas bench serve --clients 8 --requests 32 --pid "$server" --write "$docs"
+./maas bench serve --clients 8 --requests 32 --repeat "$repeat" --pid "$server" --write "$docs"

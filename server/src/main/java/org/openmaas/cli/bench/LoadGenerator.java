@@ -61,7 +61,12 @@ final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    static Run run(MaasEndpoint endpoint, MaasEndpoint.Product product, Settings settings) throws InterruptedException {
+    /**
+     * @param firstPrompt the prompt of the run's request 0: a repeated run goes on through the set where the last one
+     *                    stopped, so it does not find its prompts in the cells the last one left behind
+     */
+    static Run run(MaasEndpoint endpoint, MaasEndpoint.Product product, Settings settings, int firstPrompt)
+            throws InterruptedException {
         AtomicLong tokens = new AtomicLong();
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
@@ -79,7 +84,8 @@ final class LoadGenerator {
                     for (int i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
                          i += settings.clients()) {
                         long sent = System.nanoTime() - start;
-                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(i), settings.maxNewTokens());
+                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(firstPrompt + i),
+                                settings.maxNewTokens());
                         tokens.addAndGet(timing.tokenNanos().size());
                         samples.add(new Sample(sent, sent >= steady, timing));
                     }

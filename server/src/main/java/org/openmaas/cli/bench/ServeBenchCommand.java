@@ -73,6 +73,11 @@ final class ServeBenchCommand implements Callable<Integer> {
             description = "Requests sent one by one before measuring (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--repeat", defaultValue = "1",
+            description = {"Run the whole load this many times, one after another, and report the best of every number,"
+                    + " listing every run: on a shared machine other work only slows a run down (default: 1)."})
+    int repeat;
+
     @Option(names = "--pid", description = "The server's process id on this machine: report its resident memory.")
     Long pid;
 
@@ -84,6 +89,9 @@ final class ServeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1: " + repeat);
+        }
         URI api = MaasEndpoint.apiBase(baseUrl);
         URI tokenUrl = authUrl == null ? MaasEndpoint.defaultTokenUrl(api) : URI.create(authUrl);
         require(clientId, "--client-id or MAAS_CLIENT_ID");
@@ -101,14 +109,21 @@ final class ServeBenchCommand implements Callable<Integer> {
             }
         }
         Machine before = Machine.now();
-        LoadGenerator.Run run = LoadGenerator.run(endpoint, target, settings);
-        ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
-        ServeReport result = ServeReport.of(commandLine(), api.toString(), target, settings, before, Machine.now(), run,
-                memory);
-        if (result.succeeded() > 0 && result.measured() == 0) {
-            throw new IllegalArgumentException("no request succeeded after the ramp-up of " + rampUpSeconds
-                    + " s, so there are no latencies to report: give more --requests or a shorter --ramp-up");
+        List<ServeRun> runs = new ArrayList<>(repeat);
+        for (int r = 0; r < repeat; r++) {
+            if (repeat > 1) {
+                spec.commandLine().getErr().printf("bench serve: run %d of %d...%n", r + 1, repeat);
+            }
+            ServeRun run = ServeRun.of(LoadGenerator.run(endpoint, target, settings, r * requests));
+            if (run.succeeded() > 0 && run.measured() == 0) {
+                throw new IllegalArgumentException("no request succeeded after the ramp-up of " + rampUpSeconds
+                        + " s, so there are no latencies to report: give more --requests or a shorter --ramp-up");
+            }
+            runs.add(run);
         }
+        ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
+        ServeReport result = ServeReport.of(commandLine(), api.toString(), target, settings, before, Machine.now(), runs,
+                memory);
         if (report.json) {
             spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result));

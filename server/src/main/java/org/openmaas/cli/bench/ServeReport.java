@@ -1,77 +1,57 @@
 package org.openmaas.cli.bench;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
 
 /**
- * What {@code bench serve} found, with the usual serving definitions: TTFT from sending the request to its first
- * token line; inter-token latency between consecutive token lines; end-to-end latency from sending to the last line;
- * per-stream output tokens/s from a request's first token to its last; aggregate output tokens/s and requests/s over
- * the wall time of the whole run. Latencies in milliseconds, over the measured requests: those sent after the
- * ramp-up, once every client was running (all of them without a ramp-up); the totals count every request.
+ * What {@code bench serve} found (see {@link ServeRun} for what each number means). With several runs of the same load
+ * every number is the best of the runs, each run listed too, as {@code bench engine} reports them: on a shared machine
+ * other work only ever slows a run down. Counts, tokens and wall time add up over the runs.
  *
- * @param command     the command line, credentials left out
- * @param measured    successful requests the latencies are taken from
- * @param memory      the server's resident memory at the end, when its process id was given; else null
- * @param firstError  the first failed request's error, or null
+ * @param command the command line, credentials left out
+ * @param memory  the server's resident memory after the last run, when its process id was given; else null
+ * @param runs    every run, in order
  */
 record ServeReport(String command, String target, String product, int clients, double rampUpSeconds, int maxNewTokens,
-                   String machine, String loadBefore, String loadAfter, int succeeded, int measured, int failed,
-                   long outputTokens, double wallSeconds, double aggregateTokensPerSecond, double requestsPerSecond,
-                   Percentiles timeToFirstTokenMs, Percentiles interTokenLatencyMs, Percentiles endToEndLatencyMs,
-                   Percentiles tokensPerSecondPerStream, ServerMemory memory, String firstError) {
+                   int repeats, String machine, String loadBefore, String loadAfter, int succeeded, int measured,
+                   int failed, long outputTokens, double wallSeconds, double aggregateTokensPerSecond,
+                   double requestsPerSecond, Percentiles timeToFirstTokenMs, Percentiles interTokenLatencyMs,
+                   Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream, ServerMemory memory,
+                   String firstError, List<ServeRun> runs) {
 
     static ServeReport of(String command, String target, MaasEndpoint.Product product, LoadGenerator.Settings settings,
-                          Machine before, Machine after, LoadGenerator.Run run, ServerMemory memory) {
-        List<Double> ttft = new ArrayList<>();
-        List<Double> itl = new ArrayList<>();
-        List<Double> e2e = new ArrayList<>();
-        List<Double> perStream = new ArrayList<>();
-        int succeeded = 0;
-        int measured = 0;
-        long tokens = 0;
-        String firstError = null;
-        for (LoadGenerator.Sample sample : run.samples()) {
-            MaasEndpoint.Timing timing = sample.timing();
-            if (!timing.ok()) {
-                firstError = firstError == null ? timing.error() : firstError;
-                continue;
-            }
-            succeeded++;
-            tokens += timing.generatedTokens();
-            if (!sample.measured()) {
-                continue;
-            }
-            measured++;
-            List<Long> at = timing.tokenNanos();
-            ttft.add(at.getFirst() / 1e6);
-            e2e.add(timing.endNanos() / 1e6);
-            for (int i = 1; i < at.size(); i++) {
-                itl.add((at.get(i) - at.get(i - 1)) / 1e6);
-            }
-            if (at.size() > 1) {
-                perStream.add((at.size() - 1) / ((at.getLast() - at.getFirst()) / 1e9));
-            }
-        }
-        double wall = run.wallNanos() / 1e9;
+                          Machine before, Machine after, List<ServeRun> runs, ServerMemory memory) {
         return new ServeReport(command, target, product.productName(), settings.clients(),
-                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), before.describe(), before.load(),
-                after.load(), succeeded, measured, run.samples().size() - succeeded, tokens, wall, tokens / wall,
-                succeeded / wall, Percentiles.of(ttft), Percentiles.of(itl), Percentiles.of(e2e),
-                Percentiles.of(perStream), memory, firstError);
+                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), runs.size(), before.describe(),
+                before.load(), after.load(), runs.stream().mapToInt(ServeRun::succeeded).sum(),
+                runs.stream().mapToInt(ServeRun::measured).sum(), runs.stream().mapToInt(ServeRun::failed).sum(),
+                runs.stream().mapToLong(ServeRun::outputTokens).sum(),
+                runs.stream().mapToDouble(ServeRun::wallSeconds).sum(),
+                best(runs, ServeRun::aggregateTokensPerSecond, false), best(runs, ServeRun::requestsPerSecond, false),
+                bestPercentiles(runs, ServeRun::timeToFirstTokenMs, true),
+                bestPercentiles(runs, ServeRun::interTokenLatencyMs, true),
+                bestPercentiles(runs, ServeRun::endToEndLatencyMs, true),
+                bestPercentiles(runs, ServeRun::tokensPerSecondPerStream, false), memory,
+                runs.stream().map(ServeRun::firstError).filter(Objects::nonNull).findFirst().orElse(null),
+                List.copyOf(runs));
     }
 
     String markdown() {
         Table latency = Table.of("per request", "p50", "p90", "p99")
-                .with(row("time to first token, ms", timeToFirstTokenMs))
-                .with(row("inter-token latency, ms", interTokenLatencyMs))
-                .with(row("end-to-end latency, ms", endToEndLatencyMs))
-                .with(row("output tok/s per stream", tokensPerSecondPerStream));
+                .with(row("time to first token, ms", timeToFirstTokenMs, ServeRun::timeToFirstTokenMs))
+                .with(row("inter-token latency, ms", interTokenLatencyMs, ServeRun::interTokenLatencyMs))
+                .with(row("end-to-end latency, ms", endToEndLatencyMs, ServeRun::endToEndLatencyMs))
+                .with(row("output tok/s per stream", tokensPerSecondPerStream, ServeRun::tokensPerSecondPerStream));
         Table totals = Table.of("clients", "requests ok", "failed", "output tokens", "aggregate output tok/s",
                         "requests/s", "wall s")
                 .with(Integer.toString(clients), Integer.toString(succeeded), Integer.toString(failed),
-                        Long.toString(outputTokens), "%.1f".formatted(aggregateTokensPerSecond),
-                        "%.2f".formatted(requestsPerSecond), "%.1f".formatted(wallSeconds));
+                        Long.toString(outputTokens),
+                        cell(aggregateTokensPerSecond, ServeRun::aggregateTokensPerSecond, "%.1f"),
+                        cell(requestsPerSecond, ServeRun::requestsPerSecond, "%.2f"),
+                        "%.1f".formatted(wallSeconds));
         String server = memory == null ? ""
                 : "Server RSS at the end: %.0f MiB (peak %.0f MiB).\n".formatted(memory.rssBytes() / 1048576.0,
                         memory.peakRssBytes() / 1048576.0);
@@ -80,20 +60,43 @@ record ServeReport(String command, String target, String product, int clients, d
                 : rampUpSeconds == 0 ? "%d concurrent streams, all starting at once".formatted(clients)
                 : "%d concurrent streams, starting evenly over %.1f s".formatted(clients, rampUpSeconds);
         if (rampUpSeconds > 0) {
-            streams += "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds);
+            streams += "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds)
+                    + (repeats == 1 ? "" : " of each run");
         }
+        String best = repeats == 1 ? "" : "; best of %d runs (all runs in brackets)".formatted(repeats);
         return """
                 `%s`
 
-                %s, product %s, %d new tokens per request, greedy, %s.
+                %s, product %s, %d new tokens per request, greedy, %s%s.
                 Machine: %s; load average %s before, %s after.
                 %s%s
                 %s
-                %s""".formatted(command, target, product, maxNewTokens, streams, machine, loadBefore, loadAfter,
+                %s""".formatted(command, target, product, maxNewTokens, streams, best, machine, loadBefore, loadAfter,
                 server, error, latency.markdown(), totals.markdown());
     }
 
-    private static String[] row(String name, Percentiles p) {
-        return new String[] {name, "%.1f".formatted(p.p50()), "%.1f".formatted(p.p90()), "%.1f".formatted(p.p99())};
+    private String[] row(String name, Percentiles best, Function<ServeRun, Percentiles> ofRun) {
+        return new String[] {name, cell(best.p50(), run -> ofRun.apply(run).p50(), "%.1f"),
+                cell(best.p90(), run -> ofRun.apply(run).p90(), "%.1f"),
+                cell(best.p99(), run -> ofRun.apply(run).p99(), "%.1f")};
+    }
+
+    private String cell(double best, ToDoubleFunction<ServeRun> ofRun, String format) {
+        if (runs.size() == 1) {
+            return format.formatted(best);
+        }
+        return format.formatted(best) + " (" + String.join(", ",
+                runs.stream().map(run -> format.formatted(ofRun.applyAsDouble(run))).toList()) + ")";
+    }
+
+    private static Percentiles bestPercentiles(List<ServeRun> runs, Function<ServeRun, Percentiles> of,
+                                               boolean lowest) {
+        return new Percentiles(best(runs, run -> of.apply(run).p50(), lowest),
+                best(runs, run -> of.apply(run).p90(), lowest), best(runs, run -> of.apply(run).p99(), lowest));
+    }
+
+    private static double best(List<ServeRun> runs, ToDoubleFunction<ServeRun> number, boolean lowest) {
+        DoubleStream values = runs.stream().mapToDouble(number).filter(x -> !Double.isNaN(x));
+        return (lowest ? values.min() : values.max()).orElse(Double.NaN);
     }
 }

@@ -108,6 +108,46 @@ class ServeBenchCommandTest {
         assertThat(run.err()).contains("401");
     }
 
+    @Test
+    void repeatedRunsReportTheBestOfEveryNumberAndEveryRun() throws Exception {
+        BenchRun run = bench("--clients", "2", "--requests", "4", "--max-new-tokens", "3", "--repeat", "3", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.path("repeats").asInt()).isEqualTo(3);
+        assertThat(json.path("succeeded").asInt()).isEqualTo(12);
+        assertThat(json.path("outputTokens").asLong()).isEqualTo(36);
+        JsonNode runs = json.path("runs");
+        assertThat(runs).hasSize(3);
+        double fastestFirstToken = Double.MAX_VALUE;
+        double mostTokensPerSecond = 0;
+        for (JsonNode each : runs) {
+            assertThat(each.path("succeeded").asInt()).isEqualTo(4);
+            fastestFirstToken = Math.min(fastestFirstToken, each.path("timeToFirstTokenMs").path("p50").asDouble());
+            mostTokensPerSecond = Math.max(mostTokensPerSecond, each.path("aggregateTokensPerSecond").asDouble());
+        }
+        assertThat(json.path("timeToFirstTokenMs").path("p50").asDouble()).isEqualTo(fastestFirstToken);
+        assertThat(json.path("aggregateTokensPerSecond").asDouble()).isEqualTo(mostTokensPerSecond);
+    }
+
+    @Test
+    void theTablesOfRepeatedRunsSayso() {
+        BenchRun run = bench("--requests", "1", "--max-new-tokens", "3", "--repeat", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("best of 2 runs (all runs in brackets)")
+                .containsPattern("\\| time to first token, ms \\| [0-9.]+ \\([0-9.]+, [0-9.]+\\)");
+        assertThat(run.err()).contains("run 2 of 2");
+    }
+
+    @Test
+    void aRepeatBelowOneIsRefused() {
+        BenchRun run = bench("--repeat", "0");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("--repeat must be at least 1: 0");
+    }
+
     private static BenchRun bench(String... options) {
         String[] args = new String[options.length + 9];
         String[] credentials = {"serve", "--base-url", server.uri("/").toString(), "--client-id", TestServer.CLIENT_ID,
