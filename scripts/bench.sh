@@ -63,7 +63,8 @@ serve maas-model-bench-1-slot 1
 stop
 
 serve maas-model-bench 8
-./maas bench serve --clients 1 --requests 8 --repeat "$repeat" --pid "$server" --write "$docs"
+# One stream over the whole prompt set: the unloaded TTFT the loaded runs' prompts are compared with.
+./maas bench serve --clients 1 --requests 32 --repeat "$repeat" --pid "$server" --write "$docs"
 # 8 streams in steady state: clients spread over about one loaded request's duration (64 tokens at ~12 tok/s each).
 ./maas bench serve --clients 8 --requests 48 --ramp-up 5 --repeat "$repeat" --pid "$server" --write "$docs"
 # 8 clients at once: every wave a burst of 8 simultaneous prompts.

@@ -134,7 +134,7 @@ public final class LlamaEngine implements Engine {
     private final float[] logits;        // (vocab) one row of logits copied out of llama.cpp
     private MemorySegment isolated;      // llama_context * for one reproducible sequence, made on first use; owned
     private boolean isolatedInUse;
-    private boolean generatingSatOut;    // the last step of `context` left its generating sequences out (StepPlanner)
+    private int waited;                  // prompt tokens the generating sequences of `context` sat out (StepPlanner)
 
     private LlamaEngine(Config config, LlamaModel model) {
         this.config = config;
@@ -508,14 +508,14 @@ public final class LlamaEngine implements Engine {
         }
         int budget = config.batchSize();
         // Only the shared context runs prompts beside generating sequences; the isolated one has a single sequence.
-        boolean satOutLast = target == context && generatingSatOut;
+        int waitedHere = target == context ? waited : 0;
         StepPlanner.Plan step;
         List<StepPlanner.Portion> plan;
         List<Output> outputs;
         int status;
         while (true) {
             step = StepPlanner.plan(candidates, budget, config.prefillChunk() == 0 ? budget : config.prefillChunk(),
-                    satOutLast);
+                    waitedHere);
             plan = step.portions();
             outputs = fill(batch, plan);
             status = batch.decode(target);
@@ -538,7 +538,7 @@ public final class LlamaEngine implements Engine {
             budget = batch.size() / 2;
         }
         if (target == context) {
-            generatingSatOut = step.generatingSitOut();
+            waited = step.generatingSitOut() ? waited + step.tokens() : 0;
         }
         if (status != 0) {
             LOG.warning("llama_decode returned " + status + " for a batch of " + batch.size() + " tokens on " + label);

@@ -12,7 +12,7 @@ class StepPlannerTest {
 
     @Test
     void withNothingGeneratingPromptsTakeTheWholeBudgetWhateverThePrefillChunk() {
-        Plan plan = StepPlanner.plan(List.of(new Candidate(0, 300), new Candidate(1, 300)), 512, 64, false);
+        Plan plan = StepPlanner.plan(List.of(new Candidate(0, 300), new Candidate(1, 300)), 512, 64, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(0, 300), new Portion(1, 212));
         assertThat(plan.generatingSitOut()).isFalse();
@@ -20,7 +20,7 @@ class StepPlannerTest {
 
     @Test
     void everyPromptAdvancesEvenWhenTheOldestCouldTakeTheWholeBudget() {
-        Plan plan = StepPlanner.plan(List.of(new Candidate(4, 5000), new Candidate(7, 5000)), 512, 64, false);
+        Plan plan = StepPlanner.plan(List.of(new Candidate(4, 5000), new Candidate(7, 5000)), 512, 64, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(4, 511), new Portion(7, 1));
     }
@@ -28,16 +28,24 @@ class StepPlannerTest {
     @Test
     void aShortPromptIsFinishedInAStepOfItsOwnWhileOthersGenerate() {
         Plan plan = StepPlanner.plan(List.of(
-                new Candidate(0, 1), new Candidate(1, 25), new Candidate(2, 1)), 512, 128, false);
+                new Candidate(0, 1), new Candidate(1, 25), new Candidate(2, 1)), 512, 128, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(1, 25));
         assertThat(plan.generatingSitOut()).isTrue();
     }
 
     @Test
-    void theGeneratingSequencesSitOutAtMostOneStepInARow() {
+    void anotherShortPromptGetsAStepOfItsOwnWhileTheGeneratingSequencesWaitedLessThanAChunk() {
         Plan plan = StepPlanner.plan(List.of(
-                new Candidate(0, 1), new Candidate(1, 25), new Candidate(2, 1)), 512, 128, true);
+                new Candidate(0, 1), new Candidate(1, 25), new Candidate(2, 1)), 512, 128, 100);
+
+        assertThat(plan.portions()).containsExactly(new Portion(1, 25));
+    }
+
+    @Test
+    void theGeneratingSequencesWaitForAtMostOnePrefillChunkOfPromptsBetweenTwoOfTheirTokens() {
+        Plan plan = StepPlanner.plan(List.of(
+                new Candidate(0, 1), new Candidate(1, 25), new Candidate(2, 1)), 512, 128, 110);
 
         assertThat(plan.portions()).containsExactly(new Portion(0, 1), new Portion(1, 25), new Portion(2, 1));
         assertThat(plan.generatingSitOut()).isFalse();
@@ -46,15 +54,16 @@ class StepPlannerTest {
     @Test
     void aPromptsOnlyStepFinishesEveryPromptThatFitsThenGivesTheRestOfTheChunkToTheOthers() {
         Plan plan = StepPlanner.plan(List.of(new Candidate(0, 300), new Candidate(1, 1), new Candidate(2, 40),
-                new Candidate(3, 30), new Candidate(4, 70)), 512, 128, false);
+                new Candidate(3, 30), new Candidate(4, 70)), 512, 128, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(0, 58), new Portion(2, 40), new Portion(3, 30));
+        assertThat(plan.tokens()).isEqualTo(128);
     }
 
     @Test
     void aLongPromptGoesInPrefillChunksBesideTheGeneratingSequences() {
         Plan plan = StepPlanner.plan(List.of(
-                new Candidate(0, 1), new Candidate(1, 300), new Candidate(2, 1)), 512, 64, false);
+                new Candidate(0, 1), new Candidate(1, 300), new Candidate(2, 1)), 512, 64, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(0, 1), new Portion(1, 65), new Portion(2, 1));
         assertThat(plan.generatingSitOut()).isFalse();
@@ -62,21 +71,20 @@ class StepPlannerTest {
 
     @Test
     void withoutABoundOnTheChunkALongPromptTakesWhatTheGeneratingSequencesLeave() {
-        Plan plan = StepPlanner.plan(List.of(new Candidate(0, 5000), new Candidate(1, 1)), 512, 512, false);
+        Plan plan = StepPlanner.plan(List.of(new Candidate(0, 5000), new Candidate(1, 1)), 512, 512, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(0, 511), new Portion(1, 1));
     }
 
     @Test
     void aBudgetSmallerThanTheSequencesAdvancesTheOldestOnly() {
-        Plan plan = StepPlanner.plan(List.of(new Candidate(2, 1), new Candidate(0, 30), new Candidate(1, 1)), 2, 64,
-                true);
+        Plan plan = StepPlanner.plan(List.of(new Candidate(2, 1), new Candidate(0, 30), new Candidate(1, 1)), 2, 64, 0);
 
         assertThat(plan.portions()).containsExactly(new Portion(2, 1), new Portion(0, 1));
     }
 
     @Test
     void nothingRunningPlansNothing() {
-        assertThat(StepPlanner.plan(List.of(), 512, 64, false).portions()).isEmpty();
+        assertThat(StepPlanner.plan(List.of(), 512, 64, 0).portions()).isEmpty();
     }
 }
