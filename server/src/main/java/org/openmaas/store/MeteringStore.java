@@ -177,16 +177,18 @@ public final class MeteringStore {
                     .bind("id", record.requestId()).map((rs, ctx) -> new Object[]{rs.getString(1), rs.getLong(2)}).one();
             String period = (String) where[0];
             long window = (Long) where[1];
+            // The rate counter before the quota row, in the order admit() locks them: the other way round a
+            // settlement and an admission of the same client deadlocked, and the database rolled one back.
+            h.createUpdate("""
+                            UPDATE rate_counters SET tokens = tokens - :reserved + :generated
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", clientCounter(record.clientId())).bind("window", window)
+                    .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
             h.createUpdate("""
                             UPDATE quota_usage SET reserved_tokens = reserved_tokens - :reserved,
                                 used_tokens = used_tokens + :generated
                             WHERE cloud_account_id = :account AND period = :period""")
                     .bind("account", record.cloudAccountId()).bind("period", period)
-                    .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
-            h.createUpdate("""
-                            UPDATE rate_counters SET tokens = tokens - :reserved + :generated
-                            WHERE counter_key = :key AND window_start = :window""")
-                    .bind("key", clientCounter(record.clientId())).bind("window", window)
                     .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
             return true;
         });

@@ -121,6 +121,32 @@ class AdmissionTest {
         }
 
         @Test
+        void requestsAdmittedWhileOthersOfTheSameClientSettleNeverDeadlock() throws Exception {
+            // Admission and settlement both lock the client's rate counter and the account's quota row; taken in
+            // opposite orders they deadlocked and the database rolled a request back (HTTP 500 under a burst).
+            int threads = 8;
+            int rounds = 40;
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> workers = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                for (int t = 0; t < threads; t++) {
+                    workers.add(pool.submit(() -> {
+                        start.await();
+                        for (int round = 0; round < rounds; round++) {
+                            admit("app", 10).finished(3, 4, "FINISH_REASON_LENGTH");
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> worker : workers) {
+                    worker.get();
+                }
+            }
+            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(threads * rounds * 4, 0);
+        }
+
+        @Test
         void settlingMovesTheReservationToTheActualCountExactlyOnce() {
             credentials.setMonthlyQuota(ACCOUNT, 1000L);
             Ticket ticket = admit("app", 300);
