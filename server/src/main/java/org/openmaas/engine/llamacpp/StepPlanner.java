@@ -11,11 +11,11 @@ import java.util.List;
  * of 8 generating sequences), so the policy is about who waits for whom:
  * <ul>
  *   <li>With nothing generating, prompts take the whole budget, oldest first: the fastest way to their first tokens.
- *   <li>While sequences generate, a prompt whose rest fits in one prefill chunk is finished in a step of prompts only.
- *       Its first token then does not wait for the generating sequences' tokens, and they lose nothing: a step with
- *       both costs what the two steps cost apart. (Measured under 8 streams: time to first token p50 −20 %, p99 −20 %,
- *       the same throughput.) Between two of their tokens they wait for at most one prefill chunk of such prompts, as
- *       they would for a chunk beside them, so arrivals cannot starve them.
+ *   <li>While sequences generate, a prompt whose rest fits in one prefill chunk is finished in a step of its own, the
+ *       oldest such prompt first. Its first token then waits for no other sequence's tokens, and they lose nothing: a
+ *       step with both costs what the two steps cost apart. (Measured under 8 streams: time to first token p50 −20 %,
+ *       p99 −20 %, the same throughput.) Between two of their tokens the generating sequences wait for at most one
+ *       prefill chunk of such prompts, as they would for a chunk beside them, so arrivals cannot starve them.
  *   <li>Otherwise every sequence advances by at least one token (a generating one by exactly one), and prompts share
  *       at most one prefill chunk beyond that, oldest first: a long prompt goes in chunks beside the generating
  *       sequences instead of stalling them for the whole prompt.
@@ -65,10 +65,10 @@ final class StepPlanner {
             return new Plan(shared(candidates, budget, budget), false);
         }
         int chunk = Math.min(budget, prefillChunk - waited);
-        boolean aPromptFinishesAlone = candidates.stream()
-                .anyMatch(candidate -> candidate.pending() > 1 && candidate.pending() <= chunk);
-        if (aPromptFinishesAlone) {
-            return new Plan(promptsOnly(candidates, chunk), true);
+        for (Candidate candidate : candidates) {
+            if (candidate.pending() > 1 && candidate.pending() <= chunk) {
+                return new Plan(List.of(new Portion(candidate.slot(), candidate.pending())), true);
+            }
         }
         return new Plan(shared(candidates, budget, prefillChunk), false);
     }
@@ -86,27 +86,6 @@ final class StepPlanner {
             int more = Math.min(candidates.get(i).pending() - tokens[i], left);
             tokens[i] += more;
             left -= more;
-        }
-        return portions(candidates, tokens);
-    }
-
-    /** Whole prompts that fit in {@code chunk}, oldest first; what is left of it goes to the other prompts. */
-    private static List<Portion> promptsOnly(List<Candidate> candidates, int chunk) {
-        int[] tokens = new int[candidates.size()];
-        int left = chunk;
-        for (int i = 0; i < candidates.size(); i++) {
-            int pending = candidates.get(i).pending();
-            if (pending > 1 && pending <= left) {
-                tokens[i] = pending;
-                left -= pending;
-            }
-        }
-        for (int i = 0; i < candidates.size() && left > 0; i++) {
-            int pending = candidates.get(i).pending();
-            if (pending > 1 && tokens[i] == 0) {
-                tokens[i] = Math.min(pending, left);
-                left -= tokens[i];
-            }
         }
         return portions(candidates, tokens);
     }

@@ -52,12 +52,12 @@ class StepPlannerTest {
     }
 
     @Test
-    void aPromptsOnlyStepFinishesEveryPromptThatFitsThenGivesTheRestOfTheChunkToTheOthers() {
+    void aStepOfItsOwnFinishesTheOldestPromptThatFitsAndCarriesNothingElse() {
         Plan plan = StepPlanner.plan(List.of(new Candidate(0, 300), new Candidate(1, 1), new Candidate(2, 40),
-                new Candidate(3, 30), new Candidate(4, 70)), 512, 128, 0);
+                new Candidate(3, 30)), 512, 128, 0);
 
-        assertThat(plan.portions()).containsExactly(new Portion(0, 58), new Portion(2, 40), new Portion(3, 30));
-        assertThat(plan.tokens()).isEqualTo(128);
+        assertThat(plan.portions()).containsExactly(new Portion(2, 40));
+        assertThat(plan.tokens()).isEqualTo(40);
     }
 
     @Test
