@@ -60,8 +60,11 @@ record ServeReport(String command, String target, String product, int clients, d
                 : rampUpSeconds == 0 ? "%d concurrent streams, all starting at once".formatted(clients)
                 : "%d concurrent streams, starting evenly over %.1f s".formatted(clients, rampUpSeconds);
         if (rampUpSeconds > 0) {
-            streams += "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds)
-                    + (repeats == 1 ? "" : " of each run");
+            streams += repeats == 1
+                    ? "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds)
+                    : "; latencies of the requests sent after %.1f s: %s in the %d runs".formatted(rampUpSeconds,
+                            String.join(", ", runs.stream().map(run -> Integer.toString(run.measured())).toList()),
+                            repeats);
         }
         String best = repeats == 1 ? "" : "; best of %d runs (all runs in brackets)".formatted(repeats);
         return """

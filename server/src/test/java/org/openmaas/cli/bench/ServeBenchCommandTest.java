@@ -141,6 +141,15 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void repeatedRampUpRunsSayHowManyRequestsEachMeasured() {
+        BenchRun run = bench("--clients", "2", "--requests", "4", "--max-new-tokens", "2", "--ramp-up", "0.3",
+                "--repeat", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("latencies of the requests sent after 0\\.3 s: [2-4], [2-4] in the 2 runs");
+    }
+
+    @Test
     void aRepeatBelowOneIsRefused() {
         BenchRun run = bench("--repeat", "0");
 
