@@ -509,15 +509,13 @@ public final class LlamaEngine implements Engine {
         int budget = config.batchSize();
         // Only the shared context runs prompts beside generating sequences; the isolated one has a single sequence.
         int waitedHere = target == context ? waited : 0;
-        StepPlanner.Plan step;
-        List<StepPlanner.Portion> plan;
+        StepPlanner.Plan plan;
         List<Output> outputs;
         int status;
         while (true) {
-            step = StepPlanner.plan(candidates, budget, config.prefillChunk() == 0 ? budget : config.prefillChunk(),
+            plan = StepPlanner.plan(candidates, budget, config.prefillChunk() == 0 ? budget : config.prefillChunk(),
                     waitedHere);
-            plan = step.portions();
-            outputs = fill(batch, plan);
+            outputs = fill(batch, plan.portions());
             status = batch.decode(target);
             if (!LlamaCpp.noRunOfFreeCells(status)) {
                 break;
@@ -538,11 +536,11 @@ public final class LlamaEngine implements Engine {
             budget = batch.size() / 2;
         }
         if (target == context) {
-            waited = step.generatingSitOut() ? waited + step.tokens() : 0;
+            waited = plan.generatingSitOut() ? waited + batch.size() : 0;
         }
         if (status != 0) {
             LOG.warning("llama_decode returned " + status + " for a batch of " + batch.size() + " tokens on " + label);
-            for (StepPlanner.Portion portion : plan) {
+            for (StepPlanner.Portion portion : plan.portions()) {
                 Sequence sequence = slots[portion.slot()];
                 sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
                         "the engine could not decode this request (llama_decode returned " + status + ")"));
@@ -550,7 +548,7 @@ public final class LlamaEngine implements Engine {
             }
             return;
         }
-        for (StepPlanner.Portion portion : plan) {
+        for (StepPlanner.Portion portion : plan.portions()) {
             slots[portion.slot()].advance(portion.tokens());
         }
         for (Output output : outputs) {

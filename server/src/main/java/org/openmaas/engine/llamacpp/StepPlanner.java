@@ -44,10 +44,6 @@ final class StepPlanner {
      * @param generatingSitOut whether sequences that generate were left out of it
      */
     record Plan(List<Portion> portions, boolean generatingSitOut) {
-
-        int tokens() {
-            return portions.stream().mapToInt(Portion::tokens).sum();
-        }
     }
 
     private StepPlanner() {
