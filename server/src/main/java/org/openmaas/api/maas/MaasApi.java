@@ -107,7 +107,7 @@ public final class MaasApi implements HttpService {
 
         @Override
         public void failed(GenerationEvent.Failed failed) throws IOException {
-            out.write(ErrorTable.streamFailure(failed).streamLine());
+            out.write(ErrorTable.generationFailure(failed).streamLine());
             out.write(NEWLINE);
         }
     }
@@ -140,11 +140,6 @@ public final class MaasApi implements HttpService {
         public void finished(GenerationEvent.Finished finished) {
             tokens.add(finished.lastToken());
             this.finished = finished;
-        }
-
-        @Override
-        public void failed(GenerationEvent.Failed failed) {
-            throw GenerationRunner.failure(failed);
         }
     }
 
