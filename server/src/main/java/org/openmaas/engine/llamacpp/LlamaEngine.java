@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -26,6 +27,7 @@ import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.Tokenizer;
 
 /**
  * Serves one GGUF model in-process with llama.cpp.
@@ -48,7 +50,7 @@ import org.openmaas.engine.Token;
  * generated token after the prompt). Alone in a fresh cache, the same request always gives the same bits. That
  * context is created on the first reproducible request, so engines that never see one pay nothing for it.
  */
-public final class LlamaEngine implements Engine {
+public final class LlamaEngine implements Engine, Tokenizer {
 
     private static final Logger LOG = Logger.getLogger(LlamaEngine.class.getName());
 
@@ -232,6 +234,11 @@ public final class LlamaEngine implements Engine {
     @Override
     public ModelInfo model() {
         return info;
+    }
+
+    @Override
+    public Optional<Tokenizer> tokenizer() {
+        return Optional.of(this);
     }
 
     @Override
