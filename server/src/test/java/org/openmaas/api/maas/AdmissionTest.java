@@ -8,23 +8,25 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openmaas.engine.Engine;
 import org.openmaas.testing.Await;
+import org.openmaas.testing.Script;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** Admission over HTTP: a bounded queue, clients that leave while queued, and a server that is not taking work. */
 class AdmissionTest {
 
+    /** A request that holds the only slot until its client leaves: its generation never ends by itself. */
     static final String LONG = "{\"max_new_tokens\": 1500, \"temperature\": 0}";
+    static final ScriptedEngine engine = ScriptedEngine.builder().slots(1).maxQueued(1)
+            .script(Script.builder().text("Once").endless(" more")).build();
     static TestServer server;
     static String token;
-    static Engine engine;
 
     @BeforeAll
     static void start() {
-        server = TestServer.withOneSlowSlot("maas-model-slow", 1);
+        server = TestServer.scripted(engine);
         token = server.token();
-        engine = server.server().catalog().entries().getFirst().engine();
     }
 
     @AfterAll
