@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class DatabaseOutageTest {
                         : ScriptedEngine.untilMaxNewTokens(request))
                 .build();
         server = TestServer.servingIn(Files.createDirectories(db.dir().resolve("data")), Optional.of(db.url()),
-                TestServer.SHUTDOWN_GRACE, TestServer.product(TestServer.SCRIPTED_PRODUCT, engine));
+                Clock.systemUTC(), TestServer.SHUTDOWN_GRACE, TestServer.product(TestServer.SCRIPTED_PRODUCT, engine));
     }
 
     @AfterEach

@@ -71,8 +71,12 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(List<Path> models, Optional<Path> catalog, Map<String, String> extraEnv,
                                    Clock clock) {
+        return startIn(tempDataDir(), models, catalog, extraEnv, clock);
+    }
+
+    private static Path tempDataDir() {
         try {
-            return startIn(Files.createTempDirectory("maas-test-"), models, catalog, extraEnv, clock);
+            return Files.createTempDirectory("maas-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,17 +105,18 @@ public final class TestServer implements AutoCloseable {
 
     /** {@link #serving(CatalogEntry...)}, stopping with {@code shutdownGrace} for in-flight generations. */
     public static TestServer serving(Duration shutdownGrace, CatalogEntry... products) {
-        try {
-            return servingIn(Files.createTempDirectory("maas-test-"), Optional.empty(), shutdownGrace, products);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return servingIn(tempDataDir(), Optional.empty(), Clock.systemUTC(), shutdownGrace, products);
+    }
+
+    /** {@link #serving(CatalogEntry...)} on {@code clock}. */
+    public static TestServer serving(Clock clock, CatalogEntry... products) {
+        return servingIn(tempDataDir(), Optional.empty(), clock, SHUTDOWN_GRACE, products);
     }
 
     /** {@link #serving(CatalogEntry...)} on {@code dataDir} and the store {@code databaseUrl} (empty: H2 there). */
-    public static TestServer servingIn(Path dataDir, Optional<String> databaseUrl, Duration shutdownGrace,
+    public static TestServer servingIn(Path dataDir, Optional<String> databaseUrl, Clock clock, Duration shutdownGrace,
                                        CatalogEntry... products) {
-        ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), Clock.systemUTC(), databaseUrl,
+        ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), clock, databaseUrl,
                 shutdownGrace);
         return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
     }

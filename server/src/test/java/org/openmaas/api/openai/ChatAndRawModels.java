@@ -2,6 +2,8 @@ package org.openmaas.api.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.openmaas.engine.ModelInfo;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
@@ -22,6 +24,19 @@ record ChatAndRawModels(TestServer server, String chatModel, String rawModel) im
                 raw = model.get("id").asText();
             }
         }
+        return new ChatAndRawModels(server, chat, raw);
+    }
+
+    /**
+     * The same two products on scripted engines of 512 tokens' context: for tests of validation, errors and metering,
+     * which need no model.
+     */
+    static ChatAndRawModels scripted() {
+        String chat = "maas-model-chat";
+        String raw = "maas-model-raw";
+        TestServer server = TestServer.serving(
+                TestServer.product(chat, ScriptedEngine.builder().model(new ModelInfo("chat", 512, 1000, true)).build()),
+                TestServer.product(raw, ScriptedEngine.builder().model(new ModelInfo("raw", 512, 1000, false)).build()));
         return new ChatAndRawModels(server, chat, raw);
     }
 
