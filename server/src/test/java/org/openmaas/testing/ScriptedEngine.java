@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,11 +18,13 @@ import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
 import org.openmaas.engine.EngineOverloadedException;
+import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Prompt;
+import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
 
 /**
@@ -39,6 +43,8 @@ public final class ScriptedEngine implements Engine {
     public static final ModelInfo MODEL = new ModelInfo("scripted", 4096, 1000, true);
 
     /** How often a held generation looks whether it was cancelled ({@link Generation} signals nothing). */
+    /** Ids of the alternatives {@link #untilMaxNewTokens} reports: apart from the words' own. */
+    private static final int ALTERNATIVE_ID = 900;
     private static final Duration CANCEL_CHECK = Duration.ofMillis(5);
     /** Between the tokens of an endless script: a pace, so nothing fills memory faster than a client reads. */
     private static final Duration PACE = Duration.ofMillis(1);
@@ -48,6 +54,7 @@ public final class ScriptedEngine implements Engine {
     private final int slots;
     private final int maxQueued;
     private final Function<GenerationRequest, Script> scripts;
+    private final Queue<Script> next = new ConcurrentLinkedQueue<>();
     private final List<GenerationRequest> submitted = new CopyOnWriteArrayList<>();
     private final ExecutorService players = Executors.newVirtualThreadPerTaskExecutor();
     private final ArrayDeque<Generation> waiting = new ArrayDeque<>(); // guarded by this
@@ -103,7 +110,7 @@ public final class ScriptedEngine implements Engine {
             return scripts(request -> script);
         }
 
-        /** A script per request, chosen when the request gets a slot. */
+        /** A script per request, chosen when the request gets a slot (unless {@link #playNext} chose one). */
         public Builder scripts(Function<GenerationRequest, Script> scripts) {
             this.scripts = Objects.requireNonNull(scripts, "scripts");
             return this;
@@ -114,9 +121,26 @@ public final class ScriptedEngine implements Engine {
         }
     }
 
-    /** As many words as the request may generate, ending for LENGTH, as a model that never stops would. */
+    /**
+     * As many words as the request may generate (" w0", " w1", ...), each with the {@code topNTokens} alternatives the
+     * request asked for (the chosen token first), ending for LENGTH, as a model that never stops would.
+     */
     public static Script untilMaxNewTokens(GenerationRequest request) {
-        return Script.words(request.maxNewTokens(), org.openmaas.engine.FinishReason.LENGTH);
+        Script.Builder script = Script.builder();
+        for (int i = 0; i < request.maxNewTokens(); i++) {
+            Token chosen = new Token(Script.Builder.FIRST_ID + i, " w" + i, Script.Builder.LOGPROB, false);
+            List<Token> top = new ArrayList<>();
+            for (int k = 0; k < request.topNTokens(); k++) {
+                top.add(k == 0 ? chosen : new Token(ALTERNATIVE_ID + k, " alt" + k, Script.Builder.LOGPROB - k, false));
+            }
+            script.token(chosen, top);
+        }
+        return script.finish(FinishReason.LENGTH);
+    }
+
+    /** The next generation to get a slot plays {@code script} instead of its builder's choice. */
+    public void playNext(Script script) {
+        next.add(Objects.requireNonNull(script, "script"));
     }
 
     /** Every request this engine accepted, in order. */
@@ -192,7 +216,8 @@ public final class ScriptedEngine implements Engine {
 
     private void play(Generation generation) {
         try {
-            perform(generation, scripts.apply(generation.request()));
+            Script queued = next.poll();
+            perform(generation, queued != null ? queued : scripts.apply(generation.request()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
