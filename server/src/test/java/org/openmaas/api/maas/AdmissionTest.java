@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.testing.Await;
 import org.openmaas.testing.Script;
@@ -20,19 +19,9 @@ class AdmissionTest {
     static final String LONG = "{\"max_new_tokens\": 1500, \"temperature\": 0}";
     static final ScriptedEngine engine = ScriptedEngine.builder().slots(1).maxQueued(1)
             .script(Script.builder().text("Once").endless(" more")).build();
-    static TestServer server;
-    static String token;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(engine);
-        token = server.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String token = server.token();
 
     @Test
     void aFullQueueIsRefusedWith429AndRetryAfter() throws Exception {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.testing.Await;
 import org.openmaas.testing.Script;
@@ -21,19 +20,9 @@ class CancellationTest {
             .scripts(request -> request.maxNewTokens() == ENDLESS ? Script.builder().text("Once").endless(" more")
                     : ScriptedEngine.untilMaxNewTokens(request))
             .build();
-    static TestServer server;
-    static String token;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(engine);
-        token = server.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String token = server.token();
 
     @Test
     void hangingUpMidStreamFreesTheEngineOfAGenerationThatWouldNeverEnd() throws Exception {

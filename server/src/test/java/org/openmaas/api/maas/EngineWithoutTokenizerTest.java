@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.Prompt;
 import org.openmaas.testing.ScriptedEngine;
@@ -18,19 +17,9 @@ import org.openmaas.testing.TestServer;
 class EngineWithoutTokenizerTest {
 
     static final ScriptedEngine engine = ScriptedEngine.builder().withoutTokenizer().build();
-    static TestServer server;
-    static String token;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(engine);
-        token = server.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String token = server.token();
 
     @Test
     void thePromptReachesTheEngineAsTextAndUsageSettlesOnTheEnginesCount() {
@@ -50,21 +39,20 @@ class EngineWithoutTokenizerTest {
 
     @Test
     void truncateIsRefusedNamingTheField() {
-        HttpResponse<String> response = server.post("/v1/maas/generatestream", token,
-                server.body("Once upon a time", "{\"truncate\": 2}"));
-
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(TestServer.json(response.body()).get("message").asText())
+        assertThat(refusal("{\"truncate\": 2}"))
                 .startsWith("truncate is not supported by " + TestServer.SCRIPTED_PRODUCT);
     }
 
     @Test
     void maxNewTokensIsStillCheckedAgainstTheContext() {
-        HttpResponse<String> response = server.post("/v1/maas/generatestream", token,
-                server.body("Once", "{\"max_new_tokens\": 100000}"));
-
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(TestServer.json(response.body()).get("message").asText())
+        assertThat(refusal("{\"max_new_tokens\": 100000}"))
                 .contains("max_new_tokens must be between 1 and " + ScriptedEngine.MODEL.contextLength());
+    }
+
+    /** The message of the 400 a request with {@code params} gets. */
+    private static String refusal(String params) {
+        HttpResponse<String> response = server.post("/v1/maas/generatestream", token, server.body("Once", params));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        return TestServer.json(response.body()).get("message").asText();
     }
 }

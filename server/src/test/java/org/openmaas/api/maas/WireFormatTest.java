@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent.Failed.Cause;
@@ -31,19 +30,9 @@ class WireFormatTest {
             .token(E_END, List.of(E_END, HE)).token(EOS, List.of(EOS, HE)).finish(FinishReason.EOS_TOKEN);
 
     static final ScriptedEngine engine = ScriptedEngine.builder().build();
-    static TestServer server;
-    static String token;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(engine);
-        token = server.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String token = server.token();
 
     @Test
     void everyLineCarriesTheEnginesTokenAndTheLastAddsTheTextAndDetails() {

@@ -7,8 +7,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.testing.Await;
 import org.openmaas.testing.Script;
@@ -24,21 +23,11 @@ class OpenAiAdmissionTest {
     /** Every generation here holds the only slot until its client leaves: it never ends by itself. */
     static final ScriptedEngine engine = ScriptedEngine.builder().slots(1).maxQueued(1)
             .script(Script.builder().text("Once").endless(" more")).build();
-    static TestServer server;
-    static String key;
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String key = server.apiKey();
     static final String LONG = "{\"model\": \"" + TestServer.SCRIPTED_PRODUCT + "\", \"prompt\": \"Once\", "
             + "\"max_tokens\": 1500, \"temperature\": 0, \"stream\": true}";
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(engine);
-        key = server.apiKey();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void aFullQueueIsRefusedWith429InOpenAisShape() throws Exception {

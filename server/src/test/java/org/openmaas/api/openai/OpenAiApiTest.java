@@ -39,7 +39,7 @@ class OpenAiApiTest {
 
     @Test
     void aModelNameIsAcceptedAsTheModelId() {
-        JsonNode completion = chat("{\"model\": \"random-llama-chat\", \"messages\": [{\"role\": \"user\", "
+        JsonNode completion = models.chat("{\"model\": \"random-llama-chat\", \"messages\": [{\"role\": \"user\", "
                 + "\"content\": \"Hi\"}], \"max_tokens\": 3}");
 
         assertThat(completion.get("model").asText()).isEqualTo(chatModel);
@@ -47,7 +47,7 @@ class OpenAiApiTest {
 
     @Test
     void aChatCompletionHasOpenAisShape() {
-        HttpResponse<String> response = server.post("/v1/chat/completions", key, chatBody("\"max_tokens\": 5"));
+        HttpResponse<String> response = server.post("/v1/chat/completions", key, models.chatBody("\"max_tokens\": 5"));
         JsonNode completion = TestServer.json(response.body());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -64,15 +64,15 @@ class OpenAiApiTest {
 
     @Test
     void theSameSeedGivesTheSameCompletion() {
-        String body = chatBody("\"max_tokens\": 12, \"seed\": -42, \"temperature\": 1.3");
+        String body = models.chatBody("\"max_tokens\": 12, \"seed\": -42, \"temperature\": 1.3");
 
-        assertThat(content(chat(body))).isEqualTo(content(chat(body)));
+        assertThat(ChatAndRawModels.content(models.chat(body))).isEqualTo(ChatAndRawModels.content(models.chat(body)));
     }
 
     @Test
     void aStreamIsServerSentEventsEndingWithDone() {
         HttpResponse<String> response = server.post("/v1/chat/completions", key,
-                chatBody("\"max_tokens\": 6, \"stream\": true"));
+                models.chatBody("\"max_tokens\": 6, \"stream\": true"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -84,8 +84,8 @@ class OpenAiApiTest {
     void aStreamedChoiceEqualsTheWholeOne() {
         String body = "\"max_tokens\": 20, \"temperature\": 0";
 
-        assertThat(stream("/v1/chat/completions", chatBody(body + ", \"stream\": true")).chatText())
-                .isEqualTo(content(chat(chatBody(body))));
+        assertThat(models.stream("/v1/chat/completions", models.chatBody(body + ", \"stream\": true")).chatText())
+                .isEqualTo(ChatAndRawModels.content(models.chat(models.chatBody(body))));
     }
 
     @Test
@@ -108,26 +108,10 @@ class OpenAiApiTest {
         String whole = TestServer.json(server.post("/v1/completions", key, body + "}").body())
                 .get("choices").get(0).get("text").asText();
 
-        Events events = stream("/v1/completions", body + ", \"stream\": true}");
+        Events events = models.stream("/v1/completions", body + ", \"stream\": true}");
 
         StringBuilder text = new StringBuilder();
         events.chunks().forEach(c -> text.append(c.get("choices").get(0).get("text").asText()));
         assertThat(text.toString()).isEqualTo(whole);
-    }
-
-    private static String chatBody(String extra) {
-        return models.chatBody(extra);
-    }
-
-    private static JsonNode chat(String body) {
-        return models.chat(body);
-    }
-
-    private static String content(JsonNode completion) {
-        return ChatAndRawModels.content(completion);
-    }
-
-    private static Events stream(String path, String body) {
-        return models.stream(path, body);
     }
 }

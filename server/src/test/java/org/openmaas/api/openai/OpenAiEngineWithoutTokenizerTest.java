@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.GenerationRequest;
@@ -21,19 +20,9 @@ import org.openmaas.testing.TestServer;
 class OpenAiEngineWithoutTokenizerTest {
 
     static final ScriptedEngine engine = ScriptedEngine.builder().withoutTokenizer().build();
-    static TestServer server;
-    static String key;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(engine);
-        key = server.apiKey();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String key = server.apiKey();
 
     @Test
     void messagesReachTheEngineAsAConversation() {

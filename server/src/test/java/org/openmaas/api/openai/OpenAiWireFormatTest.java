@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.api.openai.ChatAndRawModels.Events;
 import org.openmaas.testing.TestServer;
@@ -16,25 +15,12 @@ import org.openmaas.testing.TestServer;
  */
 class OpenAiWireFormatTest {
 
-    static ChatAndRawModels models;
-    static TestServer server;
-    static String key;
-    static String chatModel;
-    static String rawModel;
-
-    @BeforeAll
-    static void start() {
-        models = ChatAndRawModels.scripted();
-        server = models.server();
-        chatModel = models.chatModel();
-        rawModel = models.rawModel();
-        key = models.key();
-    }
-
-    @AfterAll
-    static void stop() {
-        models.close();
-    }
+    @AutoClose
+    static final ChatAndRawModels models = ChatAndRawModels.scripted();
+    static final TestServer server = models.server();
+    static final String key = models.key();
+    static final String chatModel = models.chatModel();
+    static final String rawModel = models.rawModel();
 
     @Test
     void theModelListHasOpenAisShapeWithProductNamesAsIds() {
