@@ -206,24 +206,24 @@ public final class LlamaEngine implements Engine {
         }
         MemorySegment context;
         try (Arena arena = Arena.ofConfined()) { // the by-value params struct: only needed during the call
-            MemorySegment params = LlamaCpp.contextDefaultParams(arena);
-            params.set(JAVA_INT, LlamaCpp.CONTEXT_PARAMS_N_CTX, (int) cells);
+            MemorySegment params = ContextBindings.DEFAULT_PARAMS.call(arena);
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_CTX, (int) cells);
             // One ubatch per decode call: a failed call then leaves the KV cache as it was.
-            params.set(JAVA_INT, LlamaCpp.CONTEXT_PARAMS_N_BATCH, config.batchSize());
-            params.set(JAVA_INT, LlamaCpp.CONTEXT_PARAMS_N_UBATCH, config.batchSize());
-            params.set(JAVA_INT, LlamaCpp.CONTEXT_PARAMS_N_SEQ_MAX, sequences);
-            params.set(JAVA_INT, LlamaCpp.CONTEXT_PARAMS_N_THREADS, config.threads());
-            params.set(JAVA_INT, LlamaCpp.CONTEXT_PARAMS_N_THREADS_BATCH, config.threads());
-            params.set(JAVA_BOOLEAN, LlamaCpp.CONTEXT_PARAMS_NO_PERF, true);
-            context = LlamaCpp.initFromModel(model.handle(), params);
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_BATCH, config.batchSize());
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_UBATCH, config.batchSize());
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_SEQ_MAX, sequences);
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_THREADS, config.threads());
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_THREADS_BATCH, config.threads());
+            params.set(JAVA_BOOLEAN, ContextBindings.PARAMS_NO_PERF, true);
+            context = ContextBindings.INIT_FROM_MODEL.call(model.handle(), params);
         }
         if (context.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("llama.cpp could not create a context of " + cells
                     + " tokens for " + model.file().getFileName() + " (its log says why)");
         }
-        int created = LlamaCpp.nCtx(context);
+        int created = ContextBindings.N_CTX.call(context);
         if (created < cells) {
-            LlamaCpp.free(context);
+            ContextBindings.FREE.call(context);
             throw new IllegalStateException("llama.cpp made a context of " + created + " tokens, not " + cells);
         }
         return context;
@@ -382,10 +382,10 @@ public final class LlamaEngine implements Engine {
         PrefixCache.Placement placement = prefixCache.place(request.promptTokens(), free, runningCells());
         int slot = placement.slot();
         if (placement.copies()) {
-            LlamaCpp.kvSelfSeqRm(context, slot, -1, -1);
-            LlamaCpp.kvSelfSeqCp(context, placement.source(), slot, 0, placement.reuse());
+            ContextBindings.KV_SELF_SEQ_RM.call(context, slot, -1, -1);
+            ContextBindings.KV_SELF_SEQ_CP.call(context, placement.source(), slot, 0, placement.reuse());
         } else {
-            LlamaCpp.kvSelfSeqRm(context, slot, placement.reuse(), -1); // the cells the new prompt does not share
+            ContextBindings.KV_SELF_SEQ_RM.call(context, slot, placement.reuse(), -1); // the cells the new prompt does not share
         }
         prefixCache.forget(slot); // from now on the sequence describes the slot's cells
         EngineStats before = stats;
@@ -464,14 +464,14 @@ public final class LlamaEngine implements Engine {
      */
     private void retire(Sequence sequence, boolean keepCells) {
         if (sequence.context == isolated) {
-            LlamaCpp.kvSelfClear(isolated); // the next reproducible sequence starts from the same empty cache
+            ContextBindings.KV_SELF_CLEAR.call(isolated); // the next reproducible sequence starts from the same empty cache
             isolatedInUse = false;
         } else if (keepCells) {
             for (PrefixCache.Trim trim : prefixCache.keep(sequence.slot, sequence.cellTokens(), sequence.position())) {
-                LlamaCpp.kvSelfSeqRm(context, trim.slot(), trim.from(), -1);
+                ContextBindings.KV_SELF_SEQ_RM.call(context, trim.slot(), trim.from(), -1);
             }
         } else {
-            LlamaCpp.kvSelfSeqRm(context, sequence.seqId, -1, -1);
+            ContextBindings.KV_SELF_SEQ_RM.call(context, sequence.seqId, -1, -1);
         }
         sequence.sampler.close();
         slots[sequence.slot] = null;
@@ -517,14 +517,14 @@ public final class LlamaEngine implements Engine {
                     waitedHere);
             outputs = fill(batch, plan.portions());
             status = batch.decode(target);
-            if (!LlamaCpp.noRunOfFreeCells(status)) {
+            if (!BatchBindings.noRunOfFreeCells(status)) {
                 break;
             }
             // Sequences' cells interleave, so as they come and go the free cells fragment and a batch may find no
             // run long enough although the cache has room. Cells kept for later prompts give way first.
             int evicted = target == context ? prefixCache.evictLeastRecentlyUsed() : -1;
             if (evicted >= 0) {
-                LlamaCpp.kvSelfSeqRm(context, evicted, -1, -1);
+                ContextBindings.KV_SELF_SEQ_RM.call(context, evicted, -1, -1);
                 continue;
             }
             if (batch.size() == 1) {
@@ -576,7 +576,7 @@ public final class LlamaEngine implements Engine {
 
     /** Samples the sequence's next token from the logits at {@code batchIndex} and publishes it. */
     private void emit(Sequence sequence, int batchIndex) {
-        MemorySegment row = LlamaCpp.getLogitsIth(sequence.context, batchIndex);
+        MemorySegment row = BatchBindings.GET_LOGITS_ITH.call(sequence.context, batchIndex);
         if (row.equals(MemorySegment.NULL)) {
             sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
                     "the engine lost this request's logits"));
@@ -625,9 +625,9 @@ public final class LlamaEngine implements Engine {
         for (Generation generation : waiting.drain()) {
             generation.publish(failure);
         }
-        LlamaCpp.free(context);
+        ContextBindings.FREE.call(context);
         if (isolated != null) {
-            LlamaCpp.free(isolated);
+            ContextBindings.FREE.call(isolated);
         }
         model.close();
         ENGINE_THREADS.addAndGet(-config.threads());
