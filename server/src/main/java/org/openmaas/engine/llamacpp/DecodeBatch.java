@@ -68,7 +68,7 @@ final class DecodeBatch {
         return size;
     }
 
-    /** Decodes the batch in {@code context}: 0 on success, else llama_decode's status (see {@link BatchBindings.Decode}). */
+    /** Decodes the batch in {@code context}: 0 on success, else llama_decode's status ({@link BatchBindings.Decode}). */
     int decode(MemorySegment context) {
         struct.set(JAVA_INT, BatchBindings.BATCH_N_TOKENS, size);
         return BatchBindings.DECODE.call(context, struct);

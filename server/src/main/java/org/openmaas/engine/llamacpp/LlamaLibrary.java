@@ -91,7 +91,8 @@ final class LlamaLibrary {
 
     private static final BackendInit BACKEND_INIT =
             function(BackendInit.class, "llama_backend_init", FunctionDescriptor.ofVoid());
-    private static final LogSet LOG_SET = function(LogSet.class, "llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    private static final LogSet LOG_SET =
+            function(LogSet.class, "llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     private static final PrintSystemInfo PRINT_SYSTEM_INFO =
             function(PrintSystemInfo.class, "llama_print_system_info", FunctionDescriptor.of(ADDRESS));
 

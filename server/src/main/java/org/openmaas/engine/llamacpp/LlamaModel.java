@@ -50,7 +50,8 @@ public final class LlamaModel implements AutoCloseable {
         this.trainedContextLength = ModelBindings.N_CTX_TRAIN.call(model);
         this.bytes = ModelBindings.SIZE.call(model);
         // Grouped-query attention: K and V have n_head_kv heads of n_embd / n_head values each.
-        long kvWidth = (long) ModelBindings.N_EMBD.call(model) / ModelBindings.N_HEAD.call(model) * ModelBindings.N_HEAD_KV.call(model);
+        long kvWidth = (long) ModelBindings.N_EMBD.call(model) / ModelBindings.N_HEAD.call(model)
+                * ModelBindings.N_HEAD_KV.call(model);
         this.kvBytesPerToken = ModelBindings.N_LAYER.call(model) * 2 * kvWidth * 2;
         this.addBos = VocabBindings.GET_ADD_BOS.call(vocab);
         this.bos = VocabBindings.BOS.call(vocab);
@@ -137,7 +138,8 @@ public final class LlamaModel implements AutoCloseable {
                 while (true) {
                     MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
                     // add_special false: BOS is added below, and an EOS some vocabularies append has no place in a prompt.
-                    int n = VocabBindings.TOKENIZE.call(vocab, nativeText, utf8.length, tokens, capacity, false, parseSpecial);
+                    int n = VocabBindings.TOKENIZE.call(vocab, nativeText, utf8.length, tokens, capacity, false,
+                            parseSpecial);
                     if (n == Integer.MIN_VALUE) {
                         throw new IllegalArgumentException("the text has too many tokens to count in 32 bits");
                     }
@@ -286,7 +288,8 @@ public final class LlamaModel implements AutoCloseable {
             int size = (int) Math.min(Integer.MAX_VALUE, 2 * inputBytes + 256);
             while (true) {
                 MemorySegment buf = arena.allocate(size);
-                int length = ChatBindings.APPLY_TEMPLATE.call(nativeTemplate, array, messages.size(), addAssistant, buf, size);
+                int length = ChatBindings.APPLY_TEMPLATE.call(nativeTemplate, array, messages.size(), addAssistant, buf,
+                        size);
                 if (length < 0) {
                     return null;
                 }

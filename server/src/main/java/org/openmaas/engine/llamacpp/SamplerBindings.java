@@ -103,15 +103,16 @@ final class SamplerBindings {
             function(InitTemp.class, "llama_sampler_init_temp", FunctionDescriptor.of(ADDRESS, JAVA_FLOAT));
     static final InitWithInt INIT_TOP_K =
             function(InitWithInt.class, "llama_sampler_init_top_k", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    static final InitWithMass INIT_TOP_P =
-            function(InitWithMass.class, "llama_sampler_init_top_p", FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
-    static final InitWithMass INIT_TYPICAL =
-            function(InitWithMass.class, "llama_sampler_init_typical", FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
+    static final InitWithMass INIT_TOP_P = function(InitWithMass.class, "llama_sampler_init_top_p",
+            FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
+    static final InitWithMass INIT_TYPICAL = function(InitWithMass.class, "llama_sampler_init_typical",
+            FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
     static final InitPenalties INIT_PENALTIES = function(InitPenalties.class, "llama_sampler_init_penalties",
             FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT));
     static final Sample SAMPLE =
             function(Sample.class, "llama_sampler_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    static final Accept ACCEPT = function(Accept.class, "llama_sampler_accept", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+    static final Accept ACCEPT =
+            function(Accept.class, "llama_sampler_accept", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
 
     private SamplerBindings() {
     }

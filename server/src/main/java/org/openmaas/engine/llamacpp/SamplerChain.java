@@ -38,8 +38,8 @@ final class SamplerChain implements AutoCloseable {
         if (penalized) {
             // TGI's repetition_penalty is multiplicative, its (and OpenAI's) frequency_penalty additive by count and
             // OpenAI's presence_penalty additive once a token has occurred, like these three arguments.
-            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_PENALTIES.call(penaltyWindow, sampling.repetitionPenalty(),
-                    sampling.frequencyPenalty(), sampling.presencePenalty()));
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_PENALTIES.call(penaltyWindow,
+                    sampling.repetitionPenalty(), sampling.frequencyPenalty(), sampling.presencePenalty()));
         }
         if (!sampling.sample()) {
             SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_GREEDY.call());

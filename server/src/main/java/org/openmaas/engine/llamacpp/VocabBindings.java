@@ -62,8 +62,10 @@ final class VocabBindings {
     static final LlamaLibrary.Count N_TOKENS = count("llama_vocab_n_tokens");
 
     static final Bos BOS = function(Bos.class, "llama_vocab_bos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final IsEog IS_EOG = function(IsEog.class, "llama_vocab_is_eog", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT));
-    static final GetAttr GET_ATTR = function(GetAttr.class, "llama_vocab_get_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final IsEog IS_EOG =
+            function(IsEog.class, "llama_vocab_is_eog", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT));
+    static final GetAttr GET_ATTR =
+            function(GetAttr.class, "llama_vocab_get_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     static final GetAddBos GET_ADD_BOS =
             function(GetAddBos.class, "llama_vocab_get_add_bos", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
     static final Tokenize TOKENIZE = function(Tokenize.class, "llama_tokenize", FunctionDescriptor.of(

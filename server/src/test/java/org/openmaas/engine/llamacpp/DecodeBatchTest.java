@@ -27,7 +27,7 @@ class DecodeBatchTest {
     @BeforeEach
     void createContext() throws Exception {
         model = LlamaModel.load(GeneratedModel.path(), null);
-        context = LlamaEngine.createContext(model, new LlamaEngine.Config(model.file(), 0, 1, 4, 512, 64, null), CELLS, 4);
+        context = StepLoop.createContext(model, new LlamaEngine.Config(model.file(), 0, 1, 4, 512, 64, null), CELLS, 4);
         arena = Arena.ofShared(); // filled and decoded on another thread
         batch = new DecodeBatch(arena, CELLS);
     }
