@@ -19,12 +19,12 @@ import org.openmaas.engine.ModelInfo;
 /**
  * Serves one GGUF model in-process with llama.cpp.
  *
- * <p>One platform thread owns the llama.cpp context and runs the step loop ({@link StepLoop}): admit waiting requests into free slots,
- * drop cancelled ones, build one batch (the next token of every generating sequence plus prompt chunks of newly admitted
- * ones, or a newcomer's whole short prompt first: see {@link StepPlanner}), decode it with one {@code llama_decode}
- * call, then sample, detokenize and publish a token for every sequence that got logits ({@link TokenEmitter}), retiring
- * those that finished. Request threads only enqueue and drain their own {@link Generation}, so a slow client never
- * stalls the loop. The loop blocks when there is no work.
+ * <p>One platform thread owns the llama.cpp context and runs the step loop ({@link StepLoop}): admit waiting requests
+ * into free slots, drop cancelled ones, build one batch (the next token of every generating sequence plus prompt chunks
+ * of newly admitted ones, or a newcomer's whole short prompt first: see {@link StepPlanner}), decode it with one
+ * {@code llama_decode} call, then sample, detokenize and publish a token for every sequence that got logits
+ * ({@link TokenEmitter}), retiring those that finished. Request threads only enqueue and drain their own
+ * {@link Generation}, so a slow client never stalls the loop. The loop blocks when there is no work.
  *
  * <p>A retired sequence leaves its KV cells behind: a new prompt that starts like one of them (a retried request,
  * the next turn of a conversation, a common system prompt) is placed in that slot, or shares a running sequence's

@@ -20,9 +20,9 @@ import org.openmaas.engine.GenerationRequest;
  * batch per context ({@link StepPlanner} chooses what goes in), decodes it, hands every sequence that got logits to
  * the {@link TokenEmitter} and retires those that ended. The loop blocks when there is no work.
  *
- * <p>Owned by the engine thread {@link LlamaEngine} starts: {@link #run()} runs on it, and every field is that
- * thread's except the three other threads may touch: {@link #stop()} and {@link #isStopped()} from any thread, and
- * {@link #active()} and {@link #stats()}, which the loop publishes for them.
+ * <p>Owned by the engine thread that {@link LlamaEngine} starts to {@link #run()} it: only that thread touches the
+ * loop's state. Other threads may only {@link #stop()} it and read what it publishes for them: {@link #isStopped()},
+ * {@link #active()} and {@link #stats()}.
  */
 final class StepLoop {
 
