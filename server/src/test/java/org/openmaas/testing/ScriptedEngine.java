@@ -24,6 +24,7 @@ import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Prompt;
+import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
 
@@ -42,9 +43,9 @@ public final class ScriptedEngine implements Engine {
     /** The model every scripted engine reports unless told otherwise: a context of 4096 tokens, a chat template. */
     public static final ModelInfo MODEL = new ModelInfo("scripted", 4096, 1000, true);
 
-    /** How often a held generation looks whether it was cancelled ({@link Generation} signals nothing). */
     /** Ids of the alternatives {@link #untilMaxNewTokens} reports: apart from the words' own. */
     private static final int ALTERNATIVE_ID = 900;
+    /** How often a held generation looks whether it was cancelled ({@link Generation} signals nothing). */
     private static final Duration CANCEL_CHECK = Duration.ofMillis(5);
     /** Between the tokens of an endless script: a pace, so nothing fills memory faster than a client reads. */
     private static final Duration PACE = Duration.ofMillis(1);
@@ -69,7 +70,7 @@ public final class ScriptedEngine implements Engine {
         this.scripts = builder.scripts;
     }
 
-    /** An engine with a tokenizer, one slot, a queue of 64, and {@link Script#words} up to each request's limit. */
+    /** An engine with a tokenizer, one slot, a queue of 64, and {@link #untilMaxNewTokens} for every request. */
     public static Builder builder() {
         return new Builder();
     }
@@ -225,16 +226,16 @@ public final class ScriptedEngine implements Engine {
         }
     }
 
+    /**
+     * Plays {@code script} into {@code generation}: its steps, then its end. Before every step and while holding, a
+     * cancelled generation stops without another event, and a closing engine ends it with "shutting down".
+     */
     private void perform(Generation generation, Script script) throws InterruptedException {
         List<Script.Step> steps = script.steps();
         StringBuilder text = new StringBuilder();
         int generated = 0;
         for (int i = 0; i < steps.size(); i++) {
-            if (generation.isCancelled()) {
-                return;
-            }
-            if (closed) {
-                stopping(generation);
+            if (generation.isCancelled() || stopped(generation)) {
                 return;
             }
             switch (steps.get(i)) {
@@ -245,27 +246,13 @@ public final class ScriptedEngine implements Engine {
                     }
                     var event = new GenerationEvent.TokenGenerated(emit.token(), emit.topTokens());
                     if (i == steps.size() - 1 && script.end() instanceof Script.End.Finish finish) {
-                        GenerationRequest request = generation.request();
-                        generation.publish(new GenerationEvent.Finished(event, finish.reason(),
-                                promptTokens(request.prompt()), generated, text.toString(),
-                                request.sampling().sample() ? OptionalLong.of(request.sampling().seed())
-                                        : OptionalLong.empty()));
+                        generation.publish(finished(generation.request(), event, finish, generated, text.toString()));
                         return;
                     }
                     generation.publish(event);
                 }
-                case Script.Step.Hold hold -> {
-                    hold.gate().arrive();
-                    while (!hold.gate().awaitOpen(CANCEL_CHECK)) {
-                        if (generation.isCancelled() || closed) {
-                            break;
-                        }
-                    }
-                }
+                case Script.Step.Hold hold -> holdAt(hold.gate(), generation);
             }
-        }
-        if (generation.isCancelled()) {
-            return;
         }
         if (script.end() instanceof Script.End.Endless endless) {
             var event = new GenerationEvent.TokenGenerated(endless.token(), List.of());
@@ -274,14 +261,38 @@ public final class ScriptedEngine implements Engine {
                 Thread.sleep(PACE);
             }
         }
-        if (generation.isCancelled()) {
+        if (generation.isCancelled() || stopped(generation)) {
             return;
         }
-        if (closed) {
-            stopping(generation);
-        } else if (script.end() instanceof Script.End.Fail fail) {
+        if (script.end() instanceof Script.End.Fail fail) {
             generation.publish(new GenerationEvent.Failed(fail.cause(), fail.message()));
         }
+    }
+
+    /** Waits until {@code gate} opens, the generation is cancelled or the engine closes. */
+    private void holdAt(Gate gate, Generation generation) throws InterruptedException {
+        gate.arrive();
+        while (!gate.awaitOpen(CANCEL_CHECK)) {
+            if (generation.isCancelled() || closed) {
+                return;
+            }
+        }
+    }
+
+    /** Whether the engine is closing, having told {@code generation} so. */
+    private boolean stopped(Generation generation) {
+        if (closed) {
+            stopping(generation);
+        }
+        return closed;
+    }
+
+    /** As an engine reports the end: the last token, its counts, and the seed when the request sampled. */
+    private static GenerationEvent.Finished finished(GenerationRequest request, GenerationEvent.TokenGenerated last,
+                                                     Script.End.Finish finish, int generated, String text) {
+        Sampling sampling = request.sampling();
+        return new GenerationEvent.Finished(last, finish.reason(), promptTokens(request.prompt()), generated, text,
+                sampling.sample() ? OptionalLong.of(sampling.seed()) : OptionalLong.empty());
     }
 
     private static void stopping(Generation generation) {
