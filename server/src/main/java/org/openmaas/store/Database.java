@@ -113,28 +113,22 @@ public final class Database implements AutoCloseable {
     }
 
     void useHandle(HandleConsumer<RuntimeException> consumer) {
-        try {
-            jdbi.useHandle(consumer);
-        } catch (RuntimeException e) {
-            throw translated(e);
-        }
+        withHandle(h -> {
+            consumer.useHandle(h);
+            return null;
+        });
     }
 
     /** Runs {@code callback} in one transaction, committed when it returns and rolled back when it throws. */
     <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
-        try {
-            return jdbi.inTransaction(callback);
-        } catch (RuntimeException e) {
-            throw translated(e);
-        }
+        return withHandle(h -> h.inTransaction(callback));
     }
 
     void useTransaction(HandleConsumer<RuntimeException> consumer) {
-        try {
-            jdbi.useTransaction(consumer);
-        } catch (RuntimeException e) {
-            throw translated(e);
-        }
+        withHandle(h -> {
+            h.useTransaction(consumer);
+            return null;
+        });
     }
 
     private static RuntimeException translated(RuntimeException e) {
