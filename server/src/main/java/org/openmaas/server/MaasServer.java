@@ -20,6 +20,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import org.openmaas.accounts.Accounts;
+import org.openmaas.accounts.Clients;
+import org.openmaas.accounts.Usage;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
@@ -168,8 +171,9 @@ public final class MaasServer implements AutoCloseable {
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()));
-        AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.apiKeys(), s.catalog(),
-                s.clock());
+        AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
+                new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
+                s.tokens().keys());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
