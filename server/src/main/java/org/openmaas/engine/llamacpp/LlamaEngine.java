@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.openmaas.engine.ChatMessage;
@@ -15,6 +16,7 @@ import org.openmaas.engine.EngineStats;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.Tokenizer;
 
 /**
  * Serves one GGUF model in-process with llama.cpp.
@@ -41,7 +43,7 @@ import org.openmaas.engine.ModelInfo;
  * {@link #tokenize}, {@link #load()} and {@link #stats()}, and starts and stops the engine thread. Everything that
  * thread touches belongs to its {@code StepLoop}.
  */
-public final class LlamaEngine implements Engine {
+public final class LlamaEngine implements Engine, Tokenizer {
 
     private static final Logger LOG = Logger.getLogger(LlamaEngine.class.getName());
 
@@ -188,6 +190,11 @@ public final class LlamaEngine implements Engine {
     @Override
     public ModelInfo model() {
         return info;
+    }
+
+    @Override
+    public Optional<Tokenizer> tokenizer() {
+        return Optional.of(this);
     }
 
     @Override
