@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.cli.connection.ConfigFile;
 import org.openmaas.cli.connection.Settings;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** {@code maas admin ...} against a running server: tables for people, JSON and CSV for scripts. */
@@ -27,7 +27,7 @@ class AdminCommandTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(TestModels.tiny());
+        server = TestServer.scripted(ScriptedEngine.builder().build());
     }
 
     @AfterAll

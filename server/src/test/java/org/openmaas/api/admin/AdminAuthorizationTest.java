@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -39,7 +39,7 @@ class AdminAuthorizationTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(TestModels.tiny());
+        server = TestServer.scripted(ScriptedEngine.builder().build());
         TestServer.Client client = server.newClient("inference");
         inferenceToken = server.token(client.id(), client.secret());
         apiKey = server.apiKey();
