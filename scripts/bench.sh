@@ -31,7 +31,7 @@ fi
 # The same model behind HTTP, 512 tokens per sequence like the engine runs above: first with one slot, the engine
 # configuration of the single-stream run, so the two differ only by HTTP; then with 8 slots.
 export MAAS_BOOTSTRAP_CLOUD_ACCOUNT=123456789012 MAAS_BOOTSTRAP_CLIENT_ID=bench MAAS_BOOTSTRAP_CLIENT_SECRET="bench-$RANDOM-$RANDOM-secret"
-serve() { # serve PRODUCT SLOTS: starts the server in the background, sets $server and MAAS_BASE_URL
+serve() { # serve PRODUCT SLOTS: starts the server in the background, sets $server, MAAS_BASE_URL and MAAS_AUTH_URL
   cat > "$work/catalog.yaml" <<YAML
 products:
   - product_name: $1
@@ -50,7 +50,8 @@ YAML
   local port
   port="$(sed -n 's/.*is serving .* on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log")"
   [[ -n "$port" ]] || { echo "bench.sh: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-  export MAAS_BASE_URL="http://127.0.0.1:$port/v1/maas"
+  # Both URLs: a token endpoint in the user's `maas login` config file would otherwise win over the derived one.
+  export MAAS_BASE_URL="http://127.0.0.1:$port/v1/maas" MAAS_AUTH_URL="http://127.0.0.1:$port/oauth2/token"
 }
 stop() {
   kill "$server"; wait "$server" || true; server=""

@@ -3,6 +3,8 @@ package org.openmaas.api;
 import io.helidon.http.HttpException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.openmaas.accounts.model.AccountsException;
+import org.openmaas.accounts.model.StoreUnavailableException;
 import org.openmaas.auth.InvalidTokenException;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
@@ -10,8 +12,6 @@ import org.openmaas.engine.GenerationEvent;
 import org.openmaas.metering.LimitExceededException;
 import org.openmaas.metering.NotEntitledException;
 import org.openmaas.metering.RequestExceedsLimitException;
-import org.openmaas.store.Database;
-import org.openmaas.store.DuplicateException;
 
 /**
  * The one place where failures become wire errors (ARCHITECTURE §2.4): every category's HTTP status and gRPC code.
@@ -50,8 +50,11 @@ public final class ErrorTable {
             case ApiException.PermissionDenied e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
             case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0, e.param());
             case ApiException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
-            case DuplicateException e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
             case ApiException.Aborted e -> new ErrorReply(409, ABORTED, e.getMessage(), 0);
+            case AccountsException.Invalid e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
+            case AccountsException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
+            case AccountsException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
+            case AccountsException.Conflict e -> new ErrorReply(409, ABORTED, e.getMessage(), 0);
             case NotEntitledException e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
             case LimitExceededException e -> new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case RequestExceedsLimitException e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
@@ -64,8 +67,8 @@ public final class ErrorTable {
             case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), RETRY_UNAVAILABLE_SECONDS);
             case GenerationFailedException e -> generationFailure(e.failed());
             case HttpException e -> fromHttpStatus(e.status().code(), e.getMessage());
-            case Throwable e when Database.isUnavailable(e) -> {
-                LOG.warning("request " + requestId + ": the database is unavailable: " + e.getMessage());
+            case StoreUnavailableException e -> {
+                LOG.warning("request " + requestId + ": " + e.getMessage());
                 yield new ErrorReply(503, UNAVAILABLE, "the service's database is unavailable; nothing was done, "
                         + "retry in a few seconds", RETRY_UNAVAILABLE_SECONDS);
             }

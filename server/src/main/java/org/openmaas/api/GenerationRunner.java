@@ -89,7 +89,7 @@ public final class GenerationRunner {
                     + "); retry shortly or on another instance", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
         }
         Ticket ticket = admission.admit(exchange.requestId(), principal, entry.product().productName(),
-                request.promptTokens().length, request.maxNewTokens());
+                request.prompt().tokenBound(), request.maxNewTokens());
         Generation generation;
         try {
             generation = entry.engine().submit(request);
@@ -115,12 +115,15 @@ public final class GenerationRunner {
         private final Ticket ticket;
         private final Exchange exchange;
         private final GenerationTimer timer;
+        /** Exact for a tokenized prompt; for text, the bound admission reserved until the engine reports its count. */
+        private int promptTokens;
 
         private Run(Generation generation, Ticket ticket, Exchange exchange, GenerationTimer timer) {
             this.generation = generation;
             this.ticket = ticket;
             this.exchange = exchange;
             this.timer = timer;
+            this.promptTokens = generation.request().prompt().tokenBound();
         }
 
         public GenerationRequest request() {
@@ -179,12 +182,13 @@ public final class GenerationRunner {
                             if (stopped) {
                                 generation.cancel();
                                 outcome = outcome(FinishReason.STOP_SEQUENCE);
-                                ticket.finished(generation.request().promptTokens().length, generated, outcome);
+                                ticket.finished(promptTokens, generated, outcome);
                                 writer.stopped(generated);
                             }
                         }
                         case GenerationEvent.Finished finished -> {
                             outcome = outcome(finished.reason());
+                            promptTokens = finished.promptTokens();
                             ticket.finished(finished.promptTokens(), finished.generatedTokens(), outcome);
                             writer.finished(finished);
                             timer.token(generation.queueWait());
@@ -217,7 +221,6 @@ public final class GenerationRunner {
             if (!ticket.isSettled()) {
                 ticket.failed(generated, "the request failed on the server");
             }
-            int promptTokens = generation.request().promptTokens().length;
             exchange.tokens(promptTokens, generated);
             exchange.outcome(outcome);
             timer.end(outcome, promptTokens, generated);

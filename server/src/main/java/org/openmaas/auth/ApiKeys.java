@@ -12,8 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openmaas.accounts.model.ApiKey;
 import org.openmaas.store.ApiKeyStore;
-import org.openmaas.store.StoredApiKey;
 
 /**
  * API keys: static bearer credentials ({@code sk-} and 43 URL-safe characters, 256 random bits) for tools that take a
@@ -35,14 +35,14 @@ public final class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new key: {@code secret} is shown to its creator once and kept nowhere. */
-    public record Created(StoredApiKey key, String secret) {
+    public record Created(ApiKey key, String secret) {
         @Override
         public String toString() {
             return "Created[key=" + key + "]";
         }
     }
 
-    private record Cached(StoredApiKey key, Instant checkedAt) {
+    private record Cached(ApiKey key, Instant checkedAt) {
     }
 
     private final ApiKeyStore store;
@@ -68,12 +68,12 @@ public final class ApiKeys {
         String id = "key_" + HexFormat.of().formatHex(idBytes);
         Instant now = clock.instant();
         store.insert(id, clientId, name, prefix(secret), hash(secret), now);
-        StoredApiKey key = store.findById(id).orElseThrow(() -> new IllegalStateException("the new API key " + id + " was not stored"));
+        ApiKey key = store.findById(id).orElseThrow(() -> new IllegalStateException("the new API key " + id + " was not stored"));
         return new Created(key, secret);
     }
 
     /** Every key of the client, revoked ones included. */
-    public List<StoredApiKey> list(String clientId) {
+    public List<ApiKey> list(String clientId) {
         return store.listForClient(clientId);
     }
 
@@ -96,7 +96,7 @@ public final class ApiKeys {
             }
             byHash.put(hash, cached);
         }
-        StoredApiKey key = cached.key();
+        ApiKey key = cached.key();
         if (key.revokedAt() != null) {
             throw new InvalidTokenException("the API key " + key.prefix() + "... is revoked");
         }
@@ -113,7 +113,7 @@ public final class ApiKeys {
             return null;
         }
         byte[] wanted = hash.getBytes(StandardCharsets.US_ASCII);
-        for (StoredApiKey candidate : store.findByPrefix(prefix(secret))) {
+        for (ApiKey candidate : store.findByPrefix(prefix(secret))) {
             if (MessageDigest.isEqual(wanted, candidate.keyHash().getBytes(StandardCharsets.US_ASCII))) {
                 if (candidate.usable()) {
                     store.recordUse(candidate.id(), now); // at most once per TTL per key, as the cache refreshes

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.openmaas.accounts.model.AccountsException;
+import org.openmaas.accounts.model.Client;
 import org.openmaas.store.CredentialStore;
-import org.openmaas.store.DuplicateException;
-import org.openmaas.store.StoredClient;
 
 /**
  * The first cloud account and client, so a fresh server can be used at once.
@@ -72,9 +72,9 @@ public final class Bootstrap {
                 store.createAccount(account, store.accountNameTaken("bootstrap") ? "bootstrap-" + account : "bootstrap",
                         clock.instant());
             }
-            store.createClient(new StoredClient(clientId, account, "bootstrap-" + clientId, SecretHasher.hash(secret),
+            store.createClient(new Client(clientId, account, "bootstrap-" + clientId, SecretHasher.hash(secret),
                     Set.of(Scopes.INFERENCE, Scopes.ADMIN), true), clock.instant());
-        } catch (DuplicateException e) {
+        } catch (AccountsException.AlreadyExists e) {
             // Another instance on the same store bootstrapped the same credentials at the same moment.
             if (store.findClient(clientId).isPresent()) {
                 return Optional.empty();

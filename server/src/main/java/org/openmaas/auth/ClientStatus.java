@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openmaas.accounts.model.Client;
+import org.openmaas.accounts.model.StoreUnavailableException;
 import org.openmaas.store.CredentialStore;
-import org.openmaas.store.Database;
-import org.openmaas.store.StoredClient;
 
 /**
  * Whether a client may still use its tokens, asked of the store at most once per {@link #TTL} per client: a
@@ -34,9 +34,9 @@ final class ClientStatus {
         Entry entry = entries.get(clientId);
         if (entry == null || !now.isBefore(entry.checkedAt().plus(TTL))) {
             try {
-                entry = new Entry(store.findClient(clientId).map(StoredClient::active).orElse(false), now);
-            } catch (RuntimeException e) {
-                if (entry == null || !Database.isUnavailable(e)) {
+                entry = new Entry(store.findClient(clientId).map(Client::active).orElse(false), now);
+            } catch (StoreUnavailableException e) {
+                if (entry == null) {
                     throw e;
                 }
                 // The store is unreachable, so nobody can revoke anything now: keep the last answer a while longer.

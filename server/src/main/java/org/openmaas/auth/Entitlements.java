@@ -4,21 +4,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openmaas.accounts.model.ProductGrants;
 import org.openmaas.store.CredentialStore;
 
 /**
- * Which products a cloud account may use, asked of the store at most once per {@link #TTL} per account, so a change
- * made on any instance holds on every instance within that time.
+ * Whether a cloud account may use a product, by its {@link ProductGrants} asked of the store at most once per
+ * {@link #TTL} per account, so a change made on any instance holds on every instance within that time.
  */
 public final class Entitlements {
 
     static final Duration TTL = Duration.ofSeconds(5);
 
-    private record Entry(CredentialStore.Entitlements entitlements, Instant checkedAt) {
+    private record Entry(ProductGrants grants, Instant checkedAt) {
     }
-
-    private static final CredentialStore.Entitlements NONE =
-            new CredentialStore.Entitlements(false, java.util.Set.of());
 
     private final CredentialStore store;
     private final Clock clock;
@@ -33,9 +31,9 @@ public final class Entitlements {
         Instant now = clock.instant();
         Entry entry = entries.get(cloudAccountId);
         if (entry == null || !now.isBefore(entry.checkedAt().plus(TTL))) {
-            entry = new Entry(store.entitlements(cloudAccountId).orElse(NONE), now);
+            entry = new Entry(store.grants(cloudAccountId).orElse(ProductGrants.NONE), now);
             entries.put(cloudAccountId, entry);
         }
-        return entry.entitlements().allows(productName);
+        return entry.grants().allows(productName);
     }
 }

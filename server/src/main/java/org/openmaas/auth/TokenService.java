@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.openmaas.accounts.model.Client;
 import org.openmaas.store.CredentialStore;
-import org.openmaas.store.StoredClient;
 
 /**
  * Issues access tokens for the client-credentials grant and verifies them on every API call.
@@ -59,7 +59,7 @@ public final class TokenService {
      */
     public AccessToken issue(String clientId, String secret, String requestedScope) {
         Instant now = clock.instant();
-        StoredClient client = store.findClient(clientId)
+        Client client = store.findClient(clientId)
                 .filter(c -> SecretHasher.matches(secret, c.secretHash())
                         || c.previousSecretValidAt(now) && SecretHasher.matches(secret, c.previousSecretHash()))
                 .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT,
@@ -132,7 +132,7 @@ public final class TokenService {
         return new Principal(clientId, account, Set.of(scope.split(" ")));
     }
 
-    private static Set<String> grantedScopes(StoredClient client, String requested) {
+    private static Set<String> grantedScopes(Client client, String requested) {
         if (requested == null || requested.isBlank()) {
             return client.scopes();
         }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openmaas.cli.connection.ConnectionOptions;
 import org.openmaas.client.AccessToken;
 import org.openmaas.client.GenerateRequest;
 import org.openmaas.client.GenerationDetails;
@@ -14,7 +15,6 @@ import org.openmaas.client.TokenEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -43,11 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     static final List<ParameterSet> PARAMETER_SETS = List.of(
             new ParameterSet(50, 0.2), new ParameterSet(50, 0.8), new ParameterSet(200, 0.5));
 
-    @ParentCommand
-    Main main;
-
     @Mixin
-    ClientOptions client;
+    ConnectionOptions connection;
 
     @Spec
     CommandSpec spec;
@@ -62,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         out = spec.commandLine().getOut();
-        try (MaasClient maas = client.client(main.environment())) {
+        try (MaasClient maas = connection.resolve(ConnectionOptions.GUIDE_SERVICE).client()) {
             out.println("=== MaaS API Complete Demo ===\n");
             authentication(maas);
             List<Model> models = models(maas);

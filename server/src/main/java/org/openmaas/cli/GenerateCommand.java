@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openmaas.cli.connection.ConnectionOptions;
 import org.openmaas.client.GenerateRequest;
 import org.openmaas.client.GenerationDetails;
 import org.openmaas.client.GenerationStream;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,11 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Generate text: the tokens are printed as the model produces them.")
 final class GenerateCommand implements Callable<Integer> {
 
-    @ParentCommand
-    Main main;
-
     @Mixin
-    ClientOptions client;
+    ConnectionOptions connection;
 
     @Spec
     CommandSpec spec;
@@ -87,7 +84,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (MaasClient maas = client.client(main.environment())) {
+        try (MaasClient maas = connection.resolve(ConnectionOptions.GUIDE_SERVICE).client()) {
             GenerateRequest request = request(resolveModel(maas));
             try (GenerationStream stream = maas.generateStream(request)) {
                 for (TokenEvent event : stream) {

@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openmaas.cli.admin.AdminCommand;
 import org.openmaas.cli.bench.BenchCommand;
+import org.openmaas.cli.connection.EnvironmentSource;
 import org.openmaas.client.MaasException;
 import picocli.CommandLine;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine;
         description = "OpenMaaS: a self-hosted Model-as-a-Service platform.",
         subcommands = {ServeCommand.class, LoginCommand.class, ModelsCommand.class, GenerateCommand.class,
                 DemoCommand.class, AdminCommand.class, BenchCommand.class})
-public final class Main {
+public final class Main implements EnvironmentSource {
 
     static {
         // One line per record, before any logger exists.
@@ -39,12 +40,13 @@ public final class Main {
     }
 
     /** The command line reading settings from {@code environment} (tests pass their own). */
-    static CommandLine commandLine(Map<String, String> environment) {
+    public static CommandLine commandLine(Map<String, String> environment) {
         return new CommandLine(new Main(environment)).setExecutionExceptionHandler(Main::report);
     }
 
-    /** The environment the client commands read their {@code MAAS_*} settings from. */
-    Map<String, String> environment() {
+    /** The environment the commands read their {@code MAAS_*} settings from. */
+    @Override
+    public Map<String, String> environment() {
         return environment;
     }
 
@@ -53,7 +55,8 @@ public final class Main {
      * (exit 1); anything else also its stack trace, for a bug report.
      */
     private static int report(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
-        String prefix = "maas " + command.getCommandName() + ": ";
+        // The whole path: "maas bench serve", for "maas serve" is another command.
+        String prefix = command.getCommandSpec().qualifiedName() + ": ";
         if (failure instanceof MaasException e) {
             command.getErr().println(prefix + describe(e));
             return 1;

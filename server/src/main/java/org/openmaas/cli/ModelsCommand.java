@@ -8,12 +8,13 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openmaas.cli.connection.ConnectionOptions;
+import org.openmaas.cli.table.Table;
 import org.openmaas.client.MaasClient;
 import org.openmaas.client.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,11 +24,8 @@ final class ModelsCommand implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @ParentCommand
-    Main main;
-
     @Mixin
-    ClientOptions client;
+    ConnectionOptions connection;
 
     @Option(names = "--json", description = "Print the API's JSON ({\"models\": [...]}) instead of a table.")
     boolean json;
@@ -41,7 +39,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Model> models;
-        try (MaasClient maas = client.client(main.environment())) {
+        try (MaasClient maas = connection.resolve(ConnectionOptions.GUIDE_SERVICE).client()) {
             models = maas.models();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -57,7 +55,7 @@ final class ModelsCommand implements Callable<Integer> {
         } else {
             Table table = new Table("PRODUCT NAME", "PRODUCT ID", "MODEL NAME");
             models.forEach(m -> table.row(m.productName(), m.productId(), m.modelName()));
-            table.print(out);
+            out.print(table.text());
         }
         return 0;
     }

@@ -1,9 +1,9 @@
 package org.openmaas.engine;
 
-import java.util.List;
+import java.util.Optional;
 
 /**
- * Serves one model: tokenizes prompts and runs generations on its own scheduler.
+ * Serves one model: runs generations on its own scheduler, here (llama.cpp) or on a server elsewhere.
  *
  * <p>Implementations know nothing of HTTP. Callers hand in a fully validated {@link GenerationRequest} and drain
  * the returned {@link Generation}; {@link Generation#cancel()} frees the sequence at the engine's next step.
@@ -12,25 +12,12 @@ public interface Engine extends AutoCloseable {
 
     ModelInfo model();
 
-    /** Token ids of {@code text}, with the model's BOS when its vocabulary asks for one. */
-    int[] tokenize(String text, boolean parseSpecial);
-
     /**
-     * Renders {@code messages} with the model's chat template (or the template configured for the product).
-     *
-     * @throws IllegalStateException when there is no chat template for this model
+     * The model's tokenizer, when it runs on this machine: then validation counts, checks and truncates prompts and
+     * hands this engine {@link Prompt.Tokens} only. Empty for an engine that tokenizes elsewhere; it gets
+     * {@link Prompt.Text} or {@link Prompt.Chat} and reports the count in {@link GenerationEvent.Finished}.
      */
-    String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt);
-
-    /**
-     * The prompt tokens of a conversation the model is to continue as the assistant: {@code messages} rendered with
-     * the chat template, then tokenized with the template's control tokens recognised as such.
-     *
-     * @throws IllegalStateException when there is no chat template for this model
-     */
-    default int[] tokenizeChat(List<ChatMessage> messages) {
-        return tokenize(applyChatTemplate(messages, true), true);
-    }
+    Optional<Tokenizer> tokenizer();
 
     /**
      * Queues a generation; the engine's own thread runs it.

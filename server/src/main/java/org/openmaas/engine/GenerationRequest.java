@@ -1,16 +1,17 @@
 package org.openmaas.engine;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A generation the engine accepts: produced only by validation, with the prompt already tokenized (and truncated)
- * and every limit checked against the model, so the engine never rejects one for its content.
+ * A generation the engine accepts: produced only by validation, with every limit checked against the model, so the
+ * engine never rejects one for its content. When the engine has a {@link Tokenizer}, the prompt is already tokenized
+ * (and truncated) and fits the context with {@code maxNewTokens}; otherwise it is the client's text, which only the
+ * engine can count.
  *
  * @param requestId    one id per request, for logs
  * @param account      whose request this is: waiting requests are admitted round-robin across accounts
- * @param promptTokens the prompt's token ids; never empty; not to be modified
+ * @param prompt       what to continue
  * @param maxNewTokens at most this many tokens are generated (at least 1)
  * @param stopSequences generation ends once the generated text ends with one of these
  * @param topNTokens   how many most likely alternatives to report with every token (0 to 5)
@@ -19,7 +20,7 @@ import java.util.Objects;
 public record GenerationRequest(
         String requestId,
         String account,
-        int[] promptTokens,
+        Prompt prompt,
         int maxNewTokens,
         Sampling sampling,
         List<String> stopSequences,
@@ -29,37 +30,38 @@ public record GenerationRequest(
     public GenerationRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(sampling, "sampling");
-        if (promptTokens.length == 0) throw new IllegalArgumentException("promptTokens must not be empty");
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1: " + maxNewTokens);
         if (topNTokens < 0) throw new IllegalArgumentException("topNTokens must be >= 0: " + topNTokens);
         stopSequences = List.copyOf(stopSequences);
-        promptTokens = promptTokens.clone();
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GenerationRequest r
-                && requestId.equals(r.requestId)
-                && account.equals(r.account)
-                && Arrays.equals(promptTokens, r.promptTokens)
-                && maxNewTokens == r.maxNewTokens
-                && sampling.equals(r.sampling)
-                && stopSequences.equals(r.stopSequences)
-                && topNTokens == r.topNTokens
-                && reproducible == r.reproducible;
+    /** A request whose prompt is already tokenized. */
+    public GenerationRequest(String requestId, String account, int[] promptTokens, int maxNewTokens, Sampling sampling,
+                             List<String> stopSequences, int topNTokens, boolean reproducible) {
+        this(requestId, account, new Prompt.Tokens(promptTokens), maxNewTokens, sampling, stopSequences, topNTokens,
+                reproducible);
     }
 
-    @Override
-    public int hashCode() {
-        return Objects.hash(requestId, account, Arrays.hashCode(promptTokens), maxNewTokens, sampling, stopSequences,
-                topNTokens, reproducible);
+    /**
+     * The prompt's token ids, for an engine with a {@link Tokenizer} (validation gives it nothing else); not to be
+     * modified.
+     *
+     * @throws IllegalStateException when the prompt is text or a conversation, for an engine that tokenizes itself
+     */
+    public int[] promptTokens() {
+        if (prompt instanceof Prompt.Tokens tokens) {
+            return tokens.ids();
+        }
+        throw new IllegalStateException("the prompt of " + requestId + " is not tokenized (" + prompt
+                + "): only an engine that tokenizes prompts itself can take it");
     }
 
     @Override
     public String toString() {
-        // Never the prompt: logs must not carry user text.
-        return "GenerationRequest[requestId=" + requestId + ", account=" + account + ", promptTokens=" + promptTokens.length
+        // Never the prompt's content: logs must not carry user text.
+        return "GenerationRequest[requestId=" + requestId + ", account=" + account + ", prompt=" + prompt
                 + ", maxNewTokens=" + maxNewTokens + ", sampling=" + sampling + ", stopSequences="
                 + stopSequences.size() + ", topNTokens=" + topNTokens + ", reproducible=" + reproducible + "]";
     }

@@ -6,7 +6,8 @@ package org.openmaas.engine;
  * @param name          the GGUF's {@code general.name}, or null when it has none
  * @param contextLength tokens one sequence may hold (prompt plus generated)
  * @param vocabSize     number of tokens in the vocabulary
- * @param hasChatTemplate whether {@link Engine#applyChatTemplate} can render messages
+ * @param hasChatTemplate whether the engine can continue a conversation: its {@link Tokenizer} renders messages, or
+ *                        the engine takes them as a {@link Prompt.Chat}
  */
 public record ModelInfo(String name, int contextLength, int vocabSize, boolean hasChatTemplate) {
     public ModelInfo {

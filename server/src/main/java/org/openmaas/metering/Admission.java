@@ -6,11 +6,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
+import org.openmaas.accounts.model.AdmissionState;
+import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
-import org.openmaas.store.ClientLimits;
 import org.openmaas.store.MeteringStore;
-import org.openmaas.store.MeteringStore.AdmissionState;
 import org.openmaas.store.MeteringStore.NewRecord;
 
 /**

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.openmaas.store.Database;
+import org.openmaas.accounts.model.StoreUnavailableException;
 import org.openmaas.store.MeteringStore;
 import org.openmaas.store.MeteringStore.Completion;
 
@@ -92,7 +92,7 @@ public final class UsageJournal {
             } catch (JsonProcessingException e) {
                 LOG.severe("dropping an unreadable usage journal line (a torn write?): " + e.getOriginalMessage());
             } catch (RuntimeException e) {
-                if (!Database.isUnavailable(e)) {
+                if (!(e instanceof StoreUnavailableException)) {
                     LOG.log(Level.WARNING, "usage journal replay failed; will retry", e);
                 }
                 kept.addAll(lines.subList(i, lines.size()));

@@ -18,7 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
+import org.openmaas.accounts.Accounts;
+import org.openmaas.accounts.Clients;
+import org.openmaas.accounts.Usage;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
@@ -88,6 +92,14 @@ public final class MaasServer implements AutoCloseable {
 
     /** Starts everything and returns once every product's model has loaded or failed to. */
     public static MaasServer start(ServerConfig config) {
+        return start(config, new ModelLoader(config)::loadInto);
+    }
+
+    /**
+     * Starts everything, serving the products {@code loader} adds to the catalog instead of those {@code config}
+     * names: the seam where tests put engines of their own behind the real routes, store and metering.
+     */
+    public static MaasServer start(ServerConfig config, Consumer<Catalog> loader) {
         createDirectories(config);
         Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
         LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
@@ -127,7 +139,7 @@ public final class MaasServer implements AutoCloseable {
             MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap,
                     admission, housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
-            new ModelLoader(config).loadInto(catalog);
+            loader.accept(catalog);
             if (catalog.isEmpty()) {
                 readiness.notReady("no model could be loaded; see the log above");
                 LOG.severe("no product could be loaded: /v1/maas/models is empty and /ready answers 503");
@@ -159,8 +171,9 @@ public final class MaasServer implements AutoCloseable {
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()));
-        AdminApi.register(routing, auth, s.credentials(), s.metering(), s.tokens().keys(), s.apiKeys(), s.catalog(),
-                s.clock());
+        AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
+                new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
+                s.tokens().keys());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }

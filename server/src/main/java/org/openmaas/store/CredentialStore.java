@@ -14,6 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.openmaas.accounts.model.AccountsException;
+import org.openmaas.accounts.model.Client;
+import org.openmaas.accounts.model.ClientLimits;
+import org.openmaas.accounts.model.CloudAccount;
+import org.openmaas.accounts.model.ProductGrants;
 
 /**
  * Cloud accounts, their API clients and entitlements. Secrets arrive here already hashed. Every change is one
@@ -34,21 +39,17 @@ public final class CredentialStore {
         this.database = database;
     }
 
-    public Database database() {
-        return database;
-    }
-
     // ---- accounts
 
     public boolean hasAnyClient() {
-        return database.jdbi().withHandle(h ->
+        return database.withHandle(h ->
                 h.createQuery("SELECT COUNT(*) FROM clients").mapTo(Long.class).one()) > 0;
     }
 
-    /** @throws DuplicateException when the id or the name is taken */
+    /** @throws AccountsException.AlreadyExists when the id or the name is taken */
     public void createAccount(String id, String name, Instant now) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate(
+            database.useHandle(h -> h.createUpdate(
                             "INSERT INTO cloud_accounts (id, name, status, created_at) VALUES (:id, :name, 'active', :now)")
                     .bind("id", id).bind("name", name).bind("now", utc(now)).execute());
         } catch (RuntimeException e) {
@@ -61,17 +62,17 @@ public final class CredentialStore {
     }
 
     public boolean accountNameTaken(String name) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM cloud_accounts WHERE name = :name")
+        return database.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM cloud_accounts WHERE name = :name")
                 .bind("name", name).mapTo(Long.class).one()) > 0;
     }
 
-    public Optional<StoredAccount> findAccount(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + ACCOUNT_COLUMNS + " FROM cloud_accounts WHERE id = :id")
+    public Optional<CloudAccount> findAccount(String id) {
+        return database.withHandle(h -> h.createQuery("SELECT " + ACCOUNT_COLUMNS + " FROM cloud_accounts WHERE id = :id")
                 .bind("id", id).map((rs, ctx) -> account(rs)).findOne());
     }
 
-    public List<StoredAccount> listAccounts() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + ACCOUNT_COLUMNS + " FROM cloud_accounts ORDER BY id")
+    public List<CloudAccount> listAccounts() {
+        return database.withHandle(h -> h.createQuery("SELECT " + ACCOUNT_COLUMNS + " FROM cloud_accounts ORDER BY id")
                 .map((rs, ctx) -> account(rs)).list());
     }
 
@@ -79,11 +80,11 @@ public final class CredentialStore {
      * Changes an account's name and/or status (null leaves a field as it is).
      *
      * @return false when there is no such account
-     * @throws DuplicateException when the new name is taken
+     * @throws AccountsException.AlreadyExists when the new name is taken
      */
     public boolean updateAccount(String id, String name, String status) {
         try {
-            return database.jdbi().withHandle(h -> h.createUpdate("""
+            return database.withHandle(h -> h.createUpdate("""
                             UPDATE cloud_accounts SET name = COALESCE(:name, name), status = COALESCE(:status, status)
                             WHERE id = :id""")
                     .bind("id", id).bind("name", name).bind("status", status).execute()) == 1;
@@ -94,26 +95,15 @@ public final class CredentialStore {
 
     /** @return false when there is no such account */
     public boolean setMonthlyQuota(String id, Long monthlyGeneratedTokens) {
-        return database.jdbi().withHandle(h -> h.createUpdate(
+        return database.withHandle(h -> h.createUpdate(
                         "UPDATE cloud_accounts SET monthly_generated_tokens = :quota WHERE id = :id")
                 .bind("id", id).bind("quota", monthlyGeneratedTokens).execute()) == 1;
     }
 
-    // ---- entitlements
+    // ---- entitlements: the products an account may use
 
-    /** The products an account may use: every one, or those listed. */
-    public record Entitlements(boolean allProducts, Set<String> products) {
-        public Entitlements {
-            products = Set.copyOf(products);
-        }
-
-        public boolean allows(String productName) {
-            return allProducts || products.contains(productName);
-        }
-    }
-
-    public Optional<Entitlements> entitlements(String accountId) {
-        return database.jdbi().withHandle(h -> {
+    public Optional<ProductGrants> grants(String accountId) {
+        return database.withHandle(h -> {
             Optional<Boolean> all = h.createQuery("SELECT all_products FROM cloud_accounts WHERE id = :id")
                     .bind("id", accountId).mapTo(Boolean.class).findOne();
             if (all.isEmpty()) {
@@ -122,21 +112,21 @@ public final class CredentialStore {
             Set<String> products = new TreeSet<>(h.createQuery(
                             "SELECT product_name FROM entitlements WHERE cloud_account_id = :id")
                     .bind("id", accountId).mapTo(String.class).list());
-            return Optional.of(new Entitlements(all.get(), products));
+            return Optional.of(new ProductGrants(all.get(), products));
         });
     }
 
-    /** Replaces an account's entitlements in one transaction. @return false when there is no such account */
-    public boolean setEntitlements(String accountId, Entitlements entitlements) {
-        return database.jdbi().inTransaction(h -> {
+    /** Replaces an account's grants in one transaction. @return false when there is no such account */
+    public boolean setGrants(String accountId, ProductGrants grants) {
+        return database.inTransaction(h -> {
             // The account row is locked first, so concurrent replacements apply one after the other.
             int updated = h.createUpdate("UPDATE cloud_accounts SET all_products = :all WHERE id = :id")
-                    .bind("id", accountId).bind("all", entitlements.allProducts()).execute();
+                    .bind("id", accountId).bind("all", grants.allProducts()).execute();
             if (updated == 0) {
                 return false;
             }
             h.createUpdate("DELETE FROM entitlements WHERE cloud_account_id = :id").bind("id", accountId).execute();
-            for (String product : entitlements.products()) {
+            for (String product : grants.products()) {
                 h.createUpdate("INSERT INTO entitlements (cloud_account_id, product_name) VALUES (:id, :product)")
                         .bind("id", accountId).bind("product", product).execute();
             }
@@ -146,10 +136,10 @@ public final class CredentialStore {
 
     // ---- clients
 
-    /** @throws DuplicateException when the client id, or the name within its account, is taken */
-    public void createClient(StoredClient client, Instant now) {
+    /** @throws AccountsException.AlreadyExists when the client id, or the name within its account, is taken */
+    public void createClient(Client client, Instant now) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate("""
+            database.useHandle(h -> h.createUpdate("""
                             INSERT INTO clients (client_id, cloud_account_id, name, secret_hash, scopes, status, created_at)
                             VALUES (:clientId, :account, :name, :hash, :scopes, :status, :now)""")
                     .bind("clientId", client.clientId())
@@ -166,14 +156,14 @@ public final class CredentialStore {
         }
     }
 
-    public Optional<StoredClient> findClient(String clientId) {
-        return database.jdbi().withHandle(h -> clientQuery(h, "WHERE c.client_id = :clientId")
+    public Optional<Client> findClient(String clientId) {
+        return database.withHandle(h -> clientQuery(h, "WHERE c.client_id = :clientId")
                 .bind("clientId", clientId).map((rs, ctx) -> client(rs)).findOne());
     }
 
     /** Every client, or those of one account when {@code accountId} is not null, by id. */
-    public List<StoredClient> listClients(String accountId) {
-        return database.jdbi().withHandle(h -> clientQuery(h,
+    public List<Client> listClients(String accountId) {
+        return database.withHandle(h -> clientQuery(h,
                         accountId == null ? "ORDER BY c.client_id" : "WHERE c.cloud_account_id = :account ORDER BY c.client_id")
                 .bind("account", accountId).map((rs, ctx) -> client(rs)).list());
     }
@@ -182,11 +172,11 @@ public final class CredentialStore {
      * Changes a client's name and/or scopes (null leaves a field as it is).
      *
      * @return false when there is no such client
-     * @throws DuplicateException when its account has another client of that name
+     * @throws AccountsException.AlreadyExists when its account has another client of that name
      */
     public boolean updateClient(String clientId, String name, Set<String> scopes) {
         try {
-            return database.jdbi().withHandle(h -> h.createUpdate("""
+            return database.withHandle(h -> h.createUpdate("""
                             UPDATE clients SET name = COALESCE(:name, name), scopes = COALESCE(:scopes, scopes),
                                 version = version + 1
                             WHERE client_id = :clientId""")
@@ -200,7 +190,7 @@ public final class CredentialStore {
 
     /** Revokes a client for good. @return false when there is no such client */
     public boolean revokeClient(String clientId, Instant now) {
-        return database.jdbi().withHandle(h -> h.createUpdate("""
+        return database.withHandle(h -> h.createUpdate("""
                         UPDATE clients SET status = 'revoked', revoked_at = COALESCE(revoked_at, :now), version = version + 1
                         WHERE client_id = :clientId""")
                 .bind("clientId", clientId).bind("now", utc(now)).execute()) == 1;
@@ -216,7 +206,7 @@ public final class CredentialStore {
                                 Instant now) {
         // The version is read under the row lock and compared here: a plain "UPDATE ... WHERE version = :v" is not
         // re-checked after a lock wait on H2, so two concurrent rotations could both apply.
-        return database.jdbi().inTransaction(h -> {
+        return database.inTransaction(h -> {
             Optional<Long> version = h.createQuery("SELECT version FROM clients WHERE client_id = :clientId FOR UPDATE")
                     .bind("clientId", clientId).mapTo(Long.class).findOne();
             if (version.isEmpty() || version.get() != expectedVersion) {
@@ -233,7 +223,7 @@ public final class CredentialStore {
 
     /** @return false when there is no such client */
     public boolean setClientLimits(String clientId, ClientLimits limits) {
-        return database.jdbi().withHandle(h -> h.createUpdate("""
+        return database.withHandle(h -> h.createUpdate("""
                         UPDATE clients SET requests_per_minute = :rpm, generated_tokens_per_minute = :tpm,
                             concurrent_streams = :streams, version = version + 1
                         WHERE client_id = :clientId""")
@@ -243,7 +233,7 @@ public final class CredentialStore {
     }
 
     public void recordUse(String clientId, Instant now) {
-        database.jdbi().useHandle(h -> h.createUpdate(
+        database.useHandle(h -> h.createUpdate(
                         "UPDATE clients SET last_used_at = :now WHERE client_id = :clientId")
                 .bind("clientId", clientId).bind("now", utc(now)).execute());
     }
@@ -253,26 +243,26 @@ public final class CredentialStore {
                 + " FROM clients c JOIN cloud_accounts a ON a.id = c.cloud_account_id " + where);
     }
 
-    private static StoredClient client(ResultSet rs) throws SQLException {
+    private static Client client(ResultSet rs) throws SQLException {
         String status = rs.getString("status");
-        return new StoredClient(rs.getString("client_id"), rs.getString("cloud_account_id"), rs.getString("name"),
+        return new Client(rs.getString("client_id"), rs.getString("cloud_account_id"), rs.getString("name"),
                 rs.getString("secret_hash"), rs.getString("previous_secret_hash"),
                 instant(rs, "previous_secret_expires_at"),
                 new LinkedHashSet<>(Arrays.asList(rs.getString("scopes").split(" "))), status,
-                StoredClient.ACTIVE.equals(status) && StoredAccount.ACTIVE.equals(rs.getString("account_status")),
+                Client.ACTIVE.equals(status) && CloudAccount.ACTIVE.equals(rs.getString("account_status")),
                 new ClientLimits(integer(rs, "requests_per_minute"), integer(rs, "generated_tokens_per_minute"),
                         integer(rs, "concurrent_streams")),
                 instant(rs, "created_at"), instant(rs, "last_used_at"), rs.getLong("version"));
     }
 
-    private static StoredAccount account(ResultSet rs) throws SQLException {
+    private static CloudAccount account(ResultSet rs) throws SQLException {
         Long quota = bigint(rs, "monthly_generated_tokens");
-        return new StoredAccount(rs.getString("id"), rs.getString("name"), rs.getString("status"),
+        return new CloudAccount(rs.getString("id"), rs.getString("name"), rs.getString("status"),
                 rs.getBoolean("all_products"), quota, instant(rs, "created_at"));
     }
 
     private static RuntimeException duplicateOr(RuntimeException e, String message) {
-        return Database.isDuplicate(e) ? new DuplicateException(message) : e;
+        return Database.isDuplicate(e) ? new AccountsException.AlreadyExists(message) : e;
     }
 
     static Integer integer(ResultSet rs, String column) throws SQLException {

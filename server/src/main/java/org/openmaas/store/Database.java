@@ -8,12 +8,17 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.openmaas.accounts.model.StoreUnavailableException;
 
 /**
  * The connection pool and schema of one store: an embedded H2 file by default, PostgreSQL when a JDBC URL says so.
- * Opening migrates the schema, so every caller sees the current one; the same migrations run on both.
+ * Opening migrates the schema, so every caller sees the current one; the same migrations run on both. The stores
+ * reach the database through {@link #withHandle} and its siblings, which turn a lost database into
+ * {@link StoreUnavailableException}, so no caller needs to know what the JDBC driver throws.
  */
 public final class Database implements AutoCloseable {
 
@@ -94,8 +99,40 @@ public final class Database implements AutoCloseable {
                 + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
     }
 
+    /** The raw connection, for tests that set up rows no store method writes. */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    <R> R withHandle(HandleCallback<R, RuntimeException> callback) {
+        try {
+            return jdbi.withHandle(callback);
+        } catch (RuntimeException e) {
+            throw translated(e);
+        }
+    }
+
+    void useHandle(HandleConsumer<RuntimeException> consumer) {
+        withHandle(h -> {
+            consumer.useHandle(h);
+            return null;
+        });
+    }
+
+    /** Runs {@code callback} in one transaction, committed when it returns and rolled back when it throws. */
+    <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
+        return withHandle(h -> h.inTransaction(callback));
+    }
+
+    void useTransaction(HandleConsumer<RuntimeException> consumer) {
+        withHandle(h -> {
+            h.useTransaction(consumer);
+            return null;
+        });
+    }
+
+    private static RuntimeException translated(RuntimeException e) {
+        return isUnavailable(e) && !(e instanceof StoreUnavailableException) ? new StoreUnavailableException(e) : e;
     }
 
     public Kind kind() {
@@ -104,9 +141,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * Whether {@code failure} means the database cannot be reached now (no connection in time, connection lost,
-     * server shutting down), as opposed to a mistake in a statement: such failures become 503 and are retried.
+     * server shutting down), as opposed to a mistake in a statement.
      */
-    public static boolean isUnavailable(Throwable failure) {
+    static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;

@@ -9,6 +9,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.openmaas.accounts.model.AdmissionState;
+import org.openmaas.accounts.model.ClientLimits;
+import org.openmaas.accounts.model.DailyUsage;
+import org.openmaas.accounts.model.UsageFilter;
+import org.openmaas.accounts.model.UsageRecord;
 
 /**
  * Usage records, monthly quota reservations and rate-limit windows: the counters every instance shares.
@@ -37,11 +42,6 @@ public final class MeteringStore {
         }
     }
 
-    /** What admission decides on, read under the locks it holds. */
-    public record AdmissionState(boolean clientExists, ClientLimits limits, Long monthlyQuota, long openStreams,
-                                 long windowRequests, long windowTokens, long quotaUsed, long quotaReserved) {
-    }
-
     /** How a request ended. */
     public record Completion(String requestId, String status, String finishReason, String errorMessage,
                              Integer promptTokens, int generatedTokens, Long timeToFirstTokenMs, long durationMs,
@@ -51,24 +51,6 @@ public final class MeteringStore {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(completedAt, "completedAt");
         }
-    }
-
-    public record UsageRecord(String requestId, String cloudAccountId, String clientId, String productName,
-                              String instanceId, String status, String finishReason, String errorMessage,
-                              int promptTokens, int reservedTokens, int generatedTokens, Long timeToFirstTokenMs,
-                              Long durationMs, String usageDay, Instant startedAt, Instant completedAt) {
-    }
-
-    /** Usage of one account and product on one day. */
-    public record DailyUsage(String day, String cloudAccountId, String productName, long requests, long promptTokens,
-                             long generatedTokens, long finished, long cancelled, long failed, long interrupted,
-                             long open) {
-    }
-
-    /** Filters of usage queries; null fields do not filter. Days are inclusive, {@code YYYY-MM-DD}. */
-    public record UsageFilter(String cloudAccountId, String clientId, String productName, String fromDay,
-                              String toDay) {
-        public static final UsageFilter ALL = new UsageFilter(null, null, null, null, null);
     }
 
     private final Database database;
@@ -86,7 +68,7 @@ public final class MeteringStore {
         String counter = clientCounter(record.clientId());
         ensureQuotaRow(record.cloudAccountId(), record.quotaPeriod());
         ensureCounterRow(counter, record.rateWindow());
-        return database.jdbi().inTransaction(h -> {
+        return database.inTransaction(h -> {
             Optional<ClientLimits> limits = h.createQuery("""
                             SELECT requests_per_minute, generated_tokens_per_minute, concurrent_streams
                             FROM clients WHERE client_id = :client FOR UPDATE""")
@@ -149,7 +131,7 @@ public final class MeteringStore {
      * @return false when the record was not open (settled before, or unknown): nothing changed
      */
     public boolean complete(Completion completion) {
-        return database.jdbi().inTransaction(h -> {
+        return database.inTransaction(h -> {
             // Locked first, then its status checked here: H2 does not re-check a WHERE after waiting for a lock.
             Optional<UsageRecord> open = recordQuery(h, "WHERE request_id = :requestId FOR UPDATE")
                     .bind("requestId", completion.requestId()).map((rs, ctx) -> record(rs)).findOne()
@@ -196,7 +178,7 @@ public final class MeteringStore {
 
     /** Notes a running request's progress, so that a crash leaves what was known. */
     public void checkpoint(String requestId, int generatedTokens, Long timeToFirstTokenMs) {
-        database.jdbi().useHandle(h -> h.createUpdate("""
+        database.useHandle(h -> h.createUpdate("""
                         UPDATE usage_records SET generated_tokens = :generated,
                             time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms)
                         WHERE request_id = :requestId AND status = 'open'""")
@@ -211,7 +193,7 @@ public final class MeteringStore {
      * @return how many records were closed
      */
     public int interruptOpenRecords(String instanceId, Instant now) {
-        List<UsageRecord> open = database.jdbi().withHandle(h -> recordQuery(h,
+        List<UsageRecord> open = database.withHandle(h -> recordQuery(h,
                         "WHERE instance_id = :instance AND status = 'open'")
                 .bind("instance", instanceId).map((rs, ctx) -> record(rs)).list());
         int closed = 0;
@@ -226,13 +208,13 @@ public final class MeteringStore {
     }
 
     public Optional<UsageRecord> record(String requestId) {
-        return database.jdbi().withHandle(h -> recordQuery(h, "WHERE request_id = :id").bind("id", requestId)
+        return database.withHandle(h -> recordQuery(h, "WHERE request_id = :id").bind("id", requestId)
                 .map((rs, ctx) -> record(rs)).findOne());
     }
 
     /** Records matching {@code filter}, newest first, at most {@code limit}. */
     public List<UsageRecord> records(UsageFilter filter, int limit) {
-        return database.jdbi().withHandle(h -> {
+        return database.withHandle(h -> {
             Query query = recordQuery(h, where(filter) + " ORDER BY started_at DESC, request_id");
             bind(query, filter);
             query.setMaxRows(limit);
@@ -242,7 +224,7 @@ public final class MeteringStore {
 
     /** Usage per day, account and product, in that order. */
     public List<DailyUsage> dailyUsage(UsageFilter filter) {
-        return database.jdbi().withHandle(h -> {
+        return database.withHandle(h -> {
             Query query = h.createQuery("""
                     SELECT usage_day, cloud_account_id, product_name, COUNT(*) AS requests,
                         SUM(prompt_tokens) AS prompt_tokens, SUM(generated_tokens) AS generated_tokens,
@@ -264,7 +246,7 @@ public final class MeteringStore {
 
     /** An account's generated tokens in a month: {used, reserved}. */
     public long[] quotaUsage(String accountId, String period) {
-        return database.jdbi().withHandle(h -> h.createQuery("""
+        return database.withHandle(h -> h.createQuery("""
                         SELECT used_tokens, reserved_tokens FROM quota_usage
                         WHERE cloud_account_id = :account AND period = :period""")
                 .bind("account", accountId).bind("period", period)
@@ -275,21 +257,21 @@ public final class MeteringStore {
 
     /** Hits counted under {@code key} in {@code window}. */
     public long hits(String key, long window) {
-        return database.jdbi().withHandle(h -> h.createQuery(
+        return database.withHandle(h -> h.createQuery(
                         "SELECT hits FROM rate_counters WHERE counter_key = :key AND window_start = :window")
                 .bind("key", key).bind("window", window).mapTo(Long.class).findOne().orElse(0L));
     }
 
     public void hit(String key, long window) {
         ensureCounterRow(key, window);
-        database.jdbi().useHandle(h -> h.createUpdate(
+        database.useHandle(h -> h.createUpdate(
                         "UPDATE rate_counters SET hits = hits + 1 WHERE counter_key = :key AND window_start = :window")
                 .bind("key", key).bind("window", window).execute());
     }
 
     /** Forgets rate windows that ended before {@code window}. */
     public int forgetWindowsBefore(long window) {
-        return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM rate_counters WHERE window_start < :window")
+        return database.withHandle(h -> h.createUpdate("DELETE FROM rate_counters WHERE window_start < :window")
                 .bind("window", window).execute());
     }
 
@@ -307,7 +289,7 @@ public final class MeteringStore {
 
     /** Inserts a counter row unless it exists, outside any transaction (PostgreSQL aborts one on a duplicate key). */
     private void ensure(String count, String insert, Object a, Object b) {
-        database.jdbi().useHandle(h -> {
+        database.useHandle(h -> {
             if (h.createQuery(count).bind("a", a).bind("b", b).mapTo(Long.class).one() > 0) {
                 return;
             }

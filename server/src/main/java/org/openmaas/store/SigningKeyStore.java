@@ -22,7 +22,7 @@ public final class SigningKeyStore {
 
     /** Every key, the signing one (never retired; the newest of those) first, then the others newest first. */
     public List<StoredKey> keys() {
-        return database.jdbi().withHandle(h -> h.createQuery("""
+        return database.withHandle(h -> h.createQuery("""
                         SELECT key_id, private_jwk, created_at, retired_at FROM signing_keys
                         ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, key_id""")
                 .map((rs, ctx) -> new StoredKey(rs.getString(1), rs.getString(2),
@@ -35,7 +35,7 @@ public final class SigningKeyStore {
      * before {@code forgetRetiredBefore} are deleted.
      */
     public void addNewest(String keyId, String privateJwk, Instant now, Instant forgetRetiredBefore) {
-        database.jdbi().useTransaction(h -> {
+        database.useTransaction(h -> {
             h.createUpdate("UPDATE signing_keys SET retired_at = :now WHERE retired_at IS NULL")
                     .bind("now", CredentialStore.utc(now)).execute();
             h.createUpdate("INSERT INTO signing_keys (key_id, private_jwk, created_at) VALUES (:id, :jwk, :now)")
@@ -47,7 +47,7 @@ public final class SigningKeyStore {
 
     /** Adds the first key unless one exists already (two instances starting at once on an empty store). */
     public void addIfNone(String keyId, String privateJwk, Instant now) {
-        database.jdbi().useTransaction(h -> {
+        database.useTransaction(h -> {
             long count = h.createQuery("SELECT COUNT(*) FROM signing_keys").mapTo(Long.class).one();
             if (count == 0) {
                 h.createUpdate("INSERT INTO signing_keys (key_id, private_jwk, created_at) VALUES (:id, :jwk, :now)")

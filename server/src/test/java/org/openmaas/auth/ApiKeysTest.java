@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.openmaas.accounts.model.Client;
 import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
-import org.openmaas.store.StoredClient;
 import org.openmaas.testing.MutableClock;
 import org.openmaas.testing.TestDatabase;
 
@@ -151,7 +151,7 @@ class ApiKeysTest {
         assertThat(keys.list("app").getFirst().lastUsedAt()).isEqualTo(clock.instant());
     }
 
-    private static StoredClient client(String id, Set<String> scopes, boolean active) {
-        return new StoredClient(id, "123456789012", id, SecretHasher.hash("s3cret-s3cret-s3cret"), scopes, active);
+    private static Client client(String id, Set<String> scopes, boolean active) {
+        return new Client(id, "123456789012", id, SecretHasher.hash("s3cret-s3cret-s3cret"), scopes, active);
     }
 }

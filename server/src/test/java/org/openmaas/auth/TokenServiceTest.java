@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.accounts.model.Client;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 import org.openmaas.store.SigningKeyStore;
-import org.openmaas.store.StoredClient;
 import org.openmaas.testing.MutableClock;
 
 class TokenServiceTest {
@@ -42,7 +42,7 @@ class TokenServiceTest {
         database = Database.embedded(dataDir);
         store = new CredentialStore(database);
         store.createAccount("123456789012", "acme", clock.instant());
-        store.createClient(new StoredClient("app", "123456789012", "app", SecretHasher.hash("s3cret-s3cret-s3cret"),
+        store.createClient(new Client("app", "123456789012", "app", SecretHasher.hash("s3cret-s3cret-s3cret"),
                 Set.of(Scopes.INFERENCE), true), clock.instant());
         tokens = new TokenService(SigningKeys.open(new SigningKeyStore(database), dataDir.resolve("key.json"), clock), store, clock);
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.openmaas.cli.connection.ConfigFile;
 import org.openmaas.testing.TestServer;
 import picocli.CommandLine;
 
@@ -32,7 +33,7 @@ final class Cli {
     /** An environment whose config file is {@code config} (so no test reads or writes the real home). */
     static Map<String, String> environment(Path config) {
         Map<String, String> env = new HashMap<>();
-        env.put(ClientConfigFile.ENV_CONFIG, config.toString());
+        env.put(ConfigFile.ENV_CONFIG, config.toString());
         return env;
     }
 

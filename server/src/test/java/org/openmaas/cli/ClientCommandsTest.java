@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.cli.connection.ConfigFile;
+import org.openmaas.cli.connection.Settings;
 import org.openmaas.client.GenerateRequest;
 import org.openmaas.client.MaasClient;
 import org.openmaas.client.Model;
@@ -169,7 +171,7 @@ class ClientCommandsTest {
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(Files.getPosixFilePermissions(config.getParent())).isEqualTo(Set.of(PosixFilePermission.OWNER_READ,
                 PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-        assertThat(ClientConfigFile.read(config)).contains(new ClientConfigFile.Settings(
+        assertThat(ConfigFile.read(config)).contains(new Settings(
                 server.uri("/v1/maas").toString(), server.uri("/oauth2/token").toString(), TestServer.CLIENT_ID,
                 TestServer.CLIENT_SECRET, TestServer.ACCOUNT));
     }

@@ -23,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
-/** SIGTERM to {@code ./maas serve}: no new work, in-flight streams finish within the grace period, then it exits. */
+/**
+ * SIGTERM to {@code ./maas serve}: no new work, in-flight streams finish within the grace period, then it exits. What
+ * happens to a stream the grace period cuts short is {@code server/GracefulShutdownTest}'s, with a generation that
+ * cannot end before the grace does: on a real model that race depends on the machine's speed.
+ */
 class GracefulShutdownIT {
 
     static final String ACCOUNT = "135792468013";
@@ -61,20 +65,6 @@ class GracefulShutdownIT {
         JsonNode last = lastJson(stream);
         assertThat(last.at("/result/response/details/finish_reason").asText()).startsWith("FINISH_REASON_");
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the server exits after its streams finished").isTrue();
-    }
-
-    @Test
-    void aStreamStillRunningWhenTheGracePeriodEndsGetsAnErrorLine() throws Exception {
-        start(1);
-        Iterator<String> stream = openStream(1800);
-        assertThat(nextJson(stream).has("result")).isTrue();
-
-        server.destroy(); // SIGTERM
-
-        JsonNode last = lastJson(stream);
-        assertThat(last.at("/error/code").asInt()).isEqualTo(14);
-        assertThat(last.at("/error/message").asText()).contains("shutting down");
-        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
     private void start(int graceSeconds) throws Exception {

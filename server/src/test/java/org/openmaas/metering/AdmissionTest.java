@@ -17,14 +17,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.openmaas.accounts.model.Client;
+import org.openmaas.accounts.model.ClientLimits;
+import org.openmaas.accounts.model.ProductGrants;
+import org.openmaas.accounts.model.UsageRecord;
 import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
-import org.openmaas.store.ClientLimits;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 import org.openmaas.store.MeteringStore;
-import org.openmaas.store.MeteringStore.UsageRecord;
-import org.openmaas.store.StoredClient;
 import org.openmaas.testing.MutableClock;
 import org.openmaas.testing.TestDatabase;
 
@@ -71,7 +72,7 @@ class AdmissionTest {
             metering = new MeteringStore(database);
             credentials.createAccount(ACCOUNT, "acme", clock.instant());
             for (String client : List.of("app", "other")) {
-                credentials.createClient(new StoredClient(client, ACCOUNT, client, "hash", Set.of("inference"), true),
+                credentials.createClient(new Client(client, ACCOUNT, client, "hash", Set.of("inference"), true),
                         clock.instant());
             }
             admission = admission("instance-a");
@@ -84,7 +85,7 @@ class AdmissionTest {
 
         @Test
         void aProductTheAccountIsNotEntitledToIsRefusedBeforeAnythingIsReserved() {
-            credentials.setEntitlements(ACCOUNT, new CredentialStore.Entitlements(false, Set.of("maas-model-other")));
+            credentials.setGrants(ACCOUNT, new ProductGrants(false, Set.of("maas-model-other")));
 
             assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(NotEntitledException.class)
                     .hasMessageContaining("not entitled to product " + PRODUCT);

@@ -3,9 +3,6 @@ package org.openmaas.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -24,36 +21,32 @@ import org.openmaas.client.GenerationStream;
 import org.openmaas.client.MaasClient;
 import org.openmaas.client.Model;
 import org.openmaas.client.ResourceExhaustedException;
-import org.openmaas.engine.Engine;
 import org.openmaas.testing.AccessLogRecorder;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.Script;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
- * The SDK against a server that is busy: one slot and a queue of one on a model slow enough that a long generation
- * holds the slot for many seconds. Early close, 429 with Retry-After, and the read timeout of a queued request.
+ * The SDK against a server that is busy: one slot and a queue of one, and a long generation that holds the slot until
+ * its client leaves. Early close, 429 with Retry-After, and the read timeout of a queued request.
  */
 class BusyServerTest {
 
     static final String PROMPT = "Once upon a time";
+    static final int LONG = 1500;
     static TestServer server;
-    static Engine engine;
+    static ScriptedEngine engine;
     static MaasClient client;
     static Model model;
     final ExecutorService background = Executors.newCachedThreadPool();
 
     @BeforeAll
-    static void start() throws IOException {
-        Path catalog = Files.createTempFile("busy-catalog-", ".yaml");
-        Files.writeString(catalog, """
-                products:
-                  - product_name: maas-model-busy
-                    model: %s
-                    slots: 1
-                    max_queued: 1
-                """.formatted(TestModels.slow()));
-        server = TestServer.withCatalog(catalog);
-        engine = server.server().catalog().entries().getFirst().engine();
+    static void start() {
+        engine = ScriptedEngine.builder().slots(1).maxQueued(1)
+                .scripts(request -> request.maxNewTokens() == LONG
+                        ? Script.builder().text("Once").endless(" more") : ScriptedEngine.untilMaxNewTokens(request))
+                .build();
+        server = TestServer.scripted(engine);
         client = Clients.builderFor(server).build();
         model = client.models().getFirst();
     }
@@ -71,9 +64,9 @@ class BusyServerTest {
         await(() -> engine.load().active() == 0 && engine.load().queued() == 0, Duration.ofSeconds(30));
     }
 
-    /** Holds the only slot until closed: hundreds of tokens on this model take many seconds. */
+    /** Holds the only slot until closed: its generation never ends by itself. */
     static GenerationStream occupySlot() {
-        GenerationStream stream = client.generateStream(GenerateRequest.builder(model, PROMPT).maxNewTokens(1500)
+        GenerationStream stream = client.generateStream(GenerateRequest.builder(model, PROMPT).maxNewTokens(LONG)
                 .temperature(0).build());
         stream.next();
         return stream;

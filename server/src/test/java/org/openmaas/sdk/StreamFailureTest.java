@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,8 @@ import org.openmaas.client.MaasClient;
 import org.openmaas.client.Model;
 import org.openmaas.client.UnavailableException;
 import org.openmaas.testing.AccessLogRecorder;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.Script;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -30,7 +30,9 @@ class StreamFailureTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.serving(List.of(TestModels.slow()));
+        // A generation that never ends by itself: only the engine's stop can end the stream.
+        server = TestServer.scripted(ScriptedEngine.builder()
+                .script(Script.builder().text("Once").endless(" more")).build());
         client = Clients.builderFor(server).build();
         model = client.models().getFirst();
     }

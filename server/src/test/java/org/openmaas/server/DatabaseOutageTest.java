@@ -14,13 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openmaas.engine.FinishReason;
+import org.openmaas.testing.Gate;
+import org.openmaas.testing.Script;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestDatabase;
-import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -30,18 +32,26 @@ import org.openmaas.testing.TestServer;
  */
 class DatabaseOutageTest {
 
+    /** A long stream holds here until the database is away, so it ends during the outage. */
+    private final Gate outage = new Gate();
     private TestDatabase db;
     private TestServer server;
 
     @BeforeEach
     void start() throws Exception {
         db = TestDatabase.fresh(TestDatabase.Kind.POSTGRESQL);
-        server = TestServer.startIn(Files.createDirectories(db.dir().resolve("data")), List.of(TestModels.slow()),
-                Optional.empty(), Map.of(), Clock.systemUTC(), Optional.of(db.url()));
+        ScriptedEngine engine = ScriptedEngine.builder()
+                .scripts(request -> request.maxNewTokens() == 40
+                        ? Script.builder().text("Once").hold(outage).words(39).finish(FinishReason.LENGTH)
+                        : ScriptedEngine.untilMaxNewTokens(request))
+                .build();
+        server = TestServer.servingIn(Files.createDirectories(db.dir().resolve("data")), Optional.of(db.url()),
+                Clock.systemUTC(), TestServer.SHUTDOWN_GRACE, TestServer.product(TestServer.SCRIPTED_PRODUCT, engine));
     }
 
     @AfterEach
     void stop() {
+        outage.open();
         db.comeBack();
         server.close();
         db.close();
@@ -59,6 +69,7 @@ class DatabaseOutageTest {
             lines.add(reader.readLine());
 
             db.goAway();
+            outage.open();
 
             for (String line; (line = reader.readLine()) != null; ) {
                 lines.add(line);

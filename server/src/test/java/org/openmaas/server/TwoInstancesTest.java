@@ -3,19 +3,19 @@ package org.openmaas.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.testing.MutableClock;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestDatabase;
-import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -34,11 +34,16 @@ class TwoInstancesTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.fresh(TestDatabase.Kind.POSTGRESQL);
-        a = TestServer.startIn(Files.createDirectories(db.dir().resolve("a")), TestModels.tiny(), Optional.empty(),
-                Map.of(), CLOCK, Optional.of(db.url()));
-        b = TestServer.startIn(Files.createDirectories(db.dir().resolve("b")), TestModels.tiny(), Optional.empty(),
-                Map.of(), CLOCK, Optional.of(db.url()));
+        a = instance("a");
+        b = instance("b");
         admin = a.token();
+    }
+
+    /** One instance on its own data directory and the shared database, serving the same product as the other. */
+    static TestServer instance(String name) throws IOException {
+        return TestServer.servingIn(Files.createDirectories(db.dir().resolve(name)), Optional.of(db.url()), CLOCK,
+                TestServer.SHUTDOWN_GRACE,
+                TestServer.product(TestServer.SCRIPTED_PRODUCT, ScriptedEngine.builder().build()));
     }
 
     @AfterAll

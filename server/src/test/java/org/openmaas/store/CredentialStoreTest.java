@@ -15,6 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.openmaas.accounts.model.AccountsException;
+import org.openmaas.accounts.model.Client;
+import org.openmaas.accounts.model.ClientLimits;
+import org.openmaas.accounts.model.CloudAccount;
+import org.openmaas.accounts.model.ProductGrants;
 import org.openmaas.testing.TestDatabase;
 
 /** Accounts, clients and entitlements, on the embedded H2 file and on PostgreSQL alike. */
@@ -72,27 +77,27 @@ class CredentialStoreTest {
         @Test
         void twoAccountsCannotShareAName() {
             assertThatThrownBy(() -> store.createAccount("222222222222", "acme", NOW))
-                    .isInstanceOf(DuplicateException.class);
+                    .isInstanceOf(AccountsException.AlreadyExists.class);
         }
 
         @Test
         void twoAccountsCannotShareAnId() {
             assertThatThrownBy(() -> store.createAccount("111111111111", "other", NOW))
-                    .isInstanceOf(DuplicateException.class);
+                    .isInstanceOf(AccountsException.AlreadyExists.class);
         }
 
         @Test
         void twoClientsOfOneAccountCannotShareAName() {
             store.createClient(client("app-1", "app"), NOW);
 
-            assertThatThrownBy(() -> store.createClient(client("app-2", "app"), NOW)).isInstanceOf(DuplicateException.class);
+            assertThatThrownBy(() -> store.createClient(client("app-2", "app"), NOW)).isInstanceOf(AccountsException.AlreadyExists.class);
         }
 
         @Test
         void aClientOfASuspendedAccountIsNotActive() {
             store.createClient(client("app", "app"), NOW);
 
-            store.updateAccount("111111111111", null, StoredAccount.SUSPENDED);
+            store.updateAccount("111111111111", null, CloudAccount.SUSPENDED);
 
             assertThat(store.findClient("app")).get().satisfies(c -> assertThat(c.active()).isFalse());
         }
@@ -110,11 +115,11 @@ class CredentialStoreTest {
         @Test
         void aRotationKeepsThePreviousSecretHashUntilTheOverlapEnds() {
             store.createClient(client("app", "app"), NOW);
-            StoredClient before = store.findClient("app").orElseThrow();
+            Client before = store.findClient("app").orElseThrow();
 
             assertThat(store.rotateSecret("app", before.version(), "new-hash", NOW.plus(Duration.ofHours(1)), NOW)).isTrue();
 
-            StoredClient after = store.findClient("app").orElseThrow();
+            Client after = store.findClient("app").orElseThrow();
             assertThat(after.secretHash()).isEqualTo("new-hash");
             assertThat(after.previousSecretHash()).isEqualTo(before.secretHash());
             assertThat(after.previousSecretValidAt(NOW.plus(Duration.ofMinutes(59)))).isTrue();
@@ -161,14 +166,14 @@ class CredentialStoreTest {
 
         @Test
         void entitlementsReplaceTheProductListAndAllProductsAllowsEveryProduct() {
-            store.setEntitlements("111111111111", new CredentialStore.Entitlements(false, Set.of("a", "b")));
-            store.setEntitlements("111111111111", new CredentialStore.Entitlements(false, Set.of("b")));
+            store.setGrants("111111111111", new ProductGrants(false, Set.of("a", "b")));
+            store.setGrants("111111111111", new ProductGrants(false, Set.of("b")));
 
-            CredentialStore.Entitlements e = store.entitlements("111111111111").orElseThrow();
+            ProductGrants e = store.grants("111111111111").orElseThrow();
             assertThat(e.products()).containsExactly("b");
             assertThat(e.allows("a")).isFalse();
-            store.setEntitlements("111111111111", new CredentialStore.Entitlements(true, Set.of()));
-            assertThat(store.entitlements("111111111111").orElseThrow().allows("a")).isTrue();
+            store.setGrants("111111111111", new ProductGrants(true, Set.of()));
+            assertThat(store.grants("111111111111").orElseThrow().allows("a")).isTrue();
         }
 
         @Test
@@ -176,7 +181,7 @@ class CredentialStoreTest {
             assertThat(store.updateAccount("999999999999", "x", null)).isFalse();
             assertThat(store.revokeClient("nobody", NOW)).isFalse();
             assertThat(store.setClientLimits("nobody", ClientLimits.NONE)).isFalse();
-            assertThat(store.setEntitlements("999999999999", new CredentialStore.Entitlements(true, Set.of()))).isFalse();
+            assertThat(store.setGrants("999999999999", new ProductGrants(true, Set.of()))).isFalse();
         }
 
         @Test
@@ -188,8 +193,8 @@ class CredentialStoreTest {
             assertThat(store.findAccount("111111111111").orElseThrow().monthlyGeneratedTokens()).isNull();
         }
 
-        private static StoredClient client(String id, String name) {
-            return new StoredClient(id, "111111111111", name, "hash-" + id, Set.of("inference"), true);
+        private static Client client(String id, String name) {
+            return new Client(id, "111111111111", name, "hash-" + id, Set.of("inference"), true);
         }
     }
 }

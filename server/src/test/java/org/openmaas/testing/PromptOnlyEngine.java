@@ -2,6 +2,7 @@ package org.openmaas.testing;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.ModelSource;
@@ -14,6 +15,7 @@ import org.openmaas.engine.EngineLoad;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.Tokenizer;
 
 /**
  * An engine that only tokenizes, for unit tests of validation: one token per character (its code, below
@@ -26,6 +28,23 @@ public final class PromptOnlyEngine implements Engine {
 
     private final ModelInfo model;
     private final AtomicInteger tokenized = new AtomicInteger();
+    private final Tokenizer tokenizer = new Tokenizer() {
+        @Override
+        public int[] tokenize(String text, boolean parseSpecial) {
+            tokenized.incrementAndGet();
+            return tokens(text);
+        }
+
+        @Override
+        public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
+            if (!model.hasChatTemplate()) {
+                throw new IllegalStateException("no chat template");
+            }
+            StringBuilder text = new StringBuilder();
+            messages.forEach(m -> text.append(m.role()).append(": ").append(m.content()).append('\n'));
+            return addAssistantPrompt ? text.append("assistant: ").toString() : text.toString();
+        }
+    };
 
     public PromptOnlyEngine(int contextLength, boolean hasChatTemplate) {
         this.model = new ModelInfo("prompt-only", contextLength, VOCAB_SIZE, hasChatTemplate);
@@ -55,19 +74,8 @@ public final class PromptOnlyEngine implements Engine {
     }
 
     @Override
-    public int[] tokenize(String text, boolean parseSpecial) {
-        tokenized.incrementAndGet();
-        return tokens(text);
-    }
-
-    @Override
-    public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
-        if (!model.hasChatTemplate()) {
-            throw new IllegalStateException("no chat template");
-        }
-        StringBuilder text = new StringBuilder();
-        messages.forEach(m -> text.append(m.role()).append(": ").append(m.content()).append('\n'));
-        return addAssistantPrompt ? text.append("assistant: ").toString() : text.toString();
+    public Optional<Tokenizer> tokenizer() {
+        return Optional.of(tokenizer);
     }
 
     @Override

@@ -25,6 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.catalog.ModelSource;
+import org.openmaas.catalog.Product;
+import org.openmaas.catalog.ProductConfig;
+import org.openmaas.catalog.PromptFormat;
+import org.openmaas.engine.Engine;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
 
@@ -40,6 +46,11 @@ public final class TestServer implements AutoCloseable {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The product {@link #scripted} serves. */
+    public static final String SCRIPTED_PRODUCT = "maas-model-scripted";
+
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
     private final MaasServer server;
     private final Path dataDir;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -54,34 +65,18 @@ public final class TestServer implements AutoCloseable {
         return start(models, Optional.empty(), Map.of(), Clock.systemUTC());
     }
 
-    /**
-     * A server with one product, {@code productName}, of the slow model with one slot and {@code maxQueued} places in
-     * its wait queue: for tests that fill them.
-     */
-    public static TestServer withOneSlowSlot(String productName, int maxQueued) {
-        try {
-            Path catalog = Files.createTempFile("catalog-", ".yaml");
-            Files.writeString(catalog, """
-                    products:
-                      - product_name: %s
-                        model: %s
-                        slots: 1
-                        max_queued: %d
-                    """.formatted(productName, TestModels.slow(), maxQueued));
-            return withCatalog(catalog);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public static TestServer withCatalog(Path catalog) {
         return start(List.of(), Optional.of(catalog), Map.of(), Clock.systemUTC());
     }
 
     public static TestServer start(List<Path> models, Optional<Path> catalog, Map<String, String> extraEnv,
                                    Clock clock) {
+        return startIn(tempDataDir(), models, catalog, extraEnv, clock);
+    }
+
+    private static Path tempDataDir() {
         try {
-            return startIn(Files.createTempDirectory("maas-test-"), models, catalog, extraEnv, clock);
+            return Files.createTempDirectory("maas-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -96,14 +91,59 @@ public final class TestServer implements AutoCloseable {
     /** A server on {@code dataDir} whose store is {@code databaseUrl} (empty: the H2 file in {@code dataDir}). */
     public static TestServer startIn(Path dataDir, List<Path> models, Optional<Path> catalog,
                                      Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl) {
+        ServerConfig config = config(dataDir, models, catalog, extraEnv, clock, databaseUrl, SHUTDOWN_GRACE);
+        return new TestServer(MaasServer.start(config), dataDir);
+    }
+
+    /**
+     * A server whose products are {@code products} (see {@link #product}): the real routes, credentials, store and
+     * metering in front of engines of the test's making, so nothing waits for llama.cpp or depends on its speed.
+     */
+    public static TestServer serving(CatalogEntry... products) {
+        return serving(SHUTDOWN_GRACE, products);
+    }
+
+    /** {@link #serving(CatalogEntry...)}, stopping with {@code shutdownGrace} for in-flight generations. */
+    public static TestServer serving(Duration shutdownGrace, CatalogEntry... products) {
+        return servingIn(tempDataDir(), Optional.empty(), Clock.systemUTC(), shutdownGrace, products);
+    }
+
+    /** {@link #serving(CatalogEntry...)} on {@code clock}. */
+    public static TestServer serving(Clock clock, CatalogEntry... products) {
+        return servingIn(tempDataDir(), Optional.empty(), clock, SHUTDOWN_GRACE, products);
+    }
+
+    /** {@link #serving(CatalogEntry...)} on {@code dataDir} and the store {@code databaseUrl} (empty: H2 there). */
+    public static TestServer servingIn(Path dataDir, Optional<String> databaseUrl, Clock clock, Duration shutdownGrace,
+                                       CatalogEntry... products) {
+        ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), clock, databaseUrl,
+                shutdownGrace);
+        return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
+    }
+
+    /** A server with one product, {@value #SCRIPTED_PRODUCT}, served by {@code engine}. */
+    public static TestServer scripted(Engine engine) {
+        return serving(product(SCRIPTED_PRODUCT, engine));
+    }
+
+    /** A product of raw prompts named {@code productName}, of model {@code scripted/<productName>}, served by {@code engine}. */
+    public static CatalogEntry product(String productName, Engine engine) {
+        ProductConfig config = new ProductConfig(productName, ProductConfig.stableId(productName),
+                "scripted/" + productName, new ModelSource.LocalFile(Path.of(productName + ".gguf")), 0,
+                PromptFormat.RAW, null, engine.load().slots(), ProductConfig.DEFAULT_MAX_QUEUED, false,
+                ProductConfig.DEFAULT_PREFILL_CHUNK);
+        return new CatalogEntry(new Product(productName, config.productId(), config.modelName()), config, engine);
+    }
+
+    private static ServerConfig config(Path dataDir, List<Path> models, Optional<Path> catalog,
+                                       Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl,
+                                       Duration shutdownGrace) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
         env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
-        MaasServer server = MaasServer.start(new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1,
-                Duration.ofSeconds(5), env, clock, databaseUrl));
-        return new TestServer(server, dataDir);
+        return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl);
     }
 
     public MaasServer server() {

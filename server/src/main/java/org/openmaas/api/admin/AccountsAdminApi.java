@@ -5,19 +5,13 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
+import org.openmaas.accounts.Accounts;
+import org.openmaas.accounts.model.CloudAccount;
+import org.openmaas.accounts.model.ProductGrants;
+import org.openmaas.accounts.model.QuotaUsage;
 import org.openmaas.api.ApiException;
-import org.openmaas.auth.Ids;
-import org.openmaas.catalog.Catalog;
-import org.openmaas.catalog.CatalogEntry;
-import org.openmaas.metering.Admission;
-import org.openmaas.store.CredentialStore;
-import org.openmaas.store.DuplicateException;
-import org.openmaas.store.MeteringStore;
-import org.openmaas.store.StoredAccount;
 
 /**
  * Cloud accounts, their entitlements and their monthly quota:
@@ -25,20 +19,10 @@ import org.openmaas.store.StoredAccount;
  */
 public final class AccountsAdminApi implements HttpService {
 
-    static final int MAX_NAME = 200;
+    private final Accounts accounts;
 
-    private final AdminGate gate;
-    private final CredentialStore store;
-    private final MeteringStore metering;
-    private final Catalog catalog;
-    private final Clock clock;
-
-    AccountsAdminApi(AdminGate gate, CredentialStore store, MeteringStore metering, Catalog catalog, Clock clock) {
-        this.gate = gate;
-        this.store = store;
-        this.metering = metering;
-        this.catalog = catalog;
-        this.clock = clock;
+    AccountsAdminApi(Accounts accounts) {
+        this.accounts = accounts;
     }
 
     @Override
@@ -54,7 +38,7 @@ public final class AccountsAdminApi implements HttpService {
     }
 
     record AccountJson(String id, String name, String status, String created_at) {
-        static AccountJson of(StoredAccount a) {
+        static AccountJson of(CloudAccount a) {
             return new AccountJson(a.id(), a.name(), a.status(), AdminGate.iso(a.createdAt()));
         }
     }
@@ -70,80 +54,44 @@ public final class AccountsAdminApi implements HttpService {
 
     record EntitlementsJson(@JsonProperty("all_products") Boolean all_products,
                             @JsonProperty("products") List<String> products) {
+        static EntitlementsJson of(ProductGrants g) {
+            return new EntitlementsJson(g.allProducts(), List.copyOf(new TreeSet<>(g.products())));
+        }
     }
 
     record AccountLimits(@JsonProperty("monthly_generated_tokens") Long monthly_generated_tokens) {
     }
 
     record AccountLimitsView(Long monthly_generated_tokens, String period, long used_tokens, long reserved_tokens) {
+        static AccountLimitsView of(QuotaUsage q) {
+            return new AccountLimitsView(q.monthlyGeneratedTokens(), q.period(), q.usedTokens(), q.reservedTokens());
+        }
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
-        AdminGate.send(res, new AccountList(store.listAccounts().stream().map(AccountJson::of).toList()));
+        AdminGate.send(res, new AccountList(accounts.list().stream().map(AccountJson::of).toList()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         CreateAccount body = AdminGate.body(req, CreateAccount.class);
-        String name = name(body.name());
-        if (body.id() != null && !Ids.ACCOUNT_ID.matcher(body.id()).matches()) {
-            throw new ApiException.InvalidArgument("id must be 12 digits (or absent for a generated one), got '"
-                    + body.id() + "'");
-        }
-        if (store.accountNameTaken(name)) {
-            throw new ApiException.AlreadyExists("a cloud account named '" + name + "' already exists");
-        }
-        String id = body.id();
-        for (int attempt = 0; ; attempt++) {
-            String candidate = id != null ? id : Ids.newAccountId();
-            try {
-                store.createAccount(candidate, name, clock.instant());
-                id = candidate;
-                break;
-            } catch (DuplicateException e) {
-                if (id != null || attempt >= 3 || store.accountNameTaken(name)) {
-                    throw new ApiException.AlreadyExists(id != null && !store.accountNameTaken(name)
-                            ? "a cloud account with id " + id + " already exists"
-                            : "a cloud account named '" + name + "' already exists");
-                }
-            }
-        }
-        AdminGate.created(res, AccountJson.of(account(id)));
+        AdminGate.created(res, AccountJson.of(accounts.create(body.id(), body.name())));
     }
 
     private void show(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
-        AdminGate.send(res, AccountJson.of(account(AdminGate.pathParam(req, "id"))));
+        AdminGate.send(res, AccountJson.of(accounts.get(AdminGate.pathParam(req, "id"))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         String id = AdminGate.pathParam(req, "id");
         UpdateAccount body = AdminGate.body(req, UpdateAccount.class);
-        String name = body.name() == null ? null : name(body.name());
-        if (body.status() != null && !Set.of(StoredAccount.ACTIVE, StoredAccount.SUSPENDED).contains(body.status())) {
-            throw new ApiException.InvalidArgument("status must be 'active' or 'suspended', got '" + body.status() + "'");
-        }
-        try {
-            if (!store.updateAccount(id, name, body.status())) {
-                throw noAccount(id);
-            }
-        } catch (DuplicateException e) {
-            throw new ApiException.AlreadyExists("a cloud account named '" + name + "' already exists");
-        }
-        AdminGate.send(res, AccountJson.of(account(id)));
+        AdminGate.send(res, AccountJson.of(accounts.update(id, body.name(), body.status())));
     }
 
     private void entitlements(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
-        String id = AdminGate.pathParam(req, "id");
-        CredentialStore.Entitlements e = store.entitlements(id).orElseThrow(() -> noAccount(id));
-        AdminGate.send(res, new EntitlementsJson(e.allProducts(), List.copyOf(new TreeSet<>(e.products()))));
+        AdminGate.send(res, EntitlementsJson.of(accounts.grants(AdminGate.pathParam(req, "id"))));
     }
 
     private void setEntitlements(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         String id = AdminGate.pathParam(req, "id");
         EntitlementsJson body = AdminGate.body(req, EntitlementsJson.class);
         boolean all = Boolean.TRUE.equals(body.all_products());
@@ -151,66 +99,16 @@ public final class AccountsAdminApi implements HttpService {
             throw new ApiException.InvalidArgument("give either {\"all_products\": true} or {\"products\": [...]} "
                     + "(the only products the account may use), not both or neither");
         }
-        Set<String> products = new TreeSet<>();
-        if (!all) {
-            Set<String> known = new TreeSet<>(catalog.entries().stream().map(CatalogEntry::product)
-                    .map(p -> p.productName()).toList());
-            for (String product : body.products()) {
-                if (product == null || !known.contains(product)) {
-                    throw new ApiException.InvalidArgument("unknown product '" + product + "'; products: "
-                            + String.join(", ", known));
-                }
-                products.add(product);
-            }
-        }
-        if (!store.setEntitlements(id, new CredentialStore.Entitlements(all, products))) {
-            throw noAccount(id);
-        }
-        AdminGate.send(res, new EntitlementsJson(all, List.copyOf(products)));
+        AdminGate.send(res, EntitlementsJson.of(accounts.grant(id, all, body.products())));
     }
 
     private void limits(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
-        AdminGate.send(res, limitsView(account(AdminGate.pathParam(req, "id"))));
+        AdminGate.send(res, AccountLimitsView.of(accounts.quota(AdminGate.pathParam(req, "id"))));
     }
 
     private void setLimits(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         String id = AdminGate.pathParam(req, "id");
         AccountLimits body = AdminGate.body(req, AccountLimits.class);
-        Long quota = body.monthly_generated_tokens();
-        if (quota != null && quota < 0) {
-            throw new ApiException.InvalidArgument("monthly_generated_tokens must be at least 0 (or null for "
-                    + "unlimited), got " + quota);
-        }
-        if (!store.setMonthlyQuota(id, quota)) {
-            throw noAccount(id);
-        }
-        AdminGate.send(res, limitsView(account(id)));
-    }
-
-    private AccountLimitsView limitsView(StoredAccount account) {
-        String period = Admission.period(clock.instant());
-        long[] usage = metering.quotaUsage(account.id(), period);
-        return new AccountLimitsView(account.monthlyGeneratedTokens(), period, usage[0], usage[1]);
-    }
-
-    private StoredAccount account(String id) {
-        return store.findAccount(id).orElseThrow(() -> noAccount(id));
-    }
-
-    static ApiException.NotFound noAccount(String id) {
-        return new ApiException.NotFound("no cloud account with id '" + id + "'");
-    }
-
-    static String name(String name) {
-        if (name == null || name.isBlank()) {
-            throw new ApiException.InvalidArgument("name is required and must not be blank");
-        }
-        if (name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
-            throw new ApiException.InvalidArgument("name must be at most " + MAX_NAME
-                    + " characters without control characters");
-        }
-        return name.strip();
+        AdminGate.send(res, AccountLimitsView.of(accounts.setQuota(id, body.monthly_generated_tokens())));
     }
 }

@@ -1,28 +1,24 @@
 package org.openmaas.api.admin;
 
 import io.helidon.webserver.http.HttpRouting;
-import java.time.Clock;
+import org.openmaas.accounts.Accounts;
+import org.openmaas.accounts.Clients;
+import org.openmaas.accounts.Usage;
 import org.openmaas.api.BearerAuth;
-import org.openmaas.auth.ApiKeys;
-import org.openmaas.auth.Clients;
 import org.openmaas.auth.SigningKeys;
-import org.openmaas.catalog.Catalog;
-import org.openmaas.store.CredentialStore;
-import org.openmaas.store.MeteringStore;
 
-/** The admin API under {@code /v1/admin}: every route needs a token with the {@code admin} scope. */
+/** The admin API under {@code /v1/admin}: one filter lets only callers with the {@code admin} scope reach it. */
 public final class AdminApi {
 
     private AdminApi() {
     }
 
-    public static void register(HttpRouting.Builder routing, BearerAuth auth, CredentialStore credentials,
-                                MeteringStore metering, SigningKeys keys, ApiKeys apiKeys, Catalog catalog,
-                                Clock clock) {
-        AdminGate gate = new AdminGate(auth);
-        routing.register(new AccountsAdminApi(gate, credentials, metering, catalog, clock))
-                .register(new ClientsAdminApi(gate, credentials, new Clients(credentials, clock)))
-                .register(new ApiKeysAdminApi(gate, credentials, apiKeys))
-                .register(new UsageAdminApi(gate, credentials, metering, keys));
+    public static void register(HttpRouting.Builder routing, BearerAuth auth, Accounts accounts, Clients clients,
+                                Usage usage, SigningKeys keys) {
+        routing.addFilter(new AdminGate(auth))
+                .register(new AccountsAdminApi(accounts))
+                .register(new ClientsAdminApi(clients))
+                .register(new ApiKeysAdminApi(clients))
+                .register(new UsageAdminApi(usage, keys));
     }
 }

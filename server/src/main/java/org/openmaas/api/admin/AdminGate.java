@@ -2,6 +2,10 @@ package org.openmaas.api.admin;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
@@ -13,9 +17,13 @@ import org.openmaas.api.Json;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 
-/** What every admin route shares: the admin-scope check, bodies, query parameters and JSON replies. */
-final class AdminGate {
+/**
+ * What every admin route shares: the admin-scope check, run as a filter before routing so that no route under
+ * {@value #PATH} can be reached without it, and bodies, query parameters and JSON replies.
+ */
+final class AdminGate implements Filter {
 
+    static final String PATH = "/v1/admin";
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final BearerAuth auth;
@@ -24,14 +32,23 @@ final class AdminGate {
         this.auth = auth;
     }
 
-    /** The caller, who must hold the {@code admin} scope (401 without a valid token, 403 without the scope). */
-    Principal admin(ServerRequest req) {
+    /** Lets a request under {@value #PATH} on only when its caller holds the {@code admin} scope. */
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (path.equals(PATH) || path.startsWith(PATH + "/")) {
+            requireAdmin(req);
+        }
+        chain.proceed();
+    }
+
+    /** 401 without valid credentials, 403 without the {@code admin} scope. */
+    private void requireAdmin(ServerRequest req) {
         Principal principal = auth.authenticate(req);
         if (!principal.hasScope(Scopes.ADMIN)) {
             throw new ApiException.PermissionDenied("the admin API needs a token with the 'admin' scope; this "
                     + "token has: " + String.join(" ", principal.scopes()));
         }
-        return principal;
     }
 
     static <T> T body(ServerRequest req, Class<T> type) {

@@ -4,17 +4,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.openmaas.accounts.Usage;
+import org.openmaas.accounts.model.DailyUsage;
+import org.openmaas.accounts.model.UsageFilter;
+import org.openmaas.accounts.model.UsageRecord;
 import org.openmaas.api.ApiException;
 import org.openmaas.auth.SigningKeys;
-import org.openmaas.store.CredentialStore;
-import org.openmaas.store.MeteringStore;
-import org.openmaas.store.MeteringStore.DailyUsage;
-import org.openmaas.store.MeteringStore.UsageFilter;
-import org.openmaas.store.MeteringStore.UsageRecord;
 
 /**
  * Usage ({@code /v1/admin/usage}: per day, account and product; {@code /v1/admin/usage/records}: one per request) and
@@ -26,15 +24,11 @@ public final class UsageAdminApi implements HttpService {
     static final int MAX_RECORDS = 10_000;
     private static final Set<String> FILTERS = Set.of("account", "client", "product", "from", "to");
 
-    private final AdminGate gate;
-    private final CredentialStore credentials;
-    private final MeteringStore metering;
+    private final Usage usage;
     private final SigningKeys keys;
 
-    UsageAdminApi(AdminGate gate, CredentialStore credentials, MeteringStore metering, SigningKeys keys) {
-        this.gate = gate;
-        this.credentials = credentials;
-        this.metering = metering;
+    UsageAdminApi(Usage usage, SigningKeys keys) {
+        this.usage = usage;
         this.keys = keys;
     }
 
@@ -83,19 +77,17 @@ public final class UsageAdminApi implements HttpService {
     }
 
     private void usage(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         AdminGate.onlyQuery(req, FILTERS);
-        AdminGate.send(res, new UsageList(metering.dailyUsage(filter(req)).stream().map(DailyUsageJson::of).toList()));
+        AdminGate.send(res, new UsageList(usage.daily(filter(req)).stream().map(DailyUsageJson::of).toList()));
     }
 
     private void records(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
-        Set<String> allowed = new java.util.HashSet<>(FILTERS);
+        Set<String> allowed = new HashSet<>(FILTERS);
         allowed.addAll(Set.of("request_id", "limit"));
         AdminGate.onlyQuery(req, allowed);
         String requestId = AdminGate.query(req, "request_id");
         if (requestId != null) {
-            AdminGate.send(res, new RecordList(metering.record(requestId).map(RecordJson::of).stream().toList()));
+            AdminGate.send(res, new RecordList(usage.record(requestId).map(RecordJson::of).stream().toList()));
             return;
         }
         int limit = DEFAULT_RECORDS;
@@ -110,42 +102,20 @@ public final class UsageAdminApi implements HttpService {
                 throw new ApiException.InvalidArgument("limit must be between 1 and " + MAX_RECORDS + ", got '" + given + "'");
             }
         }
-        AdminGate.send(res, new RecordList(metering.records(filter(req), limit).stream().map(RecordJson::of).toList()));
+        AdminGate.send(res, new RecordList(usage.records(filter(req), limit).stream().map(RecordJson::of).toList()));
     }
 
     private void signingKeys(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         AdminGate.send(res, new KeyList(keys.list().stream().map(KeyJson::of).toList()));
     }
 
     private void rotateKey(ServerRequest req, ServerResponse res) {
-        gate.admin(req);
         keys.rotate();
         AdminGate.send(res, new KeyList(keys.list().stream().map(KeyJson::of).toList()));
     }
 
-    private UsageFilter filter(ServerRequest req) {
-        String account = AdminGate.query(req, "account");
-        if (account != null && !credentials.accountExists(account)) {
-            throw AccountsAdminApi.noAccount(account);
-        }
-        String from = day(req, "from");
-        String to = day(req, "to");
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            throw new ApiException.InvalidArgument("from (" + from + ") is after to (" + to + ")");
-        }
-        return new UsageFilter(account, AdminGate.query(req, "client"), AdminGate.query(req, "product"), from, to);
-    }
-
-    private static String day(ServerRequest req, String name) {
-        String value = AdminGate.query(req, name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value).toString();
-        } catch (DateTimeParseException e) {
-            throw new ApiException.InvalidArgument(name + " must be a day as YYYY-MM-DD, got '" + value + "'");
-        }
+    private static UsageFilter filter(ServerRequest req) {
+        return new UsageFilter(AdminGate.query(req, "account"), AdminGate.query(req, "client"),
+                AdminGate.query(req, "product"), AdminGate.query(req, "from"), AdminGate.query(req, "to"));
     }
 }

@@ -8,15 +8,17 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.openmaas.api.ApiException;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
-import org.openmaas.catalog.ProductConfig;
 import org.openmaas.catalog.PromptFormat;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
+import org.openmaas.engine.Tokenizer;
 
 /**
  * Turns a parsed body into the one type the engine accepts, resolving every default once and checking every limit
@@ -57,20 +59,37 @@ final class Validation {
         int topN = intInRange("top_n_tokens", params.topNTokens(), 0, 0, MAX_TOP_N_TOKENS);
         List<String> stop = stopSequences(params.stop());
         Sampling sampling = sampling(params, engine.model().vocabSize());
-        int[] tokens = promptTokens(entry, prompt.prompt());
-        if (params.truncate() != null) {
-            tokens = truncate(tokens, intInRange("truncate", params.truncate(), 0, 1, context));
+        Optional<Tokenizer> tokenizer = engine.tokenizer();
+        if (params.truncate() != null && tokenizer.isEmpty()) {
+            throw invalid("truncate is not supported by " + entry.product().productName() + ": its prompts are "
+                    + "tokenized by the engine that serves it, so this server cannot keep the last tokens; send a "
+                    + "shorter prompt instead");
         }
-        int maxNewTokens = intInRange("max_new_tokens", params.maxNewTokens(), DEFAULT_MAX_NEW_TOKENS, 1, context);
-        if (tokens.length + maxNewTokens > context) {
-            throw invalid("the prompt has " + tokens.length + " tokens and max_new_tokens is " + maxNewTokens
-                    + ": together " + (tokens.length + maxNewTokens) + ", more than the context of "
-                    + entry.product().productName() + " (" + context + " tokens); shorten the prompt, lower "
-                    + "max_new_tokens, or set truncate to keep only the last prompt tokens");
+        Prompt input;
+        int maxNewTokens;
+        if (tokenizer.isPresent()) {
+            int[] tokens = promptTokens(entry, tokenizer.get(), prompt.prompt());
+            if (params.truncate() != null) {
+                tokens = truncate(tokens, intInRange("truncate", params.truncate(), 0, 1, context));
+            }
+            maxNewTokens = maxNewTokens(params, context);
+            if (tokens.length + maxNewTokens > context) {
+                throw invalid("the prompt has " + tokens.length + " tokens and max_new_tokens is " + maxNewTokens
+                        + ": together " + (tokens.length + maxNewTokens) + ", more than the context of "
+                        + entry.product().productName() + " (" + context + " tokens); shorten the prompt, lower "
+                        + "max_new_tokens, or set truncate to keep only the last prompt tokens");
+            }
+            input = new Prompt.Tokens(tokens);
+        } else {
+            // Only the engine can count these tokens: it refuses a prompt that leaves no room itself.
+            maxNewTokens = maxNewTokens(params, context);
+            input = entry.config().promptFormat() == PromptFormat.CHAT
+                    ? new Prompt.Chat(List.of(new ChatMessage("user", prompt.prompt())))
+                    : new Prompt.Text(prompt.prompt());
         }
         // Decoding alone costs throughput, so it is asked for: by the product, or per request.
         boolean reproducible = entry.config().reproducible() || Boolean.TRUE.equals(params.reproducible());
-        return new Validated(entry, new GenerationRequest(requestId, body.cloudAccountId(), tokens, maxNewTokens,
+        return new Validated(entry, new GenerationRequest(requestId, body.cloudAccountId(), input, maxNewTokens,
                 sampling, stop, topN, reproducible));
     }
 
@@ -124,13 +143,15 @@ final class Validation {
         return doubleInRange(field, value, 1, 0, false, 1);
     }
 
-    private static int[] promptTokens(CatalogEntry entry, String prompt) {
-        ProductConfig config = entry.config();
-        Engine engine = entry.engine();
-        if (config.promptFormat() == PromptFormat.CHAT) {
-            return engine.tokenizeChat(List.of(new ChatMessage("user", prompt)));
+    private static int maxNewTokens(GenerateBody.Params params, int context) {
+        return intInRange("max_new_tokens", params.maxNewTokens(), DEFAULT_MAX_NEW_TOKENS, 1, context);
+    }
+
+    private static int[] promptTokens(CatalogEntry entry, Tokenizer tokenizer, String prompt) {
+        if (entry.config().promptFormat() == PromptFormat.CHAT) {
+            return tokenizer.tokenizeChat(List.of(new ChatMessage("user", prompt)));
         }
-        return engine.tokenize(prompt, false);
+        return tokenizer.tokenize(prompt, false);
     }
 
     /** TGI's truncate: only the last {@code keep} prompt tokens reach the model. */

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
 import java.util.List;
+import org.openmaas.accounts.model.ApiKey;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.Bodies;
@@ -16,7 +17,6 @@ import org.openmaas.api.Json;
 import org.openmaas.auth.ApiKeys;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
-import org.openmaas.store.StoredApiKey;
 
 /**
  * A client's own API keys, for tools that only take a static key: {@code POST /v1/api-keys} creates one (the key is
@@ -99,7 +99,7 @@ public final class ApiKeysApi implements HttpService {
         sendJson(res, new Deleted(id, "api_key", true));
     }
 
-    private static KeyJson json(StoredApiKey key, String secret) {
+    private static KeyJson json(ApiKey key, String secret) {
         return new KeyJson(key.id(), "api_key", key.name(), key.prefix(), secret, key.clientId(),
                 key.cloudAccountId(), key.createdAt().getEpochSecond(), seconds(key.lastUsedAt()),
                 seconds(key.revokedAt()));

@@ -19,6 +19,7 @@ import org.openmaas.engine.GenerationEvent;
 abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
 
     private final ChoiceText text;
+    /** For a choice the stop rule ends: the engine has not reported its count, so the prompt's bound. */
     private final int promptTokens;
 
     private ChoiceWriter(List<String> stops, int promptTokens) {
@@ -48,7 +49,7 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
         emit(text.add(finished.lastToken()));
         emit(text.finish());
         end(text.stopped() ? "stop" : OpenAiWire.finishReason(finished.reason()),
-                new Usage(promptTokens, finished.generatedTokens()));
+                new Usage(finished.promptTokens(), finished.generatedTokens()));
     }
 
     /**

@@ -133,7 +133,7 @@ public final class OpenAiApi implements HttpService {
                          Dialect dialect) {
         GenerationRunner.Run run = runner.start(exchange, principal, valid.entry(), valid.request());
         List<String> stops = valid.request().stopSequences();
-        int promptTokens = valid.request().promptTokens().length;
+        int promptTokens = valid.request().prompt().tokenBound(); // exact unless the engine tokenizes
         if (valid.options().stream()) {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, dialect,

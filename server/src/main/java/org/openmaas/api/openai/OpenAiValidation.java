@@ -17,6 +17,7 @@ import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 
 /**
@@ -83,7 +84,10 @@ final class OpenAiValidation {
             throw invalid("top_logprobs", "top_logprobs needs logprobs set to true");
         }
         int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
-        int[] prompt = entry.engine().tokenizeChat(messages(body.messages()));
+        List<ChatMessage> messages = messages(body.messages());
+        Prompt prompt = entry.engine().tokenizer()
+                .map(tokenizer -> tokens(tokenizer.tokenizeChat(messages), "messages"))
+                .orElseGet(() -> new Prompt.Chat(messages));
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
@@ -103,7 +107,7 @@ final class OpenAiValidation {
             throw invalid("best_of", "best_of must be 1 on this server, got " + body.bestOf());
         }
         int topLogprobs = intInRange("logprobs", body.logprobs(), 0, 0, MAX_TOP_LOGPROBS);
-        int[] prompt = prompt(entry.engine(), body.prompt());
+        Prompt prompt = prompt(entry.engine(), body.prompt());
         int maxTokens = maxTokens(entry, prompt, "max_tokens", body.maxTokens(), LEGACY_DEFAULT_MAX_TOKENS, "prompt");
         return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs), options);
     }
@@ -165,7 +169,7 @@ final class OpenAiValidation {
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
-                                      int[] prompt, int maxTokens, int topLogprobs) {
+                                      Prompt prompt, int maxTokens, int topLogprobs) {
         return new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body),
                 stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible());
     }
@@ -186,14 +190,14 @@ final class OpenAiValidation {
 
     /**
      * {@code max_tokens} as given, checked against what the context leaves after the prompt; when absent, that rest
-     * of the context, at most {@code cap}.
+     * of the context, at most {@code cap}. A prompt only the engine can count is checked by the engine.
      */
-    private static int maxTokens(CatalogEntry entry, int[] prompt, String field, Integer given, int cap,
+    private static int maxTokens(CatalogEntry entry, Prompt input, String field, Integer given, int cap,
                                  String promptField) {
-        if (prompt.length == 0) {
-            throw invalid(promptField, promptField + " must not be empty");
-        }
         int context = entry.engine().model().contextLength();
+        if (!(input instanceof Prompt.Tokens(int[] prompt))) {
+            return given == null ? Math.min(context, cap) : intInRange(field, given, 0, 1, context);
+        }
         int left = context - prompt.length;
         if (left < 1) {
             throw invalid(promptField, "the " + promptField + " take " + prompt.length + " tokens, which leaves no room "
@@ -260,16 +264,19 @@ final class OpenAiValidation {
         return text.toString();
     }
 
-    /** A legacy prompt: a string, a list of one string, or a list of token ids. */
-    private static int[] prompt(Engine engine, JsonNode prompt) {
+    /**
+     * A legacy prompt: a string, a list of one string, or a list of token ids. A string is tokenized here when the
+     * engine has a tokenizer, and left to the engine otherwise.
+     */
+    private static Prompt prompt(Engine engine, JsonNode prompt) {
         if (absent(prompt)) {
             throw invalid("prompt", "prompt is required: a string");
         }
         if (prompt.isTextual()) {
-            return engine.tokenize(prompt.asText(), false);
+            return text(engine, prompt.asText());
         }
         if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
-            return engine.tokenize(prompt.get(0).asText(), false);
+            return text(engine, prompt.get(0).asText());
         }
         if (prompt.isArray() && !prompt.isEmpty() && allInts(prompt)) {
             int vocab = engine.model().vocabSize();
@@ -281,10 +288,27 @@ final class OpenAiValidation {
                             + "(0 to " + (vocab - 1) + ")");
                 }
             }
-            return tokens;
+            return new Prompt.Tokens(tokens);
         }
         throw invalid("prompt", "prompt must be a string, a list of one string or a list of token ids"
                 + (prompt.isArray() && prompt.size() > 1 ? "; several prompts in one request are not supported" : ""));
+    }
+
+    private static Prompt text(Engine engine, String text) {
+        return engine.tokenizer().map(tokenizer -> tokens(tokenizer.tokenize(text, false), "prompt"))
+                .orElseGet(() -> {
+                    if (text.isEmpty()) {
+                        throw invalid("prompt", "prompt must not be empty");
+                    }
+                    return new Prompt.Text(text);
+                });
+    }
+
+    private static Prompt tokens(int[] ids, String promptField) {
+        if (ids.length == 0) {
+            throw invalid(promptField, promptField + " must not be empty");
+        }
+        return new Prompt.Tokens(ids);
     }
 
     private static boolean allInts(JsonNode array) {

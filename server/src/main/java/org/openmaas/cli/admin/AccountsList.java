@@ -2,6 +2,7 @@ package org.openmaas.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import org.openmaas.cli.table.Table;
 import picocli.CommandLine.Command;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the cloud accounts.")
@@ -17,6 +18,6 @@ final class AccountsList extends AdminSubcommand {
         Table table = new Table("ACCOUNT", "NAME", "STATUS", "CREATED");
         result.path("accounts").forEach(a -> table.row(text(a, "id"), text(a, "name"), text(a, "status"),
                 text(a, "created_at")));
-        table.print(out);
+        out.print(table.text());
     }
 }

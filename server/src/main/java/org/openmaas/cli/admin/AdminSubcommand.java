@@ -1,40 +1,63 @@
 package org.openmaas.cli.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.openmaas.cli.connection.Connection;
+import org.openmaas.cli.connection.ConnectionOptions;
+import org.openmaas.client.MaasClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** What every {@code maas admin} leaf command does: connect, call, print a table (or the JSON with --json). */
+/**
+ * What every {@code maas admin} leaf command does: connect as every client-side command does (a server on this
+ * machine by default), call, print a table (or the JSON with --json).
+ */
 abstract class AdminSubcommand implements Callable<Integer> {
 
     @Mixin
-    AdminConnection server;
+    ConnectionOptions connection;
+
+    @Mixin
+    AdminConnectionOptions admin;
+
+    @Option(names = "--json", description = "Print the server's JSON instead of a table.")
+    boolean json;
 
     @Spec
     CommandSpec spec;
 
+    /** The server's admin API, while {@link #run()} runs. */
+    AdminConnection server;
+
     @Override
     public final Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try {
-            JsonNode result = run();
-            if (server.json) {
-                out.println(AdminConnection.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(result));
+            Connection settings = connection.resolve(ConnectionOptions.LOCAL_SERVER,
+                    admin.sources(connection.environment(), err));
+            try (MaasClient tokens = settings.tokenClient()) {
+                server = new AdminConnection(settings.serverRoot(), tokens);
+                JsonNode result = run();
+                if (json) {
+                    out.println(AdminConnection.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(result));
+                } else {
+                    print(result, out);
+                }
                 out.flush();
-            } else {
-                print(result, out);
             }
             return 0;
         } catch (AdminConnection.Refused | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("maas admin: " + e.getMessage());
-            spec.commandLine().getErr().flush();
+            err.println("maas admin: " + e.getMessage());
+            err.flush();
             return 1;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

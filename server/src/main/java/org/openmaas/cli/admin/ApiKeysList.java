@@ -2,6 +2,7 @@ package org.openmaas.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import org.openmaas.cli.table.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,6 +23,6 @@ final class ApiKeysList extends AdminSubcommand {
         Table table = new Table("KEY ID", "PREFIX", "NAME", "CREATED", "LAST USED", "REVOKED");
         result.path("api_keys").forEach(k -> table.row(text(k, "id"), text(k, "prefix"), text(k, "name"),
                 text(k, "created_at"), text(k, "last_used_at"), text(k, "revoked_at")));
-        table.print(out);
+        out.print(table.text());
     }
 }

@@ -2,6 +2,7 @@ package org.openmaas.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import org.openmaas.cli.table.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,6 @@ final class ClientsList extends AdminSubcommand {
         Table table = new Table("CLIENT", "ACCOUNT", "NAME", "SCOPES", "STATUS", "CREATED", "LAST USED");
         result.path("clients").forEach(c -> table.row(text(c, "client_id"), text(c, "cloud_account_id"),
                 text(c, "name"), text(c, "scopes"), text(c, "status"), text(c, "created_at"), text(c, "last_used_at")));
-        table.print(out);
+        out.print(table.text());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.openmaas.cli.table.Table;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,7 +77,7 @@ final class LimitsSet extends AdminSubcommand {
             table.row(target.account, unlimited(limits, "monthly_generated_tokens"), text(limits, "period"),
                     text(limits, "used_tokens"), text(limits, "reserved_tokens"));
         }
-        table.print(out);
+        out.print(table.text());
     }
 
     private static String unlimited(JsonNode limits, String field) {

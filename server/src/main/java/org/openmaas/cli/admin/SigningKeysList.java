@@ -2,6 +2,7 @@ package org.openmaas.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import org.openmaas.cli.table.Table;
 import picocli.CommandLine.Command;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the token signing keys (ids only).")
@@ -21,6 +22,6 @@ final class SigningKeysList extends AdminSubcommand {
         Table table = new Table("KEY ID", "CREATED", "RETIRED", "VERIFIES UNTIL", "SIGNING");
         result.path("keys").forEach(k -> table.row(text(k, "key_id"), text(k, "created_at"), text(k, "retired_at"),
                 text(k, "verifies_until"), k.path("signing").asBoolean() ? "yes" : "no"));
-        table.print(out);
+        out.print(table.text());
     }
 }

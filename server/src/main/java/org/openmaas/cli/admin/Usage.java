@@ -2,6 +2,7 @@ package org.openmaas.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import org.openmaas.cli.table.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,9 +63,9 @@ final class Usage extends AdminSubcommand {
                     text(u, "open")));
         }
         if (csv) {
-            table.printCsv(out);
+            out.print(table.csv());
         } else {
-            table.print(out);
+            out.print(table.text());
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
+import org.openmaas.cli.table.Table;
 
 /**
  * What {@code bench engine} found, computed from the phases both sides ran: the numbers of its table and JSON.
@@ -118,17 +119,17 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
     }
 
     String markdown() {
-        Table throughput = Table.of("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
+        Table throughput = new Table("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
         for (Measure measure : measures) {
-            throughput = throughput.with(measure.name(), cell(measure.openmaas(), measure.openmaasRepeats()),
+            throughput.row(measure.name(), cell(measure.openmaas(), measure.openmaasRepeats()),
                     cell(measure.javaLlamaCpp(), measure.javaLlamaCppRepeats()), "%.2f×".formatted(measure.ratio()));
         }
-        Table differing = Table.of("greedy, batched vs alone", "OpenMaaS (token ids)", "java-llama.cpp (text)");
+        Table differing = new Table("greedy, batched vs alone", "OpenMaaS (token ids)", "java-llama.cpp (text)");
         for (Divergence d : divergence) {
             String at = d.openmaasFirstDifferentToken().isEmpty() ? ""
                     : " (from token " + String.join(", ", d.openmaasFirstDifferentToken().stream().sorted()
                             .map(String::valueOf).toList()) + ")";
-            differing = differing.with(d.concurrent() + " concurrent",
+            differing.row(d.concurrent() + " concurrent",
                     d.openmaasDiffering() + " of " + d.sequences() + " differ" + at,
                     d.javaLlamaCppDiffering() + " of " + d.sequences() + " differ");
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.openmaas.client.Model;
 
 /**
  * N clients, each streaming one generation after another, until the request count is reached or the time is up
@@ -65,7 +66,7 @@ final class LoadGenerator {
      * @param firstPrompt the prompt of the run's request 0: a repeated run goes on through the set where the last one
      *                    stopped, so it does not find its prompts in the cells the last one left behind
      */
-    static Run run(MaasEndpoint endpoint, MaasEndpoint.Product product, Settings settings, int firstPrompt)
+    static Run run(MaasEndpoint endpoint, Model product, Settings settings, int firstPrompt)
             throws InterruptedException {
         AtomicLong tokens = new AtomicLong();
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
@@ -98,7 +99,7 @@ final class LoadGenerator {
         return new Run(all, wall);
     }
 
-    private static MaasEndpoint.Timing generate(MaasEndpoint endpoint, MaasEndpoint.Product product, String prompt,
+    private static MaasEndpoint.Timing generate(MaasEndpoint endpoint, Model product, String prompt,
                                                 int maxNewTokens) throws InterruptedException {
         try {
             return endpoint.generate(product, prompt, maxNewTokens);

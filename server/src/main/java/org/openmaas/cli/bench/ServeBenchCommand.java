@@ -2,11 +2,13 @@ package org.openmaas.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openmaas.cli.connection.ConnectionOptions;
+import org.openmaas.client.MaasClient;
+import org.openmaas.client.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,28 +23,13 @@ import picocli.CommandLine.Spec;
         description = {"Load a running MaaS endpoint with N concurrent streaming clients and report TTFT,"
                 + " inter-token and end-to-end latency (p50/p90/p99), output tokens/s per stream and in aggregate,"
                 + " and requests/s. Stops after --requests or --duration, whichever comes first.",
-                "Credentials come from the options or from MAAS_BASE_URL, MAAS_AUTH_URL, MAAS_CLIENT_ID,"
-                        + " MAAS_CLIENT_SECRET and MAAS_CLOUD_ACCOUNT."})
+                "It connects as every client-side command does: flags, else MAAS_BASE_URL, MAAS_AUTH_URL,"
+                        + " MAAS_CLIENT_ID, MAAS_CLIENT_SECRET and MAAS_CLOUD_ACCOUNT, else the config file of"
+                        + " `maas login`, else " + ConnectionOptions.LOCAL_SERVER + "."})
 final class ServeBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--base-url", defaultValue = "${env:MAAS_BASE_URL:-http://localhost:8080/v1/maas}",
-            description = "The API base, with or without /v1/maas (default: MAAS_BASE_URL or ${DEFAULT-VALUE}).")
-    String baseUrl;
-
-    @Option(names = "--auth-url", defaultValue = "${env:MAAS_AUTH_URL}",
-            description = "The token URL (default: MAAS_AUTH_URL, else /oauth2/token on the base URL's server).")
-    String authUrl;
-
-    @Option(names = "--client-id", defaultValue = "${env:MAAS_CLIENT_ID}", description = "Default: MAAS_CLIENT_ID.")
-    String clientId;
-
-    @Option(names = "--client-secret", defaultValue = "${env:MAAS_CLIENT_SECRET}",
-            description = "Default: MAAS_CLIENT_SECRET. Never printed or written.")
-    String clientSecret;
-
-    @Option(names = "--cloud-account", defaultValue = "${env:MAAS_CLOUD_ACCOUNT}",
-            description = "Default: MAAS_CLOUD_ACCOUNT.")
-    String cloudAccount;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--product", description = "The product_name to load (default: the catalog's first).")
     String product;
@@ -92,15 +79,15 @@ final class ServeBenchCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1: " + repeat);
         }
-        URI api = MaasEndpoint.apiBase(baseUrl);
-        URI tokenUrl = authUrl == null ? MaasEndpoint.defaultTokenUrl(api) : URI.create(authUrl);
-        require(clientId, "--client-id or MAAS_CLIENT_ID");
-        require(clientSecret, "--client-secret or MAAS_CLIENT_SECRET");
-        require(cloudAccount, "--cloud-account or MAAS_CLOUD_ACCOUNT");
         LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests,
                 Duration.ofSeconds(durationSeconds), Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens);
-        MaasEndpoint endpoint = new MaasEndpoint(api, tokenUrl, clientId, clientSecret, cloudAccount);
-        MaasEndpoint.Product target = endpoint.product(product);
+        try (MaasClient client = connection.resolve(ConnectionOptions.LOCAL_SERVER).client()) {
+            return run(new MaasEndpoint(client), settings);
+        }
+    }
+
+    private int run(MaasEndpoint endpoint, LoadGenerator.Settings settings) throws Exception {
+        Model target = endpoint.product(product);
         for (int i = 0; i < warmup; i++) {
             // From the end of the set: the measured requests must not find the warm-up's cells.
             MaasEndpoint.Timing timing = endpoint.generate(target, Prompts.get(-1 - i), maxNewTokens);
@@ -122,8 +109,8 @@ final class ServeBenchCommand implements Callable<Integer> {
             runs.add(run);
         }
         ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
-        ServeReport result = ServeReport.of(commandLine(), api.toString(), target, settings, before, Machine.now(), runs,
-                memory);
+        ServeReport result = ServeReport.of(commandLine(), endpoint.api().toString(), target, settings, before,
+                Machine.now(), runs, memory);
         if (report.json) {
             spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result));
@@ -136,12 +123,6 @@ final class ServeBenchCommand implements Callable<Integer> {
                     + (rampUpSeconds > 0 ? " ramp-up" : ""), result.markdown());
         }
         return result.failed() == 0 ? 0 : 1;
-    }
-
-    private static void require(String value, String where) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("no credentials: give " + where);
-        }
     }
 
     /** The command as typed, with the client secret's value replaced: it goes into files others read. */

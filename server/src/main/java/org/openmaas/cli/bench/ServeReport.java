@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.DoubleStream;
+import org.openmaas.cli.table.Table;
+import org.openmaas.client.Model;
 
 /**
  * What {@code bench serve} found (see {@link ServeRun} for what each number means). With several runs of the same load
@@ -22,7 +24,7 @@ record ServeReport(String command, String target, String product, int clients, d
                    Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream, ServerMemory memory,
                    String firstError, List<ServeRun> runs) {
 
-    static ServeReport of(String command, String target, MaasEndpoint.Product product, LoadGenerator.Settings settings,
+    static ServeReport of(String command, String target, Model product, LoadGenerator.Settings settings,
                           Machine before, Machine after, List<ServeRun> runs, ServerMemory memory) {
         return new ServeReport(command, target, product.productName(), settings.clients(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), runs.size(), before.describe(),
@@ -40,14 +42,14 @@ record ServeReport(String command, String target, String product, int clients, d
     }
 
     String markdown() {
-        Table latency = Table.of("per request", "p50", "p90", "p99")
-                .with(row("time to first token, ms", timeToFirstTokenMs, ServeRun::timeToFirstTokenMs))
-                .with(row("inter-token latency, ms", interTokenLatencyMs, ServeRun::interTokenLatencyMs))
-                .with(row("end-to-end latency, ms", endToEndLatencyMs, ServeRun::endToEndLatencyMs))
-                .with(row("output tok/s per stream", tokensPerSecondPerStream, ServeRun::tokensPerSecondPerStream));
-        Table totals = Table.of("clients", "requests ok", "failed", "output tokens", "aggregate output tok/s",
+        Table latency = new Table("per request", "p50", "p90", "p99")
+                .row(row("time to first token, ms", timeToFirstTokenMs, ServeRun::timeToFirstTokenMs))
+                .row(row("inter-token latency, ms", interTokenLatencyMs, ServeRun::interTokenLatencyMs))
+                .row(row("end-to-end latency, ms", endToEndLatencyMs, ServeRun::endToEndLatencyMs))
+                .row(row("output tok/s per stream", tokensPerSecondPerStream, ServeRun::tokensPerSecondPerStream));
+        Table totals = new Table("clients", "requests ok", "failed", "output tokens", "aggregate output tok/s",
                         "requests/s", "wall s")
-                .with(Integer.toString(clients), Integer.toString(succeeded), Integer.toString(failed),
+                .row(Integer.toString(clients), Integer.toString(succeeded), Integer.toString(failed),
                         Long.toString(outputTokens),
                         cell(aggregateTokensPerSecond, ServeRun::aggregateTokensPerSecond, "%.1f"),
                         cell(requestsPerSecond, ServeRun::requestsPerSecond, "%.2f"),

@@ -24,7 +24,7 @@ final class DecodeBatch {
 
     DecodeBatch(Arena arena, int capacity) {
         this.capacity = capacity;
-        struct = arena.allocate(LlamaCpp.BATCH);
+        struct = arena.allocate(BatchBindings.BATCH);
         tokens = arena.allocate(JAVA_INT, capacity);
         positions = arena.allocate(JAVA_INT, capacity);
         seqIds = arena.allocate(JAVA_INT, capacity);
@@ -35,12 +35,17 @@ final class DecodeBatch {
             seqIdCounts.setAtIndex(JAVA_INT, i, 1);
             seqIdPointers.setAtIndex(ADDRESS, i, seqIds.asSlice(i * JAVA_INT.byteSize(), JAVA_INT));
         }
-        struct.set(ADDRESS, LlamaCpp.BATCH_TOKEN, tokens);
-        struct.set(ADDRESS, LlamaCpp.BATCH_EMBD, MemorySegment.NULL); // token ids, not embeddings
-        struct.set(ADDRESS, LlamaCpp.BATCH_POS, positions);
-        struct.set(ADDRESS, LlamaCpp.BATCH_N_SEQ_ID, seqIdCounts);
-        struct.set(ADDRESS, LlamaCpp.BATCH_SEQ_ID, seqIdPointers);
-        struct.set(ADDRESS, LlamaCpp.BATCH_LOGITS, logits);
+        point("token", tokens);
+        point("embd", MemorySegment.NULL); // token ids, not embeddings
+        point("pos", positions);
+        point("n_seq_id", seqIdCounts);
+        point("seq_id", seqIdPointers);
+        point("logits", logits);
+    }
+
+    /** Sets the struct's pointer field {@code field}: the arrays are set once, only the token count changes. */
+    private void point(String field, MemorySegment array) {
+        struct.set(ADDRESS, LlamaLibrary.offset(BatchBindings.BATCH, field), array);
     }
 
     void clear() {
@@ -63,9 +68,9 @@ final class DecodeBatch {
         return size;
     }
 
-    /** Decodes the batch in {@code context}: 0 on success, else llama_decode's status (see {@link LlamaCpp#decode}). */
+    /** Decodes the batch in {@code context}: 0 on success, else llama_decode's status ({@link BatchBindings.Decode}). */
     int decode(MemorySegment context) {
-        struct.set(JAVA_INT, LlamaCpp.BATCH_N_TOKENS, size);
-        return LlamaCpp.decode(context, struct);
+        struct.set(JAVA_INT, BatchBindings.BATCH_N_TOKENS, size);
+        return BatchBindings.DECODE.call(context, struct);
     }
 }

@@ -45,15 +45,16 @@ public final class LlamaModel implements AutoCloseable {
     private LlamaModel(Path file, MemorySegment model, String chatTemplateOverride) {
         this.file = file;
         this.model = model;
-        this.vocab = LlamaCpp.modelGetVocab(model);
+        this.vocab = ModelBindings.GET_VOCAB.call(model);
         this.name = metaString("general.name");
-        this.trainedContextLength = LlamaCpp.modelNCtxTrain(model);
-        this.bytes = LlamaCpp.modelSize(model);
+        this.trainedContextLength = ModelBindings.N_CTX_TRAIN.call(model);
+        this.bytes = ModelBindings.SIZE.call(model);
         // Grouped-query attention: K and V have n_head_kv heads of n_embd / n_head values each.
-        long kvWidth = (long) LlamaCpp.modelNEmbd(model) / LlamaCpp.modelNHead(model) * LlamaCpp.modelNHeadKv(model);
-        this.kvBytesPerToken = LlamaCpp.modelNLayer(model) * 2 * kvWidth * 2;
-        this.addBos = LlamaCpp.vocabGetAddBos(vocab);
-        this.bos = LlamaCpp.vocabBos(vocab);
+        long kvWidth = (long) ModelBindings.N_EMBD.call(model) / ModelBindings.N_HEAD.call(model)
+                * ModelBindings.N_HEAD_KV.call(model);
+        this.kvBytesPerToken = ModelBindings.N_LAYER.call(model) * 2 * kvWidth * 2;
+        this.addBos = VocabBindings.GET_ADD_BOS.call(vocab);
+        this.bos = VocabBindings.BOS.call(vocab);
         this.vocabulary = readVocabulary();
         this.chatTemplate = chooseChatTemplate(chatTemplateOverride);
     }
@@ -72,10 +73,10 @@ public final class LlamaModel implements AutoCloseable {
         }
         MemorySegment model;
         try (Arena arena = Arena.ofConfined()) { // params and path: only needed during the call
-            MemorySegment params = LlamaCpp.modelDefaultParams(arena);
-            params.set(JAVA_INT, LlamaCpp.MODEL_PARAMS_N_GPU_LAYERS, 0);
-            params.set(JAVA_BOOLEAN, LlamaCpp.MODEL_PARAMS_USE_MMAP, true);
-            model = LlamaCpp.modelLoadFromFile(arena.allocateFrom(file.toAbsolutePath().toString()), params);
+            MemorySegment params = ModelBindings.DEFAULT_PARAMS.call(arena);
+            params.set(JAVA_INT, ModelBindings.PARAMS_N_GPU_LAYERS, 0);
+            params.set(JAVA_BOOLEAN, ModelBindings.PARAMS_USE_MMAP, true);
+            model = ModelBindings.LOAD_FROM_FILE.call(arena.allocateFrom(file.toAbsolutePath().toString()), params);
         }
         if (model.equals(MemorySegment.NULL)) {
             throw new IOException("llama.cpp could not load " + file + " (its log says why)");
@@ -83,7 +84,7 @@ public final class LlamaModel implements AutoCloseable {
         try {
             return new LlamaModel(file, model, chatTemplateOverride);
         } catch (RuntimeException e) {
-            LlamaCpp.modelFree(model);
+            ModelBindings.FREE.call(model);
             throw e;
         }
     }
@@ -137,7 +138,8 @@ public final class LlamaModel implements AutoCloseable {
                 while (true) {
                     MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
                     // add_special false: BOS is added below, and an EOS some vocabularies append has no place in a prompt.
-                    int n = LlamaCpp.tokenize(vocab, nativeText, utf8.length, tokens, capacity, false, parseSpecial);
+                    int n = VocabBindings.TOKENIZE.call(vocab, nativeText, utf8.length, tokens, capacity, false,
+                            parseSpecial);
                     if (n == Integer.MIN_VALUE) {
                         throw new IllegalArgumentException("the text has too many tokens to count in 32 bits");
                     }
@@ -192,7 +194,7 @@ public final class LlamaModel implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                LlamaCpp.modelFree(model);
+                ModelBindings.FREE.call(model);
             }
         } finally {
             lifecycle.writeLock().unlock();
@@ -211,7 +213,7 @@ public final class LlamaModel implements AutoCloseable {
             int size = 256;
             while (true) {
                 MemorySegment buf = arena.allocate(size);
-                int length = LlamaCpp.modelMetaValStr(model, nativeKey, buf, size);
+                int length = ModelBindings.META_VAL_STR.call(model, nativeKey, buf, size);
                 if (length < 0) {
                     return null;
                 }
@@ -224,7 +226,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     private Vocabulary readVocabulary() {
-        int n = LlamaCpp.vocabNTokens(vocab);
+        int n = VocabBindings.N_TOKENS.call(vocab);
         byte[][] pieces = new byte[n][];
         boolean[] special = new boolean[n];
         boolean[] endOfGeneration = new boolean[n];
@@ -233,17 +235,17 @@ public final class LlamaModel implements AutoCloseable {
             MemorySegment buf = arena.allocate(size);
             for (int token = 0; token < n; token++) {
                 // special=true renders control tokens as their text ("</s>"), which is what a special token streams.
-                int length = LlamaCpp.tokenToPiece(vocab, token, buf, size, 0, true);
+                int length = VocabBindings.TOKEN_TO_PIECE.call(vocab, token, buf, size, 0, true);
                 if (length < 0) {
                     size = -length;
                     buf = arena.allocate(size);
-                    length = LlamaCpp.tokenToPiece(vocab, token, buf, size, 0, true);
+                    length = VocabBindings.TOKEN_TO_PIECE.call(vocab, token, buf, size, 0, true);
                 }
                 pieces[token] = buf.asSlice(0, length).toArray(JAVA_BYTE);
-                endOfGeneration[token] = LlamaCpp.vocabIsEog(vocab, token);
-                int attributes = LlamaCpp.vocabGetAttr(vocab, token);
+                endOfGeneration[token] = VocabBindings.IS_EOG.call(vocab, token);
+                int attributes = VocabBindings.GET_ATTR.call(vocab, token);
                 special[token] = endOfGeneration[token]
-                        || (attributes & (LlamaCpp.TOKEN_ATTR_CONTROL | LlamaCpp.TOKEN_ATTR_UNKNOWN)) != 0;
+                        || (attributes & (VocabBindings.TOKEN_ATTR_CONTROL | VocabBindings.TOKEN_ATTR_UNKNOWN)) != 0;
             }
         }
         return new Vocabulary(pieces, special, endOfGeneration);
@@ -257,7 +259,7 @@ public final class LlamaModel implements AutoCloseable {
             }
             return override;
         }
-        MemorySegment own = LlamaCpp.modelChatTemplate(model, MemorySegment.NULL);
+        MemorySegment own = ModelBindings.CHAT_TEMPLATE.call(model, MemorySegment.NULL);
         if (own.equals(MemorySegment.NULL)) {
             return null;
         }
@@ -274,19 +276,20 @@ public final class LlamaModel implements AutoCloseable {
     private static String render(String template, List<ChatMessage> messages, boolean addAssistant) {
         try (Arena arena = Arena.ofConfined()) { // strings, message array and output: only needed during this call
             MemorySegment nativeTemplate = arena.allocateFrom(template);
-            MemorySegment array = arena.allocate(LlamaCpp.CHAT_MESSAGE, Math.max(1, messages.size()));
+            MemorySegment array = arena.allocate(ChatBindings.MESSAGE, Math.max(1, messages.size()));
             long inputBytes = 0;
             for (int i = 0; i < messages.size(); i++) {
                 ChatMessage message = messages.get(i);
-                MemorySegment entry = array.asSlice(i * LlamaCpp.CHAT_MESSAGE.byteSize(), LlamaCpp.CHAT_MESSAGE);
-                entry.set(ADDRESS, LlamaCpp.CHAT_MESSAGE_ROLE, arena.allocateFrom(message.role()));
-                entry.set(ADDRESS, LlamaCpp.CHAT_MESSAGE_CONTENT, arena.allocateFrom(message.content()));
+                MemorySegment entry = array.asSlice(i * ChatBindings.MESSAGE.byteSize(), ChatBindings.MESSAGE);
+                entry.set(ADDRESS, ChatBindings.MESSAGE_ROLE, arena.allocateFrom(message.role()));
+                entry.set(ADDRESS, ChatBindings.MESSAGE_CONTENT, arena.allocateFrom(message.content()));
                 inputBytes += 3L * (message.role().length() + message.content().length()); // UTF-8: <= 3 bytes a char
             }
             int size = (int) Math.min(Integer.MAX_VALUE, 2 * inputBytes + 256);
             while (true) {
                 MemorySegment buf = arena.allocate(size);
-                int length = LlamaCpp.chatApplyTemplate(nativeTemplate, array, messages.size(), addAssistant, buf, size);
+                int length = ChatBindings.APPLY_TEMPLATE.call(nativeTemplate, array, messages.size(), addAssistant, buf,
+                        size);
                 if (length < 0) {
                     return null;
                 }

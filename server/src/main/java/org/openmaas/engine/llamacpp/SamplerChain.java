@@ -29,37 +29,37 @@ final class SamplerChain implements AutoCloseable {
     static SamplerChain create(Sampling sampling, int penaltyWindow) {
         MemorySegment chain;
         try (Arena arena = Arena.ofConfined()) { // the by-value params struct: only needed during the call
-            MemorySegment params = LlamaCpp.samplerChainDefaultParams(arena);
-            params.set(JAVA_BOOLEAN, LlamaCpp.SAMPLER_CHAIN_PARAMS_NO_PERF, true);
-            chain = LlamaCpp.samplerChainInit(params);
+            MemorySegment params = SamplerBindings.CHAIN_DEFAULT_PARAMS.call(arena);
+            params.set(JAVA_BOOLEAN, SamplerBindings.CHAIN_PARAMS_NO_PERF, true);
+            chain = SamplerBindings.CHAIN_INIT.call(params);
         }
         boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
                 || sampling.presencePenalty() != 0f;
         if (penalized) {
             // TGI's repetition_penalty is multiplicative, its (and OpenAI's) frequency_penalty additive by count and
             // OpenAI's presence_penalty additive once a token has occurred, like these three arguments.
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitPenalties(penaltyWindow, sampling.repetitionPenalty(),
-                    sampling.frequencyPenalty(), sampling.presencePenalty()));
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_PENALTIES.call(penaltyWindow,
+                    sampling.repetitionPenalty(), sampling.frequencyPenalty(), sampling.presencePenalty()));
         }
         if (!sampling.sample()) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitGreedy());
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_GREEDY.call());
             return new SamplerChain(chain, penalized);
         }
         // TGI's warper order, so its clients get the distribution they expect: temperature first, then top-k, top-p
         // and typical-p on the tempered distribution.
         if (sampling.temperature() != 1f) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTemp(sampling.temperature()));
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_TEMP.call(sampling.temperature()));
         }
         if (sampling.topK() > 0) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTopK(sampling.topK()));
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_TOP_K.call(sampling.topK()));
         }
         if (sampling.topP() < 1f) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTopP(sampling.topP(), MIN_KEEP));
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_TOP_P.call(sampling.topP(), MIN_KEEP));
         }
         if (sampling.typicalP() < 1f) {
-            LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitTypical(sampling.typicalP(), MIN_KEEP));
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_TYPICAL.call(sampling.typicalP(), MIN_KEEP));
         }
-        LlamaCpp.samplerChainAdd(chain, LlamaCpp.samplerInitDist(seed32(sampling.seed())));
+        SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_DIST.call(seed32(sampling.seed())));
         return new SamplerChain(chain, penalized);
     }
 
@@ -84,20 +84,20 @@ final class SamplerChain implements AutoCloseable {
             return; // greedy, top-k and the rest keep no history
         }
         for (int token : promptTokens) {
-            LlamaCpp.samplerAccept(chain, token);
+            SamplerBindings.ACCEPT.call(chain, token);
         }
     }
 
     /** Picks the next token from the logits of batch entry {@code batchIndex}; the chain remembers it. */
     int sample(MemorySegment context, int batchIndex) {
-        return LlamaCpp.samplerSample(chain, context, batchIndex);
+        return SamplerBindings.SAMPLE.call(chain, context, batchIndex);
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            LlamaCpp.samplerFree(chain);
+            SamplerBindings.FREE.call(chain);
         }
     }
 }

@@ -5,11 +5,15 @@
  * <p>Public: {@link org.openmaas.engine.llamacpp.LlamaEngine} (an {@link org.openmaas.engine.Engine}) and
  * {@link org.openmaas.engine.llamacpp.LlamaModel}. Everything else is package-private.
  *
+ * <p>The C functions are bound per area ({@code ModelBindings}, {@code ContextBindings}, {@code VocabBindings},
+ * {@code BatchBindings}, {@code SamplerBindings}, {@code ChatBindings}), all through {@code LlamaLibrary}, which loads
+ * the library once per JVM.
+ *
  * <p>Native memory never leaves this package. Who owns what:
  * <ul>
  *   <li>{@code llama_model}: its {@code LlamaModel}, freed by {@code close()}; the vocabulary belongs to it.</li>
- *   <li>{@code llama_context} (the shared one and the one for reproducible requests): the {@code LlamaEngine}, freed
- *       by its thread when the loop ends.</li>
+ *   <li>{@code llama_context} (the shared one and the one for reproducible requests): the engine's {@code StepLoop},
+ *       freed on the engine thread when the loop ends.</li>
  *   <li>KV cells in the shared context: a running sequence's while it runs; then kept for its slot (described by
  *       {@code PrefixCache}) until a new sequence takes the slot, the kept cells outgrow their budget, or a batch
  *       needs the room.</li>

@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** Any client's API keys through the admin API: made, listed without the key, revoked. */
@@ -18,7 +18,7 @@ class ApiKeysAdminApiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(TestModels.tiny());
+        server = TestServer.scripted(ScriptedEngine.builder().build());
         admin = server.token();
     }
 

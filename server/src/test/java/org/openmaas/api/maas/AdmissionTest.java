@@ -5,32 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.openmaas.engine.Engine;
 import org.openmaas.testing.Await;
+import org.openmaas.testing.Script;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** Admission over HTTP: a bounded queue, clients that leave while queued, and a server that is not taking work. */
 class AdmissionTest {
 
+    /** A request that holds the only slot until its client leaves: its generation never ends by itself. */
     static final String LONG = "{\"max_new_tokens\": 1500, \"temperature\": 0}";
-    static TestServer server;
-    static String token;
-    static Engine engine;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.withOneSlowSlot("maas-model-slow", 1);
-        token = server.token();
-        engine = server.server().catalog().entries().getFirst().engine();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    static final ScriptedEngine engine = ScriptedEngine.builder().slots(1).maxQueued(1)
+            .script(Script.builder().text("Once").endless(" more")).build();
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String token = server.token();
 
     @Test
     void aFullQueueIsRefusedWith429AndRetryAfter() throws Exception {

@@ -8,9 +8,6 @@ import com.nimbusds.jwt.PlainJWT;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openmaas.testing.MutableClock;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -36,7 +33,7 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestModels.tiny(), Optional.empty(), Map.of(), CLOCK);
+        server = TestServer.serving(CLOCK, TestServer.product(TestServer.SCRIPTED_PRODUCT, ScriptedEngine.builder().build()));
         token = server.token();
         valid = server.body("Once upon a time", "{\"max_new_tokens\": 5}");
     }

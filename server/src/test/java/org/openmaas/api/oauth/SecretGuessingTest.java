@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openmaas.auth.GuessingGuard;
 import org.openmaas.testing.MutableClock;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** Failed token requests are limited per client id and per address; successful ones never are. */
@@ -24,7 +22,7 @@ class SecretGuessingTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(TestModels.tiny(), Optional.empty(), Map.of(), clock);
+        server = TestServer.serving(clock, TestServer.product(TestServer.SCRIPTED_PRODUCT, ScriptedEngine.builder().build()));
     }
 
     @AfterEach

@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** {@code POST /oauth2/token} over HTTP: the client-credentials grant and its RFC 6749 refusals. */
@@ -21,7 +21,7 @@ class TokenEndpointTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(TestModels.tiny());
+        server = TestServer.scripted(ScriptedEngine.builder().build());
     }
 
     @AfterAll

@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openmaas.testing.TestModels;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /** A client's own API keys over HTTP: created with its access token, shown once, listed, revoked. */
@@ -20,7 +20,7 @@ class ApiKeysApiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(TestModels.tiny());
+        server = TestServer.scripted(ScriptedEngine.builder().build());
         token = server.token();
     }
 

@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.openmaas.engine.Engine;
 import org.openmaas.testing.Await;
+import org.openmaas.testing.Script;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -20,23 +20,14 @@ import org.openmaas.testing.TestServer;
  */
 class OpenAiAdmissionTest {
 
-    static TestServer server;
-    static String key;
-    static Engine engine;
-    static final String LONG = "{\"model\": \"maas-model-slow\", \"prompt\": \"Once\", \"max_tokens\": 1500, "
-            + "\"temperature\": 0, \"stream\": true}";
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.withOneSlowSlot("maas-model-slow", 1);
-        key = server.apiKey();
-        engine = server.server().catalog().entries().getFirst().engine();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    /** Every generation here holds the only slot until its client leaves: it never ends by itself. */
+    static final ScriptedEngine engine = ScriptedEngine.builder().slots(1).maxQueued(1)
+            .script(Script.builder().text("Once").endless(" more")).build();
+    @AutoClose
+    static final TestServer server = TestServer.scripted(engine);
+    static final String key = server.apiKey();
+    static final String LONG = "{\"model\": \"" + TestServer.SCRIPTED_PRODUCT + "\", \"prompt\": \"Once\", "
+            + "\"max_tokens\": 1500, \"temperature\": 0, \"stream\": true}";
 
     @Test
     void aFullQueueIsRefusedWith429InOpenAisShape() throws Exception {

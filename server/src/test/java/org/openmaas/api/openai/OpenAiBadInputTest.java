@@ -32,7 +32,7 @@ class OpenAiBadInputTest {
 
     @BeforeAll
     static void start() {
-        models = ChatAndRawModels.start();
+        models = ChatAndRawModels.scripted();
         server = models.server();
         chatModel = models.chatModel();
         rawModel = models.rawModel();

@@ -20,7 +20,7 @@ class OpenAiMeteringTest {
 
     @BeforeAll
     static void start() {
-        models = ChatAndRawModels.start();
+        models = ChatAndRawModels.scripted();
         server = models.server();
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The arithmetic behind {@code bench engine}'s table: rates, divergence positions, Markdown layout. */
+/** The arithmetic behind {@code bench engine}'s table: rates and divergence positions. */
 class EngineReportTest {
 
     @Test
@@ -23,16 +23,5 @@ class EngineReportTest {
         assertThat(EngineReport.firstDifference(List.of(1, 2, 3), List.of(1, 2, 3))).isEqualTo(-1);
         assertThat(EngineReport.firstDifference(List.of(1, 2, 3), List.of(1, 5, 3))).isEqualTo(1);
         assertThat(EngineReport.firstDifference(List.of(1, 2), List.of(1, 2, 3))).isEqualTo(2);
-    }
-
-    @Test
-    void aTableIsMarkdownWithColumnsPaddedToTheWidestCell() {
-        String markdown = Table.of("measure", "value").with("single stream", "25.1").markdown();
-
-        assertThat(markdown).isEqualTo("""
-                | measure       | value |
-                | ------------- | ----- |
-                | single stream | 25.1  |
-                """);
     }
 }

@@ -6,10 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.cli.connection.ConfigFile;
+import org.openmaas.cli.connection.Settings;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
@@ -109,6 +113,41 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void aVariableWinsOverTheLoginConfigFile() {
+        Map<String, String> env = withConfigFile(new Settings("http://127.0.0.1:9/v1/maas", null, TestServer.CLIENT_ID,
+                "wrong-secret-in-the-file", TestServer.ACCOUNT));
+        env.put("MAAS_BASE_URL", server.uri("/v1/maas").toString());
+        env.put("MAAS_CLIENT_SECRET", TestServer.CLIENT_SECRET);
+
+        BenchRun run = BenchRun.of(env, "serve", "--requests", "1", "--max-new-tokens", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains(server.uri("/v1/maas") + ", product ");
+    }
+
+    @Test
+    void aFlagWinsOverTheVariable() {
+        Map<String, String> env = withConfigFile(new Settings(server.uri("/v1/maas").toString(), null,
+                TestServer.CLIENT_ID, null, TestServer.ACCOUNT));
+        env.put("MAAS_CLIENT_SECRET", TestServer.CLIENT_SECRET);
+
+        BenchRun run = BenchRun.of(env, "serve", "--client-secret", "wrong-secret-0123456789", "--requests", "1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("maas bench serve: client authentication failed").contains("HTTP 401");
+    }
+
+    @Test
+    void aMissingSecretIsNamedWithEveryWayToGiveIt() {
+        BenchRun run = BenchRun.of("serve", "--base-url", server.uri("/v1/maas").toString(), "--client-id",
+                TestServer.CLIENT_ID, "--cloud-account", TestServer.ACCOUNT);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("maas bench serve: no client secret is configured: give --client-secret, set "
+                + "MAAS_CLIENT_SECRET, or save it with `maas login`" + System.lineSeparator());
+    }
+
+    @Test
     void repeatedRunsReportTheBestOfEveryNumberAndEveryRun() throws Exception {
         BenchRun run = bench("--clients", "2", "--requests", "4", "--max-new-tokens", "3", "--repeat", "3", "--json");
 
@@ -155,6 +194,14 @@ class ServeBenchCommandTest {
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("--repeat must be at least 1: 0");
+    }
+
+    private Map<String, String> withConfigFile(Settings settings) {
+        Path config = dir.resolve("config.toml");
+        ConfigFile.write(config, settings);
+        Map<String, String> env = new HashMap<>();
+        env.put(ConfigFile.ENV_CONFIG, config.toString());
+        return env;
     }
 
     private static BenchRun bench(String... options) {

@@ -27,7 +27,7 @@ class DecodeBatchTest {
     @BeforeEach
     void createContext() throws Exception {
         model = LlamaModel.load(GeneratedModel.path(), null);
-        context = LlamaEngine.createContext(model, new LlamaEngine.Config(model.file(), 0, 1, 4, 512, 64, null), CELLS, 4);
+        context = StepLoop.createContext(model, new LlamaEngine.Config(model.file(), 0, 1, 4, 512, 64, null), CELLS, 4);
         arena = Arena.ofShared(); // filled and decoded on another thread
         batch = new DecodeBatch(arena, CELLS);
     }
@@ -35,7 +35,7 @@ class DecodeBatchTest {
     @AfterEach
     void free() {
         if (context != null) {
-            LlamaCpp.free(context);
+            ContextBindings.FREE.call(context);
             arena.close();
         }
         if (model != null) {
@@ -50,8 +50,8 @@ class DecodeBatchTest {
             fill(1, 7);
 
             assertThat(batch.decode(context)).isZero();
-            assertThat(LlamaCpp.getLogitsIth(context, 4)).isNotEqualTo(MemorySegment.NULL);
-            assertThat(LlamaCpp.getLogitsIth(context, 11)).isNotEqualTo(MemorySegment.NULL);
+            assertThat(BatchBindings.GET_LOGITS_ITH.call(context, 4)).isNotEqualTo(MemorySegment.NULL);
+            assertThat(BatchBindings.GET_LOGITS_ITH.call(context, 11)).isNotEqualTo(MemorySegment.NULL);
         });
     }
 
@@ -67,12 +67,12 @@ class DecodeBatchTest {
             assertThat(batch.decode(context)).isZero();
         }
         // Cells 0-19 and 40-63 are free: 44 cells, but no run of 30.
-        LlamaCpp.kvSelfSeqRm(context, 0, -1, -1);
-        LlamaCpp.kvSelfSeqRm(context, 2, -1, -1);
+        ContextBindings.KV_SELF_SEQ_RM.call(context, 0, -1, -1);
+        ContextBindings.KV_SELF_SEQ_RM.call(context, 2, -1, -1);
         batch.clear();
         fill(3, 30);
 
-        assertThat(LlamaCpp.noRunOfFreeCells(batch.decode(context))).isTrue();
+        assertThat(BatchBindings.noRunOfFreeCells(batch.decode(context))).isTrue();
         batch.clear();
         fill(3, 15);
         assertThat(batch.decode(context)).isZero();

@@ -1,4 +1,4 @@
-package org.openmaas.store;
+package org.openmaas.accounts.model;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -12,15 +12,15 @@ import java.util.Set;
  * @param active  false when the client is revoked or its cloud account is suspended
  * @param version bumped by every change, so a rotation can tell whether another one happened meanwhile
  */
-public record StoredClient(String clientId, String cloudAccountId, String name, String secretHash,
-                           String previousSecretHash, Instant previousSecretExpiresAt, Set<String> scopes,
-                           String status, boolean active, ClientLimits limits, Instant createdAt, Instant lastUsedAt,
-                           long version) {
+public record Client(String clientId, String cloudAccountId, String name, String secretHash,
+                     String previousSecretHash, Instant previousSecretExpiresAt, Set<String> scopes,
+                     String status, boolean active, ClientLimits limits, Instant createdAt, Instant lastUsedAt,
+                     long version) {
 
     public static final String ACTIVE = "active";
     public static final String REVOKED = "revoked";
 
-    public StoredClient {
+    public Client {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(cloudAccountId, "cloudAccountId");
         Objects.requireNonNull(secretHash, "secretHash");
@@ -30,7 +30,7 @@ public record StoredClient(String clientId, String cloudAccountId, String name, 
     }
 
     /** A new client to create: active, no limits. */
-    public StoredClient(String clientId, String cloudAccountId, String name, String secretHash, Set<String> scopes,
+    public Client(String clientId, String cloudAccountId, String name, String secretHash, Set<String> scopes,
                         boolean active) {
         this(clientId, cloudAccountId, name, secretHash, null, null, scopes, active ? ACTIVE : REVOKED, active,
                 ClientLimits.NONE, null, null, 0);
@@ -43,7 +43,7 @@ public record StoredClient(String clientId, String cloudAccountId, String name, 
 
     @Override
     public String toString() {
-        return "StoredClient[clientId=" + clientId + ", cloudAccountId=" + cloudAccountId + ", name=" + name
+        return "Client[clientId=" + clientId + ", cloudAccountId=" + cloudAccountId + ", name=" + name
                 + ", scopes=" + scopes + ", status=" + status + ", active=" + active + "]";
     }
 }

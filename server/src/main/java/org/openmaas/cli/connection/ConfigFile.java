@@ -1,7 +1,5 @@
-package org.openmaas.cli;
+package org.openmaas.cli.connection;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -20,8 +18,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The client commands' settings file, TOML, written by {@code maas login} with mode 0600 because it holds the
- * client secret:
+ * The settings file of every command that connects to a server, TOML, written by {@code maas login} with mode 0600
+ * because it holds the client secret:
  *
  * <pre>
  * base_url = "http://localhost:8080/v1/maas"
@@ -33,34 +31,17 @@ import java.util.stream.Collectors;
  * Its place: {@code --config}, else {@code MAAS_CONFIG}, else {@code $XDG_CONFIG_HOME/maas/config.toml}, else
  * {@code ~/.config/maas/config.toml}.
  */
-final class ClientConfigFile {
+public final class ConfigFile {
 
-    static final String ENV_CONFIG = "MAAS_CONFIG";
+    public static final String ENV_CONFIG = "MAAS_CONFIG";
     private static final TomlMapper TOML = new TomlMapper();
     private static final String HEADER = "# maas client settings, written by `maas login`. It holds the client secret: keep it mode 0600.\n";
 
-    /** Every key is optional; a missing one falls back to the environment or the default. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Settings(@JsonProperty("base_url") String baseUrl,
-                    @JsonProperty("auth_url") String authUrl,
-                    @JsonProperty("client_id") String clientId,
-                    @JsonProperty("client_secret") String clientSecret,
-                    @JsonProperty("cloud_account") String cloudAccount) {
-
-        static final Settings NONE = new Settings(null, null, null, null, null);
-
-        @Override
-        public String toString() {
-            return "Settings[baseUrl=" + baseUrl + ", authUrl=" + authUrl + ", clientId=" + clientId
-                    + ", clientSecret=" + (clientSecret == null ? null : "<redacted>") + ", cloudAccount=" + cloudAccount + "]";
-        }
-    }
-
-    private ClientConfigFile() {
+    private ConfigFile() {
     }
 
     /** Where the file is for this environment ({@code --config} aside). */
-    static Path defaultLocation(Map<String, String> env) {
+    public static Path defaultLocation(Map<String, String> env) {
         String explicit = env.get(ENV_CONFIG);
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
@@ -76,7 +57,7 @@ final class ClientConfigFile {
      *
      * @throws IllegalArgumentException with a sentence naming the file and the mistake
      */
-    static Optional<Settings> read(Path file) {
+    public static Optional<Settings> read(Path file) {
         try {
             Settings settings = TOML.readValue(Files.readString(file, StandardCharsets.UTF_8), Settings.class);
             return Optional.of(settings == null ? Settings.NONE : settings);
@@ -97,7 +78,7 @@ final class ClientConfigFile {
      * Writes {@code settings} to {@code file} with mode 0600 (its folder, when created, 0700), replacing it at once:
      * the secret is never in a file others can read, not even for a moment.
      */
-    static void write(Path file, Settings settings) {
+    public static void write(Path file, Settings settings) {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");

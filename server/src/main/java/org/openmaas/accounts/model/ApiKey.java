@@ -1,4 +1,4 @@
-package org.openmaas.store;
+package org.openmaas.accounts.model;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -13,10 +13,10 @@ import java.util.Set;
  * @param lastUsedAt    null until first used
  * @param revokedAt     null while the key is valid
  */
-public record StoredApiKey(String id, String clientId, String cloudAccountId, String name, String prefix,
-                           String keyHash, Instant createdAt, Instant lastUsedAt, Instant revokedAt,
-                           Set<String> clientScopes, boolean clientActive) {
-    public StoredApiKey {
+public record ApiKey(String id, String clientId, String cloudAccountId, String name, String prefix,
+                     String keyHash, Instant createdAt, Instant lastUsedAt, Instant revokedAt,
+                     Set<String> clientScopes, boolean clientActive) {
+    public ApiKey {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(cloudAccountId, "cloudAccountId");
@@ -31,7 +31,7 @@ public record StoredApiKey(String id, String clientId, String cloudAccountId, St
 
     @Override
     public String toString() {
-        return "StoredApiKey[id=" + id + ", clientId=" + clientId + ", prefix=" + prefix + ", revoked="
+        return "ApiKey[id=" + id + ", clientId=" + clientId + ", prefix=" + prefix + ", revoked="
                 + (revokedAt != null) + "]";
     }
 }

@@ -1,0 +1,119 @@
+package org.openmaas.engine.llamacpp;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.openmaas.engine.llamacpp.LlamaLibrary.defaultParams;
+import static org.openmaas.engine.llamacpp.LlamaLibrary.free;
+import static org.openmaas.engine.llamacpp.LlamaLibrary.function;
+import static org.openmaas.engine.llamacpp.LlamaLibrary.offset;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+/**
+ * llama.cpp's {@code llama_sampler} functions: building a sampler chain, sampling with it and freeing it (see
+ * {@link LlamaLibrary} for how they are bound).
+ */
+final class SamplerBindings {
+
+    // struct llama_sampler_chain_params { bool no_perf; }
+    static final StructLayout CHAIN_PARAMS = MemoryLayout.structLayout(JAVA_BOOLEAN.withName("no_perf"));
+    static final long CHAIN_PARAMS_NO_PERF = offset(CHAIN_PARAMS, "no_perf");
+
+    /**
+     * {@code struct llama_sampler * llama_sampler_chain_init(struct llama_sampler_chain_params params)}: the caller owns
+     * the chain.
+     */
+    public interface ChainInit {
+        MemorySegment call(MemorySegment params);
+    }
+
+    /**
+     * {@code void llama_sampler_chain_add(struct llama_sampler * chain, struct llama_sampler * smpl)}: the chain takes
+     * ownership of {@code sampler}: freeing the chain frees it.
+     */
+    public interface ChainAdd {
+        void call(MemorySegment chain, MemorySegment sampler);
+    }
+
+    /** {@code struct llama_sampler * llama_sampler_init_greedy(void)} */
+    public interface InitGreedy {
+        MemorySegment call();
+    }
+
+    /**
+     * A sampler of one int parameter: {@code struct llama_sampler * llama_sampler_init_dist(uint32_t seed)} (0xFFFFFFFF,
+     * LLAMA_DEFAULT_SEED, makes llama.cpp draw a random seed) or {@code llama_sampler_init_top_k(int32_t k)}.
+     */
+    public interface InitWithInt {
+        MemorySegment call(int value);
+    }
+
+    /** {@code struct llama_sampler * llama_sampler_init_temp(float t)} */
+    public interface InitTemp {
+        MemorySegment call(float temperature);
+    }
+
+    /**
+     * A sampler keeping a probability mass: {@code struct llama_sampler * llama_sampler_init_top_p(float p,
+     * size_t min_keep)} or {@code llama_sampler_init_typical(float p, size_t min_keep)}.
+     */
+    public interface InitWithMass {
+        MemorySegment call(float p, long minKeep);
+    }
+
+    /**
+     * {@code struct llama_sampler * llama_sampler_init_penalties(int32_t penalty_last_n, float penalty_repeat,
+     * float penalty_freq, float penalty_present)}
+     */
+    public interface InitPenalties {
+        MemorySegment call(int lastN, float repeat, float frequency, float presence);
+    }
+
+    /**
+     * {@code llama_token llama_sampler_sample(struct llama_sampler * smpl, struct llama_context * ctx, int32_t idx)}:
+     * applies the chain to the logits of batch entry {@code i}, picks a token and accepts it into the chain.
+     */
+    public interface Sample {
+        int call(MemorySegment sampler, MemorySegment context, int i);
+    }
+
+    /** {@code void llama_sampler_accept(struct llama_sampler * smpl, llama_token token)} */
+    public interface Accept {
+        void call(MemorySegment sampler, int token);
+    }
+
+    static final LlamaLibrary.DefaultParams CHAIN_DEFAULT_PARAMS =
+            defaultParams("llama_sampler_chain_default_params", CHAIN_PARAMS);
+    static final ChainInit CHAIN_INIT =
+            function(ChainInit.class, "llama_sampler_chain_init", FunctionDescriptor.of(ADDRESS, CHAIN_PARAMS));
+    static final ChainAdd CHAIN_ADD =
+            function(ChainAdd.class, "llama_sampler_chain_add", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    static final LlamaLibrary.Free FREE = free("llama_sampler_free");
+    static final InitGreedy INIT_GREEDY =
+            function(InitGreedy.class, "llama_sampler_init_greedy", FunctionDescriptor.of(ADDRESS));
+    static final InitWithInt INIT_DIST =
+            function(InitWithInt.class, "llama_sampler_init_dist", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    static final InitTemp INIT_TEMP =
+            function(InitTemp.class, "llama_sampler_init_temp", FunctionDescriptor.of(ADDRESS, JAVA_FLOAT));
+    static final InitWithInt INIT_TOP_K =
+            function(InitWithInt.class, "llama_sampler_init_top_k", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    static final InitWithMass INIT_TOP_P = function(InitWithMass.class, "llama_sampler_init_top_p",
+            FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
+    static final InitWithMass INIT_TYPICAL = function(InitWithMass.class, "llama_sampler_init_typical",
+            FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
+    static final InitPenalties INIT_PENALTIES = function(InitPenalties.class, "llama_sampler_init_penalties",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT));
+    static final Sample SAMPLE =
+            function(Sample.class, "llama_sampler_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    static final Accept ACCEPT =
+            function(Accept.class, "llama_sampler_accept", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+
+    private SamplerBindings() {
+    }
+}

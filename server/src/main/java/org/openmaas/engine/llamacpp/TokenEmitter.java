@@ -1,0 +1,76 @@
+package org.openmaas.engine.llamacpp;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Token;
+
+/**
+ * Turns the logits a decode left for one sequence into its next token and the event that carries it: samples with
+ * the sequence's chain, computes the token's log-probability and its top alternatives', adds the token to the
+ * sequence's {@link Transcript} and publishes a {@link GenerationEvent.TokenGenerated}, or a
+ * {@link GenerationEvent.Finished} when the transcript says the generation ends. Retiring the sequence is left to the
+ * {@link StepLoop}, which {@link Outcome} tells whether to.
+ *
+ * <p>Owned and used by the engine thread only (its {@code StepLoop}'s): one logits row is reused for every sequence.
+ */
+final class TokenEmitter {
+
+    /** What became of the sequence. */
+    enum Outcome {
+        /** It has its next token and goes on. */
+        GENERATING,
+        /** It finished (its last event went out) or was cancelled (no event then): its cells hold what it decoded. */
+        ENDED,
+        /** Its logits were lost and a failure went out instead: its cells are not to be kept. */
+        FAILED
+    }
+
+    private final Vocabulary vocabulary;
+    private final float[] logits; // (vocab) one row of logits copied out of llama.cpp
+
+    TokenEmitter(Vocabulary vocabulary) {
+        this.vocabulary = vocabulary;
+        this.logits = new float[vocabulary.size()];
+    }
+
+    /** Samples the sequence's next token from the logits at {@code batchIndex} and publishes it. */
+    Outcome emit(Sequence sequence, int batchIndex) {
+        MemorySegment row = BatchBindings.GET_LOGITS_ITH.call(sequence.context, batchIndex);
+        if (row.equals(MemorySegment.NULL)) {
+            sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
+                    "the engine lost this request's logits"));
+            return Outcome.FAILED;
+        }
+        int vocabSize = logits.length;
+        // The row belongs to the context and is overwritten by the next decode: copy it, then compute in Java.
+        MemorySegment.copy(row.reinterpret(JAVA_FLOAT.byteSize() * vocabSize), JAVA_FLOAT, 0, logits, 0, vocabSize);
+        double logNormalizer = LogProbabilities.logNormalizer(logits, vocabSize);
+        int token = sequence.sampler.sample(sequence.context, batchIndex);
+        if (sequence.generation.isCancelled()) {
+            return Outcome.ENDED; // no event after cancel()
+        }
+        GenerationRequest request = sequence.request;
+        List<Token> alternatives = new ArrayList<>(request.topNTokens());
+        for (int id : LogProbabilities.topIds(logits, vocabSize, request.topNTokens())) {
+            alternatives.add(new Token(id, vocabulary.pieceText(id), (float) (logits[id] - logNormalizer),
+                    vocabulary.isSpecial(id)));
+        }
+        Transcript.Step step = sequence.transcript.append(token, (float) (logits[token] - logNormalizer));
+        GenerationEvent.TokenGenerated generated = new GenerationEvent.TokenGenerated(step.token(), alternatives);
+        if (step.finish() == null) {
+            sequence.generation.publish(generated);
+            sequence.setNextToken(token);
+            return Outcome.GENERATING;
+        }
+        OptionalLong seed = request.sampling().sample() ? OptionalLong.of(request.sampling().seed()) : OptionalLong.empty();
+        sequence.generation.publish(new GenerationEvent.Finished(generated, step.finish(), request.promptTokens().length,
+                sequence.transcript.generatedTokens(), sequence.transcript.text(), seed));
+        return Outcome.ENDED;
+    }
+}
