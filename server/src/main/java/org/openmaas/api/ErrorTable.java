@@ -30,6 +30,14 @@ public final class ErrorTable {
     public static final int UNAVAILABLE = 14;
     public static final int UNAUTHENTICATED = 16;
 
+    /**
+     * {@code Retry-After} when this instance, its engine or its database cannot serve now (starting, stopping, down):
+     * long enough for a load balancer to send the retry to another instance.
+     */
+    public static final long RETRY_UNAVAILABLE_SECONDS = 5;
+    /** {@code Retry-After} when an engine's wait queue is full: a place frees as soon as one generation ends. */
+    public static final long RETRY_OVERLOADED_SECONDS = 1;
+
     private static final Logger LOG = Logger.getLogger(ErrorTable.class.getName());
 
     private ErrorTable() {
@@ -55,13 +63,14 @@ public final class ErrorTable {
             case ApiException.Unavailable e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
             case InvalidTokenException e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
             case EngineOverloadedException e -> new ErrorReply(429, RESOURCE_EXHAUSTED,
-                    e.getMessage() + "; retry shortly", 1);
-            case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), 5);
+                    e.getMessage() + "; retry shortly", RETRY_OVERLOADED_SECONDS);
+            case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), RETRY_UNAVAILABLE_SECONDS);
+            case GenerationFailedException e -> generationFailure(e.failed());
             case HttpException e -> fromHttpStatus(e.status().code(), e.getMessage());
             case StoreUnavailableException e -> {
                 LOG.warning("request " + requestId + ": " + e.getMessage());
                 yield new ErrorReply(503, UNAVAILABLE, "the service's database is unavailable; nothing was done, "
-                        + "retry in a few seconds", 5);
+                        + "retry in a few seconds", RETRY_UNAVAILABLE_SECONDS);
             }
             default -> {
                 LOG.log(Level.SEVERE, "request " + requestId + " failed", failure);
@@ -70,10 +79,14 @@ public final class ErrorTable {
         };
     }
 
-    /** A generation that failed after its stream started: the stream's last line. */
-    public static ErrorReply streamFailure(GenerationEvent.Failed failed) {
+    /**
+     * A generation that failed, however its route answers: a stream's last line (a MaaS error line, an OpenAI error
+     * event) or, before a whole-result route has answered, its error body ({@link GenerationFailedException}).
+     */
+    public static ErrorReply generationFailure(GenerationEvent.Failed failed) {
         return switch (failed.cause()) {
-            case STOPPING -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request", 5);
+            case STOPPING -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request",
+                    RETRY_UNAVAILABLE_SECONDS);
             case INTERNAL -> new ErrorReply(500, INTERNAL, failed.message(), 0);
         };
     }

@@ -57,8 +57,13 @@ public final class GenerationRunner {
         /** The last token and how the generation ended (its usage is settled already). */
         void finished(GenerationEvent.Finished finished) throws IOException;
 
-        /** The engine could not go on; a route that has not answered yet may throw {@link #failure}. */
-        void failed(GenerationEvent.Failed failed) throws IOException;
+        /**
+         * The engine could not go on. A stream writes the failure as its last line or event
+         * ({@link ErrorTable#generationFailure}); a route that has not answered yet answers with it as an error.
+         */
+        default void failed(GenerationEvent.Failed failed) throws IOException {
+            throw new GenerationFailedException(failed);
+        }
     }
 
     private static final String CANCELLED = "cancelled";
@@ -81,7 +86,7 @@ public final class GenerationRunner {
     public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request) {
         if (!readiness.isReady()) {
             throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
-                    + "); retry shortly or on another instance", 5);
+                    + "); retry shortly or on another instance", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
         }
         Ticket ticket = admission.admit(exchange.requestId(), principal, entry.product().productName(),
                 request.prompt().tokenBound(), request.maxNewTokens());
@@ -93,14 +98,6 @@ public final class GenerationRunner {
             throw e;
         }
         return new Run(generation, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
-    }
-
-    /** A generation failure as an exception, for routes that have not started their response. */
-    public static RuntimeException failure(GenerationEvent.Failed failed) {
-        return switch (failed.cause()) {
-            case STOPPING -> new ApiException.Unavailable(failed.message() + "; retry the request", 5);
-            case INTERNAL -> new IllegalStateException("generation failed: " + failed.message());
-        };
     }
 
     /**
@@ -159,7 +156,7 @@ public final class GenerationRunner {
                 throw new UncheckedIOException(e); // nothing is written while a result is collected
             }
             if (!ended) {
-                throw new ApiException.Unavailable("the server is shutting down", 5);
+                throw new ApiException.Unavailable("the server is shutting down", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
             }
         }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running generation as its caller sees it: a queue of events the engine thread fills and the request thread
- * drains, so a slow client never stalls the engine. The queue is bounded by the request's max_new_tokens + 1.
+ * drains, so a slow client never stalls the engine. The queue is unbounded (at most max_new_tokens + 1 events).
  */
 public final class Generation {
 

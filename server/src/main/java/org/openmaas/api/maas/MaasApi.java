@@ -27,11 +27,17 @@ import org.openmaas.engine.GenerationEvent;
  * The MaaS API of the guide: {@code GET /v1/maas/models}, {@code POST /v1/maas/generatestream} (NDJSON, one line per
  * token, flushed as it is generated) and {@code POST /v1/maas/generate} (the whole result at once).
  *
- * <p>Each generation reads top to bottom: authenticate, parse, validate, authorize (scope, account), admit (the
- * server is taking work; the account's entitlement, the client's limits and the account's quota — this opens the
- * usage record), hand to the engine (its bounded queue), then turn engine events into wire lines. The usage record is
- * settled exactly once, durably, before the last line is written: finished, failed, or cancelled when the client
- * goes away. {@link GenerationRunner} does the admitting, draining and settling that every generation route shares.
+ * <p>Each generation reads top to bottom: authenticate, authorize, validate, admit, hand to the engine, turn engine
+ * events into wire lines. Authorizing comes before validating so that a caller who may not generate learns nothing
+ * (not even which products exist) and costs nothing (no prompt is tokenized): the token's inference scope before the
+ * body is parsed, then — once parsing has found the fields that name the account and the product — the
+ * {@code cloudAccountId} (the token's own) and the account's entitlement to the product it names, checked by name so
+ * that a product the account may not use gets the same 403 whether it exists or not. Validation then looks the
+ * product up (404 for an unknown one: only an account that may use that name meets it), checks the parameters and
+ * tokenizes. Admission (the server is taking work; the client's limits and the account's quota —
+ * this opens the usage record) and the engine's queue follow. The usage record is settled exactly once, durably,
+ * before the last line is written: finished, failed, or cancelled when the client goes away.
+ * {@link GenerationRunner} does the admitting, draining and settling that every generation route shares.
  */
 public final class MaasApi implements HttpService {
 
@@ -107,7 +113,7 @@ public final class MaasApi implements HttpService {
 
         @Override
         public void failed(GenerationEvent.Failed failed) throws IOException {
-            out.write(ErrorTable.streamFailure(failed).streamLine());
+            out.write(ErrorTable.generationFailure(failed).streamLine());
             out.write(NEWLINE);
         }
     }
@@ -141,30 +147,35 @@ public final class MaasApi implements HttpService {
             tokens.add(finished.lastToken());
             this.finished = finished;
         }
-
-        @Override
-        public void failed(GenerationEvent.Failed failed) {
-            throw GenerationRunner.failure(failed);
-        }
     }
 
     /** Everything before the first byte of the response; any failure here becomes a §2.4 error body. */
     private GenerationRunner.Run start(ServerRequest req, Exchange exchange) {
         Principal principal = auth.authenticate(req);
+        requireInferenceScope(principal);
         GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
         exchange.product(body.productName() == null ? "-" : body.productName());
-        Validation.Validated valid = validation.validate(body, exchange.requestId());
+        Validation.requireFields(body);
         authorize(body, principal);
+        Validation.Validated valid = validation.validate(body, exchange.requestId());
         return runner.start(exchange, principal, valid.entry(), valid.request());
     }
 
-    private static void authorize(GenerateBody body, Principal principal) {
+    private static void requireInferenceScope(Principal principal) {
         if (!principal.hasScope(Scopes.INFERENCE)) {
             throw new ApiException.PermissionDenied("this token lacks the 'inference' scope needed to generate");
         }
+    }
+
+    /** The account is the token's, and may use the product the body names (whether that product exists or not). */
+    private void authorize(GenerateBody body, Principal principal) {
         if (!principal.cloudAccountId().equals(body.cloudAccountId())) {
             throw new ApiException.PermissionDenied("cloudAccountId '" + body.cloudAccountId()
                     + "' is not the cloud account of this token's client");
+        }
+        if (!entitlements.allows(principal.cloudAccountId(), body.productName())) {
+            throw new ApiException.PermissionDenied("cloud account " + principal.cloudAccountId()
+                    + " is not entitled to product " + body.productName() + "; an administrator can grant it");
         }
     }
 

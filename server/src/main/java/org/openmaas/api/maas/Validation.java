@@ -93,7 +93,11 @@ final class Validation {
                 sampling, stop, topN, reproducible));
     }
 
-    private CatalogEntry product(GenerateBody body) {
+    /**
+     * The fields that name the account and the product are present: checked before authorization (which reads them)
+     * and again by {@link #validate}, so that a body lacking one is told so rather than refused.
+     */
+    static void requireFields(GenerateBody body) {
         List<String> missing = new ArrayList<>();
         if (blank(body.model())) missing.add("model");
         if (blank(body.productName())) missing.add("productName");
@@ -103,6 +107,10 @@ final class Validation {
             throw invalid("required field" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
                     + (missing.size() > 1 ? " are" : " is") + " missing; GET /v1/maas/models lists model, product_name and product_id");
         }
+    }
+
+    private CatalogEntry product(GenerateBody body) {
+        requireFields(body);
         CatalogEntry entry = catalog.find(body.productName()).orElseThrow(() -> new ApiException.NotFound(
                 "product '" + body.productName() + "' is not in the catalog; GET /v1/maas/models lists the products"));
         if (!entry.product().productId().toString().equalsIgnoreCase(body.productId())) {

@@ -3,12 +3,14 @@ package org.openmaas.api.openai;
 import java.util.ArrayList;
 import java.util.List;
 import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.StopSequences;
 
 /**
  * One choice's text as OpenAI returns it: the generated text up to, not including, the first stop sequence, with the
- * tokens that made it. The engine keeps a stop sequence in its text and only notices one that ends a token (TGI's
- * rule); here a stop sequence anywhere ends the choice, and text that could be the start of one is held back until it
- * is known not to be, so a stream never sends what the whole response would not contain.
+ * tokens that made it. The engine keeps a stop sequence in its text and only notices one that ends a token
+ * ({@link StopSequences.Rule#ENDS_TEXT}, TGI's rule); here a stop sequence anywhere ends the choice
+ * ({@link StopSequences.Rule#ANYWHERE}), and text that could be the start of one is held back until it is known not to
+ * be, so a stream never sends what the whole response would not contain.
  *
  * <p>Special tokens (an end-of-generation token, template markers) add no text and are not reported.
  * Used by one request thread. Not thread-safe.
@@ -32,14 +34,14 @@ final class ChoiceText {
     private record Held(GenerationEvent.TokenGenerated token, int start, int end) {
     }
 
-    private final List<String> stops;
+    private final StopSequences stops;
     private final StringBuilder pending = new StringBuilder(); // received, not yet released
     private final List<Held> heldTokens = new ArrayList<>();
     private int released;                                      // characters released so far
     private boolean stopped;
 
     ChoiceText(List<String> stops) {
-        this.stops = List.copyOf(stops);
+        this.stops = new StopSequences(stops, StopSequences.Rule.ANYWHERE);
     }
 
     /** Adds a generated token; returns what may be sent now (often nothing while a stop sequence may be starting). */
@@ -50,12 +52,12 @@ final class ChoiceText {
         int start = released + pending.length();
         pending.append(token.token().text());
         heldTokens.add(new Held(token, start, released + pending.length()));
-        int stopAt = firstStop();
+        int stopAt = stops.find(pending);
         if (stopAt >= 0) {
             stopped = true;
             return release(stopAt, true);
         }
-        return release(pending.length() - heldBack(), false);
+        return release(pending.length() - stops.heldBack(pending), false);
     }
 
     /** The generation ended: the rest of the text (nothing more once a stop sequence was found). */
@@ -88,32 +90,5 @@ final class ChoiceText {
             pending.setLength(0);
         }
         return new Piece(text, tokens);
-    }
-
-    /** Where the earliest stop sequence starts in the pending text, or -1. */
-    private int firstStop() {
-        int first = -1;
-        for (String stop : stops) {
-            int at = pending.indexOf(stop);
-            if (at >= 0 && (first < 0 || at < first)) {
-                first = at;
-            }
-        }
-        return first;
-    }
-
-    /** The length of the longest end of the pending text that is the start of a stop sequence. */
-    private int heldBack() {
-        String text = pending.toString();
-        int longest = 0;
-        for (String stop : stops) {
-            for (int length = Math.min(stop.length() - 1, text.length()); length > longest; length--) {
-                if (text.regionMatches(text.length() - length, stop, 0, length)) {
-                    longest = length;
-                    break;
-                }
-            }
-        }
-        return longest;
     }
 }

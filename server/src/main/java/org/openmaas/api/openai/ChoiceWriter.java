@@ -101,7 +101,7 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
 
         @Override
         public void failed(GenerationEvent.Failed failed) throws IOException {
-            event(ErrorTable.streamFailure(failed).openAiBody());
+            event(ErrorTable.generationFailure(failed).openAiBody());
         }
 
         private void open() throws IOException {
@@ -148,11 +148,6 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
         void end(String finishReason, Usage usage) {
             this.finishReason = finishReason;
             this.usage = usage;
-        }
-
-        @Override
-        public void failed(GenerationEvent.Failed failed) {
-            throw GenerationRunner.failure(failed);
         }
 
         Object response(Dialect dialect) {

@@ -27,10 +27,12 @@ import org.openmaas.catalog.CatalogEntry;
  * the model's chat template) and {@code POST /v1/completions} (a raw prompt), each whole or streamed as server-sent
  * events. Errors have OpenAI's shape (see {@link #owns}).
  *
- * <p>Each generation reads top to bottom as in the MaaS API: authenticate, parse, validate, authorize (scope), admit
- * (readiness, then {@code Admission}: entitlement, limits, quota, the usage record) and hand to the engine, then turn
- * engine events into one choice, its usage settled before the response's end — {@link GenerationRunner}, shared with
- * the MaaS API, does the admitting, draining and settling.
+ * <p>Each generation reads top to bottom as in the MaaS API: authenticate, authorize (the inference scope before the
+ * body is parsed, then the account's entitlement to what {@code model} names — a name the account may not use gets
+ * the same 403 whether a product has it or not), validate (the product among those the account may use, the fields,
+ * tokenization), admit (readiness, then {@code Admission}: limits, quota, the usage record) and hand to the engine,
+ * then turn engine events into one choice, its usage settled before the response's end — {@link GenerationRunner},
+ * shared with the MaaS API, does the admitting, draining and settling.
  */
 public final class OpenAiApi implements HttpService {
 
@@ -49,7 +51,7 @@ public final class OpenAiApi implements HttpService {
         this.entitlements = entitlements;
         this.runner = runner;
         this.clock = clock;
-        this.validation = new OpenAiValidation(catalog);
+        this.validation = new OpenAiValidation(catalog, entitlements::allows);
         this.startedAt = clock.instant().getEpochSecond();
     }
 
@@ -80,12 +82,7 @@ public final class OpenAiApi implements HttpService {
     private void model(ServerRequest req, ServerResponse res) {
         Principal principal = auth.authenticate(req);
         String id = req.path().pathParameters().get("model");
-        CatalogEntry entry = validation.model(id);
-        if (!entitled(principal, entry)) {
-            throw new ApiException.NotFound("the model '" + id + "' does not exist; GET /v1/models lists the ids",
-                    "model");
-        }
-        sendJson(res, model(entry));
+        sendJson(res, model(validation.model(id, principal.cloudAccountId())));
     }
 
     private boolean entitled(Principal principal, CatalogEntry entry) {
@@ -107,7 +104,7 @@ public final class OpenAiApi implements HttpService {
     }
 
     /** How one route validates its body. */
-    private interface Validator<B> {
+    private interface Validator<B extends CommonFields> {
         OpenAiValidation.Validated validate(B body, String account, String requestId);
     }
 
@@ -117,13 +114,14 @@ public final class OpenAiApi implements HttpService {
     }
 
     /** The request path of both generation routes, top to bottom. */
-    private <B> void generate(ServerRequest req, ServerResponse res, Class<B> bodyType, Validator<B> validator,
-                              DialectFactory dialects) {
+    private <B extends CommonFields> void generate(ServerRequest req, ServerResponse res, Class<B> bodyType,
+                                                   Validator<B> validator, DialectFactory dialects) {
         Exchange exchange = AccessLog.exchange(req);
         Principal principal = auth.authenticate(req);
+        requireInferenceScope(principal);
         B body = Json.read(Bodies.read(req, MaasApi.MAX_BODY_BYTES), bodyType);
+        authorize(principal, body.model());
         OpenAiValidation.Validated valid = validator.validate(body, principal.cloudAccountId(), exchange.requestId());
-        authorize(principal);
         String product = valid.entry().product().productName();
         exchange.product(product);
         respond(res, exchange, principal, valid,
@@ -147,9 +145,22 @@ public final class OpenAiApi implements HttpService {
         sendJson(res, choice.response(dialect));
     }
 
-    private static void authorize(Principal principal) {
+    private static void requireInferenceScope(Principal principal) {
         if (!principal.hasScope(Scopes.INFERENCE)) {
             throw new ApiException.PermissionDenied("this token lacks the 'inference' scope needed to generate");
+        }
+    }
+
+    /**
+     * The account may use a product that {@code model} names, or may use every product: otherwise 403, whether or not
+     * a product has that name (a missing model is left to validation to report).
+     */
+    private void authorize(Principal principal, String model) {
+        String account = principal.cloudAccountId();
+        if (model != null && !model.isBlank() && !entitlements.allows(account, model)
+                && validation.named(model, account).isEmpty()) {
+            throw new ApiException.PermissionDenied("cloud account " + account + " is not entitled to model '" + model
+                    + "'; an administrator can grant it");
         }
     }
 

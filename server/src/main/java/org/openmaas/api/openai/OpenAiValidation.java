@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import org.openmaas.api.ApiException;
 import org.openmaas.catalog.Catalog;
@@ -49,14 +50,17 @@ final class OpenAiValidation {
     }
 
     private final Catalog catalog;
+    private final BiPredicate<String, String> entitled;
     private final SecureRandom seeds = new SecureRandom();
 
-    OpenAiValidation(Catalog catalog) {
+    /** @param entitled whether a cloud account may use a product, by product name */
+    OpenAiValidation(Catalog catalog, BiPredicate<String, String> entitled) {
         this.catalog = catalog;
+        this.entitled = entitled;
     }
 
     Validated chat(ChatCompletionBody body, String account, String requestId) {
-        CatalogEntry entry = model(body.model());
+        CatalogEntry entry = model(body.model(), account);
         if (!entry.engine().model().hasChatTemplate()) {
             throw invalid("model", "model '" + body.model() + "' has no chat template, so it cannot take messages; "
                     + "use POST /v1/completions with a prompt, or ask the operator to set chat_template for "
@@ -91,7 +95,7 @@ final class OpenAiValidation {
     }
 
     Validated completion(CompletionBody body, String account, String requestId) {
-        CatalogEntry entry = model(body.model());
+        CatalogEntry entry = model(body.model(), account);
         Options options = options(body, body.logprobs() != null);
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
@@ -109,29 +113,42 @@ final class OpenAiValidation {
     }
 
     /**
-     * The product a request's {@code model} names: a product name (the ids {@code GET /v1/models} lists) or, when
-     * exactly one product serves it, a model name.
+     * The product a request's {@code model} names among those {@code account} may use: a product name (the ids
+     * {@code GET /v1/models} lists) or, when exactly one such product serves it, a model name. A product the account
+     * may not use does not exist for it.
      */
-    CatalogEntry model(String model) {
+    CatalogEntry model(String model, String account) {
         if (model == null || model.isBlank()) {
             throw invalid("model", "model is required; GET /v1/models lists the ids");
         }
-        var byProduct = catalog.find(model);
-        if (byProduct.isPresent()) {
-            return byProduct.get();
-        }
-        List<CatalogEntry> byModel = catalog.entries().stream()
-                .filter(e -> e.product().modelName().equals(model)).toList();
-        if (byModel.size() > 1) {
+        List<CatalogEntry> named = named(model, account);
+        if (named.size() > 1) {
             throw invalid("model", "model '" + model + "' is served by several products ("
-                    + byModel.stream().map(e -> e.product().productName()).collect(Collectors.joining(", "))
+                    + named.stream().map(e -> e.product().productName()).collect(Collectors.joining(", "))
                     + "); name one of them");
         }
-        if (byModel.isEmpty()) {
+        if (named.isEmpty()) {
             throw new ApiException.NotFound("the model '" + model + "' does not exist; GET /v1/models lists the ids",
                     "model");
         }
-        return byModel.getFirst();
+        return named.getFirst();
+    }
+
+    /**
+     * The products {@code account} may use that {@code model} names: the product of that name, else those serving a
+     * model of that name. Nothing here depends on products the account may not use.
+     */
+    List<CatalogEntry> named(String model, String account) {
+        var byProduct = catalog.find(model).filter(e -> usable(e, account));
+        if (byProduct.isPresent()) {
+            return List.of(byProduct.get());
+        }
+        return catalog.entries().stream()
+                .filter(e -> e.product().modelName().equals(model) && usable(e, account)).toList();
+    }
+
+    private boolean usable(CatalogEntry entry, String account) {
+        return entitled.test(account, entry.product().productName());
     }
 
     /** The fields that say how to answer; only one choice per request. */

@@ -2,6 +2,7 @@ package org.openmaas.engine.llamacpp;
 
 import java.util.List;
 import org.openmaas.engine.FinishReason;
+import org.openmaas.engine.StopSequences;
 import org.openmaas.engine.Token;
 
 /**
@@ -21,7 +22,7 @@ final class Transcript {
 
     private final Vocabulary vocabulary;
     private final int maxNewTokens;
-    private final List<String> stopSequences;
+    private final StopSequences stopSequences;
     private final Utf8Accumulator utf8 = new Utf8Accumulator();
     private final StringBuilder text = new StringBuilder();
     private int generatedTokens;
@@ -29,8 +30,7 @@ final class Transcript {
     Transcript(Vocabulary vocabulary, int maxNewTokens, List<String> stopSequences) {
         this.vocabulary = vocabulary;
         this.maxNewTokens = maxNewTokens;
-        // An empty stop sequence would end every generation after one token; validation should reject it.
-        this.stopSequences = stopSequences.stream().filter(s -> !s.isEmpty()).toList();
+        this.stopSequences = new StopSequences(stopSequences, StopSequences.Rule.ENDS_TEXT);
     }
 
     /** Adds the token the sampler chose; the checks run in the order EOS, stop sequence, length. */
@@ -44,7 +44,7 @@ final class Transcript {
         }
         if (!special) {
             text.append(piece);
-            if (finish == null && !piece.isEmpty() && endsWithStopSequence()) {
+            if (finish == null && !piece.isEmpty() && stopSequences.find(text) >= 0) {
                 finish = FinishReason.STOP_SEQUENCE;
             }
         }
@@ -66,15 +66,5 @@ final class Transcript {
 
     String text() {
         return text.toString();
-    }
-
-    private boolean endsWithStopSequence() {
-        for (String stop : stopSequences) {
-            int start = text.length() - stop.length();
-            if (start >= 0 && text.indexOf(stop, start) == start) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -90,6 +90,13 @@ class BadInputTest {
                         "\"productName\": \"maas-model-nope\""), 404, "product 'maas-model-nope' is not in the catalog"),
                 bad("a missing productName", b -> b.replaceFirst("\"productName\": \"[^\"]*\",?", ""), 400, "productName"),
                 bad("another account's cloudAccountId", b -> b.replace(TestServer.ACCOUNT, "999999999999"), 403,
+                        "is not the cloud account of this token's client"),
+                bad("another account's cloudAccountId and an unknown product", b -> b.replace(TestServer.ACCOUNT,
+                        "999999999999").replaceFirst("\"productName\": \"[^\"]*\"", "\"productName\": \"maas-model-nope\""),
+                        403, "is not the cloud account of this token's client"),
+                bad("another account's cloudAccountId and a prompt longer than the context", b -> b.replace(
+                        TestServer.ACCOUNT, "999999999999").replaceFirst("\"prompt\": \"[^\"]*\"", "\"prompt\": \""
+                        + "once upon a time there was a girl ".repeat(800) + "\""), 403,
                         "is not the cloud account of this token's client"));
     }
 
@@ -151,10 +158,32 @@ class BadInputTest {
 
     @Test
     void aTokenWithoutTheInferenceScopeMayNotGenerate() {
-        String adminOnly = TestServer.json(server.tokenRequest("grant_type=client_credentials&scope=admin",
-                TestServer.basic(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET)).body()).get("access_token").asText();
+        assertError(server.post("/v1/maas/generatestream", adminOnlyToken(), valid), 403, "'inference' scope");
+    }
 
-        assertError(server.post("/v1/maas/generatestream", adminOnly, valid), 403, "'inference' scope");
+    @Test
+    void aTokenWithoutTheInferenceScopeIsRefusedBeforeTheBodyIsLookedAt() {
+        String adminOnly = adminOnlyToken();
+        String megabytePrompt = valid.replaceFirst("\"prompt\": \"[^\"]*\"",
+                "\"prompt\": \"" + "once upon a time ".repeat(MaasApi.MAX_BODY_BYTES / 17 - 20) + "\"");
+
+        assertError(server.post("/v1/maas/generatestream", adminOnly, megabytePrompt), 403, "'inference' scope");
+        assertError(server.post("/v1/maas/generate", adminOnly, "this is not JSON"), 403, "'inference' scope");
+    }
+
+    @Test
+    void aProductTheAccountMayNotUseIsForbiddenWhetherItExistsOrNot() {
+        TestServer.Client client = server.newClient("inference");
+        HttpResponse<String> set = server.send("PUT", "/v1/admin/accounts/" + client.account() + "/entitlements",
+                token, "{\"products\": []}");
+        String theirs = server.token(client.id(), client.secret());
+        String existing = valid.replace(TestServer.ACCOUNT, client.account());
+        String unknown = existing.replaceFirst("\"productName\": \"[^\"]*\"", "\"productName\": \"maas-model-nope\"");
+
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertError(server.post("/v1/maas/generatestream", theirs, existing), 403, "is not entitled to product maas-model-");
+        assertError(server.post("/v1/maas/generatestream", theirs, unknown), 403,
+                "is not entitled to product maas-model-nope");
     }
 
     @Test
@@ -169,6 +198,11 @@ class BadInputTest {
 
         assertThat(stream.response().statusCode()).isEqualTo(200);
         assertThat(stream.last().has("details")).isTrue();
+    }
+
+    private static String adminOnlyToken() {
+        return TestServer.json(server.tokenRequest("grant_type=client_credentials&scope=admin",
+                TestServer.basic(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET)).body()).get("access_token").asText();
     }
 
     private static void assertError(HttpResponse<String> response, int status, String message) {

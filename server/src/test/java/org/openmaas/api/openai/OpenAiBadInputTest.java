@@ -145,6 +145,34 @@ class OpenAiBadInputTest {
     }
 
     @Test
+    void aTokenWithoutTheInferenceScopeIsRefusedBeforeTheBodyIsLookedAt() {
+        String adminOnly = TestServer.json(server.tokenRequest("grant_type=client_credentials&scope=admin",
+                TestServer.basic(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET)).body()).get("access_token").asText();
+        String megabytePrompt = replace("\"Hi\"", "\"" + "once upon a time ".repeat(MaasApi.MAX_BODY_BYTES / 17 - 20)
+                + "\"").apply(valid);
+
+        assertError(server.post("/v1/chat/completions", adminOnly, megabytePrompt), 403, null, "'inference' scope");
+        assertError(server.post("/v1/completions", adminOnly, "this is not JSON"), 403, null, "'inference' scope");
+    }
+
+    @Test
+    void aModelTheAccountMayNotUseIsForbiddenWhetherItExistsOrNot() {
+        TestServer.Client client = server.newClient("inference");
+        HttpResponse<String> set = server.send("PUT", "/v1/admin/accounts/" + client.account() + "/entitlements",
+                server.token(), "{\"products\": [\"" + rawModel + "\"]}");
+        String theirs = server.apiKey(server.token(client.id(), client.secret()));
+        String beyondTheContext = replace("\"Hi\"", "\"" + "once upon a time ".repeat(600) + "\"").apply(valid);
+
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertError(server.post("/v1/chat/completions", theirs, valid), 403, null, "is not entitled to model '" + chatModel + "'");
+        assertError(server.post("/v1/chat/completions", theirs, replace(chatModel, "gpt-4o").apply(valid)), 403, null,
+                "is not entitled to model 'gpt-4o'");
+        assertError(server.post("/v1/chat/completions", theirs, beyondTheContext), 403, null, "is not entitled");
+        assertError(server.get("/v1/models/" + chatModel, theirs), 404, "model", "the model '" + chatModel + "' does not exist");
+        assertError(server.get("/v1/models/gpt-4o", theirs), 404, "model", "the model 'gpt-4o' does not exist");
+    }
+
+    @Test
     void anUnknownModelCannotBeRetrieved() {
         assertError(server.get("/v1/models/gpt-4o", key), 404, "model", "does not exist");
     }
@@ -178,8 +206,11 @@ class OpenAiBadInputTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode error = TestServer.json(response.body()).get("error");
         assertThat(error.get("message").asText()).contains(message).doesNotContain("Exception").doesNotContain("at org.");
-        assertThat(error.get("type").asText()).isEqualTo(status == 404 || status == 400 || status == 401 || status == 405
-                ? "invalid_request_error" : "server_error");
+        assertThat(error.get("type").asText()).isEqualTo(switch (status) {
+            case 400, 401, 404, 405 -> "invalid_request_error";
+            case 403 -> "permission_error";
+            default -> "server_error";
+        });
         assertThat(error.has("code")).isTrue();
         if (param == null) {
             assertThat(error.get("param").isNull()).as("param").isTrue();
