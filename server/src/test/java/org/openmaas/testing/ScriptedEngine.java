@@ -64,7 +64,8 @@ public final class ScriptedEngine implements Engine {
 
     private ScriptedEngine(Builder builder) {
         this.model = builder.model;
-        this.tokenizer = builder.tokenizer ? Optional.of(new WordTokenizer(model.vocabSize())) : Optional.empty();
+        this.tokenizer = !builder.withTokenizer ? Optional.empty()
+                : Optional.of(builder.tokenizer != null ? builder.tokenizer : new WordTokenizer(model.vocabSize()));
         this.slots = builder.slots;
         this.maxQueued = builder.maxQueued;
         this.scripts = builder.scripts;
@@ -77,7 +78,8 @@ public final class ScriptedEngine implements Engine {
 
     public static final class Builder {
         private ModelInfo model = MODEL;
-        private boolean tokenizer = true;
+        private boolean withTokenizer = true;
+        private Tokenizer tokenizer; // null: a WordTokenizer of the model's vocabulary
         private int slots = 1;
         private int maxQueued = 64;
         private Function<GenerationRequest, Script> scripts = ScriptedEngine::untilMaxNewTokens;
@@ -90,9 +92,16 @@ public final class ScriptedEngine implements Engine {
             return this;
         }
 
+        /** Prompts are tokenized by {@code tokenizer} (by default a {@link WordTokenizer}). */
+        public Builder tokenizer(Tokenizer tokenizer) {
+            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+            this.withTokenizer = true;
+            return this;
+        }
+
         /** Without a tokenizer here: validation hands over text and the engine counts it. */
         public Builder withoutTokenizer() {
-            this.tokenizer = false;
+            this.withTokenizer = false;
             return this;
         }
 

@@ -128,11 +128,16 @@ public final class TestServer implements AutoCloseable {
 
     /** A product of raw prompts named {@code productName}, of model {@code scripted/<productName>}, served by {@code engine}. */
     public static CatalogEntry product(String productName, Engine engine) {
-        ProductConfig config = new ProductConfig(productName, ProductConfig.stableId(productName),
-                "scripted/" + productName, new ModelSource.LocalFile(Path.of(productName + ".gguf")), 0,
-                PromptFormat.RAW, null, engine.load().slots(), ProductConfig.DEFAULT_MAX_QUEUED, false,
-                ProductConfig.DEFAULT_PREFILL_CHUNK);
-        return new CatalogEntry(new Product(productName, config.productId(), config.modelName()), config, engine);
+        return product(productName, "scripted/" + productName, PromptFormat.RAW, false, engine);
+    }
+
+    /** A product as the catalog holds it, served by {@code engine} with the model's own context and slots. */
+    public static CatalogEntry product(String productName, String modelName, PromptFormat format,
+                                       boolean reproducible, Engine engine) {
+        ProductConfig config = new ProductConfig(productName, ProductConfig.stableId(productName), modelName,
+                new ModelSource.LocalFile(Path.of(productName + ".gguf")), 0, format, null, engine.load().slots(),
+                ProductConfig.DEFAULT_MAX_QUEUED, reproducible, ProductConfig.DEFAULT_PREFILL_CHUNK);
+        return new CatalogEntry(new Product(productName, config.productId(), modelName), config, engine);
     }
 
     private static ServerConfig config(Path dataDir, List<Path> models, Optional<Path> catalog,

@@ -13,9 +13,11 @@ import org.openmaas.api.Json;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.PromptFormat;
+import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.Sampling;
-import org.openmaas.testing.PromptOnlyEngine;
+import org.openmaas.testing.CharacterTokenizer;
+import org.openmaas.testing.TestServer;
 
 /**
  * The MaaS API's validation rules, without a server: a body becomes the engine's request with every default resolved,
@@ -26,7 +28,7 @@ class ValidationTest {
     static final int CONTEXT = 64;
     static final String ACCOUNT = "123456789012";
 
-    PromptOnlyEngine engine;
+    CharacterTokenizer tokenizer;
     CatalogEntry raw;
     CatalogEntry chat;
     CatalogEntry roomy;
@@ -34,11 +36,13 @@ class ValidationTest {
 
     @BeforeEach
     void catalog() {
-        engine = new PromptOnlyEngine(CONTEXT, true);
+        tokenizer = new CharacterTokenizer(true);
+        Engine engine = tokenizer.engine(CONTEXT);
         Catalog catalog = new Catalog();
-        raw = engine.product("maas-model-raw", "acme/raw", PromptFormat.RAW, false);
-        chat = engine.product("maas-model-chat", "acme/chat", PromptFormat.CHAT, true);
-        roomy = new PromptOnlyEngine(512, false).product("maas-model-roomy", "acme/roomy", PromptFormat.RAW, false);
+        raw = TestServer.product("maas-model-raw", "acme/raw", PromptFormat.RAW, false, engine);
+        chat = TestServer.product("maas-model-chat", "acme/chat", PromptFormat.CHAT, true, engine);
+        roomy = TestServer.product("maas-model-roomy", "acme/roomy", PromptFormat.RAW, false,
+                new CharacterTokenizer(false).engine(512));
         catalog.add(raw);
         catalog.add(chat);
         catalog.add(roomy);
@@ -53,7 +57,7 @@ class ValidationTest {
         assertThat(valid.entry()).isEqualTo(raw);
         assertThat(request.requestId()).isEqualTo("request-1");
         assertThat(request.account()).isEqualTo(ACCOUNT);
-        assertThat(request.promptTokens()).containsExactly(PromptOnlyEngine.tokens("Once"));
+        assertThat(request.promptTokens()).containsExactly(CharacterTokenizer.tokens("Once"));
         assertThat(request.maxNewTokens()).isEqualTo(5);
         assertThat(request.sampling()).isEqualTo(new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, request.sampling().seed()));
         assertThat(request.stopSequences()).isEmpty();
@@ -72,7 +76,7 @@ class ValidationTest {
     void aChatProductRendersThePromptAsOneUserMessage() {
         GenerationRequest request = validate(body(chat, "Hi", "{\"max_new_tokens\": 5}")).request();
 
-        assertThat(request.promptTokens()).containsExactly(PromptOnlyEngine.tokens("user: Hi\nassistant: "));
+        assertThat(request.promptTokens()).containsExactly(CharacterTokenizer.tokens("user: Hi\nassistant: "));
     }
 
     @Test
@@ -131,7 +135,7 @@ class ValidationTest {
     @Test
     void samplingParametersAreCheckedBeforeThePromptIsTokenized() {
         assertRefused(body(raw, "x".repeat(1000), "{\"temperature\": -1}"), "temperature must be between 0 and 100, got -1.0");
-        assertThat(engine.tokenized()).isZero();
+        assertThat(tokenizer.tokenized()).isZero();
     }
 
     @Test
@@ -146,7 +150,7 @@ class ValidationTest {
         GenerationRequest request = validate(body(raw, "x".repeat(60) + "abc", "{\"max_new_tokens\": 5, \"truncate\": 3}"))
                 .request();
 
-        assertThat(request.promptTokens()).containsExactly(PromptOnlyEngine.tokens("abc"));
+        assertThat(request.promptTokens()).containsExactly(CharacterTokenizer.tokens("abc"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -14,9 +14,11 @@ import org.openmaas.api.Json;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.PromptFormat;
+import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.Sampling;
-import org.openmaas.testing.PromptOnlyEngine;
+import org.openmaas.testing.CharacterTokenizer;
+import org.openmaas.testing.TestServer;
 
 /**
  * The OpenAI routes' validation rules, without a server: OpenAI's documented defaults and ranges, the features this
@@ -38,10 +40,10 @@ class OpenAiValidationTest {
 
     @BeforeEach
     void catalog() {
-        PromptOnlyEngine withTemplate = new PromptOnlyEngine(CONTEXT, true);
-        chat = withTemplate.product("maas-model-chat", "acme/chat", PromptFormat.CHAT, false);
-        twin = withTemplate.product("maas-model-chat-twin", "acme/chat", PromptFormat.CHAT, true);
-        raw = new PromptOnlyEngine(CONTEXT, false).product("maas-model-raw", "acme/raw", PromptFormat.RAW, false);
+        Engine withTemplate = new CharacterTokenizer(true).engine(CONTEXT);
+        chat = TestServer.product("maas-model-chat", "acme/chat", PromptFormat.CHAT, false, withTemplate);
+        twin = TestServer.product("maas-model-chat-twin", "acme/chat", PromptFormat.CHAT, true, withTemplate);
+        raw = TestServer.product("maas-model-raw", "acme/raw", PromptFormat.RAW, false, new CharacterTokenizer(false).engine(CONTEXT));
         Catalog catalog = new Catalog();
         catalog.add(chat);
         catalog.add(twin);
@@ -61,7 +63,7 @@ class OpenAiValidationTest {
         assertThat(valid.entry()).isEqualTo(chat);
         assertThat(request.account()).isEqualTo(ANY);
         assertThat(request.promptTokens())
-                .containsExactly(PromptOnlyEngine.tokens("system: Be brief.\nuser: Hi!\nassistant: "));
+                .containsExactly(CharacterTokenizer.tokens("system: Be brief.\nuser: Hi!\nassistant: "));
         assertThat(request.maxNewTokens()).isEqualTo(5);
         assertThat(request.sampling().sample()).isFalse();
         assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false));
@@ -71,7 +73,7 @@ class OpenAiValidationTest {
     void aChatWithoutMaxTokensMayUseTheRestOfTheContext() {
         GenerationRequest request = chat(chatBody("")).request();
 
-        assertThat(request.maxNewTokens()).isEqualTo(CONTEXT - PromptOnlyEngine.tokens("user: Hi\nassistant: ").length);
+        assertThat(request.maxNewTokens()).isEqualTo(CONTEXT - CharacterTokenizer.tokens("user: Hi\nassistant: ").length);
     }
 
     @Test
@@ -79,7 +81,7 @@ class OpenAiValidationTest {
         GenerationRequest request = completion("{\"model\": \"maas-model-raw\", \"prompt\": \"Once\"}").request();
 
         assertThat(request.maxNewTokens()).isEqualTo(OpenAiValidation.LEGACY_DEFAULT_MAX_TOKENS).isEqualTo(16);
-        assertThat(request.promptTokens()).containsExactly(PromptOnlyEngine.tokens("Once"));
+        assertThat(request.promptTokens()).containsExactly(CharacterTokenizer.tokens("Once"));
     }
 
     @Test
