@@ -60,20 +60,6 @@ public sealed abstract class ApiException extends RuntimeException {
         }
     }
 
-    /** 409 ALREADY_EXISTS: a create or rename would duplicate an id or a name. */
-    public static final class AlreadyExists extends ApiException {
-        public AlreadyExists(String message) {
-            super(message);
-        }
-    }
-
-    /** 409 ABORTED: a concurrent change won; read again and retry. */
-    public static final class Aborted extends ApiException {
-        public Aborted(String message) {
-            super(message);
-        }
-    }
-
     /** 429 RESOURCE_EXHAUSTED: come back after {@code retryAfterSeconds}. */
     public static final class ResourceExhausted extends ApiException {
         private final long retryAfterSeconds;

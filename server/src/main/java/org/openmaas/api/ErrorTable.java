@@ -49,8 +49,6 @@ public final class ErrorTable {
             case ApiException.Unauthenticated e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
             case ApiException.PermissionDenied e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
             case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0, e.param());
-            case ApiException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
-            case ApiException.Aborted e -> new ErrorReply(409, ABORTED, e.getMessage(), 0);
             case AccountsException.Invalid e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
             case AccountsException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
             case AccountsException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
