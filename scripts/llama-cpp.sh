@@ -7,7 +7,7 @@
 #   scripts/llama-cpp.sh tools    the folder of llama-server, llama-bench and llama-batched-bench, built once from
 #                                 that source (about 10 minutes on 2 cores)
 # Each prints the folder on stdout and what it does on stderr. The packages are pinned and their integrity checked;
-# the cache is $MAAS_CACHE_DIR, else $XDG_CACHE_HOME/openmaas, else ~/.cache/openmaas.
+# the cache is $OPENMAAS_CACHE, else $XDG_CACHE_HOME/openmaas, else ~/.cache/openmaas.
 set -euo pipefail
 
 version=3.22.1
@@ -17,7 +17,7 @@ libs_integrity=sha512-5uCCDNqWCNfaAm8aR/Uzxbo4HBpKgNF91kCHPepKhgMgV2OAmatoefbOlM
 source_package=node-llama-cpp
 source_integrity=sha512-bltIipuWmc123H7tMIgDGKSsSrhmhlQYeVUC48XTjVW7XGJJiJJyCdlTMzQ/LiWoPkGDpcL4FviDpgw7qfTiDw==
 
-cache="${MAAS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/openmaas}/llama.cpp-$version"
+cache="${OPENMAAS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openmaas}/llama.cpp-$version"
 
 say() { echo "llama-cpp: $*" >&2; }
 fail() { say "$*"; exit 1; }
