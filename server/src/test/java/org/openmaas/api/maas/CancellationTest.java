@@ -10,7 +10,9 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.openmaas.engine.FinishReason;
 import org.openmaas.testing.Await;
+import org.openmaas.testing.Gate;
 import org.openmaas.testing.Script;
 import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
@@ -22,46 +24,23 @@ import org.openmaas.testing.TestServer;
 class CancellationTest {
 
     static final int ENDLESS = 1500;
-    /** A generation of {@code max_new_tokens} 1500 never ends by itself: only a cancellation frees its slot. */
+    static final int HELD = 1400;
+    /** Never opened: a generation held here sends nothing more until it is cancelled. */
+    static final Gate never = new Gate();
+    /**
+     * A generation of {@code max_new_tokens} 1500 never ends by itself, nor does one of 1400, which stops after its
+     * first token: only a cancellation frees their slot.
+     */
     static final ScriptedEngine engine = ScriptedEngine.builder()
-            .scripts(request -> request.maxNewTokens() == ENDLESS ? Script.builder().text("Once").endless(" more")
-                    : ScriptedEngine.untilMaxNewTokens(request))
+            .scripts(request -> switch (request.maxNewTokens()) {
+                case ENDLESS -> Script.builder().text("Once").endless(" more");
+                case HELD -> Script.builder().text("Once").hold(never).text(" upon").finish(FinishReason.LENGTH);
+                default -> ScriptedEngine.untilMaxNewTokens(request);
+            })
             .build();
     @AutoClose
     static final TestServer server = TestServer.scripted(engine);
     static final String token = server.token();
-
-    /** The routes that answer with the whole result at once, each with a request body of {@code max_new_tokens}. */
-    enum WholeResultRoute {
-        MAAS_GENERATE("/v1/maas/generate") {
-            @Override
-            String body(int maxNewTokens) {
-                return server.body("Once upon a time", "{\"max_new_tokens\": " + maxNewTokens + ", \"temperature\": 0}");
-            }
-        },
-        COMPLETIONS("/v1/completions") {
-            @Override
-            String body(int maxNewTokens) {
-                return "{\"model\": \"" + TestServer.SCRIPTED_PRODUCT + "\", \"prompt\": \"Once upon a time\", "
-                        + "\"max_tokens\": " + maxNewTokens + ", \"temperature\": 0}";
-            }
-        },
-        CHAT_COMPLETIONS("/v1/chat/completions") {
-            @Override
-            String body(int maxNewTokens) {
-                return "{\"model\": \"" + TestServer.SCRIPTED_PRODUCT + "\", \"messages\": [{\"role\": \"user\", "
-                        + "\"content\": \"Once upon a time\"}], \"max_tokens\": " + maxNewTokens + ", \"temperature\": 0}";
-            }
-        };
-
-        final String path;
-
-        WholeResultRoute(String path) {
-            this.path = path;
-        }
-
-        abstract String body(int maxNewTokens);
-    }
 
     @Test
     void hangingUpMidStreamFreesTheEngineOfAGenerationThatWouldNeverEnd() throws Exception {
@@ -77,20 +56,35 @@ class CancellationTest {
     }
 
     /**
+     * A stream whose generation sends nothing for a while (a long prefill, a busy engine) writes a heartbeat, a blank
+     * line, after a second without tokens: that is how a client that left meanwhile is noticed.
+     */
+    @Test
+    void hangingUpWhileNoTokenComesFreesTheEngineToo() throws Exception {
+        try (Socket client = server.openRaw(token, server.body("Once upon a time",
+                "{\"max_new_tokens\": " + HELD + ", \"temperature\": 0}"))) {
+            assertThat(TestServer.readLines(client.getInputStream(), 2)).as("chunk size, first token").hasSize(2);
+            never.awaitReached();
+        }
+
+        assertCancelledAndFree();
+    }
+
+    /**
      * A whole-result route answers 200 early and then writes a space while it generates (JSON allows leading
      * whitespace), because only a write shows that the client has gone: the hang-up cancels just as a stream's does.
      */
     @ParameterizedTest
     @EnumSource(WholeResultRoute.class)
     void hangingUpWhileTheWholeResultIsGeneratedFreesTheEngine(WholeResultRoute route) throws Exception {
-        try (Socket client = server.openRaw(route.path, token, route.body(ENDLESS))) {
+        try (Socket client = server.openRaw(route.path, token, route.body(server, ENDLESS))) {
             InputStream body = client.getInputStream();
             assertThat(body.read()).as("the first byte of the chunked body").isNotNegative();
             assertThat(engine.load().active()).isEqualTo(1);
         }
 
         assertCancelledAndFree();
-        HttpResponse<String> next = server.post(route.path, token, route.body(4));
+        HttpResponse<String> next = server.post(route.path, token, route.body(server, 4));
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(TestServer.json(next.body()).toString()).contains("w3");
     }
