@@ -161,7 +161,7 @@ public final class GenerationRunner {
          * another follows every {@link #HEARTBEAT} (JSON allows leading whitespace): only a write shows that the
          * client has gone, and a client that left cancels its generation as a stream's does. So a failure after this
          * point — the engine's, the server stopping — is the collector's error body under that 200, as a stream ends
-         * with an error line; failures before it (validation, admission, a full queue) kept their own status.
+         * with an error line; failures before it (validation, admission, a full queue) keep their own status.
          */
         public void answer(ServerResponse res, Collector collector) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
