@@ -79,7 +79,7 @@ public final class ErrorTable {
 
     /**
      * A generation that failed, however its route answers: a stream's last line (a MaaS error line, an OpenAI error
-     * event) or, before a whole-result route has answered, its error body ({@link GenerationFailedException}).
+     * event) or a whole result's error object ({@link GenerationFailedException}).
      */
     public static ErrorReply generationFailure(GenerationEvent.Failed failed) {
         return switch (failed.cause()) {

@@ -3,8 +3,8 @@ package org.openmaas.api;
 import org.openmaas.engine.GenerationEvent;
 
 /**
- * A generation that failed before its route had answered (a whole-result route): {@link ErrorTable} answers it with
- * the same status and message a stream would end with.
+ * A generation that failed while a whole-result route collected it: {@link ErrorTable} gives it the code and message a
+ * stream would end with, and the route answers with them in its error object.
  */
 public final class GenerationFailedException extends RuntimeException {
 

@@ -1,10 +1,10 @@
 package org.openmaas.api;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Function;
 import org.openmaas.auth.Principal;
@@ -25,45 +25,58 @@ import org.openmaas.metrics.ServingMetrics;
  *
  * <p>{@link #start} is the one place a generation is admitted: the server is taking work, then {@link Admission}
  * (entitlement, limits, quota; it opens the usage record), then the engine's bounded queue. {@link Run} is the one
- * place its events are drained, streamed or collected: a heartbeat while no token has come yet (a client that left is
- * only noticed by writing to it, and one that left while queued must never reach the engine), the serving metrics
- * timed as tokens reach the client, the access log's counts, the usage {@link Ticket} settled exactly once — durably,
- * before the response's end is written — and the generation cancelled however the route ends early.
+ * place its events are drained, streamed or collected: a heartbeat whenever the client has been sent nothing for
+ * {@link #HEARTBEAT} (a client that left is only noticed by writing to it, and one that left must never keep a slot
+ * busy, queued or generating), the serving metrics timed as tokens reach the client, the access log's counts, the usage
+ * {@link Ticket} settled exactly once — durably, before the response's end is written — and the generation cancelled
+ * however the route ends early.
  */
 public final class GenerationRunner {
 
-    /** While a request waits for its first token (queued, or in prefill), the route writes a heartbeat this often. */
+    /** When the client has been sent nothing for this long, the route writes a heartbeat. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
-    /** How a route writes one generation's events, in the order the engine reports them. */
-    public interface Writer {
-
-        /** No event came for {@link #HEARTBEAT} before the first token: write something the client ignores. */
-        void heartbeat() throws IOException;
+    /** How a route takes one generation's tokens and its end, in the order the engine reports them. */
+    public interface Tokens {
 
         /**
-         * A token that does not end the generation: write what of it may go out now.
+         * A token that does not end the generation.
          *
          * @return true when the route's own stop rule ends the response with this token; the engine is then told to
-         *         stop, the request is settled as ended by a stop sequence and {@link #stopped} writes the end
+         *         stop, the request is settled as ended by a stop sequence and {@link #stopped} takes the end
          */
         boolean token(GenerationEvent.TokenGenerated token) throws IOException;
 
-        /** Writes the end of a response that the route's stop rule ended, after {@code generatedTokens} tokens. */
+        /** The end of a response that the route's stop rule ended, after {@code generatedTokens} tokens. */
         default void stopped(int generatedTokens) throws IOException {
             throw new IllegalStateException("this route has no stop rule of its own");
         }
 
         /** The last token and how the generation ended (its usage is settled already). */
         void finished(GenerationEvent.Finished finished) throws IOException;
+    }
 
-        /**
-         * The engine could not go on. A stream writes the failure as its last line or event
-         * ({@link ErrorTable#generationFailure}); a route that has not answered yet answers with it as an error.
-         */
-        default void failed(GenerationEvent.Failed failed) throws IOException {
-            throw new GenerationFailedException(failed);
-        }
+    /** How a streaming route writes one generation's events as they come. */
+    public interface Writer extends Tokens {
+
+        /** Nothing was written for {@link #HEARTBEAT}: write something the client ignores. */
+        void heartbeat() throws IOException;
+
+        /** The engine could not go on: write the failure as the stream's last line or event. */
+        void failed(GenerationEvent.Failed failed) throws IOException;
+    }
+
+    /**
+     * How a whole-result route collects one generation into one JSON body. The runner writes the body, and a space as
+     * the heartbeat (JSON allows leading whitespace).
+     */
+    public interface Collector extends Tokens {
+
+        /** The body once the generation has ended. */
+        byte[] result();
+
+        /** The body for a failure after the response has started: the route's error shape, its status is 200. */
+        byte[] errorBody(ErrorReply reply);
     }
 
     private static final String CANCELLED = "cancelled";
@@ -137,42 +150,60 @@ public final class GenerationRunner {
         public void stream(ServerResponse res, String contentType, Function<OutputStream, Writer> writerOn) {
             res.header(HeaderNames.CONTENT_TYPE, contentType);
             try (OutputStream out = res.outputStream()) {
-                drive(writerOn.apply(out));
+                drive(writerOn.apply(out), Heartbeat.WHEN_IDLE);
             } catch (IOException e) {
                 // The client went away; drive() has told the engine to stop and settled the usage as cancelled.
             }
         }
 
         /**
-         * Drains the generation into a writer that sends nothing (a whole-result route answers after this returns).
-         *
-         * @throws ApiException.Unavailable when the server stops before the generation ends
+         * Answers with the collector's whole result as JSON. The response starts at once (200) with a space, and
+         * another follows every {@link #HEARTBEAT} (JSON allows leading whitespace): only a write shows that the
+         * client has gone, and a client that left cancels its generation as a stream's does. So a failure after this
+         * point — the engine's, the server stopping — is the collector's error body under that 200, as a stream ends
+         * with an error line; failures before it (validation, admission, a full queue) keep their own status.
          */
-        public void collect(Writer writer) {
-            boolean ended;
-            try {
-                ended = drive(writer);
+        public void answer(ServerResponse res, Collector collector) {
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            try (OutputStream out = res.outputStream()) {
+                byte[] body;
+                try {
+                    if (!drive(new WholeBody(out, collector), Heartbeat.FROM_THE_START)) {
+                        throw new ApiException.Unavailable("the server is shutting down",
+                                ErrorTable.RETRY_UNAVAILABLE_SECONDS);
+                    }
+                    body = collector.result();
+                } catch (CloseConnectionException e) {
+                    throw e; // The client went away, as Helidon reports it: it closes the connection, as for a stream.
+                } catch (RuntimeException e) {
+                    body = collector.errorBody(ErrorTable.reply(e, exchange.requestId()));
+                }
+                out.write(body);
             } catch (IOException e) {
-                throw new UncheckedIOException(e); // nothing is written while a result is collected
-            }
-            if (!ended) {
-                throw new ApiException.Unavailable("the server is shutting down", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
+                // The client went away; drive() has told the engine to stop and settled the usage as cancelled.
             }
         }
 
         /**
          * Hands every event to {@code writer} until the generation ends, settling its usage before the writer writes
-         * the end. When the writer fails (the client went away) or this thread is interrupted, the engine is told to
-         * stop at its next step rather than generate for nobody, and the usage is settled as cancelled.
+         * the end, and a heartbeat whenever {@code heartbeat} says one is due. When the writer fails (the client went
+         * away) or this thread is interrupted, the engine is told to stop at its next step rather than generate for
+         * nobody, and the usage is settled as cancelled.
          *
          * @return whether the generation's end was handed to the writer (false when the thread was interrupted)
          */
-        private boolean drive(Writer writer) throws IOException {
+        private boolean drive(Writer writer, Heartbeat heartbeat) throws IOException {
             String outcome = CANCELLED;
             int generated = 0;
+            // A whole result's first heartbeat is due at once: it starts the response.
+            long lastWrite = System.nanoTime() - (heartbeat == Heartbeat.FROM_THE_START ? HEARTBEAT.toNanos() : 0);
             try {
                 while (outcome.equals(CANCELLED)) {
-                    GenerationEvent event = generated == 0 ? generation.poll(HEARTBEAT) : generation.take();
+                    long due = HEARTBEAT.toNanos() - (System.nanoTime() - lastWrite);
+                    GenerationEvent event = due > 0 ? generation.poll(Duration.ofNanos(due)) : null;
+                    if (event == null || heartbeat == Heartbeat.WHEN_IDLE) {
+                        lastWrite = System.nanoTime();
+                    }
                     switch (event) {
                         case null -> writer.heartbeat();
                         case GenerationEvent.TokenGenerated token -> {
@@ -224,6 +255,49 @@ public final class GenerationRunner {
             exchange.tokens(promptTokens, generated);
             exchange.outcome(outcome);
             timer.end(outcome, promptTokens, generated);
+        }
+
+        /** When a heartbeat is due. */
+        private enum Heartbeat {
+            /** {@link #HEARTBEAT} after the last write, a stream's tokens included. */
+            WHEN_IDLE,
+            /** At once, then every {@link #HEARTBEAT}: a whole result writes nothing else until it has ended. */
+            FROM_THE_START
+        }
+
+        /**
+         * A collector on the response it answers: a space as the heartbeat, which fails once the client has gone. A
+         * failure of the generation ends the drive as an exception, which {@link #answer} answers.
+         */
+        private record WholeBody(OutputStream out, Collector collector) implements Writer {
+
+            private static final byte[] SPACE = {' '};
+
+            @Override
+            public void heartbeat() throws IOException {
+                out.write(SPACE);
+                out.flush();
+            }
+
+            @Override
+            public boolean token(GenerationEvent.TokenGenerated token) throws IOException {
+                return collector.token(token);
+            }
+
+            @Override
+            public void stopped(int generatedTokens) throws IOException {
+                collector.stopped(generatedTokens);
+            }
+
+            @Override
+            public void finished(GenerationEvent.Finished finished) throws IOException {
+                collector.finished(finished);
+            }
+
+            @Override
+            public void failed(GenerationEvent.Failed failed) {
+                throw new GenerationFailedException(failed);
+            }
         }
     }
 }

@@ -7,17 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.logging.Logger;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code maas serve}: runs the server until it is stopped (Ctrl-C or SIGTERM). */
+/** {@code maas serve}: runs the server until it is stopped (Ctrl-C or SIGTERM), then drains it and exits 0. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the MaaS server: OAuth2 tokens, the model catalog and streamed generation.")
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
@@ -50,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     long shutdownGraceSeconds;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, ExecutionException {
         Optional<String> database = Optional.ofNullable(db)
                 .or(() -> Optional.ofNullable(System.getenv(ServerConfig.ENV_DATABASE_URL)))
                 .filter(url -> !url.isBlank());
@@ -58,14 +62,11 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownGraceSeconds), System.getenv(), Clock.systemUTC(), database);
         MaasServer server = MaasServer.start(config);
         server.bootstrapCredentials().ifPresent(ServeCommand::announce);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "maas-shutdown"));
+        Future<String> stop = StopSignals.take();
         System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
                 + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");
-        stopped.await();
+        LOG.info(stop.get() + " received");
+        server.close(); // drains while logging still works: the JVM's shutdown begins only once this returns
         return 0;
     }
 

@@ -264,6 +264,8 @@ public final class MaasServer implements AutoCloseable {
             return;
         }
         readiness.notReady("the server is shutting down");
+        LOG.info("stopping: new generations are refused; " + busyEngines() + " in flight may finish within the grace "
+                + "period of " + config.shutdownGrace().toSeconds() + " s");
         Instant deadline = Instant.now().plus(config.shutdownGrace());
         while (busyEngines() > 0 && Instant.now().isBefore(deadline)) {
             sleep(Duration.ofMillis(50));
@@ -279,6 +281,7 @@ public final class MaasServer implements AutoCloseable {
         housekeeping.shutdownNow();
         runHousekeeping(admission);
         database.close();
+        LOG.info("stopped");
     }
 
     private int busyEngines() {

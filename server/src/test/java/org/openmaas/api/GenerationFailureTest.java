@@ -28,7 +28,7 @@ class GenerationFailureTest {
     }
 
     @Test
-    void aRouteThatHasNotAnsweredYetAnswersTheSameAsAStreamEnds() {
+    void aWholeResultFailsWithTheCodeAndMessageAStreamEndsWith() {
         for (Failed failed : new Failed[] {STOPPING, INTERNAL}) {
             assertThat(ErrorTable.reply(new GenerationFailedException(failed), "request-1"))
                     .isEqualTo(ErrorTable.generationFailure(failed));

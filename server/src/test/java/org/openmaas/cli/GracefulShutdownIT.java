@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +27,9 @@ import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
- * SIGTERM to {@code ./maas serve}: no new work, in-flight streams finish within the grace period, then it exits. What
- * happens to a stream the grace period cuts short is {@code server/GracefulShutdownTest}'s, with a generation that
- * cannot end before the grace does: on a real model that race depends on the machine's speed.
+ * SIGTERM to {@code ./maas serve}: no new work, in-flight streams finish within the grace period, every step is logged,
+ * then it exits 0. What happens to a stream the grace period cuts short is {@code server/GracefulShutdownTest}'s, with
+ * a generation that cannot end before the grace does: on a real model that race depends on the machine's speed.
  */
 class GracefulShutdownIT {
 
@@ -34,6 +37,8 @@ class GracefulShutdownIT {
     static final String CLIENT_ID = "shutdown-client";
     static final String CLIENT_SECRET = "shutdown-secret-0123456789";
     static final Path ROOT = Path.of(System.getProperty("openmaas.projectRoot", ".."));
+    /** A status of 503 in an access line, whether it is written {@code status=503} or as JSON. */
+    static final Pattern STATUS_503 = Pattern.compile("status\\W{1,3}503\\b");
 
     @TempDir
     Path dir;
@@ -49,6 +54,7 @@ class GracefulShutdownIT {
         }
     }
 
+    /** Logging goes on to the end: the server's own lines, and an access line for every request answered meanwhile. */
     @Test
     void aRunningStreamFinishesWhileNewRequestsAreRefused() throws Exception {
         start(30);
@@ -65,6 +71,24 @@ class GracefulShutdownIT {
         JsonNode last = lastJson(stream);
         assertThat(last.at("/result/response/details/finish_reason").asText()).startsWith("FINISH_REASON_");
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the server exits after its streams finished").isTrue();
+        assertThat(server.exitValue()).as("the exit code after a clean drain").isZero();
+
+        List<String> log = Files.readAllLines(dir.resolve("server.log"));
+        List<String> afterSignal = log.subList(indexOf(log, line -> line.contains("SIGTERM received")), log.size());
+        assertThat(afterSignal).as("the log after the signal")
+                .anyMatch(line -> line.contains("MaasServer: stopping: new generations are refused"))
+                .anyMatch(line -> line.contains("/v1/maas/generatestream") && STATUS_503.matcher(line).find())
+                .anyMatch(line -> line.contains("/v1/maas/generatestream") && line.contains("FINISH_REASON_"));
+        assertThat(afterSignal.getLast()).endsWith("MaasServer: stopped");
+    }
+
+    private static int indexOf(List<String> lines, Predicate<String> wanted) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (wanted.test(lines.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such line in the log:\n" + String.join("\n", lines));
     }
 
     private void start(int graceSeconds) throws Exception {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +51,8 @@ public final class TestServer implements AutoCloseable {
     public static final String SCRIPTED_PRODUCT = "maas-model-scripted";
 
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /** How long a read on a {@link #openRaw} socket may wait: one that waits longer fails its test, never hangs it. */
+    public static final Duration READ_PATIENCE = Duration.ofSeconds(30);
 
     private final MaasServer server;
     private final Path dataDir;
@@ -299,15 +302,18 @@ public final class TestServer implements AutoCloseable {
      * Starts a generatestream over a plain socket, as a client that can truly hang up: closing the returned socket
      * closes the TCP connection (the JDK HttpClient may keep a half-read connection open). The response head has
      * been read and was a 200 (anything else fails the test); the socket's input continues with the chunked body.
+     * Its reads wait at most {@link #READ_PATIENCE}.
      */
     public Socket openRaw(String token, String jsonBody) {
         return openRaw("/v1/maas/generatestream", token, jsonBody);
     }
 
-    /** {@link #openRaw(String, String)} on another streaming route. */
+    /** {@link #openRaw(String, String)} on another route. */
     public Socket openRaw(String path, String token, String jsonBody) {
+        Socket socket = new Socket();
         try {
-            Socket socket = new Socket("127.0.0.1", server.port());
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            socket.setSoTimeout((int) READ_PATIENCE.toMillis());
             byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
             String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Authorization: Bearer " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n";
@@ -329,7 +335,16 @@ public final class TestServer implements AutoCloseable {
             }
             return socket;
         } catch (IOException e) {
+            closeQuietly(socket);
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the test fails with the reason that made it close the socket
         }
     }
 

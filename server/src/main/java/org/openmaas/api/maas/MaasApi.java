@@ -13,6 +13,7 @@ import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.Bodies;
+import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.GenerationRunner;
@@ -121,19 +122,22 @@ public final class MaasApi implements HttpService {
     private void generate(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
         GenerationRunner.Run run = start(req, exchange);
-        WholeResult whole = new WholeResult();
-        run.collect(whole);
-        sendJson(res, WireLines.wholeResult(whole.tokens, whole.finished, run.request().topNTokens() > 0,
-                exchange.requestId()));
+        run.answer(res, new WholeResult(run.request().topNTokens() > 0, exchange.requestId()));
     }
 
-    /** Collects {@code generate}'s tokens; nothing reaches the client until the generation has ended. */
-    private static final class WholeResult implements GenerationRunner.Writer {
-        final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
-        GenerationEvent.Finished finished;
+    /**
+     * Collects {@code generate}'s tokens into its one JSON object; a failure after the response started is the same
+     * {@code {"error": {...}}} object a stream ends with.
+     */
+    private static final class WholeResult implements GenerationRunner.Collector {
+        private final boolean withTopTokens;
+        private final String requestId;
+        private final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
+        private GenerationEvent.Finished finished;
 
-        @Override
-        public void heartbeat() {
+        WholeResult(boolean withTopTokens, String requestId) {
+            this.withTopTokens = withTopTokens;
+            this.requestId = requestId;
         }
 
         @Override
@@ -146,6 +150,16 @@ public final class MaasApi implements HttpService {
         public void finished(GenerationEvent.Finished finished) {
             tokens.add(finished.lastToken());
             this.finished = finished;
+        }
+
+        @Override
+        public byte[] result() {
+            return Json.write(WireLines.wholeResult(tokens, finished, withTopTokens, requestId));
+        }
+
+        @Override
+        public byte[] errorBody(ErrorReply reply) {
+            return reply.streamLine();
         }
     }
 

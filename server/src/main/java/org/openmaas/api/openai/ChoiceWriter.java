@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Json;
@@ -16,7 +17,7 @@ import org.openmaas.engine.GenerationEvent;
  * anywhere ends it, and is not returned), its finish reason and its token counts. Subclasses say where the text goes:
  * a stream of server-sent events, or one JSON response at the end.
  */
-abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
+abstract sealed class ChoiceWriter implements GenerationRunner.Tokens {
 
     private final ChoiceText text;
     /** For a choice the stop rule ends: the engine has not reported its count, so the prompt's bound. */
@@ -57,7 +58,7 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
      * line as the heartbeat (event-stream readers ignore comments), and an error object as the last event when the
      * generation fails after the stream started.
      */
-    static final class EventStream extends ChoiceWriter {
+    static final class EventStream extends ChoiceWriter implements GenerationRunner.Writer {
 
         private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
         private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -122,20 +123,18 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
         }
     }
 
-    /** The whole choice, collected until the generation ends. */
-    static final class Collected extends ChoiceWriter {
+    /** The whole choice, collected until the generation ends; a failure after the response started in OpenAI's shape. */
+    static final class Collected extends ChoiceWriter implements GenerationRunner.Collector {
 
+        private final Dialect dialect;
         private final StringBuilder text = new StringBuilder();
         private final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
         private String finishReason;
         private Usage usage;
 
-        Collected(List<String> stops, int promptTokens) {
+        Collected(Dialect dialect, List<String> stops, int promptTokens) {
             super(stops, promptTokens);
-        }
-
-        @Override
-        public void heartbeat() {
+            this.dialect = dialect;
         }
 
         @Override
@@ -150,8 +149,14 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Writer {
             this.usage = usage;
         }
 
-        Object response(Dialect dialect) {
-            return dialect.whole(new ChoiceText.Piece(text.toString(), tokens), finishReason, usage);
+        @Override
+        public byte[] result() {
+            return Json.write(dialect.whole(new ChoiceText.Piece(text.toString(), tokens), finishReason, usage));
+        }
+
+        @Override
+        public byte[] errorBody(ErrorReply reply) {
+            return reply.openAiBody();
         }
     }
 }

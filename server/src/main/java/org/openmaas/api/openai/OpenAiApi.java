@@ -140,9 +140,7 @@ public final class OpenAiApi implements HttpService {
                     valid.options().includeUsage(), stops, promptTokens));
             return;
         }
-        ChoiceWriter.Collected choice = new ChoiceWriter.Collected(stops, promptTokens);
-        run.collect(choice);
-        sendJson(res, choice.response(dialect));
+        run.answer(res, new ChoiceWriter.Collected(dialect, stops, promptTokens));
     }
 
     private static void requireInferenceScope(Principal principal) {

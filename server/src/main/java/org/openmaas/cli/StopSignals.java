@@ -1,0 +1,27 @@
+package org.openmaas.cli;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT (Ctrl-C) as a request to stop, handled by {@code maas serve} itself. Left to the JVM, they would
+ * run the shutdown hooks at once, all together — the JDK's {@code LogManager} resets in one of them, so the server's
+ * drain would log nothing (no access line for its last streams and refusals, not its own progress) — and the process
+ * would exit 143 however cleanly it stopped. {@code sun.misc.Signal} (module {@code jdk.unsupported}, kept accessible
+ * for this) is the only way the JDK offers to take a signal over; javac warns that it is internal.
+ */
+final class StopSignals {
+
+    private StopSignals() {
+    }
+
+    /** From now on the first SIGTERM or SIGINT completes the returned future with its name; later ones are ignored. */
+    static Future<String> take() {
+        CompletableFuture<String> received = new CompletableFuture<>();
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> received.complete("SIG" + signal.getName()));
+        }
+        return received;
+    }
+}
