@@ -154,10 +154,10 @@ public final class MaasApi implements HttpService {
         Principal principal = auth.authenticate(req);
         requireInferenceScope(principal);
         GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
-        exchange.product(body.productName() == null ? "-" : body.productName());
         Validation.requireFields(body);
         authorize(body, principal);
         Validation.Validated valid = validation.validate(body, exchange.requestId());
+        exchange.product(valid.entry().product().productName());
         return runner.start(exchange, principal, valid.entry(), valid.request());
     }
 
