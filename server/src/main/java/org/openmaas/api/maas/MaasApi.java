@@ -153,7 +153,7 @@ public final class MaasApi implements HttpService {
     private GenerationRunner.Run start(ServerRequest req, Exchange exchange) {
         Principal principal = auth.authenticate(req);
         requireInferenceScope(principal);
-        GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
+        GenerateBody body = Bodies.readJson(req, MAX_BODY_BYTES, GenerateBody.class);
         Validation.requireFields(body);
         authorize(body, principal);
         Validation.Validated valid = validation.validate(body, exchange.requestId());
