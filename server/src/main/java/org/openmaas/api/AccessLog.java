@@ -10,8 +10,10 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.logging.Logger;
 
 /**
- * One line per request: request id, client, product, status, prompt and generated tokens, duration. Paths are
- * logged without their query; nothing from headers or bodies is.
+ * One record per request, a JSON object on one line (see {@link Exchange#record}): request id, method, path, status,
+ * client (authenticated, or only claimed), product, prompt and generated tokens, outcome, duration. Paths are logged
+ * without their query; nothing else from headers or bodies is, and what a client sent is always inside a JSON string,
+ * so it cannot forge a record.
  */
 public final class AccessLog implements Filter {
 
@@ -34,7 +36,7 @@ public final class AccessLog implements Filter {
             chain.proceed();
         } finally {
             long millis = (System.nanoTime() - start) / 1_000_000;
-            LOG.info(exchange.line(req.prologue().method().text(), req.path().path(), res.status().code(), millis));
+            LOG.info(exchange.record(req.prologue().method().text(), req.path().path(), res.status().code(), millis));
         }
     }
 }

@@ -164,7 +164,9 @@ public final class MaasServer implements AutoCloseable {
         BearerAuth auth = new BearerAuth(s.tokens(), s.apiKeys());
         ServingMetrics metrics = new ServingMetrics(s.catalog());
         GenerationRunner runner = new GenerationRunner(s.readiness(), s.admission(), metrics);
-        routing.addFilter(new AccessLog())
+        // ConnectionClose outside AccessLog: a request's record is written before its connection is closed.
+        routing.addFilter(new ConnectionClose())
+                .addFilter(new AccessLog())
                 .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new MetricsApi(metrics))
                 .register(new TokenEndpoint(s.tokens(), new GuessingGuard(s.metering(), s.clock())))

@@ -52,7 +52,7 @@ final class AdminGate implements Filter {
     }
 
     static <T> T body(ServerRequest req, Class<T> type) {
-        return Json.read(Bodies.read(req, MAX_BODY_BYTES), type);
+        return Bodies.readJson(req, MAX_BODY_BYTES, type);
     }
 
     /** Refuses query parameters other than {@code allowed}, so a misspelt filter is not silently ignored. */

@@ -167,11 +167,11 @@ public final class MaasApi implements HttpService {
     private GenerationRunner.Run start(ServerRequest req, Exchange exchange) {
         Principal principal = auth.authenticate(req);
         requireInferenceScope(principal);
-        GenerateBody body = Json.read(Bodies.read(req, MAX_BODY_BYTES), GenerateBody.class);
-        exchange.product(body.productName() == null ? "-" : body.productName());
+        GenerateBody body = Bodies.readJson(req, MAX_BODY_BYTES, GenerateBody.class);
         Validation.requireFields(body);
         authorize(body, principal);
         Validation.Validated valid = validation.validate(body, exchange.requestId());
+        exchange.product(valid.entry().product().productName());
         return runner.start(exchange, principal, valid.entry(), valid.request());
     }
 

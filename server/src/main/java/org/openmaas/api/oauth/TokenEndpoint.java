@@ -52,7 +52,7 @@ public final class TokenEndpoint implements HttpService {
         try {
             Map<String, String> form = form(req);
             credentials = credentials(req, form);
-            AccessLog.exchange(req).client(credentials.clientId());
+            AccessLog.exchange(req).claimedClient(credentials.clientId());
             guard.check(credentials.clientId(), address);
             String grantType = form.get("grant_type");
             if (grantType == null) {
@@ -63,6 +63,7 @@ public final class TokenEndpoint implements HttpService {
                         "grant_type '" + grantType + "' is not supported; use client_credentials");
             }
             AccessToken token = tokens.issue(credentials.clientId(), credentials.secret(), form.get("scope"));
+            AccessLog.exchange(req).client(credentials.clientId());
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new TokenResponse(token.value(), "Bearer", token.expiresInSeconds(),
                     String.join(" ", token.scopes()))));

@@ -64,6 +64,7 @@ public final class ApiKeysApi implements HttpService {
             throw new ApiException.PermissionDenied("an API key acts with the 'inference' scope, which this token "
                     + "lacks; request a token with scope inference");
         }
+        Bodies.requireJson(req);
         byte[] raw = Bodies.read(req, MAX_BODY_BYTES);
         String name = keyName(raw.length == 0 ? null : Json.read(raw, CreateBody.class).name());
         ApiKeys.Created created = apiKeys.create(principal.clientId(), name);

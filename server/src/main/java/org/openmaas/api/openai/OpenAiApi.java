@@ -119,7 +119,7 @@ public final class OpenAiApi implements HttpService {
         Exchange exchange = AccessLog.exchange(req);
         Principal principal = auth.authenticate(req);
         requireInferenceScope(principal);
-        B body = Json.read(Bodies.read(req, MaasApi.MAX_BODY_BYTES), bodyType);
+        B body = Bodies.readJson(req, MaasApi.MAX_BODY_BYTES, bodyType);
         authorize(principal, body.model());
         OpenAiValidation.Validated valid = validator.validate(body, principal.cloudAccountId(), exchange.requestId());
         String product = valid.entry().product().productName();
