@@ -47,6 +47,7 @@ import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
+import org.openmaas.store.GuessingStore;
 import org.openmaas.store.MeteringStore;
 import org.openmaas.store.SigningKeyStore;
 import org.openmaas.metering.Admission;
@@ -60,7 +61,7 @@ public final class MaasServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MaasServer.class.getName());
 
-    /** How often the usage journal is replayed and old rate windows are forgotten. */
+    /** How often the usage journal is replayed and old rate and guessing windows are forgotten. */
     static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(2);
     /** After the engines stop, how long request threads get to write their streams' last lines. */
     private static final Duration LAST_LINES = Duration.ofSeconds(2);
@@ -114,6 +115,7 @@ public final class MaasServer implements AutoCloseable {
             TokenService tokens = new TokenService(keys, credentials, config.clock());
             ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(database), config.clock());
             MeteringStore metering = new MeteringStore(database);
+            GuessingGuard guard = new GuessingGuard(new GuessingStore(database), config.clock());
             Entitlements entitlements = new Entitlements(credentials, config.clock());
             Admission admission = new Admission(entitlements, metering, new UsageJournal(config.dataDir(), metering),
                     InstanceId.of(config.dataDir()), config.clock());
@@ -122,12 +124,14 @@ public final class MaasServer implements AutoCloseable {
                 LOG.warning(interrupted + " usage record(s) left open by this instance's previous run were closed as "
                         + "interrupted");
             }
-            housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(admission), HOUSEKEEPING_EVERY.toMillis(),
-                    HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(() -> {
+                admission.housekeeping();
+                guard.housekeeping();
+            }), HOUSEKEEPING_EVERY.toMillis(), HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
-            Services services = new Services(tokens, apiKeys, credentials, entitlements, metering, admission, catalog,
-                    readiness, config.clock());
+            Services services = new Services(tokens, guard, apiKeys,
+                    credentials, entitlements, metering, admission, catalog, readiness, config.clock());
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -155,8 +159,9 @@ public final class MaasServer implements AutoCloseable {
     }
 
     /** What the routes are built from. */
-    record Services(TokenService tokens, ApiKeys apiKeys, CredentialStore credentials, Entitlements entitlements,
-                    MeteringStore metering, Admission admission, Catalog catalog, Readiness readiness, Clock clock) {
+    record Services(TokenService tokens, GuessingGuard guard, ApiKeys apiKeys,
+                    CredentialStore credentials, Entitlements entitlements, MeteringStore metering, Admission admission,
+                    Catalog catalog, Readiness readiness, Clock clock) {
     }
 
     /** The routes of the whole server; {@code main} and the tests both build it here. */
@@ -167,7 +172,7 @@ public final class MaasServer implements AutoCloseable {
         routing.addFilter(new AccessLog())
                 .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new MetricsApi(metrics))
-                .register(new TokenEndpoint(s.tokens(), new GuessingGuard(s.metering(), s.clock())))
+                .register(new TokenEndpoint(s.tokens(), s.guard()))
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()));
@@ -178,9 +183,9 @@ public final class MaasServer implements AutoCloseable {
                 .error(Throwable.class, MaasServer::error);
     }
 
-    private static void runHousekeeping(Admission admission) {
+    private static void runHousekeeping(Runnable work) {
         try {
-            admission.housekeeping();
+            work.run();
         } catch (RuntimeException e) {
             LOG.fine("housekeeping skipped: " + e.getMessage());
         }
@@ -277,7 +282,7 @@ public final class MaasServer implements AutoCloseable {
         inFlight.awaitNone(LAST_LINES);
         webServer.stop();
         housekeeping.shutdownNow();
-        runHousekeeping(admission);
+        runHousekeeping(admission::housekeeping);
         database.close();
     }
 

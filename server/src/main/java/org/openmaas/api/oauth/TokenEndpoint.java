@@ -48,12 +48,10 @@ public final class TokenEndpoint implements HttpService {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.create("Pragma"), "no-cache");
         String address = sourceAddress(req);
-        Credentials credentials = null;
         try {
             Map<String, String> form = form(req);
-            credentials = credentials(req, form);
+            Credentials credentials = guard.check(null, address, () -> credentials(req, form));
             AccessLog.exchange(req).client(credentials.clientId());
-            guard.check(credentials.clientId(), address);
             String grantType = form.get("grant_type");
             if (grantType == null) {
                 throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required; use client_credentials");
@@ -62,7 +60,8 @@ public final class TokenEndpoint implements HttpService {
                 throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE,
                         "grant_type '" + grantType + "' is not supported; use client_credentials");
             }
-            AccessToken token = tokens.issue(credentials.clientId(), credentials.secret(), form.get("scope"));
+            AccessToken token = guard.check(credentials.clientId(), address,
+                    () -> tokens.issue(credentials.clientId(), credentials.secret(), form.get("scope")));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new TokenResponse(token.value(), "Bearer", token.expiresInSeconds(),
                     String.join(" ", token.scopes()))));
@@ -74,7 +73,6 @@ public final class TokenEndpoint implements HttpService {
         } catch (OAuthException e) {
             if (e.error() == OAuthError.INVALID_CLIENT) {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"openmaas\"");
-                guard.failed(credentials == null ? null : credentials.clientId(), address);
             }
             res.status(Status.create(e.error().status()));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");

@@ -13,7 +13,10 @@ import org.openmaas.testing.MutableClock;
 import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
-/** Failed token requests are limited per client id and per address; successful ones never are. */
+/**
+ * Failed token requests are limited per client id; past a limit per address they are told to slow down, but an
+ * address never stops a right secret. Successful requests are never limited.
+ */
 class SecretGuessingTest {
 
     // The start of a minute, so the whole test runs inside one rate window.
@@ -47,12 +50,25 @@ class SecretGuessingTest {
     }
 
     @Test
-    void tooManyFailuresFromOneAddressRefuseItWhateverTheClientId() {
-        for (int i = 0; i < GuessingGuard.FAILURES_PER_ADDRESS_PER_MINUTE; i++) {
+    void manyWrongClientIdsFromOneAddressNeverStopTheRightSecretOfAnotherClient() {
+        for (int i = 0; i < 3 * GuessingGuard.FAILURES_PER_ADDRESS_PER_MINUTE; i++) {
             attempt("guess-" + i, "wrong");
         }
 
-        assertThat(attempt(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET).statusCode()).isEqualTo(429);
+        assertThat(attempt(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void pastTheAddressLimitFailuresFromThatAddressAreToldToSlowDown() {
+        for (int i = 0; i < GuessingGuard.FAILURES_PER_ADDRESS_PER_MINUTE; i++) {
+            assertThat(attempt("guess-" + i, "wrong").statusCode()).isEqualTo(401);
+        }
+
+        HttpResponse<String> slowed = attempt("guess-more", "wrong");
+
+        assertThat(slowed.statusCode()).isEqualTo(429);
+        assertThat(slowed.headers().firstValue("Retry-After")).contains("60");
+        assertThat(TestServer.json(slowed.body()).get("error").asText()).isEqualTo("slow_down");
     }
 
     @Test

@@ -1,0 +1,86 @@
+package org.openmaas.store;
+
+/**
+ * Failed token requests in one-minute windows every instance shares. A secret may be checked only under a
+ * {@link Reserved} attempt: reserving locks the window's row and adds one to its attempts being checked unless
+ * failures and checks together reached the limit, so concurrent attempts on any number of instances cannot all
+ * read "below the limit" and then all be checked.
+ */
+public final class GuessingStore {
+
+    /** What {@link #reserve} found. */
+    public sealed interface Attempt {
+    }
+
+    /** May be checked now; {@link #settle} it exactly once. */
+    public record Reserved(String key, long window) implements Attempt {
+    }
+
+    /** Refused: {@code failures} wrong secrets and {@code checking} attempts in flight fill the window. */
+    public record Refused(long failures, long checking) implements Attempt {
+    }
+
+    private final Database database;
+
+    public GuessingStore(Database database) {
+        this.database = database;
+    }
+
+    /** Reserves one attempt under {@code key} in {@code window} unless failures and checks reached {@code limit}. */
+    public Attempt reserve(String key, long window, int limit) {
+        ensureRow(key, window);
+        return database.inTransaction(h -> {
+            long[] counts = h.createQuery("""
+                            SELECT failures, checking FROM guessing_counters
+                            WHERE counter_key = :key AND window_start = :window FOR UPDATE""")
+                    .bind("key", key).bind("window", window)
+                    .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
+            if (counts[0] + counts[1] >= limit) {
+                return new Refused(counts[0], counts[1]);
+            }
+            h.createUpdate("""
+                            UPDATE guessing_counters SET checking = checking + 1
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", key).bind("window", window).execute();
+            return new Reserved(key, window);
+        });
+    }
+
+    /** Ends a reserved attempt: a wrong secret counts as a failure, a right one frees its place. */
+    public void settle(Reserved attempt, boolean failed) {
+        database.useHandle(h -> h.createUpdate("""
+                        UPDATE guessing_counters SET checking = checking - 1, failures = failures + :failed
+                        WHERE counter_key = :key AND window_start = :window""")
+                .bind("key", attempt.key()).bind("window", attempt.window()).bind("failed", failed ? 1 : 0)
+                .execute());
+    }
+
+    /**
+     * Counts a failure under {@code key} in {@code window} that needed no reservation (the source address's).
+     *
+     * @return the window's failures, this one included
+     */
+    public long fail(String key, long window) {
+        ensureRow(key, window);
+        return database.inTransaction(h -> {
+            h.createUpdate("""
+                            UPDATE guessing_counters SET failures = failures + 1
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", key).bind("window", window).execute();
+            return h.createQuery("SELECT failures FROM guessing_counters WHERE counter_key = :key AND window_start = :window")
+                    .bind("key", key).bind("window", window).mapTo(Long.class).one();
+        });
+    }
+
+    /** Forgets windows that ended before {@code window}. */
+    public int forgetWindowsBefore(long window) {
+        return database.withHandle(h -> h.createUpdate("DELETE FROM guessing_counters WHERE window_start < :window")
+                .bind("window", window).execute());
+    }
+
+    private void ensureRow(String key, long window) {
+        database.ensureRow("SELECT COUNT(*) FROM guessing_counters WHERE counter_key = :a AND window_start = :b",
+                "INSERT INTO guessing_counters (counter_key, window_start, failures, checking) VALUES (:a, :b, 0, 0)",
+                key, window);
+    }
+}
