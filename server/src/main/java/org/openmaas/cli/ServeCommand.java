@@ -5,14 +5,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.cli.connection.EnvironmentSource;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code maas serve}: runs the server until it is stopped (Ctrl-C or SIGTERM). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -41,6 +46,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "else the embedded H2 file in the data directory). Several instances share one PostgreSQL.")
     String db;
 
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR,...",
+            description = "Proxies and load balancers in front of the server, e.g. 10.0.0.0/8,fd00::/8: only their "
+                    + "X-Forwarded-For and Forwarded headers name the client (default: $MAAS_TRUSTED_PROXIES, else none).")
+    String trustedProxies;
+
     @Option(names = "--threads", defaultValue = "0",
             description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
     int threads;
@@ -49,14 +59,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long in-flight generations may finish before they are ended (default: ${DEFAULT-VALUE}).")
     long shutdownGraceSeconds;
 
+    @Spec
+    CommandSpec command;
+
     @Override
     public Integer call() throws InterruptedException {
-        Optional<String> database = Optional.ofNullable(db)
-                .or(() -> Optional.ofNullable(System.getenv(ServerConfig.ENV_DATABASE_URL)))
-                .filter(url -> !url.isBlank());
-        ServerConfig config = new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
-                Duration.ofSeconds(shutdownGraceSeconds), System.getenv(), Clock.systemUTC(), database);
-        MaasServer server = MaasServer.start(config);
+        MaasServer server = MaasServer.start(config());
         server.bootstrapCredentials().ifPresent(ServeCommand::announce);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,6 +75,19 @@ final class ServeCommand implements Callable<Integer> {
                 + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");
         stopped.await();
         return 0;
+    }
+
+    /** The configuration the flags give, each unset one from its variable in the root command's environment. */
+    ServerConfig config() {
+        Map<String, String> environment = command.root().userObject() instanceof EnvironmentSource root
+                ? root.environment() : System.getenv();
+        Optional<String> database = Optional.ofNullable(db)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_DATABASE_URL)))
+                .filter(url -> !url.isBlank());
+        TrustedProxies proxies = TrustedProxies.parse(Optional.ofNullable(trustedProxies)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
+        return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
+                Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies);
     }
 
     private static void announce(Bootstrap.Credentials credentials) {

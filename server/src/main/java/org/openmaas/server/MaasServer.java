@@ -26,6 +26,7 @@ import org.openmaas.accounts.Usage;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
+import org.openmaas.api.ClientAddress;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
@@ -130,7 +131,7 @@ public final class MaasServer implements AutoCloseable {
             }), HOUSEKEEPING_EVERY.toMillis(), HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
-            Services services = new Services(tokens, guard, apiKeys,
+            Services services = new Services(tokens, guard, new ClientAddress(config.trustedProxies()), apiKeys,
                     credentials, entitlements, metering, admission, catalog, readiness, config.clock());
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
@@ -159,7 +160,7 @@ public final class MaasServer implements AutoCloseable {
     }
 
     /** What the routes are built from. */
-    record Services(TokenService tokens, GuessingGuard guard, ApiKeys apiKeys,
+    record Services(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress, ApiKeys apiKeys,
                     CredentialStore credentials, Entitlements entitlements, MeteringStore metering, Admission admission,
                     Catalog catalog, Readiness readiness, Clock clock) {
     }
@@ -172,7 +173,7 @@ public final class MaasServer implements AutoCloseable {
         routing.addFilter(new AccessLog())
                 .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new MetricsApi(metrics))
-                .register(new TokenEndpoint(s.tokens(), s.guard()))
+                .register(new TokenEndpoint(s.tokens(), s.guard(), s.clientAddress()))
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()));

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.Bodies;
+import org.openmaas.api.ClientAddress;
 import org.openmaas.api.Json;
 import org.openmaas.auth.AccessToken;
 import org.openmaas.auth.GuessingGuard;
@@ -33,10 +33,12 @@ public final class TokenEndpoint implements HttpService {
 
     private final TokenService tokens;
     private final GuessingGuard guard;
+    private final ClientAddress clientAddress;
 
-    public TokenEndpoint(TokenService tokens, GuessingGuard guard) {
+    public TokenEndpoint(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress) {
         this.tokens = tokens;
         this.guard = guard;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -47,7 +49,7 @@ public final class TokenEndpoint implements HttpService {
     private void token(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.create("Pragma"), "no-cache");
-        String address = sourceAddress(req);
+        String address = clientAddress.of(req);
         try {
             Map<String, String> form = form(req);
             Credentials credentials = guard.check(null, address, () -> credentials(req, form));
@@ -78,11 +80,6 @@ public final class TokenEndpoint implements HttpService {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new ErrorResponse(e.error().code(), e.getMessage())));
         }
-    }
-
-    private static String sourceAddress(ServerRequest req) {
-        return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(req.remotePeer().address());
     }
 
     record TokenResponse(String access_token, String token_type, long expires_in, String scope) {

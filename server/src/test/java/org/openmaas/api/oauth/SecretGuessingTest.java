@@ -8,6 +8,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.GuessingGuard;
 import org.openmaas.testing.MutableClock;
 import org.openmaas.testing.ScriptedEngine;
@@ -72,13 +73,35 @@ class SecretGuessingTest {
     }
 
     @Test
+    void anAddressClaimedByAnUntrustedCallerIsIgnored() {
+        for (int i = 0; i < GuessingGuard.FAILURES_PER_ADDRESS_PER_MINUTE; i++) {
+            attempt("guess-" + i, "wrong", "X-Forwarded-For", "203.0.113." + i);
+        }
+
+        assertThat(attempt("guess-more", "wrong", "X-Forwarded-For", "198.51.100.1").statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void behindATrustedProxyEachForwardedClientHasAnAddressOfItsOwn() {
+        server.close();
+        server = TestServer.servingBehind(TrustedProxies.parse("127.0.0.1"), clock,
+                TestServer.product(TestServer.SCRIPTED_PRODUCT, ScriptedEngine.builder().build()));
+        for (int i = 0; i < GuessingGuard.FAILURES_PER_ADDRESS_PER_MINUTE; i++) {
+            attempt("guess-" + i, "wrong", "X-Forwarded-For", "203.0.113.7");
+        }
+
+        assertThat(attempt("guess-more", "wrong", "X-Forwarded-For", "203.0.113.7").statusCode()).isEqualTo(429);
+        assertThat(attempt("guess-more", "wrong", "Forwarded", "for=198.51.100.1").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void successfulTokenRequestsAreNeverLimited() {
         for (int i = 0; i < 3 * GuessingGuard.FAILURES_PER_ADDRESS_PER_MINUTE; i++) {
             assertThat(attempt(TestServer.CLIENT_ID, TestServer.CLIENT_SECRET).statusCode()).isEqualTo(200);
         }
     }
 
-    private HttpResponse<String> attempt(String clientId, String secret) {
-        return server.tokenRequest("grant_type=client_credentials", TestServer.basic(clientId, secret));
+    private HttpResponse<String> attempt(String clientId, String secret, String... headers) {
+        return server.tokenRequest("grant_type=client_credentials", TestServer.basic(clientId, secret), headers);
     }
 }
