@@ -4,7 +4,8 @@ package org.openmaas.store;
  * Failed token requests in one-minute windows every instance shares. A secret may be checked only under a
  * {@link Reserved} attempt: reserving locks the window's row and adds one to its attempts being checked unless
  * failures and checks together reached the limit, so concurrent attempts on any number of instances cannot all
- * read "below the limit" and then all be checked.
+ * read "below the limit" and then all be checked. An instance that dies while checking leaves its place held until
+ * the window ends, a minute at most.
  */
 public final class GuessingStore {
 
