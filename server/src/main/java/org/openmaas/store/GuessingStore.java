@@ -2,10 +2,11 @@ package org.openmaas.store;
 
 /**
  * Failed token requests in one-minute windows every instance shares. A secret may be checked only under a
- * {@link Reserved} attempt: reserving locks the window's row and adds one to its attempts being checked unless
- * failures and checks together reached the limit, so concurrent attempts on any number of instances cannot all
- * read "below the limit" and then all be checked. An instance that dies while checking leaves its place held until
- * the window ends, a minute at most.
+ * {@link Reserved} attempt: reserving adds one to the window's attempts being checked, in one conditional update,
+ * unless failures and checks together reached the limit; both databases apply concurrent updates of one row one
+ * after the other and test the condition against the row as the one before left it, so concurrent attempts on any
+ * number of instances cannot all find "below the limit" and then all be checked. An instance that dies while
+ * checking leaves its place held until the window ends, a minute at most.
  */
 public final class GuessingStore {
 
@@ -30,20 +31,21 @@ public final class GuessingStore {
     /** Reserves one attempt under {@code key} in {@code window} unless failures and checks reached {@code limit}. */
     public Attempt reserve(String key, long window, int limit) {
         ensureRow(key, window);
-        return database.inTransaction(h -> {
-            long[] counts = h.createQuery("""
-                            SELECT failures, checking FROM guessing_counters
-                            WHERE counter_key = :key AND window_start = :window FOR UPDATE""")
-                    .bind("key", key).bind("window", window)
-                    .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
-            if (counts[0] + counts[1] >= limit) {
-                return new Refused(counts[0], counts[1]);
-            }
-            h.createUpdate("""
+        return database.withHandle(h -> {
+            // One conditional update: it holds the row's lock for a single statement, and once the window is full it
+            // matches nothing and waits for nobody, so a burst does not queue on the lock holding pooled connections.
+            int reserved = h.createUpdate("""
                             UPDATE guessing_counters SET checking = checking + 1
+                            WHERE counter_key = :key AND window_start = :window AND failures + checking < :limit""")
+                    .bind("key", key).bind("window", window).bind("limit", limit).execute();
+            if (reserved == 1) {
+                return new Reserved(key, window);
+            }
+            return h.createQuery("""
+                            SELECT failures, checking FROM guessing_counters
                             WHERE counter_key = :key AND window_start = :window""")
-                    .bind("key", key).bind("window", window).execute();
-            return new Reserved(key, window);
+                    .bind("key", key).bind("window", window)
+                    .map((rs, ctx) -> new Refused(rs.getLong(1), rs.getLong(2))).one();
         });
     }
 
@@ -63,11 +65,12 @@ public final class GuessingStore {
      */
     public long fail(String key, long window) {
         ensureRow(key, window);
-        return database.inTransaction(h -> {
+        return database.withHandle(h -> {
             h.createUpdate("""
                             UPDATE guessing_counters SET failures = failures + 1
                             WHERE counter_key = :key AND window_start = :window""")
                     .bind("key", key).bind("window", window).execute();
+            // Others' failures since count too: the address is over its limit either way.
             return h.createQuery("SELECT failures FROM guessing_counters WHERE counter_key = :key AND window_start = :window")
                     .bind("key", key).bind("window", window).mapTo(Long.class).one();
         });
