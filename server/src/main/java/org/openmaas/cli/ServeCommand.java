@@ -79,8 +79,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The configuration the flags give, each unset one from its variable in the root command's environment. */
     ServerConfig config() {
-        Map<String, String> environment = command.root().userObject() instanceof EnvironmentSource root
-                ? root.environment() : System.getenv();
+        Map<String, String> environment = EnvironmentSource.of(command);
         Optional<String> database = Optional.ofNullable(db)
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_DATABASE_URL)))
                 .filter(url -> !url.isBlank());

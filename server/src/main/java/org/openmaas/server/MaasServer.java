@@ -105,6 +105,9 @@ public final class MaasServer implements AutoCloseable {
         createDirectories(config);
         Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
         LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
+        if (!config.trustedProxies().blocks().isEmpty()) {
+            LOG.info("trusted proxies: " + config.trustedProxies().blocks());
+        }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("maas-housekeeping").daemon().factory());
         try {
