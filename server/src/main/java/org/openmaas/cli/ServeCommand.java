@@ -5,16 +5,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
+import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.cli.connection.EnvironmentSource;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code maas serve}: runs the server until it is stopped (Ctrl-C or SIGTERM), then drains it and exits 0. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -45,6 +50,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "else the embedded H2 file in the data directory). Several instances share one PostgreSQL.")
     String db;
 
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR,...",
+            description = "Proxies and load balancers in front of the server, e.g. 10.0.0.0/8,fd00::/8: only their "
+                    + "X-Forwarded-For and Forwarded headers name the client (default: $MAAS_TRUSTED_PROXIES, else none).")
+    String trustedProxies;
+
     @Option(names = "--threads", defaultValue = "0",
             description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
     int threads;
@@ -53,14 +63,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long in-flight generations may finish before they are ended (default: ${DEFAULT-VALUE}).")
     long shutdownGraceSeconds;
 
+    @Spec
+    CommandSpec command;
+
     @Override
     public Integer call() throws InterruptedException, ExecutionException {
-        Optional<String> database = Optional.ofNullable(db)
-                .or(() -> Optional.ofNullable(System.getenv(ServerConfig.ENV_DATABASE_URL)))
-                .filter(url -> !url.isBlank());
-        ServerConfig config = new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
-                Duration.ofSeconds(shutdownGraceSeconds), System.getenv(), Clock.systemUTC(), database);
-        MaasServer server = MaasServer.start(config);
+        MaasServer server = MaasServer.start(config());
         server.bootstrapCredentials().ifPresent(ServeCommand::announce);
         Future<String> stop = StopSignals.take();
         System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
@@ -68,6 +76,18 @@ final class ServeCommand implements Callable<Integer> {
         LOG.info(stop.get() + " received");
         server.close(); // drains while logging still works: the JVM's shutdown begins only once this returns
         return 0;
+    }
+
+    /** The configuration the flags give, each unset one from its variable in the root command's environment. */
+    ServerConfig config() {
+        Map<String, String> environment = EnvironmentSource.of(command);
+        Optional<String> database = Optional.ofNullable(db)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_DATABASE_URL)))
+                .filter(url -> !url.isBlank());
+        TrustedProxies proxies = TrustedProxies.parse(Optional.ofNullable(trustedProxies)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
+        return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
+                Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies);
     }
 
     private static void announce(Bootstrap.Credentials credentials) {

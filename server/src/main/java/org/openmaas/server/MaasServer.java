@@ -26,6 +26,7 @@ import org.openmaas.accounts.Usage;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
+import org.openmaas.api.ClientAddress;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
@@ -47,6 +48,7 @@ import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
+import org.openmaas.store.GuessingStore;
 import org.openmaas.store.MeteringStore;
 import org.openmaas.store.SigningKeyStore;
 import org.openmaas.metering.Admission;
@@ -60,7 +62,7 @@ public final class MaasServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MaasServer.class.getName());
 
-    /** How often the usage journal is replayed and old rate windows are forgotten. */
+    /** How often the usage journal is replayed and old rate and guessing windows are forgotten. */
     static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(2);
     /** After the engines stop, how long request threads get to write their streams' last lines. */
     private static final Duration LAST_LINES = Duration.ofSeconds(2);
@@ -103,6 +105,9 @@ public final class MaasServer implements AutoCloseable {
         createDirectories(config);
         Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
         LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
+        if (!config.trustedProxies().blocks().isEmpty()) {
+            LOG.info("trusted proxies: " + config.trustedProxies().blocks());
+        }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("maas-housekeeping").daemon().factory());
         try {
@@ -114,6 +119,7 @@ public final class MaasServer implements AutoCloseable {
             TokenService tokens = new TokenService(keys, credentials, config.clock());
             ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(database), config.clock());
             MeteringStore metering = new MeteringStore(database);
+            GuessingGuard guard = new GuessingGuard(new GuessingStore(database), config.clock());
             Entitlements entitlements = new Entitlements(credentials, config.clock());
             Admission admission = new Admission(entitlements, metering, new UsageJournal(config.dataDir(), metering),
                     InstanceId.of(config.dataDir()), config.clock());
@@ -122,12 +128,14 @@ public final class MaasServer implements AutoCloseable {
                 LOG.warning(interrupted + " usage record(s) left open by this instance's previous run were closed as "
                         + "interrupted");
             }
-            housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(admission), HOUSEKEEPING_EVERY.toMillis(),
-                    HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(() -> {
+                admission.housekeeping();
+                guard.housekeeping();
+            }), HOUSEKEEPING_EVERY.toMillis(), HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
-            Services services = new Services(tokens, apiKeys, credentials, entitlements, metering, admission, catalog,
-                    readiness, config.clock());
+            Services services = new Services(tokens, guard, new ClientAddress(config.trustedProxies()), apiKeys,
+                    credentials, entitlements, metering, admission, catalog, readiness, config.clock());
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -155,8 +163,9 @@ public final class MaasServer implements AutoCloseable {
     }
 
     /** What the routes are built from. */
-    record Services(TokenService tokens, ApiKeys apiKeys, CredentialStore credentials, Entitlements entitlements,
-                    MeteringStore metering, Admission admission, Catalog catalog, Readiness readiness, Clock clock) {
+    record Services(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress, ApiKeys apiKeys,
+                    CredentialStore credentials, Entitlements entitlements, MeteringStore metering, Admission admission,
+                    Catalog catalog, Readiness readiness, Clock clock) {
     }
 
     /** The routes of the whole server; {@code main} and the tests both build it here. */
@@ -169,7 +178,7 @@ public final class MaasServer implements AutoCloseable {
                 .addFilter(new AccessLog())
                 .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new MetricsApi(metrics))
-                .register(new TokenEndpoint(s.tokens(), new GuessingGuard(s.metering(), s.clock())))
+                .register(new TokenEndpoint(s.tokens(), s.guard(), s.clientAddress()))
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()));
@@ -180,9 +189,9 @@ public final class MaasServer implements AutoCloseable {
                 .error(Throwable.class, MaasServer::error);
     }
 
-    private static void runHousekeeping(Admission admission) {
+    private static void runHousekeeping(Runnable work) {
         try {
-            admission.housekeeping();
+            work.run();
         } catch (RuntimeException e) {
             LOG.fine("housekeeping skipped: " + e.getMessage());
         }
@@ -281,7 +290,7 @@ public final class MaasServer implements AutoCloseable {
         inFlight.awaitNone(LAST_LINES);
         webServer.stop();
         housekeeping.shutdownNow();
-        runHousekeeping(admission);
+        runHousekeeping(admission::housekeeping);
         database.close();
         LOG.info("stopped");
     }

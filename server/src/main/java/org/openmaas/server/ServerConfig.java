@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.api.TrustedProxies;
 
 /**
  * Everything {@code maas serve} is started with.
@@ -18,13 +19,17 @@ import java.util.Optional;
  * @param shutdownGrace how long in-flight generations may run on once the server starts to stop
  * @param environment bootstrap credentials and hub settings are read from here
  * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
+ * @param trustedProxies the proxies whose {@code X-Forwarded-For} and {@code Forwarded} headers name the client
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
                            int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
-                           Optional<String> databaseUrl) {
+                           Optional<String> databaseUrl, TrustedProxies trustedProxies) {
 
     /** The variable that gives the database URL when {@code --db} does not. */
     public static final String ENV_DATABASE_URL = "MAAS_DB_URL";
+
+    /** The variable that lists the trusted proxies when {@code --trusted-proxies} does not. */
+    public static final String ENV_TRUSTED_PROXIES = "MAAS_TRUSTED_PROXIES";
 
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
@@ -35,6 +40,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative, got " + shutdownGrace);

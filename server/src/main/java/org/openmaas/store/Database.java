@@ -131,6 +131,25 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /**
+     * Inserts a counter row unless {@code count} finds it, outside any transaction (PostgreSQL aborts one on a
+     * duplicate key); an instance that inserted it first wins. Both statements take {@code :a} and {@code :b}.
+     */
+    void ensureRow(String count, String insert, Object a, Object b) {
+        useHandle(h -> {
+            if (h.createQuery(count).bind("a", a).bind("b", b).mapTo(Long.class).one() > 0) {
+                return;
+            }
+            try {
+                h.createUpdate(insert).bind("a", a).bind("b", b).execute();
+            } catch (RuntimeException e) {
+                if (!isDuplicate(e)) {
+                    throw e;
+                }
+            }
+        });
+    }
+
     private static RuntimeException translated(RuntimeException e) {
         return isUnavailable(e) && !(e instanceof StoreUnavailableException) ? new StoreUnavailableException(e) : e;
     }

@@ -253,22 +253,6 @@ public final class MeteringStore {
                 .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).findOne().orElse(new long[]{0, 0}));
     }
 
-    // ---- plain counters (failed token requests)
-
-    /** Hits counted under {@code key} in {@code window}. */
-    public long hits(String key, long window) {
-        return database.withHandle(h -> h.createQuery(
-                        "SELECT hits FROM rate_counters WHERE counter_key = :key AND window_start = :window")
-                .bind("key", key).bind("window", window).mapTo(Long.class).findOne().orElse(0L));
-    }
-
-    public void hit(String key, long window) {
-        ensureCounterRow(key, window);
-        database.useHandle(h -> h.createUpdate(
-                        "UPDATE rate_counters SET hits = hits + 1 WHERE counter_key = :key AND window_start = :window")
-                .bind("key", key).bind("window", window).execute());
-    }
-
     /** Forgets rate windows that ended before {@code window}. */
     public int forgetWindowsBefore(long window) {
         return database.withHandle(h -> h.createUpdate("DELETE FROM rate_counters WHERE window_start < :window")
@@ -276,31 +260,15 @@ public final class MeteringStore {
     }
 
     private void ensureQuotaRow(String account, String period) {
-        ensure("SELECT COUNT(*) FROM quota_usage WHERE cloud_account_id = :a AND period = :b",
+        database.ensureRow("SELECT COUNT(*) FROM quota_usage WHERE cloud_account_id = :a AND period = :b",
                 "INSERT INTO quota_usage (cloud_account_id, period, used_tokens, reserved_tokens) VALUES (:a, :b, 0, 0)",
                 account, period);
     }
 
     private void ensureCounterRow(String key, long window) {
-        ensure("SELECT COUNT(*) FROM rate_counters WHERE counter_key = :a AND window_start = :b",
+        database.ensureRow("SELECT COUNT(*) FROM rate_counters WHERE counter_key = :a AND window_start = :b",
                 "INSERT INTO rate_counters (counter_key, window_start, hits, tokens) VALUES (:a, :b, 0, 0)",
                 key, window);
-    }
-
-    /** Inserts a counter row unless it exists, outside any transaction (PostgreSQL aborts one on a duplicate key). */
-    private void ensure(String count, String insert, Object a, Object b) {
-        database.useHandle(h -> {
-            if (h.createQuery(count).bind("a", a).bind("b", b).mapTo(Long.class).one() > 0) {
-                return;
-            }
-            try {
-                h.createUpdate(insert).bind("a", a).bind("b", b).execute();
-            } catch (RuntimeException e) {
-                if (!Database.isDuplicate(e)) {
-                    throw e;
-                }
-            }
-        });
     }
 
     private static String clientCounter(String clientId) {

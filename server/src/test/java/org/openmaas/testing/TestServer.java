@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.ModelSource;
@@ -94,7 +95,8 @@ public final class TestServer implements AutoCloseable {
     /** A server on {@code dataDir} whose store is {@code databaseUrl} (empty: the H2 file in {@code dataDir}). */
     public static TestServer startIn(Path dataDir, List<Path> models, Optional<Path> catalog,
                                      Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl) {
-        ServerConfig config = config(dataDir, models, catalog, extraEnv, clock, databaseUrl, SHUTDOWN_GRACE);
+        ServerConfig config = config(dataDir, models, catalog, extraEnv, clock, databaseUrl, SHUTDOWN_GRACE,
+                TrustedProxies.NONE);
         return new TestServer(MaasServer.start(config), dataDir);
     }
 
@@ -119,8 +121,21 @@ public final class TestServer implements AutoCloseable {
     /** {@link #serving(CatalogEntry...)} on {@code dataDir} and the store {@code databaseUrl} (empty: H2 there). */
     public static TestServer servingIn(Path dataDir, Optional<String> databaseUrl, Clock clock, Duration shutdownGrace,
                                        CatalogEntry... products) {
+        return servingIn(dataDir, databaseUrl, clock, shutdownGrace, TrustedProxies.NONE, products);
+    }
+
+    /**
+     * {@link #serving(Clock, CatalogEntry...)} behind {@code proxies}: requests from them (the test itself, at
+     * 127.0.0.1, when they hold it) name their client in {@code X-Forwarded-For} or {@code Forwarded}.
+     */
+    public static TestServer servingBehind(TrustedProxies proxies, Clock clock, CatalogEntry... products) {
+        return servingIn(tempDataDir(), Optional.empty(), clock, SHUTDOWN_GRACE, proxies, products);
+    }
+
+    private static TestServer servingIn(Path dataDir, Optional<String> databaseUrl, Clock clock,
+                                        Duration shutdownGrace, TrustedProxies proxies, CatalogEntry... products) {
         ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), clock, databaseUrl,
-                shutdownGrace);
+                shutdownGrace, proxies);
         return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
     }
 
@@ -145,13 +160,14 @@ public final class TestServer implements AutoCloseable {
 
     private static ServerConfig config(Path dataDir, List<Path> models, Optional<Path> catalog,
                                        Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl,
-                                       Duration shutdownGrace) {
+                                       Duration shutdownGrace, TrustedProxies proxies) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
         env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
-        return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl);
+        return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl,
+                proxies);
     }
 
     public MaasServer server() {
@@ -242,10 +258,14 @@ public final class TestServer implements AutoCloseable {
         return send(request.build());
     }
 
-    public HttpResponse<String> tokenRequest(String form, String authorization) {
+    /** A token request with {@code headers} (name, value, name, value...) besides the form's and authorization's. */
+    public HttpResponse<String> tokenRequest(String form, String authorization, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri("/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.Bodies;
+import org.openmaas.api.ClientAddress;
 import org.openmaas.api.Json;
 import org.openmaas.auth.AccessToken;
 import org.openmaas.auth.GuessingGuard;
@@ -33,10 +33,12 @@ public final class TokenEndpoint implements HttpService {
 
     private final TokenService tokens;
     private final GuessingGuard guard;
+    private final ClientAddress clientAddress;
 
-    public TokenEndpoint(TokenService tokens, GuessingGuard guard) {
+    public TokenEndpoint(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress) {
         this.tokens = tokens;
         this.guard = guard;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -47,13 +49,11 @@ public final class TokenEndpoint implements HttpService {
     private void token(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.create("Pragma"), "no-cache");
-        String address = sourceAddress(req);
-        Credentials credentials = null;
+        String address = clientAddress.of(req);
         try {
             Map<String, String> form = form(req);
-            credentials = credentials(req, form);
+            Credentials credentials = guard.check(null, address, () -> credentials(req, form));
             AccessLog.exchange(req).claimedClient(credentials.clientId());
-            guard.check(credentials.clientId(), address);
             String grantType = form.get("grant_type");
             if (grantType == null) {
                 throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required; use client_credentials");
@@ -62,7 +62,8 @@ public final class TokenEndpoint implements HttpService {
                 throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE,
                         "grant_type '" + grantType + "' is not supported; use client_credentials");
             }
-            AccessToken token = tokens.issue(credentials.clientId(), credentials.secret(), form.get("scope"));
+            AccessToken token = guard.check(credentials.clientId(), address,
+                    () -> tokens.issue(credentials.clientId(), credentials.secret(), form.get("scope")));
             AccessLog.exchange(req).client(credentials.clientId());
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new TokenResponse(token.value(), "Bearer", token.expiresInSeconds(),
@@ -75,17 +76,11 @@ public final class TokenEndpoint implements HttpService {
         } catch (OAuthException e) {
             if (e.error() == OAuthError.INVALID_CLIENT) {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"openmaas\"");
-                guard.failed(credentials == null ? null : credentials.clientId(), address);
             }
             res.status(Status.create(e.error().status()));
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(Json.write(new ErrorResponse(e.error().code(), e.getMessage())));
         }
-    }
-
-    private static String sourceAddress(ServerRequest req) {
-        return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(req.remotePeer().address());
     }
 
     record TokenResponse(String access_token, String token_type, long expires_in, String scope) {

@@ -50,7 +50,7 @@ public final class ConnectionOptions {
 
     /** The root command's variables when it has its own ({@link EnvironmentSource}), else the process's. */
     public Map<String, String> environment() {
-        return command.root().userObject() instanceof EnvironmentSource root ? root.environment() : System.getenv();
+        return EnvironmentSource.of(command);
     }
 
     /** The settings in force, {@code defaultBaseUrl} when nothing gives the base URL. */

@@ -1,0 +1,51 @@
+package org.openmaas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openmaas.api.TrustedProxies;
+import org.openmaas.server.ServerConfig;
+
+/** {@code maas serve}'s flags and variables, read into the configuration the server starts with. */
+class ServeCommandTest {
+
+    @Test
+    void trustedProxiesComeFromTheFlag() {
+        ServerConfig config = config(Map.of(), "--trusted-proxies", "10.0.0.0/8,fd00::/8");
+
+        assertThat(config.trustedProxies()).isEqualTo(TrustedProxies.parse("10.0.0.0/8, fd00::/8"));
+    }
+
+    @Test
+    void trustedProxiesComeFromTheVariableWhenTheFlagIsNotGiven() {
+        Map<String, String> env = Map.of(ServerConfig.ENV_TRUSTED_PROXIES, "192.168.0.0/16");
+
+        assertThat(config(env).trustedProxies()).isEqualTo(TrustedProxies.parse("192.168.0.0/16"));
+        assertThat(config(env, "--trusted-proxies", "10.0.0.1").trustedProxies())
+                .isEqualTo(TrustedProxies.parse("10.0.0.1"));
+    }
+
+    @Test
+    void withNeitherNoProxyIsTrusted() {
+        assertThat(config(Map.of()).trustedProxies()).isEqualTo(TrustedProxies.NONE);
+    }
+
+    @Test
+    void aMalformedProxyListStopsTheStartWithOneSentence() {
+        Cli.Run run = Cli.run(Map.of(), "serve", "--trusted-proxies", "10.0.0.0/8,load-balancer");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("maas serve: trusted proxy 'load-balancer' is not an IPv4 or IPv6 address or "
+                + "CIDR block (e.g. 10.0.0.0/8, 192.168.1.5, fd00::/8)" + System.lineSeparator());
+    }
+
+    private static ServerConfig config(Map<String, String> environment, String... flags) {
+        String[] args = new String[flags.length + 1];
+        args[0] = "serve";
+        System.arraycopy(flags, 0, args, 1, flags.length);
+        ServeCommand serve = (ServeCommand) Main.commandLine(environment).parseArgs(args).subcommand()
+                .commandSpec().userObject();
+        return serve.config();
+    }
+}
