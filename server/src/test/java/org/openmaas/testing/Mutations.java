@@ -17,7 +17,7 @@ import net.jqwik.api.Tuple;
  * Inputs for fuzzing a parser of outside input: random bytes and text, and valid examples of its format broken the
  * ways real mistakes and attacks break them. A valid example gets a few edits of its {@link Grammar} (a value replaced
  * by something hostile: a huge number, deep nesting, a control character, the wrong type; a key given twice; a
- * fragment inserted anywhere), then a few byte edits (a flipped bit, a cut, an inserted control byte or malformed
+ * fragment inserted anywhere), then sometimes byte edits (a flipped bit, a cut, an inserted control byte or malformed
  * UTF-8, a range deleted or repeated). Edits are plain values, so jqwik shows and shrinks them.
  */
 public final class Mutations {
@@ -71,7 +71,7 @@ public final class Mutations {
     /** A text edit of a valid example; {@code which} picks among its matches, {@code pick} among the hostile values. */
     public record TextEdit(Kind kind, int which, int pick) {
 
-        public enum Kind { REPLACE_VALUE, REPEAT_KEY, DROP_VALUE, INSERT }
+        public enum Kind { REPLACE_VALUE, REPEAT_KEY, INSERT }
 
         String apply(String text, Grammar grammar) {
             String hostile = grammar.hostile().get(pick % grammar.hostile().size());
@@ -83,7 +83,6 @@ public final class Mutations {
                             : text.substring(0, key.start()) + key.group() + hostile + separator(grammar)
                             + text.substring(key.start());
                 }
-                case DROP_VALUE -> replaceNth(text, grammar.values(), which, "");
                 case INSERT -> {
                     int at = which % (text.length() + 1);
                     yield text.substring(0, at) + hostile + text.substring(at);
@@ -166,10 +165,15 @@ public final class Mutations {
                 Tuple.of(8, mutated(grammar, valid)));
     }
 
-    /** {@code valid} examples after one to four edits of {@code grammar} and up to two byte edits. */
+    /** {@code valid} examples after one to three edits of {@code grammar} and, one time in four, byte edits. */
     public static Arbitrary<byte[]> mutated(Grammar grammar, List<String> valid) {
-        return Combinators.combine(Arbitraries.of(valid), textEdits().list().ofMinSize(1).ofMaxSize(4),
-                        byteEdits(ByteEdit.Kind.values()).list().ofMaxSize(2))
+        // Mostly edits that keep the format's shape, so that most inputs get past the syntax to the fields' checks.
+        Arbitrary<TextEdit.Kind> textKinds = Arbitraries.frequency(Tuple.of(6, TextEdit.Kind.REPLACE_VALUE),
+                Tuple.of(2, TextEdit.Kind.REPEAT_KEY), Tuple.of(1, TextEdit.Kind.INSERT));
+        Arbitrary<List<ByteEdit>> sometimes = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(List.of())),
+                Tuple.of(1, byteEdits(ByteEdit.Kind.values()).list().ofMinSize(1).ofMaxSize(2)));
+        return Combinators.combine(Arbitraries.of(valid), textEdits(textKinds).list().ofMinSize(1).ofMaxSize(3),
+                        sometimes)
                 .as((example, textEdits, byteEdits) -> {
                     String text = example;
                     for (TextEdit edit : textEdits) {
@@ -188,8 +192,8 @@ public final class Mutations {
                 .list().ofMinSize(1).ofMaxSize(4).map(edits -> applyAll(valid, edits));
     }
 
-    private static Arbitrary<TextEdit> textEdits() {
-        return Combinators.combine(Arbitraries.of(TextEdit.Kind.values()), Arbitraries.integers().between(0, 1 << 16),
+    private static Arbitrary<TextEdit> textEdits(Arbitrary<TextEdit.Kind> kinds) {
+        return Combinators.combine(kinds, Arbitraries.integers().between(0, 1 << 16),
                 Arbitraries.integers().between(0, 1 << 16)).as(TextEdit::new);
     }
 
