@@ -44,7 +44,7 @@ class CatalogFileFuzzTest {
         Files.delete(dir);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 300)
     void aCatalogFileIsReadOrRefusedWithTheCatalogsError(@ForAll("catalogs") byte[] content) {
         Path file = write(content);
 

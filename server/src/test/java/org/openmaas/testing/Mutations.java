@@ -22,8 +22,11 @@ import net.jqwik.api.Tuple;
  */
 public final class Mutations {
 
-    /** Where a format keeps its keys and scalar values, and what hostile text to put there. */
-    public record Grammar(Pattern keys, Pattern values, List<String> hostile) {
+    /**
+     * Where a format keeps its keys and scalar values, what separates two members (to give a key twice), and what
+     * hostile text to put there.
+     */
+    public record Grammar(Pattern keys, Pattern values, String separator, List<String> hostile) {
     }
 
     private static final String DEEP = "[".repeat(5000) + "]".repeat(5000);
@@ -32,8 +35,9 @@ public final class Mutations {
     public static final Grammar JSON = new Grammar(
             Pattern.compile("(?<=[{,]\\s{0,5})\"(?:[^\"\\\\]++|\\\\.)*+\"\\s*:"),
             Pattern.compile("(?<=[:\\[,]\\s{0,5})(?:\"(?:[^\"\\\\]++|\\\\.)*+\"(?!\\s*:)|-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|true|false|null)"),
+            ", ",
             List.of("1e999999", "-1e999999", "99999999999999999999999999999", "-9223372036854775809",
-                    "9223372036854775807", "2147483648", "4.9e-324", "-0", "0.5", "NaN", "-Infinity", "null", "true",
+                    "9223372036854775807", "2147483648", "4.9e-324", "1e-50", "3.5e38", "-0", "0.5", "NaN", "-Infinity", "null", "true",
                     "\"\"", "\" \"", "\"\\u0000\"", "\"a\u0001b\"", "\"\\ud800\"", "\"\\n\\r2026 INFO forged\"",
                     "[]", "{}", "[null]", "[1, \"a\", {}]", "{\"a\": 1, \"a\": 2}", DEEP,
                     "{\"a\": ".repeat(3000) + "1" + "}".repeat(3000), "\"" + "x".repeat(100_000) + "\"",
@@ -43,6 +47,7 @@ public final class Mutations {
     public static final Grammar FORM = new Grammar(
             Pattern.compile("(?:^|(?<=&))[^&=]*+="),
             Pattern.compile("(?<==)[^&]*+"),
+            "&",
             List.of("", "%", "%2", "%zz", "%00", "%C0%AF", "%FF%FE", "%E0%80%AF", "+", "&", "=", "==", "&&&",
                     "client_credentials", "grant_type=client_credentials", "scope=inference%20admin", "%0d%0aforged",
                     "x".repeat(9000), "%25".repeat(3000), "\u0000", "é"));
@@ -51,6 +56,7 @@ public final class Mutations {
     public static final Grammar YAML = new Grammar(
             Pattern.compile("(?<![A-Za-z_])[A-Za-z_]++:"),
             Pattern.compile("(?<=: )[^\\n{}\\[\\],]++"),
+            ", ", // a key given twice lands in a flow mapping ({a: 1, a: 2}) or breaks a block one: both are worth a try
             List.of("~", "null", "''", "\"\"", "[]", "{}", "[a, b]", "{a: 1}", "- x", "99999999999999999999",
                     "-1", "0x7fffffffffffffff", "1e999", ".nan", "!!binary AAAA", "!!str 1", "!!int x",
                     "!!java.lang.Object {}", "&a [*a]", "*undefined", "<<: *x", "? [a]", "'unterminated", "\"\\x00\"",
@@ -80,7 +86,7 @@ public final class Mutations {
                 case REPEAT_KEY -> {
                     MatchResult key = nth(text, grammar.keys(), which);
                     yield key == null ? text
-                            : text.substring(0, key.start()) + key.group() + hostile + separator(grammar)
+                            : text.substring(0, key.start()) + key.group() + hostile + grammar.separator()
                             + text.substring(key.start());
                 }
                 case INSERT -> {
@@ -88,10 +94,6 @@ public final class Mutations {
                     yield text.substring(0, at) + hostile + text.substring(at);
                 }
             };
-        }
-
-        private static String separator(Grammar grammar) {
-            return grammar == FORM ? "&" : grammar == YAML ? "\n" : ", ";
         }
 
         private static String replaceNth(String text, Pattern pattern, int which, String replacement) {

@@ -48,7 +48,7 @@ class TokenFormFuzzTest {
         server.close();
     }
 
-    @Property(tries = 250)
+    @Property(tries = 200)
     void noTokenRequestGetsAServerErrorOrAnUndocumentedOne(@ForAll("forms") byte[] form,
                                                            @ForAll("authorizations") Optional<String> authorization) {
         // A minute on for every try: the failed-login limit would otherwise answer 429 before anything is parsed.
