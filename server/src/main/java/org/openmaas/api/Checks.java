@@ -25,18 +25,23 @@ public final class Checks {
         return value;
     }
 
-    /** {@code value}, or {@code absent} when it is null; refused when not finite or outside the range. */
-    public static double doubleInRange(String field, Double value, double absent, double min, boolean minIncluded,
-                                       double max) {
+    /**
+     * {@code value} as the float the engine samples with, or {@code absent} when it is null; refused when not finite or
+     * outside the range. The range is judged on the float, not the double sent: a value the engine cannot tell from a
+     * limit (1e-50 is 0 as a float) is that limit, and must be refused here rather than by the engine's own checks.
+     */
+    public static float floatInRange(String field, Double value, float absent, float min, boolean minIncluded,
+                                     float max) {
         if (value == null) {
             return absent;
         }
-        boolean aboveMin = minIncluded ? value >= min : value > min;
-        if (!Double.isFinite(value) || !aboveMin || value > max) {
+        float narrowed = value.floatValue();
+        boolean aboveMin = minIncluded ? narrowed >= min : narrowed > min;
+        if (!Float.isFinite(narrowed) || !aboveMin || narrowed > max) {
             throw invalid(field, field + " must be " + (minIncluded ? "between " + fmt(min) + " and "
                     : "greater than " + fmt(min) + " and at most ") + fmt(max) + ", got " + value);
         }
-        return value;
+        return narrowed;
     }
 
     /** At most {@link #MAX_STOP_SEQUENCES} stop sequences of 1 to {@link #MAX_STOP_LENGTH} characters. */
@@ -62,8 +67,8 @@ public final class Checks {
         return List.copyOf(stop);
     }
 
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    private static String fmt(float f) {
+        return f == Math.rint(f) ? Long.toString((long) f) : Float.toString(f);
     }
 
     private static ApiException.InvalidArgument invalid(String field, String message) {

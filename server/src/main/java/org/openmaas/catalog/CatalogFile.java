@@ -103,8 +103,11 @@ public final class CatalogFile {
     }
 
     private static ProductConfig toProduct(Entry entry, int index, Path baseDir, Path file) {
-        String where = "catalog file " + file + ", product " + (index + 1)
-                + (entry.productName() == null ? "" : " (" + entry.productName() + ")") + ": ";
+        String where = "catalog file " + file + ", product " + (index + 1);
+        if (entry == null) { // a bare '-' (or '- ~') in the list: YAML reads it as null, not as an entry without keys
+            throw new IllegalArgumentException(where + ": the entry is empty; give at least product_name and model");
+        }
+        where += (entry.productName() == null ? "" : " (" + entry.productName() + ")") + ": ";
         try {
             if (entry.productName() == null) {
                 throw new IllegalArgumentException("product_name is required");

@@ -62,6 +62,14 @@ class CatalogFileTest {
     }
 
     @Test
+    void anEmptyProductEntryIsNamedInsteadOfCrashingTheStart() throws IOException {
+        Path file = write("products:\n  - {product_name: a, model: a.gguf}\n  -\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("catalog file " + file + ", product 2: the entry is empty; give at least product_name and model");
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithTheAllowedOnes() throws IOException {
         Path file = write("""
                 products:

@@ -294,6 +294,17 @@ public final class TestServer implements AutoCloseable {
         return request.build();
     }
 
+    /**
+     * POSTs any bytes at all with {@code headers}, for fuzzing: waits at most {@code timeout} for the whole response,
+     * so that a request the server never answers fails its test instead of hanging it.
+     */
+    public HttpResponse<String> post(String path, Map<String, String> headers, byte[] body, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     /** Posts to generatestream and reads every NDJSON line. */
     public Stream stream(String token, String jsonBody) {
         HttpResponse<String> response = post("/v1/maas/generatestream", token, jsonBody);

@@ -1,6 +1,6 @@
 package org.openmaas.api.maas;
 
-import static org.openmaas.api.Checks.doubleInRange;
+import static org.openmaas.api.Checks.floatInRange;
 import static org.openmaas.api.Checks.intInRange;
 import static org.openmaas.api.Checks.stopSequences;
 
@@ -28,9 +28,9 @@ final class Validation {
 
     static final int DEFAULT_MAX_NEW_TOKENS = 100;
     static final int MAX_TOP_N_TOKENS = 5;
-    static final double MAX_TEMPERATURE = 100;
-    static final double MAX_REPETITION_PENALTY = 100;
-    static final double MAX_ABS_FREQUENCY_PENALTY = 2;
+    static final float MAX_TEMPERATURE = 100;
+    static final float MAX_REPETITION_PENALTY = 100;
+    static final float MAX_ABS_FREQUENCY_PENALTY = 2;
 
     /** A request ready for the engine, with the catalog entry that will serve it. */
     record Validated(CatalogEntry entry, GenerationRequest request) {
@@ -125,22 +125,21 @@ final class Validation {
     }
 
     private Sampling sampling(GenerateBody.Params p, int vocabSize) {
-        double temperature = doubleInRange("temperature", p.temperature(), 1, 0, true, MAX_TEMPERATURE);
+        float temperature = floatInRange("temperature", p.temperature(), 1, 0, true, MAX_TEMPERATURE);
         int topK = intInRange("top_k", p.topK(), 0, 0, vocabSize);
-        double topP = probability("top_p", p.topP());
-        double typicalP = probability("typical_p", p.typicalP());
-        double repetition = doubleInRange("repetition_penalty", p.repetitionPenalty(), 1, 0, false, MAX_REPETITION_PENALTY);
-        double frequency = doubleInRange("frequency_penalty", p.frequencyPenalty(), 0, -MAX_ABS_FREQUENCY_PENALTY,
+        float topP = probability("top_p", p.topP());
+        float typicalP = probability("typical_p", p.typicalP());
+        float repetition = floatInRange("repetition_penalty", p.repetitionPenalty(), 1, 0, false, MAX_REPETITION_PENALTY);
+        float frequency = floatInRange("frequency_penalty", p.frequencyPenalty(), 0, -MAX_ABS_FREQUENCY_PENALTY,
                 true, MAX_ABS_FREQUENCY_PENALTY);
         boolean warped = temperature != 1 || topK > 0 || topP < 1 || typicalP < 1;
         boolean sample = temperature != 0 && (Boolean.TRUE.equals(p.doSample()) || warped);
         long seed = p.seed() != null ? p.seed() : seeds.nextLong();
-        return new Sampling(sample, sample ? (float) temperature : 1f, topK, (float) topP, (float) typicalP,
-                (float) repetition, (float) frequency, seed);
+        return new Sampling(sample, sample ? temperature : 1f, topK, topP, typicalP, repetition, frequency, seed);
     }
 
-    private static double probability(String field, Double value) {
-        return doubleInRange(field, value, 1, 0, false, 1);
+    private static float probability(String field, Double value) {
+        return floatInRange(field, value, 1, 0, false, 1);
     }
 
     private static int maxNewTokens(GenerateBody.Params params, int context) {

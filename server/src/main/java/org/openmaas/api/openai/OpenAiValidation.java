@@ -1,6 +1,6 @@
 package org.openmaas.api.openai;
 
-import static org.openmaas.api.Checks.doubleInRange;
+import static org.openmaas.api.Checks.floatInRange;
 import static org.openmaas.api.Checks.intInRange;
 import static org.openmaas.api.Checks.stopSequences;
 
@@ -26,8 +26,8 @@ import org.openmaas.engine.Sampling;
  */
 final class OpenAiValidation {
 
-    static final double MAX_TEMPERATURE = 2;
-    static final double MAX_ABS_PENALTY = 2;
+    static final float MAX_TEMPERATURE = 2;
+    static final float MAX_ABS_PENALTY = 2;
     /** The engine reports at most this many alternatives per token (OpenAI allows 20). */
     static final int MAX_TOP_LOGPROBS = 5;
     /** {@code max_tokens} of a chat completion, when absent: the rest of the context, but no more than this. */
@@ -176,16 +176,16 @@ final class OpenAiValidation {
 
     /** OpenAI samples unless the temperature is 0; a top_p of 0 keeps only the most likely token, so it is greedy too. */
     private Sampling sampling(CommonFields body) {
-        double temperature = doubleInRange("temperature", body.temperature(), 1, 0, true, MAX_TEMPERATURE);
-        double topP = doubleInRange("top_p", body.topP(), 1, 0, true, 1);
-        double frequency = doubleInRange("frequency_penalty", body.frequencyPenalty(), 0, -MAX_ABS_PENALTY, true,
+        float temperature = floatInRange("temperature", body.temperature(), 1, 0, true, MAX_TEMPERATURE);
+        float topP = floatInRange("top_p", body.topP(), 1, 0, true, 1);
+        float frequency = floatInRange("frequency_penalty", body.frequencyPenalty(), 0, -MAX_ABS_PENALTY, true,
                 MAX_ABS_PENALTY);
-        double presence = doubleInRange("presence_penalty", body.presencePenalty(), 0, -MAX_ABS_PENALTY, true,
+        float presence = floatInRange("presence_penalty", body.presencePenalty(), 0, -MAX_ABS_PENALTY, true,
                 MAX_ABS_PENALTY);
         boolean sample = temperature > 0 && topP > 0;
         long seed = body.seed() != null ? body.seed() : seeds.nextLong();
-        return new Sampling(sample, sample ? (float) temperature : 1f, 0, sample ? (float) topP : 1f, 1f, 1f,
-                (float) frequency, (float) presence, seed);
+        return new Sampling(sample, sample ? temperature : 1f, 0, sample ? topP : 1f, 1f, 1f, frequency, presence,
+                seed);
     }
 
     /**

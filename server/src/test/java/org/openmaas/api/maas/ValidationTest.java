@@ -118,6 +118,9 @@ class ValidationTest {
             {"temperature": -1}           | temperature must be between 0 and 100, got -1.0
             {"top_k": 257}                | top_k must be between 0 and 256, got 257
             {"top_p": 0}                  | top_p must be greater than 0 and at most 1, got 0.0
+            {"top_p": 1e-50}              | top_p must be greater than 0 and at most 1, got 1.0E-50
+            {"typical_p": 1e-50}          | typical_p must be greater than 0 and at most 1, got 1.0E-50
+            {"repetition_penalty": 1e-50} | repetition_penalty must be greater than 0 and at most 100, got 1.0E-50
             {"typical_p": 1.5}            | typical_p must be greater than 0 and at most 1, got 1.5
             {"repetition_penalty": 0}     | repetition_penalty must be greater than 0 and at most 100, got 0.0
             {"frequency_penalty": -3}     | frequency_penalty must be between -2 and 2, got -3.0
@@ -162,6 +165,7 @@ class ValidationTest {
             {"typical_p": 0.9}                     | true  | 1.0
             {"temperature": 0.7}                   | true  | 0.7
             {"temperature": 0, "do_sample": true}  | false | 1.0
+            {"temperature": 1e-50}                 | false | 1.0
             """)
     void samplingHappensWhenAskedForOrWhenAWarperIsActiveAndTemperatureZeroIsGreedy(String params, boolean sample,
                                                                                    float temperature) {

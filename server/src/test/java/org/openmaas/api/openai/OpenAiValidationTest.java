@@ -174,6 +174,8 @@ class OpenAiValidationTest {
             , "temperature": 0.7                | true  | 0.7
             , "temperature": 0                  | false | 1.0
             , "top_p": 0                        | false | 1.0
+            , "temperature": 1e-50              | false | 1.0
+            , "top_p": 1e-50                    | false | 1.0
             """)
     void openAiSamplesUnlessTheTemperatureOrTopPIsZero(String fields, boolean sample, float temperature) {
         Sampling sampling = chat(chatBody(fields)).request().sampling();
