@@ -61,11 +61,11 @@ record ServeReport(String command, String target, String product, int clients, b
                         warmMemory.rssBytes() / 1048576.0, memory.rssBytes() / 1048576.0,
                         memory.peakRssBytes() / 1048576.0);
         String error = firstError == null ? "" : "First error: " + firstError + "\n";
-        String who = !mixed ? "stream"
-                : "client (going round a stream, a whole result, an OpenAI completion and a catalog read)";
-        String streams = clients == 1 ? "1 " + who
-                : rampUpSeconds == 0 ? "%d concurrent %ss, all starting at once".formatted(clients, who)
-                : "%d concurrent %ss, starting evenly over %.1f s".formatted(clients, who, rampUpSeconds);
+        String who = (mixed ? "client" : "stream") + (clients == 1 ? "" : "s");
+        String round = mixed ? " (going round a stream, a whole result, an OpenAI completion and a catalog read)" : "";
+        String streams = clients == 1 ? "1 " + who + round
+                : rampUpSeconds == 0 ? "%d concurrent %s%s, all starting at once".formatted(clients, who, round)
+                : "%d concurrent %s%s, starting evenly over %.1f s".formatted(clients, who, round, rampUpSeconds);
         if (rampUpSeconds > 0) {
             streams += repeats == 1
                     ? "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds)

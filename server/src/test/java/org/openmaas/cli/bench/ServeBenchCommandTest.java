@@ -55,8 +55,11 @@ class ServeBenchCommandTest {
     @Test
     void aMixedLoadSendsStreamsWholeResultsOpenAiCompletionsAndCatalogReads() throws Exception {
         BenchRun run = bench("--clients", "2", "--requests", "8", "--max-new-tokens", "3", "--mixed", "--json");
+        BenchRun table = bench("--clients", "2", "--requests", "2", "--max-new-tokens", "3", "--mixed");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(table.out()).contains("2 concurrent clients (going round a stream, a whole result, an OpenAI"
+                + " completion and a catalog read), all starting at once");
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.path("mixed").asBoolean()).isTrue();
         assertThat(json.path("succeeded").asInt()).isEqualTo(8);
