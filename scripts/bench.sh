@@ -3,6 +3,7 @@
 # quiet cores). Each command is also usable alone; the file shows them.
 #   scripts/bench.sh               everything; every engine phase and every load REPEAT (default 3) times, best reported
 #   REPEAT=1 scripts/bench.sh      once: quicker, noisier
+#   SOAK_MINUTES=2 scripts/bench.sh   a shorter soak at the end (default 10 minutes; 0 leaves it out)
 # The load generator only ever talks to the server this script starts on 127.0.0.1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,11 +32,11 @@ fi
 # The same model behind HTTP, 512 tokens per sequence like the engine runs above: first with one slot, the engine
 # configuration of the single-stream run, so the two differ only by HTTP; then with 8 slots.
 export MAAS_BOOTSTRAP_CLOUD_ACCOUNT=123456789012 MAAS_BOOTSTRAP_CLIENT_ID=bench MAAS_BOOTSTRAP_CLIENT_SECRET="bench-$RANDOM-$RANDOM-secret"
-serve() { # serve PRODUCT SLOTS: starts the server in the background, sets $server, MAAS_BASE_URL and MAAS_AUTH_URL
+serve() { # serve PRODUCT SLOTS [MODEL]: starts the server in the background, sets $server, MAAS_BASE_URL, MAAS_AUTH_URL
   cat > "$work/catalog.yaml" <<YAML
 products:
   - product_name: $1
-    model: $model
+    model: ${3:-$model}
     context_length: 512
     slots: $2
 YAML
@@ -70,3 +71,15 @@ serve maas-model-bench 8
 ./maas bench serve --clients 8 --requests 48 --ramp-up 5 --repeat "$repeat" --pid "$server" --write "$docs"
 # 8 clients at once: every wave a burst of 8 simultaneous prompts.
 ./maas bench serve --clients 8 --requests 32 --repeat "$repeat" --pid "$server" --write "$docs"
+stop
+
+# The soak: what a long-running server's resident memory does under a day's mix of requests, with the launcher's
+# default heap. 4 clients go round a MaaS stream, a whole result, an OpenAI completion and a catalog read on the real
+# tiny model for SOAK_MINUTES; the report has the RSS after the warm-up and at the end.
+soak_minutes="${SOAK_MINUTES:-10}"
+if [[ -f "$stories" && "$soak_minutes" != 0 ]]; then
+  serve maas-model-stories260k 4 "$(realpath "$stories")"
+  ./maas bench serve --clients 4 --mixed --requests 10000000 --duration $((soak_minutes * 60)) --pid "$server" \
+    --write "$docs"
+  stop
+fi

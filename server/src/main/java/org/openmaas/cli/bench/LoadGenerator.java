@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.openmaas.client.Model;
 
 /**
- * N clients, each streaming one generation after another, until the request count is reached or the time is up
- * (requests already sent then finish). Bounded both ways, always.
+ * N clients, each streaming one generation after another (in a mixed load, going round a stream, a whole result, an
+ * OpenAI completion and a catalog read), until the request count is reached or the time is up (requests already sent
+ * then finish). Bounded both ways, always.
  *
  * <p>Client {@code c} of {@code N} sends requests {@code c, c + N, c + 2N, ...}, request {@code i} with prompt
  * {@code i} of the fixed set: the prompts in flight at any moment differ, and a prompt comes back only after the
@@ -28,7 +29,7 @@ final class LoadGenerator {
      * @param duration no request starts after this much time
      * @param rampUp   the last client starts this long after the first; requests sent before then are not measured
      */
-    record Settings(int clients, int requests, Duration duration, Duration rampUp, int maxNewTokens) {
+    record Settings(int clients, int requests, Duration duration, Duration rampUp, int maxNewTokens, boolean mixed) {
         Settings {
             if (clients < 1) throw new IllegalArgumentException("--clients must be at least 1: " + clients);
             if (requests < 1) throw new IllegalArgumentException("--requests must be at least 1: " + requests);
@@ -44,6 +45,15 @@ final class LoadGenerator {
         /** When client {@code c} sends its first request, in nanoseconds from the start of the run. */
         long startOf(int client) {
             return clients == 1 ? 0 : rampUp.toNanos() * client / (clients - 1);
+        }
+
+        /**
+         * What request {@code i} is: a stream, or in a mixed load each client's next kind in turn, client {@code c}
+         * starting at the {@code c}-th, so that the clients are not all sending the same kind at once.
+         */
+        MaasEndpoint.Kind kindOf(int request) {
+            MaasEndpoint.Kind[] kinds = MaasEndpoint.Kind.values();
+            return mixed ? kinds[(request / clients + request % clients) % kinds.length] : MaasEndpoint.Kind.STREAM;
         }
     }
 
@@ -85,9 +95,9 @@ final class LoadGenerator {
                     for (int i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
                          i += settings.clients()) {
                         long sent = System.nanoTime() - start;
-                        MaasEndpoint.Timing timing = generate(endpoint, product, Prompts.get(firstPrompt + i),
-                                settings.maxNewTokens());
-                        tokens.addAndGet(timing.tokenNanos().size());
+                        MaasEndpoint.Timing timing = send(endpoint, settings.kindOf(i), product,
+                                Prompts.get(firstPrompt + i), settings.maxNewTokens());
+                        tokens.addAndGet(timing.generatedTokens());
                         samples.add(new Sample(sent, sent >= steady, timing));
                     }
                     return null;
@@ -99,10 +109,10 @@ final class LoadGenerator {
         return new Run(all, wall);
     }
 
-    private static MaasEndpoint.Timing generate(MaasEndpoint endpoint, Model product, String prompt,
-                                                int maxNewTokens) throws InterruptedException {
+    private static MaasEndpoint.Timing send(MaasEndpoint endpoint, MaasEndpoint.Kind kind, Model product,
+                                            String prompt, int maxNewTokens) throws InterruptedException {
         try {
-            return endpoint.generate(product, prompt, maxNewTokens);
+            return endpoint.send(kind, product, prompt, maxNewTokens);
         } catch (IOException e) {
             return new MaasEndpoint.Timing(List.of(), 0, 0, e.toString());
         }

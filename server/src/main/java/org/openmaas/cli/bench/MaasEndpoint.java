@@ -20,14 +20,19 @@ import org.openmaas.client.Model;
 /**
  * A MaaS endpoint as the guide's clients see it: the SDK's client for the access token and the catalog, and
  * {@code generatestream} through the JDK's HttpClient, read line by line as the lines arrive so that each is timed.
- * Any server speaking the wire contract will do.
+ * Any server speaking the wire contract will do. For a soak, the other requests a server sees all day too: a whole
+ * result ({@code generate}), an OpenAI completion on the same server's {@code /v1/completions}, a catalog read.
  */
 final class MaasEndpoint {
 
+    /** The kinds of request a mixed load sends, in the order each client goes round them. */
+    enum Kind { STREAM, WHOLE, COMPLETION, CATALOG }
+
     /**
-     * What one streamed generation took; times in nanoseconds from when the request was sent.
+     * What one request took; times in nanoseconds from when it was sent.
      *
-     * @param tokenNanos when each token line arrived (the final line carries the last token)
+     * @param tokenNanos when each token line of a stream arrived (the final line carries the last token); empty for
+     *                   the other kinds, which arrive in one piece
      * @param error      null, or what went wrong (an HTTP status with its body, or the stream's error line)
      */
     record Timing(List<Long> tokenNanos, long endNanos, int generatedTokens, String error) {
@@ -64,27 +69,27 @@ final class MaasEndpoint {
                 + String.join(", ", models.stream().map(Model::productName).toList()));
     }
 
-    /** Streams one generation, timing every line; a failed request is reported, not thrown. */
-    Timing generate(Model product, String prompt, int maxNewTokens) throws IOException, InterruptedException {
+    /** Sends one request of {@code kind}; a failed request is reported, not thrown. */
+    Timing send(Kind kind, Model product, String prompt, int maxNewTokens) throws IOException, InterruptedException {
         String authorization;
         try {
             authorization = client.accessToken().authorization();
         } catch (MaasException e) {
             return new Timing(List.of(), 0, 0, "no access token: " + e.getMessage());
         }
-        ObjectNode body = JSON.createObjectNode()
-                .put("model", product.modelName())
-                .put("productName", product.productName())
-                .put("productId", product.productId())
-                .put("cloudAccountId", client.cloudAccount());
-        ObjectNode request = body.putObject("request").put("prompt", prompt);
-        request.putObject("params").put("max_new_tokens", maxNewTokens);
-        HttpRequest post = HttpRequest.newBuilder(URI.create(api() + "/generatestream"))
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                .timeout(TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
+        return switch (kind) {
+            case STREAM -> stream(authorization, maasBody(product, prompt, maxNewTokens));
+            case WHOLE -> whole(URI.create(api() + "/generate"), authorization,
+                    maasBody(product, prompt, maxNewTokens));
+            case COMPLETION -> whole(api().resolve("/v1/completions"), authorization, JSON.createObjectNode()
+                    .put("model", product.productName()).put("prompt", prompt).put("max_tokens", maxNewTokens));
+            case CATALOG -> whole(URI.create(api() + "/models"), authorization, null);
+        };
+    }
+
+    /** Streams one generation, timing every line. */
+    private Timing stream(String authorization, ObjectNode body) throws IOException, InterruptedException {
+        HttpRequest post = post(URI.create(api() + "/generatestream"), authorization, body);
         long start = System.nanoTime();
         HttpResponse<Stream<String>> response = http.send(post, HttpResponse.BodyHandlers.ofLines());
         List<Long> tokenNanos = new ArrayList<>();
@@ -111,5 +116,44 @@ final class MaasEndpoint {
             }
         }
         return new Timing(tokenNanos, System.nanoTime() - start, tokenNanos.size(), "the stream ended without details");
+    }
+
+    /** A request answered in one piece: a POST of {@code body}, or a GET when it is null. */
+    private Timing whole(URI uri, String authorization, ObjectNode body) throws IOException, InterruptedException {
+        HttpRequest request = body == null
+                ? HttpRequest.newBuilder(uri).header("Authorization", authorization).timeout(TIMEOUT).build()
+                : post(uri, authorization, body);
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        long end = System.nanoTime() - start;
+        if (response.statusCode() != 200) {
+            return new Timing(List.of(), end, 0, "HTTP " + response.statusCode() + " from " + uri.getPath() + ": "
+                    + response.body());
+        }
+        // A MaaS result counts generated_tokens in its details, an OpenAI one completion_tokens in its usage.
+        JsonNode json = JSON.readTree(response.body());
+        JsonNode tokens = json.findValue("generated_tokens");
+        tokens = tokens == null ? json.findValue("completion_tokens") : tokens;
+        return new Timing(List.of(), end, tokens == null ? 0 : tokens.asInt(), null);
+    }
+
+    private ObjectNode maasBody(Model product, String prompt, int maxNewTokens) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("model", product.modelName())
+                .put("productName", product.productName())
+                .put("productId", product.productId())
+                .put("cloudAccountId", client.cloudAccount());
+        ObjectNode request = body.putObject("request").put("prompt", prompt);
+        request.putObject("params").put("max_new_tokens", maxNewTokens);
+        return body;
+    }
+
+    private static HttpRequest post(URI uri, String authorization, ObjectNode body) {
+        return HttpRequest.newBuilder(uri)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
     }
 }

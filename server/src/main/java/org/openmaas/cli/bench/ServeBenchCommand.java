@@ -65,7 +65,13 @@ final class ServeBenchCommand implements Callable<Integer> {
                     + " listing every run: on a shared machine other work only slows a run down (default: 1)."})
     int repeat;
 
-    @Option(names = "--pid", description = "The server's process id on this machine: report its resident memory.")
+    @Option(names = "--mixed", description = {"Each client goes round a stream, a whole result (generate), an OpenAI"
+            + " completion (/v1/completions on the same server) and a catalog read, instead of only streaming: the"
+            + " load of a soak."})
+    boolean mixed;
+
+    @Option(names = "--pid", description = "The server's process id on this machine: report its resident memory after"
+            + " the warm-up and at the end.")
     Long pid;
 
     @Mixin
@@ -80,7 +86,7 @@ final class ServeBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--repeat must be at least 1: " + repeat);
         }
         LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests,
-                Duration.ofSeconds(durationSeconds), Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens);
+                Duration.ofSeconds(durationSeconds), Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens, mixed);
         try (MaasClient client = connection.resolve(ConnectionOptions.LOCAL_SERVER).client()) {
             return run(new MaasEndpoint(client), settings);
         }
@@ -90,11 +96,14 @@ final class ServeBenchCommand implements Callable<Integer> {
         Model target = endpoint.product(product);
         for (int i = 0; i < warmup; i++) {
             // From the end of the set: the measured requests must not find the warm-up's cells.
-            MaasEndpoint.Timing timing = endpoint.generate(target, Prompts.get(-1 - i), maxNewTokens);
+            MaasEndpoint.Timing timing = endpoint.send(MaasEndpoint.Kind.STREAM, target, Prompts.get(-1 - i),
+                    maxNewTokens);
             if (!timing.ok()) {
                 throw new IllegalArgumentException("the warm-up request failed: " + timing.error());
             }
         }
+        // After the warm-up: the server has loaded what it loads lazily, so growth from here on is the load's.
+        ServerMemory warm = pid == null ? null : ServerMemory.of(pid);
         Machine before = Machine.now();
         List<ServeRun> runs = new ArrayList<>(repeat);
         for (int r = 0; r < repeat; r++) {
@@ -110,7 +119,7 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
         ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
         ServeReport result = ServeReport.of(commandLine(), endpoint.api().toString(), target, settings, before,
-                Machine.now(), runs, memory);
+                Machine.now(), runs, warm, memory);
         if (report.json) {
             spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result));
@@ -120,7 +129,7 @@ final class ServeBenchCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         if (report.write != null) {
             BenchmarksFile.update(report.write, "serve " + target.productName() + " " + clients + " clients"
-                    + (rampUpSeconds > 0 ? " ramp-up" : ""), result.markdown());
+                    + (rampUpSeconds > 0 ? " ramp-up" : "") + (mixed ? " mixed" : ""), result.markdown());
         }
         return result.failed() == 0 ? 0 : 1;
     }

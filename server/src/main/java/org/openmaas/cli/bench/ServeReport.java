@@ -14,19 +14,21 @@ import org.openmaas.client.Model;
  * other work only ever slows a run down. Counts, tokens and wall time add up over the runs.
  *
  * @param command the command line, credentials left out
- * @param memory  the server's resident memory after the last run, when its process id was given; else null
+ * @param warmMemory the server's resident memory after the warm-up, when its process id was given; else null
+ * @param memory     the same after the last run
  * @param runs    every run, in order
  */
-record ServeReport(String command, String target, String product, int clients, double rampUpSeconds, int maxNewTokens,
-                   int repeats, String machine, String loadBefore, String loadAfter, int succeeded, int measured,
+record ServeReport(String command, String target, String product, int clients, boolean mixed, double rampUpSeconds,
+                   int maxNewTokens, int repeats, String machine, String loadBefore, String loadAfter, int succeeded, int measured,
                    int failed, long outputTokens, double wallSeconds, double aggregateTokensPerSecond,
                    double requestsPerSecond, Percentiles timeToFirstTokenMs, Percentiles interTokenLatencyMs,
-                   Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream, ServerMemory memory,
-                   String firstError, List<ServeRun> runs) {
+                   Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream, ServerMemory warmMemory,
+                   ServerMemory memory, String firstError, List<ServeRun> runs) {
 
     static ServeReport of(String command, String target, Model product, LoadGenerator.Settings settings,
-                          Machine before, Machine after, List<ServeRun> runs, ServerMemory memory) {
-        return new ServeReport(command, target, product.productName(), settings.clients(),
+                          Machine before, Machine after, List<ServeRun> runs, ServerMemory warmMemory,
+                          ServerMemory memory) {
+        return new ServeReport(command, target, product.productName(), settings.clients(), settings.mixed(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), runs.size(), before.describe(),
                 before.load(), after.load(), runs.stream().mapToInt(ServeRun::succeeded).sum(),
                 runs.stream().mapToInt(ServeRun::measured).sum(), runs.stream().mapToInt(ServeRun::failed).sum(),
@@ -36,7 +38,7 @@ record ServeReport(String command, String target, String product, int clients, d
                 bestPercentiles(runs, ServeRun::timeToFirstTokenMs, true),
                 bestPercentiles(runs, ServeRun::interTokenLatencyMs, true),
                 bestPercentiles(runs, ServeRun::endToEndLatencyMs, true),
-                bestPercentiles(runs, ServeRun::tokensPerSecondPerStream, false), memory,
+                bestPercentiles(runs, ServeRun::tokensPerSecondPerStream, false), warmMemory, memory,
                 runs.stream().map(ServeRun::firstError).filter(Objects::nonNull).findFirst().orElse(null),
                 List.copyOf(runs));
     }
@@ -55,12 +57,15 @@ record ServeReport(String command, String target, String product, int clients, d
                         cell(requestsPerSecond, ServeRun::requestsPerSecond, "%.2f"),
                         "%.1f".formatted(wallSeconds));
         String server = memory == null ? ""
-                : "Server RSS at the end: %.0f MiB (peak %.0f MiB).\n".formatted(memory.rssBytes() / 1048576.0,
+                : "Server RSS after the warm-up: %.0f MiB; at the end: %.0f MiB (peak %.0f MiB).\n".formatted(
+                        warmMemory.rssBytes() / 1048576.0, memory.rssBytes() / 1048576.0,
                         memory.peakRssBytes() / 1048576.0);
         String error = firstError == null ? "" : "First error: " + firstError + "\n";
-        String streams = clients == 1 ? "1 stream"
-                : rampUpSeconds == 0 ? "%d concurrent streams, all starting at once".formatted(clients)
-                : "%d concurrent streams, starting evenly over %.1f s".formatted(clients, rampUpSeconds);
+        String who = (mixed ? "client" : "stream") + (clients == 1 ? "" : "s");
+        String round = mixed ? " (going round a stream, a whole result, an OpenAI completion and a catalog read)" : "";
+        String streams = clients == 1 ? "1 " + who + round
+                : rampUpSeconds == 0 ? "%d concurrent %s%s, all starting at once".formatted(clients, who, round)
+                : "%d concurrent %s%s, starting evenly over %.1f s".formatted(clients, who, round, rampUpSeconds);
         if (rampUpSeconds > 0) {
             streams += repeats == 1
                     ? "; latencies of the %d requests sent after %.1f s".formatted(measured, rampUpSeconds)

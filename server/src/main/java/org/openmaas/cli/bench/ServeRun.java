@@ -7,7 +7,8 @@ import java.util.List;
  * One pass of {@code bench serve}'s load, with the usual serving definitions: TTFT from sending the request to its
  * first token line; inter-token latency between consecutive token lines; end-to-end latency from sending to the last
  * line; per-stream output tokens/s from a request's first token to its last; aggregate output tokens/s and requests/s
- * over the wall time of the pass. Latencies in milliseconds, over the measured requests: those sent after the ramp-up,
+ * over the wall time of the pass. In a mixed load the token latencies are the streams' and the end-to-end latency
+ * every request's; the output tokens count every generation's. Latencies in milliseconds, over the measured requests: those sent after the ramp-up,
  * once every client was running (all of them without a ramp-up); the totals count every request.
  *
  * @param measured   successful requests the latencies are taken from
@@ -39,9 +40,12 @@ record ServeRun(int succeeded, int measured, int failed, long outputTokens, doub
                 continue;
             }
             measured++;
-            List<Long> at = timing.tokenNanos();
-            ttft.add(at.getFirst() / 1e6);
             e2e.add(timing.endNanos() / 1e6);
+            List<Long> at = timing.tokenNanos();
+            if (at.isEmpty()) {
+                continue; // not a stream
+            }
+            ttft.add(at.getFirst() / 1e6);
             for (int i = 1; i < at.size(); i++) {
                 itl.add((at.get(i) - at.get(i - 1)) / 1e6);
             }

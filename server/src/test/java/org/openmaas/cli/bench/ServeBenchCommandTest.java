@@ -49,7 +49,24 @@ class ServeBenchCommandTest {
                         "| output tok/s per stream")
                 .contains("| clients", "| aggregate output tok/s", "| requests/s")
                 .containsPattern("\\| 2 +\\| 4 +\\| 0 +\\| 20 +\\|")
-                .contains("Server RSS at the end:");
+                .containsPattern("Server RSS after the warm-up: \\d+ MiB; at the end: \\d+ MiB \\(peak \\d+ MiB\\)");
+    }
+
+    @Test
+    void aMixedLoadSendsStreamsWholeResultsOpenAiCompletionsAndCatalogReads() throws Exception {
+        BenchRun run = bench("--clients", "2", "--requests", "8", "--max-new-tokens", "3", "--mixed", "--json");
+        BenchRun table = bench("--clients", "2", "--requests", "2", "--max-new-tokens", "3", "--mixed");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(table.out()).contains("2 concurrent clients (going round a stream, a whole result, an OpenAI"
+                + " completion and a catalog read), all starting at once");
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.path("mixed").asBoolean()).isTrue();
+        assertThat(json.path("succeeded").asInt()).isEqualTo(8);
+        assertThat(json.path("failed").asInt()).isZero();
+        // Two of each kind: six generations of 3 tokens; the catalog reads generate none.
+        assertThat(json.path("outputTokens").asLong()).isEqualTo(18);
+        assertThat(json.path("timeToFirstTokenMs").path("p50").asDouble()).isPositive();
     }
 
     @Test
