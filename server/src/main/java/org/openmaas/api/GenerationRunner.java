@@ -9,13 +9,17 @@ import java.time.Duration;
 import java.util.function.Function;
 import org.openmaas.auth.Principal;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.EngineClosedException;
+import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.metering.Admission;
+import org.openmaas.metering.LimitExceededException;
 import org.openmaas.metering.Ticket;
 import org.openmaas.metrics.GenerationTimer;
+import org.openmaas.metrics.Refusals;
 import org.openmaas.metrics.ServingMetrics;
 
 /**
@@ -85,27 +89,44 @@ public final class GenerationRunner {
     private final Readiness readiness;
     private final Admission admission;
     private final ServingMetrics metrics;
+    private final Refusals refusals;
 
-    public GenerationRunner(Readiness readiness, Admission admission, ServingMetrics metrics) {
+    public GenerationRunner(Readiness readiness, Admission admission, ServingMetrics metrics, Refusals refusals) {
         this.readiness = readiness;
         this.admission = admission;
         this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     /**
      * Admits a validated request of {@code principal} and hands it to its product's engine. Everything here happens
-     * before the first byte of the response, so a refusal becomes an error body of the route's shape.
+     * before the first byte of the response, so a refusal becomes an error body of the route's shape. A request
+     * refused before any work was done is counted in {@link Refusals} and leaves no usage record: the one admission
+     * opened is withdrawn when the engine takes no more.
      */
     public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request) {
+        String product = entry.product().productName();
         if (!readiness.isReady()) {
+            refusals.count(principal.clientId(), product, Refusals.NOT_READY);
             throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
                     + "); retry shortly or on another instance", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
         }
-        Ticket ticket = admission.admit(exchange.requestId(), principal, entry.product().productName(),
-                request.prompt().tokenBound(), request.maxNewTokens());
+        Ticket ticket;
+        try {
+            ticket = admission.admit(exchange.requestId(), principal, product, request.prompt().tokenBound(),
+                    request.maxNewTokens());
+        } catch (LimitExceededException e) {
+            refusals.count(principal.clientId(), product, e.limit());
+            throw e;
+        }
         Generation generation;
         try {
             generation = entry.engine().submit(request);
+        } catch (EngineOverloadedException | EngineClosedException e) {
+            ticket.withdraw(e.getMessage());
+            refusals.count(principal.clientId(), product,
+                    e instanceof EngineOverloadedException ? Refusals.QUEUE_FULL : Refusals.ENGINE_CLOSED);
+            throw e;
         } catch (RuntimeException e) {
             ticket.failed(0, "not started: " + e.getMessage());
             throw e;

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import java.util.stream.Collectors;
 
 /** The one JSON mapper of the HTTP layer, and the translation of every body mistake into a clear 400. */
@@ -44,8 +43,9 @@ public final class Json {
         if (body.length == 0) {
             throw new ApiException.InvalidArgument("the request body is empty; send a JSON object");
         }
+        String text = text(body);
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = MAPPER.readValue(text, type);
             if (value == null) {
                 throw new ApiException.InvalidArgument("the request body is JSON null; send a JSON object");
             }
@@ -69,9 +69,21 @@ public final class Json {
                     param(e));
         } catch (JsonProcessingException e) {
             throw malformed(e);
-        } catch (IOException e) {
-            throw new ApiException.InvalidArgument("the request body cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The body as text: UTF-8 only (RFC 8259 §8.1), decoded strictly. Jackson would detect UTF-16 and UTF-32 and read
+     * overlong UTF-8 leniently, so the bytes never reach it; a UTF-16 or UTF-32 body is recognised by its byte order
+     * mark or by a zero byte in its first two (JSON text starts with an ASCII character).
+     */
+    private static String text(byte[] body) {
+        boolean bom = body.length >= 2 && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF
+                || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE);
+        if (bom || body[0] == 0 || body.length >= 2 && body[1] == 0) {
+            throw new ApiException.InvalidArgument("the request body looks like UTF-16 or UTF-32; send JSON in UTF-8");
+        }
+        return Utf8.decode(body, "the request body");
     }
 
     private static ApiException.InvalidArgument malformed(JsonProcessingException e) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import org.openmaas.store.CredentialStore;
  *
  * <p>Tokens are ES256-signed JWTs (issuer, audience, expiry, client id, cloud account id, scopes), so any instance
  * holding the key verifies them without a database round trip; a revoked client is refused within
- * {@link ClientStatus#TTL} because verification also asks whether the client is still active.
+ * {@link ClientStatus#TTL} because verification also asks whether the client is still active, and a token's scopes
+ * are only those of its scopes the client still holds, so a scope taken away stops working within that time too.
  */
 public final class TokenService {
 
@@ -126,10 +128,13 @@ public final class TokenService {
         String clientId = stringClaim(claims, CLAIM_CLIENT);
         String account = stringClaim(claims, CLAIM_ACCOUNT);
         String scope = stringClaim(claims, CLAIM_SCOPE);
-        if (!clientStatus.isActive(clientId)) {
+        ClientStatus.Status status = clientStatus.current(clientId);
+        if (!status.active()) {
             throw new InvalidTokenException("client " + clientId + " is revoked");
         }
-        return new Principal(clientId, account, Set.of(scope.split(" ")));
+        Set<String> scopes = new HashSet<>(Arrays.asList(scope.split(" ")));
+        scopes.retainAll(status.scopes());
+        return new Principal(clientId, account, scopes);
     }
 
     private static Set<String> grantedScopes(Client client, String requested) {

@@ -78,17 +78,41 @@ public final class Ticket {
         settle(MeteringStore.FAILED, null, message, null, generatedTokens);
     }
 
+    /**
+     * The request was refused before any work was done (the engine took no more): its record is withdrawn, as if it
+     * had never been admitted, for a refusal is counted in metrics, not billed. When the store cannot be reached the
+     * record is settled as failed instead, through the journal, so that it does not stay open.
+     */
+    public void withdraw(String reason) {
+        if (!settled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            store.withdraw(requestId);
+        } catch (RuntimeException e) {
+            write(completion(MeteringStore.FAILED, null, "not started: " + reason, null, 0));
+        }
+    }
+
     public boolean isSettled() {
         return settled.get();
     }
 
     private void settle(String status, String finishReason, String error, Integer promptTokens, int generatedTokens) {
-        if (!settled.compareAndSet(false, true)) {
-            return;
+        if (settled.compareAndSet(false, true)) {
+            write(completion(status, finishReason, error, promptTokens, generatedTokens));
         }
+    }
+
+    private Completion completion(String status, String finishReason, String error, Integer promptTokens,
+                                  int generatedTokens) {
         Instant now = clock.instant();
-        Completion completion = new Completion(requestId, status, finishReason, error, promptTokens, generatedTokens,
+        return new Completion(requestId, status, finishReason, error, promptTokens, generatedTokens,
                 timeToFirstTokenMs, millisSince(now), now);
+    }
+
+    /** Writes the completion to the store, or to the journal while the store cannot be reached. */
+    private void write(Completion completion) {
         try {
             store.complete(completion);
         } catch (RuntimeException e) {

@@ -13,9 +13,9 @@ import org.openmaas.engine.Engine;
 
 /**
  * Serving metrics in Prometheus format, each labelled by product: time to first token, inter-token latency,
- * end-to-end latency and queue wait (histograms), prompt and generated tokens and finished requests (counters), queue
- * depth and active sequences (gauges), and the prefix cache's lookups, hits and reused prompt tokens (counters); the
- * last two kinds are read from the engines when scraped.
+ * end-to-end latency and queue wait (histograms), prompt and generated tokens, finished requests and refused ones
+ * ({@link Refusals}) (counters), queue depth and active sequences (gauges), and the prefix cache's lookups, hits and
+ * reused prompt tokens (counters); the last two kinds are read from the engines when scraped.
  */
 public final class ServingMetrics {
 
@@ -94,6 +94,12 @@ public final class ServingMetrics {
     Counter requests(String product, String outcome) {
         return Counter.builder("maas.requests").description("Generation requests by how they ended")
                 .tag(PRODUCT, product).tag("outcome", outcome).register(registry);
+    }
+
+    Counter refusedRequests(String product, String reason) {
+        return Counter.builder("maas.refused.requests")
+                .description("Generation requests refused before any work was done, by reason")
+                .tag(PRODUCT, product).tag("reason", reason).register(registry);
     }
 
     private Timer latency(String name, String description, String product, Duration min, Duration max) {

@@ -44,6 +44,7 @@ import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
+import org.openmaas.metrics.Refusals;
 import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.ApiKeyStore;
 import org.openmaas.store.CredentialStore;
@@ -172,7 +173,8 @@ public final class MaasServer implements AutoCloseable {
     static void routing(HttpRouting.Builder routing, Services s) {
         BearerAuth auth = new BearerAuth(s.tokens(), s.apiKeys());
         ServingMetrics metrics = new ServingMetrics(s.catalog());
-        GenerationRunner runner = new GenerationRunner(s.readiness(), s.admission(), metrics);
+        Refusals refusals = new Refusals(metrics);
+        GenerationRunner runner = new GenerationRunner(s.readiness(), s.admission(), metrics, refusals);
         // ConnectionClose outside AccessLog: a request's record is written before its connection is closed.
         routing.addFilter(new ConnectionClose())
                 .addFilter(new AccessLog())
@@ -184,7 +186,7 @@ public final class MaasServer implements AutoCloseable {
                 .register(new ApiKeysApi(auth, s.apiKeys()));
         AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
                 new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
-                s.tokens().keys());
+                s.tokens().keys(), refusals);
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }

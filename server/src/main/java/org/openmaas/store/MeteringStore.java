@@ -53,6 +53,11 @@ public final class MeteringStore {
         }
     }
 
+    /** What a record holds of its client's rate window and its account's quota while it is open. */
+    private record Reservation(String clientId, String cloudAccountId, int reservedTokens, String quotaPeriod,
+                               long rateWindow, String status) {
+    }
+
     private final Database database;
 
     public MeteringStore(Database database) {
@@ -172,6 +177,44 @@ public final class MeteringStore {
                             WHERE cloud_account_id = :account AND period = :period""")
                     .bind("account", record.cloudAccountId()).bind("period", period)
                     .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
+            return true;
+        });
+    }
+
+    /**
+     * Takes back an open record as if its request had never been admitted: the record goes, and so do its hit in
+     * the client's rate window and its reservation of the month's quota. For a request refused before any work was
+     * done (the engine's queue was full), which is a refusal to count, not usage to keep.
+     *
+     * @return false when the record was not open (settled before, or unknown): nothing changed
+     */
+    public boolean withdraw(String requestId) {
+        return database.inTransaction(h -> {
+            // Locked first and its status checked here, as complete() does: a record is settled or withdrawn once.
+            Optional<Reservation> open = h.createQuery("""
+                            SELECT client_id, cloud_account_id, reserved_tokens, quota_period, rate_window, status
+                            FROM usage_records WHERE request_id = :requestId FOR UPDATE""")
+                    .bind("requestId", requestId)
+                    .map((rs, ctx) -> new Reservation(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getLong(5), rs.getString(6)))
+                    .findOne().filter(r -> OPEN.equals(r.status()));
+            if (open.isEmpty()) {
+                return false;
+            }
+            Reservation r = open.get();
+            h.createUpdate("DELETE FROM usage_records WHERE request_id = :requestId AND status = 'open'")
+                    .bind("requestId", requestId).execute();
+            // The rate counter before the quota row, in the order admit() locks them (see complete()).
+            h.createUpdate("""
+                            UPDATE rate_counters SET hits = hits - 1, tokens = tokens - :reserved
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", clientCounter(r.clientId())).bind("window", r.rateWindow())
+                    .bind("reserved", r.reservedTokens()).execute();
+            h.createUpdate("""
+                            UPDATE quota_usage SET reserved_tokens = reserved_tokens - :reserved
+                            WHERE cloud_account_id = :account AND period = :period""")
+                    .bind("account", r.cloudAccountId()).bind("period", r.quotaPeriod())
+                    .bind("reserved", r.reservedTokens()).execute();
             return true;
         });
     }

@@ -138,6 +138,30 @@ class TokenServiceTest {
     }
 
     @Test
+    void aScopeTakenFromTheClientStopsWorkingInItsLiveTokensWithinTheStatusLifetime() {
+        store.updateClient("app", null, Set.of(Scopes.INFERENCE, Scopes.ADMIN));
+        String token = tokens.issue("app", "s3cret-s3cret-s3cret", null).value();
+        assertThat(tokens.verify(token).scopes()).containsExactlyInAnyOrder(Scopes.INFERENCE, Scopes.ADMIN);
+
+        store.updateClient("app", null, Set.of(Scopes.INFERENCE));
+        clock.advance(ClientStatus.TTL.minusMillis(1));
+        assertThat(tokens.verify(token).scopes()).as("the status the service knew of, until it is due")
+                .containsExactlyInAnyOrder(Scopes.INFERENCE, Scopes.ADMIN);
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(tokens.verify(token).scopes()).containsExactly(Scopes.INFERENCE);
+    }
+
+    @Test
+    void aScopeGivenToTheClientLaterIsNotInTokensIssuedBefore() {
+        String token = tokens.issue("app", "s3cret-s3cret-s3cret", null).value();
+        store.updateClient("app", null, Set.of(Scopes.INFERENCE, Scopes.ADMIN));
+        clock.advance(ClientStatus.TTL);
+
+        assertThat(tokens.verify(token).scopes()).containsExactly(Scopes.INFERENCE);
+    }
+
+    @Test
     void theSigningKeySurvivesARestartSoIssuedTokensStillVerify() {
         String token = tokens.issue("app", "s3cret-s3cret-s3cret", null).value();
         TokenService restarted = new TokenService(SigningKeys.open(new SigningKeyStore(database), dataDir.resolve("key.json"), clock),

@@ -163,6 +163,35 @@ class AdmissionTest {
         }
 
         @Test
+        void aWithdrawnRequestLeavesNoRecordAndGivesBackItsRateWindowHitAndItsReservation() {
+            credentials.setMonthlyQuota(ACCOUNT, 300L);
+            credentials.setClientLimits("app", new ClientLimits(1, 300, null));
+            Ticket ticket = admit("app", 300);
+
+            ticket.withdraw("the model's wait queue is full");
+
+            assertThat(metering.record(ticket.requestId())).isEmpty();
+            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 0);
+            assertThat(admit("app", 300)).as("the minute's one request and its tokens are free again").isNotNull();
+        }
+
+        @Test
+        void aSettledRequestIsNotWithdrawnAndAWithdrawnOneIsNotSettled() {
+            Ticket settled = admit("app", 100);
+            settled.finished(3, 40, "FINISH_REASON_LENGTH");
+            Ticket withdrawn = admit("app", 100);
+            withdrawn.withdraw("the model's wait queue is full");
+
+            settled.withdraw("too late");
+            withdrawn.failed(0, "too late");
+
+            assertThat(metering.record(settled.requestId()).orElseThrow().status()).isEqualTo("finished");
+            assertThat(metering.record(withdrawn.requestId())).isEmpty();
+            assertThat(metering.withdraw(settled.requestId())).isFalse();
+            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(40, 0);
+        }
+
+        @Test
         void aRequestThatWouldOverrunTheQuotaIsRefusedWithTheLimitNamedAndRetryAfterTheMonthEnds() {
             credentials.setMonthlyQuota(ACCOUNT, 150L);
             admit("app", 100).finished(1, 100, "FINISH_REASON_LENGTH");

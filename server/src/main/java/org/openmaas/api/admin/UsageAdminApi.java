@@ -13,9 +13,11 @@ import org.openmaas.accounts.model.UsageFilter;
 import org.openmaas.accounts.model.UsageRecord;
 import org.openmaas.api.ApiException;
 import org.openmaas.auth.SigningKeys;
+import org.openmaas.metrics.Refusals;
 
 /**
- * Usage ({@code /v1/admin/usage}: per day, account and product; {@code /v1/admin/usage/records}: one per request) and
+ * Usage ({@code /v1/admin/usage}: per day, account and product; {@code /v1/admin/usage/records}: one per request;
+ * {@code /v1/admin/usage/refusals}: requests refused before any work, per client, since this instance started) and
  * the token signing keys ({@code /v1/admin/signing-keys}, {@code POST /v1/admin/signing-keys/rotate}).
  */
 public final class UsageAdminApi implements HttpService {
@@ -26,16 +28,19 @@ public final class UsageAdminApi implements HttpService {
 
     private final Usage usage;
     private final SigningKeys keys;
+    private final Refusals refusals;
 
-    UsageAdminApi(Usage usage, SigningKeys keys) {
+    UsageAdminApi(Usage usage, SigningKeys keys, Refusals refusals) {
         this.usage = usage;
         this.keys = keys;
+        this.refusals = refusals;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/v1/admin/usage", this::usage)
                 .get("/v1/admin/usage/records", this::records)
+                .get("/v1/admin/usage/refusals", this::refusals)
                 .get("/v1/admin/signing-keys", this::signingKeys)
                 .post("/v1/admin/signing-keys/rotate", this::rotateKey);
     }
@@ -63,6 +68,16 @@ public final class UsageAdminApi implements HttpService {
             return new RecordJson(r.requestId(), r.cloudAccountId(), r.clientId(), r.productName(), r.status(),
                     r.finishReason(), r.errorMessage(), r.promptTokens(), r.reservedTokens(), r.generatedTokens(),
                     r.timeToFirstTokenMs(), r.durationMs(), AdminGate.iso(r.startedAt()), AdminGate.iso(r.completedAt()));
+        }
+    }
+
+    /** Refusals are counted by each instance in memory: this list is the answering instance's since it started. */
+    record RefusalList(List<RefusalJson> refusals) {
+    }
+
+    record RefusalJson(String client_id, String product_name, String reason, long refused) {
+        static RefusalJson of(Refusals.Count c) {
+            return new RefusalJson(c.clientId(), c.productName(), c.reason(), c.refused());
         }
     }
 
@@ -103,6 +118,12 @@ public final class UsageAdminApi implements HttpService {
             }
         }
         AdminGate.send(res, new RecordList(usage.records(filter(req), limit).stream().map(RecordJson::of).toList()));
+    }
+
+    private void refusals(ServerRequest req, ServerResponse res) {
+        AdminGate.onlyQuery(req, Set.of("client"));
+        AdminGate.send(res, new RefusalList(refusals.counts(AdminGate.query(req, "client")).stream()
+                .map(RefusalJson::of).toList()));
     }
 
     private void signingKeys(ServerRequest req, ServerResponse res) {

@@ -6,10 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.openmaas.api.AccessLog;
@@ -17,6 +14,7 @@ import org.openmaas.api.ApiException;
 import org.openmaas.api.Bodies;
 import org.openmaas.api.ClientAddress;
 import org.openmaas.api.Json;
+import org.openmaas.api.Utf8;
 import org.openmaas.auth.AccessToken;
 import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.OAuthError;
@@ -115,11 +113,17 @@ public final class TokenEndpoint implements HttpService {
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Basic")) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "the Authorization header must use the Basic scheme");
         }
-        String decoded;
+        byte[] credentials;
         try {
-            decoded = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            credentials = Base64.getDecoder().decode(parts[1]);
         } catch (IllegalArgumentException e) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "the Basic credentials are not valid Base64");
+        }
+        String decoded;
+        try {
+            decoded = Utf8.decode(credentials, "the Basic credentials");
+        } catch (ApiException.InvalidArgument e) {
+            throw new OAuthException(OAuthError.INVALID_REQUEST, e.getMessage());
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
@@ -140,26 +144,7 @@ public final class TokenEndpoint implements HttpService {
         } catch (ApiException.InvalidArgument e) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, e.getMessage());
         }
-        Map<String, String> form = new HashMap<>();
-        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (form.put(name, value) != null) {
-                throw new OAuthException(OAuthError.INVALID_REQUEST, "parameter '" + name + "' is given more than once");
-            }
-        }
-        return form;
+        return FormBody.parse(body);
     }
 
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new OAuthException(OAuthError.INVALID_REQUEST, "the form body is not valid URL encoding");
-        }
-    }
 }
