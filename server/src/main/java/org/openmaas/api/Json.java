@@ -1,6 +1,7 @@
 package org.openmaas.api;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,13 +21,15 @@ public final class Json {
 
     /**
      * Strict reading: unknown fields, nulls for primitives, floats for integers and numbers in strings are errors
-     * (protobuf JSON rules, as the guide's grpc-gateway applies them). NaN and Infinity are read so that a range check
+     * (protobuf JSON rules, as the guide's grpc-gateway applies them), and so is a field given twice (which one would
+     * count is a guess; TGI's serde refuses it too). NaN and Infinity are read so that a range check
      * can name the field instead of failing as malformed JSON (Python's json.dumps writes NaN).
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)

@@ -200,7 +200,7 @@ final class OpenAiValidation {
         }
         int left = context - prompt.length;
         if (left < 1) {
-            throw invalid(promptField, "the " + promptField + " take " + prompt.length + " tokens, which leaves no room "
+            throw invalid(promptField, "the " + prompt.length + " tokens of the " + promptField + " leave no room "
                     + "in the context of " + entry.product().productName() + " (" + context + " tokens); shorten them");
         }
         if (given == null) {
@@ -208,8 +208,8 @@ final class OpenAiValidation {
         }
         int maxTokens = intInRange(field, given, 0, 1, context);
         if (maxTokens > left) {
-            throw invalid(field, "the " + promptField + " take " + prompt.length + " tokens and " + field + " is "
-                    + maxTokens + ": together " + (prompt.length + maxTokens) + ", more than the context of "
+            throw invalid(field, "the " + prompt.length + " tokens of the " + promptField + " and " + field + " "
+                    + maxTokens + " make " + (prompt.length + maxTokens) + ", more than the context of "
                     + entry.product().productName() + " (" + context + " tokens); ask for at most " + left
                     + " tokens or shorten the " + promptField);
         }

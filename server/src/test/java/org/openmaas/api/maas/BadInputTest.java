@@ -47,6 +47,7 @@ class BadInputTest {
         return Stream.of(
                 bad("malformed JSON", b -> b.substring(0, b.length() - 3), 400, "not valid JSON"),
                 bad("an empty body", b -> "", 400, "empty"),
+                bad("a field given twice", b -> b.replaceFirst("\\{", "{\"productName\": \"other\", "), 400, "Duplicate field 'productName'"),
                 bad("a JSON array", b -> "[1, 2]", 400, "wrong type"),
                 bad("prompt of the wrong type", b -> b.replaceFirst("\"prompt\": \"[^\"]*\"", "\"prompt\": 42"), 400, "request.prompt"),
                 bad("max_new_tokens as a string", params("{\"max_new_tokens\": \"5\"}"), 400, "max_new_tokens"),

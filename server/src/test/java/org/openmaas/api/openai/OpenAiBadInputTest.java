@@ -50,6 +50,7 @@ class OpenAiBadInputTest {
         return Stream.of(
                 bad("malformed JSON", b -> b.substring(0, b.length() - 2), 400, null, "not valid JSON"),
                 bad("an empty body", b -> "", 400, null, "empty"),
+                bad("a field given twice", field("\"max_tokens\": 4"), 400, null, "Duplicate field 'max_tokens'"),
                 bad("a JSON array", b -> "[1]", 400, null, "wrong type"),
                 bad("an unknown field", field("\"best_of\": 2"), 400, "best_of", "unknown field 'best_of'"),
                 bad("max_tokens as a string", replace("\"max_tokens\": 3", "\"max_tokens\": \"3\""), 400, "max_tokens", "wrong type"),

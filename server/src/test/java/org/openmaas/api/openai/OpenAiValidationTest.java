@@ -131,7 +131,7 @@ class OpenAiValidationTest {
             "top_p": 1.1                              | top_p                 | top_p must be between 0 and 1, got 1.1
             "presence_penalty": -3                    | presence_penalty      | presence_penalty must be between -2 and 2, got -3.0
             "max_tokens": 3, "max_completion_tokens": 4 | max_tokens          | max_tokens (3) and max_completion_tokens (4) differ; send one of them
-            "max_tokens": 60                          | max_tokens            | the messages take 20 tokens and max_tokens is 60: together 80, more than the context of maas-model-chat (64 tokens); ask for at most 44 tokens or shorten the messages
+            "max_tokens": 60                          | max_tokens            | the 20 tokens of the messages and max_tokens 60 make 80, more than the context of maas-model-chat (64 tokens); ask for at most 44 tokens or shorten the messages
             "top_logprobs": 2                         | top_logprobs          | top_logprobs needs logprobs set to true
             "logprobs": true, "top_logprobs": 6       | top_logprobs          | top_logprobs must be between 0 and 5, got 6
             "stream_options": {"include_usage": true} | stream_options        | stream_options is only allowed when stream is true
