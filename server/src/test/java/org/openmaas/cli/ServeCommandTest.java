@@ -2,8 +2,12 @@ package org.openmaas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.server.ServerConfig;
 
@@ -38,6 +42,21 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("maas serve: trusted proxy 'load-balancer' is not an IPv4 or IPv6 address or "
                 + "CIDR block (e.g. 10.0.0.0/8, 192.168.1.5, fd00::/8)" + System.lineSeparator());
+    }
+
+    @Test
+    void aTakenPortStopsTheStartWithOneLineBeforeAnythingIsCreated(@TempDir Path dataDir) throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = other.getLocalPort();
+
+            Cli.Run run = Cli.run(Map.of(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                    "--data-dir", dataDir.resolve("data").toString());
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("maas serve: port " + port + " on 127.0.0.1 is already taken by another "
+                    + "process: stop that process or choose another port with --port" + System.lineSeparator());
+            assertThat(dataDir.resolve("data")).doesNotExist(); // no store, no credentials, no model download
+        }
     }
 
     private static ServerConfig config(Map<String, String> environment, String... flags) {
