@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, ExecutionException {
         MaasServer server = MaasServer.start(config());
-        server.bootstrapCredentials().ifPresent(ServeCommand::announce);
+        server.bootstrapCredentials().ifPresent(created -> System.out.println(announcement(created)));
         Future<String> stop = StopSignals.take();
         System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
                 + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");
@@ -90,14 +90,19 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies);
     }
 
-    private static void announce(Bootstrap.Credentials credentials) {
-        System.out.println("""
+    /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */
+    static String announcement(Bootstrap.Credentials credentials) {
+        String created = credentials.file()
+                .map(file -> "First start: created a cloud account and an API client (shown once; also in " + file
+                        + ", mode 0600)")
+                .orElse("Added the API client of " + Bootstrap.ENV_CLIENT_ID + " (" + Bootstrap.FILE_NAME
+                        + " keeps the credentials an earlier start wrote)");
+        return """
 
-                First start: created a cloud account and an API client (shown once; also in %s, mode 0600)
+                %s
                   cloud account: %s
                   client id:     %s
                   client secret: %s
-                """.formatted(credentials.file(), credentials.cloudAccountId(), credentials.clientId(),
-                credentials.clientSecret()));
+                """.formatted(created, credentials.cloudAccountId(), credentials.clientId(), credentials.clientSecret());
     }
 }

@@ -6,9 +6,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.api.TrustedProxies;
+import org.openmaas.auth.Bootstrap;
 import org.openmaas.server.ServerConfig;
 
 /** {@code maas serve}'s flags and variables, read into the configuration the server starts with. */
@@ -57,6 +59,17 @@ class ServeCommandTest {
                     + "process: stop that process or choose another port with --port" + System.lineSeparator());
             assertThat(dataDir.resolve("data")).doesNotExist(); // no store, no credentials, no model download
         }
+    }
+
+    @Test
+    void onlyTheStartThatWroteTheCredentialsFileCallsItselfTheFirst() {
+        Path file = Path.of("maas-data", Bootstrap.FILE_NAME);
+
+        assertThat(ServeCommand.announcement(new Bootstrap.Credentials("123456789012", "c", "s", Optional.of(file))))
+                .contains("First start:", file.toString());
+        assertThat(ServeCommand.announcement(new Bootstrap.Credentials("123456789012", "c", "s", Optional.empty())))
+                .doesNotContain("First start")
+                .contains("Added the API client of " + Bootstrap.ENV_CLIENT_ID, "keeps the credentials an earlier start wrote");
     }
 
     private static ServerConfig config(Map<String, String> environment, String... flags) {
