@@ -63,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long in-flight generations may finish before they are ended (default: ${DEFAULT-VALUE}).")
     long shutdownGraceSeconds;
 
+    @Option(names = "--allow-partial",
+            description = "Serve the products whose models loaded even when others cannot (each failure is logged); "
+                    + "without it such a start exits non-zero.")
+    boolean allowPartial;
+
     @Spec
     CommandSpec command;
 
@@ -87,7 +92,8 @@ final class ServeCommand implements Callable<Integer> {
         TrustedProxies proxies = TrustedProxies.parse(Optional.ofNullable(trustedProxies)
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
-                Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies);
+                Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
+                allowPartial);
     }
 
     /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */

@@ -152,7 +152,12 @@ public final class MaasServer implements AutoCloseable {
             MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap,
                     admission, housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
-            loader.accept(catalog);
+            try {
+                loader.accept(catalog);
+            } catch (RuntimeException e) {
+                server.close(); // a start that fails stops what it started: the listener and the engines that loaded
+                throw e;
+            }
             if (catalog.isEmpty()) {
                 readiness.notReady("no model could be loaded; see the log above");
                 LOG.severe("no product could be loaded: /v1/maas/models is empty and /ready answers 503");

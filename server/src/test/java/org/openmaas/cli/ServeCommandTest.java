@@ -62,6 +62,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void aModelThatCannotLoadStopsTheStartWithOneLineNamingTheProduct(@TempDir Path dataDir) {
+        Path missing = dataDir.resolve("missing.gguf");
+
+        Cli.Run run = Cli.run(Map.of(), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
+                dataDir.resolve("data").toString(), "--model", missing.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("maas serve: product maas-model-missing cannot load its model " + missing)
+                .endsWith("(--allow-partial serves the products that did load)" + System.lineSeparator())
+                .hasLineCount(1);
+    }
+
+    @Test
     void onlyTheStartThatWroteTheCredentialsFileCallsItselfTheFirst() {
         Path file = Path.of("maas-data", Bootstrap.FILE_NAME);
 
