@@ -2,11 +2,13 @@ package org.openmaas.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.openmaas.accounts.model.AccountsException;
 import org.openmaas.accounts.model.Client;
@@ -19,7 +21,8 @@ import org.openmaas.store.CredentialStore;
  * credentials are written to {@code <data-dir>/bootstrap-credentials.json} (mode 0600) for the operator. The
  * variables {@code MAAS_BOOTSTRAP_CLOUD_ACCOUNT}, {@code MAAS_BOOTSTRAP_CLIENT_ID} and
  * {@code MAAS_BOOTSTRAP_CLIENT_SECRET} choose them instead, so scripts can start a server with known credentials;
- * given on a store that lacks that client, they add it.
+ * given on a store that lacks that client, they add it. The file is never overwritten: it may hold the only copy of
+ * an earlier start's admin secret.
  */
 public final class Bootstrap {
 
@@ -28,12 +31,18 @@ public final class Bootstrap {
     public static final String ENV_CLIENT_SECRET = "MAAS_BOOTSTRAP_CLIENT_SECRET";
     public static final String FILE_NAME = "bootstrap-credentials.json";
 
+    private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
+
     private static final Pattern ACCOUNT_ID = Ids.ACCOUNT_ID;
     private static final Pattern CLIENT_ID = Ids.CLIENT_ID;
     private static final int MIN_SECRET_LENGTH = 16;
 
-    /** Credentials created by this start, to show the operator once. */
-    public record Credentials(String cloudAccountId, String clientId, String clientSecret, Path file) {
+    /**
+     * Credentials created by this start, to show the operator once.
+     *
+     * @param file where they were written; empty when an earlier start's file was there and was kept
+     */
+    public record Credentials(String cloudAccountId, String clientId, String clientSecret, Optional<Path> file) {
         @Override
         public String toString() {
             return "Credentials[cloudAccountId=" + cloudAccountId + ", clientId=" + clientId + ", clientSecret=<redacted>]";
@@ -54,9 +63,12 @@ public final class Bootstrap {
         String clientId = env.get(ENV_CLIENT_ID);
         String secret = env.get(ENV_CLIENT_SECRET);
         boolean fromEnv = account != null || clientId != null || secret != null;
+        Path file = dataDir.resolve(FILE_NAME);
         if (fromEnv) {
             requireAll(account, clientId, secret);
             if (store.findClient(clientId).isPresent()) {
+                LOG.info("bootstrap client " + clientId + " already exists" + (Files.exists(file)
+                        ? "; the first start's credentials are in " + file : ""));
                 return Optional.empty();
             }
         } else {
@@ -81,7 +93,11 @@ public final class Bootstrap {
             }
             throw e;
         }
-        Path file = dataDir.resolve(FILE_NAME);
+        if (Files.exists(file)) {
+            LOG.info("kept " + file + " as an earlier start wrote it; client " + clientId + " was added from "
+                    + ENV_CLIENT_ID);
+            return Optional.of(new Credentials(account, clientId, secret, Optional.empty()));
+        }
         try {
             SigningKeys.writePrivate(file, """
                     {
@@ -93,7 +109,7 @@ public final class Bootstrap {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        return Optional.of(new Credentials(account, clientId, secret, file));
+        return Optional.of(new Credentials(account, clientId, secret, Optional.of(file)));
     }
 
     private static void requireAll(String account, String clientId, String secret) {

@@ -9,6 +9,7 @@ import org.openmaas.cli.admin.AdminCommand;
 import org.openmaas.cli.bench.BenchCommand;
 import org.openmaas.cli.connection.EnvironmentSource;
 import org.openmaas.client.MaasException;
+import org.openmaas.server.StartupException;
 import picocli.CommandLine;
 
 /** The {@code maas} command line: one class per subcommand. */
@@ -61,7 +62,8 @@ public final class Main implements EnvironmentSource {
             command.getErr().println(prefix + describe(e));
             return 1;
         }
-        if (failure instanceof IllegalArgumentException || failure instanceof java.io.UncheckedIOException) {
+        if (failure instanceof IllegalArgumentException || failure instanceof java.io.UncheckedIOException
+                || failure instanceof StartupException) {
             command.getErr().println(prefix + failure.getMessage());
         } else {
             failure.printStackTrace(command.getErr());

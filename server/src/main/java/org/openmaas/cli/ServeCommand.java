@@ -63,13 +63,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long in-flight generations may finish before they are ended (default: ${DEFAULT-VALUE}).")
     long shutdownGraceSeconds;
 
+    @Option(names = "--allow-partial",
+            description = "Serve the products whose models loaded even when others cannot (each failure is logged); "
+                    + "without it such a start exits non-zero.")
+    boolean allowPartial;
+
     @Spec
     CommandSpec command;
 
     @Override
     public Integer call() throws InterruptedException, ExecutionException {
         MaasServer server = MaasServer.start(config());
-        server.bootstrapCredentials().ifPresent(ServeCommand::announce);
+        server.bootstrapCredentials().ifPresent(created -> System.out.println(announcement(created)));
         Future<String> stop = StopSignals.take();
         System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
                 + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");
@@ -87,17 +92,23 @@ final class ServeCommand implements Callable<Integer> {
         TrustedProxies proxies = TrustedProxies.parse(Optional.ofNullable(trustedProxies)
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
-                Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies);
+                Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
+                allowPartial);
     }
 
-    private static void announce(Bootstrap.Credentials credentials) {
-        System.out.println("""
+    /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */
+    static String announcement(Bootstrap.Credentials credentials) {
+        String created = credentials.file()
+                .map(file -> "First start: created a cloud account and an API client (shown once; also in " + file
+                        + ", mode 0600)")
+                .orElse("Added the API client of " + Bootstrap.ENV_CLIENT_ID + " (" + Bootstrap.FILE_NAME
+                        + " keeps the credentials an earlier start wrote)");
+        return """
 
-                First start: created a cloud account and an API client (shown once; also in %s, mode 0600)
+                %s
                   cloud account: %s
                   client id:     %s
                   client secret: %s
-                """.formatted(credentials.file(), credentials.cloudAccountId(), credentials.clientId(),
-                credentials.clientSecret()));
+                """.formatted(created, credentials.cloudAccountId(), credentials.clientId(), credentials.clientSecret());
     }
 }

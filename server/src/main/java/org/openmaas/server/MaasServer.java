@@ -103,6 +103,7 @@ public final class MaasServer implements AutoCloseable {
      * names: the seam where tests put engines of their own behind the real routes, store and metering.
      */
     public static MaasServer start(ServerConfig config, Consumer<Catalog> loader) {
+        ListenPort.requireFree(config.host(), config.port());
         createDirectories(config);
         Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
         LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
@@ -145,10 +146,18 @@ public final class MaasServer implements AutoCloseable {
                     .routing(routing -> routing(routing.addFilter(inFlight), services))
                     .build()
                     .start();
+            if (webServer.port() < 0) {
+                throw ListenPort.taken(config.host(), config.port()); // taken between the check and the start
+            }
             MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap,
                     admission, housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
-            loader.accept(catalog);
+            try {
+                loader.accept(catalog);
+            } catch (RuntimeException e) {
+                server.close(); // a start that fails stops what it started: the listener and the engines that loaded
+                throw e;
+            }
             if (catalog.isEmpty()) {
                 readiness.notReady("no model could be loaded; see the log above");
                 LOG.severe("no product could be loaded: /v1/maas/models is empty and /ready answers 503");

@@ -3,6 +3,7 @@ package org.openmaas.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,7 +19,8 @@ import org.openmaas.hub.HubClient;
 
 /**
  * Decides which products to serve (catalog file, {@code --model} files, or the default model) and loads each one's
- * engine. A product whose model cannot load is logged and left out; the others still serve.
+ * engine. A product whose model cannot load stops the start, naming the product and why; with
+ * {@code --allow-partial} it is logged and left out, and the others still serve.
  */
 final class ModelLoader {
 
@@ -38,6 +40,7 @@ final class ModelLoader {
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
         int threads = threadsPerEngine(products.size());
+        List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
                 Path file = modelFile(product.source());
@@ -53,11 +56,30 @@ final class ModelLoader {
                         + engine.model().contextLength() + " tokens, loaded in "
                         + (System.nanoTime() - start) / 1_000_000 + " ms)");
             } catch (RuntimeException | IOException e) {
-                LOG.log(Level.SEVERE, "product " + product.productName() + " is left out of the catalog: its model "
-                        + product.source() + " cannot load: " + e.getMessage());
+                String failure = "product " + product.productName() + " cannot load its model " + product.source()
+                        + ": " + reason(e);
+                failures.add(failure);
+                LOG.log(Level.SEVERE, config.allowPartial() ? failure + "; it is left out of the catalog" : failure);
                 LOG.log(Level.FINE, "load failure of " + product.productName(), e);
             }
         }
+        if (!failures.isEmpty() && !config.allowPartial()) {
+            throw new StartupException(String.join("; ", failures)
+                    + " (--allow-partial serves the products that did load)");
+        }
+    }
+
+    /**
+     * What went wrong, in words: a refused or unresolved connection carries no message, so its type says it, and each
+     * cause that adds something is said after it.
+     */
+    private static String reason(Throwable e) {
+        String said = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e.getCause() == null) {
+            return said;
+        }
+        String because = reason(e.getCause());
+        return said.contains(because) ? said : because.startsWith(said) ? because : said + " (" + because + ")";
     }
 
     /**
@@ -87,11 +109,16 @@ final class ModelLoader {
 
     private Path modelFile(ModelSource source) throws IOException {
         return switch (source) {
-            case ModelSource.LocalFile local -> local.path();
+            case ModelSource.LocalFile local -> ModelFile.requireGguf(local.path());
             case ModelSource.HubFile remote -> {
                 Path target = config.modelsDir().resolve("hub").resolve(remote.repository()).resolve(remote.path());
                 if (!Files.exists(target)) {
-                    hub.download(remote.repository(), remote.path(), target);
+                    try {
+                        hub.download(remote.repository(), remote.path(), target);
+                    } catch (IOException e) {
+                        throw new IOException("cannot download it from " + hub.fileUrl(remote.repository(),
+                                remote.path()) + ": " + reason(e), e);
+                    }
                 }
                 yield target;
             }
@@ -118,9 +145,7 @@ final class ModelLoader {
             hub.download(DEFAULT_REPOSITORY, DEFAULT_FILE, target);
             return List.of(target);
         } catch (IOException e) {
-            // A refused or unresolved connection carries no message: its type says what happened.
-            String why = e.getMessage() != null ? e.getMessage()
-                    : e.getClass().getSimpleName() + " reaching " + hub.fileUrl(DEFAULT_REPOSITORY, DEFAULT_FILE).getHost();
+            String why = reason(e) + " reaching " + hub.fileUrl(DEFAULT_REPOSITORY, DEFAULT_FILE).getHost();
             return List.of(SmokeTestModel.create(config.modelsDir(), why));
         }
     }

@@ -20,10 +20,11 @@ import org.openmaas.api.TrustedProxies;
  * @param environment bootstrap credentials and hub settings are read from here
  * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} and {@code Forwarded} headers name the client
+ * @param allowPartial serve the products whose models loaded when others cannot, instead of refusing to start
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
                            int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
-                           Optional<String> databaseUrl, TrustedProxies trustedProxies) {
+                           Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial) {
 
     /** The variable that gives the database URL when {@code --db} does not. */
     public static final String ENV_DATABASE_URL = "MAAS_DB_URL";

@@ -66,6 +66,30 @@ class BootstrapTest {
     }
 
     @Test
+    void theVariablesOnALaterStartAddTheirClientButNeverOverwriteTheFirstStartsFile() throws Exception {
+        Bootstrap.Credentials first = Bootstrap.ensure(store, dataDir, Map.of(), Clock.systemUTC()).orElseThrow();
+        Path file = dataDir.resolve(Bootstrap.FILE_NAME);
+        String written = Files.readString(file);
+
+        Bootstrap.Credentials added = Bootstrap.ensure(store, dataDir, env("123456789012", "ci-client",
+                "a-known-secret-for-ci"), Clock.systemUTC()).orElseThrow();
+
+        assertThat(added.file()).isEmpty();
+        assertThat(store.findClient("ci-client")).isPresent();
+        assertThat(Files.readString(file)).isEqualTo(written).contains(first.clientSecret());
+    }
+
+    @Test
+    void theVariablesOnAStoreThatHasTheirClientCreateAndWriteNothing() throws Exception {
+        Map<String, String> env = env("123456789012", "ci-client", "a-known-secret-for-ci");
+        Bootstrap.ensure(store, dataDir, env, Clock.systemUTC());
+        String written = Files.readString(dataDir.resolve(Bootstrap.FILE_NAME));
+
+        assertThat(Bootstrap.ensure(store, dataDir, env, Clock.systemUTC())).isEmpty();
+        assertThat(Files.readString(dataDir.resolve(Bootstrap.FILE_NAME))).isEqualTo(written);
+    }
+
+    @Test
     void aMalformedAccountIdFromTheEnvironmentIsRefusedWithTheRule() {
         assertThatThrownBy(() -> Bootstrap.ensure(store, dataDir, env("12345", "ci", "a-known-secret-for-ci"),
                 Clock.systemUTC()))

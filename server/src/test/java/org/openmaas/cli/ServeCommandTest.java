@@ -2,9 +2,15 @@ package org.openmaas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.api.TrustedProxies;
+import org.openmaas.auth.Bootstrap;
 import org.openmaas.server.ServerConfig;
 
 /** {@code maas serve}'s flags and variables, read into the configuration the server starts with. */
@@ -38,6 +44,45 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("maas serve: trusted proxy 'load-balancer' is not an IPv4 or IPv6 address or "
                 + "CIDR block (e.g. 10.0.0.0/8, 192.168.1.5, fd00::/8)" + System.lineSeparator());
+    }
+
+    @Test
+    void aTakenPortStopsTheStartWithOneLineBeforeAnythingIsCreated(@TempDir Path dataDir) throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = other.getLocalPort();
+
+            Cli.Run run = Cli.run(Map.of(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                    "--data-dir", dataDir.resolve("data").toString());
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("maas serve: port " + port + " on 127.0.0.1 is already taken by another "
+                    + "process: stop that process or choose another port with --port" + System.lineSeparator());
+            assertThat(dataDir.resolve("data")).doesNotExist(); // no store, no credentials, no model download
+        }
+    }
+
+    @Test
+    void aModelThatCannotLoadStopsTheStartWithOneLineNamingTheProduct(@TempDir Path dataDir) {
+        Path missing = dataDir.resolve("missing.gguf");
+
+        Cli.Run run = Cli.run(Map.of(), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
+                dataDir.resolve("data").toString(), "--model", missing.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("maas serve: product maas-model-missing cannot load its model " + missing)
+                .endsWith("(--allow-partial serves the products that did load)" + System.lineSeparator())
+                .hasLineCount(1);
+    }
+
+    @Test
+    void onlyTheStartThatWroteTheCredentialsFileCallsItselfTheFirst() {
+        Path file = Path.of("maas-data", Bootstrap.FILE_NAME);
+
+        assertThat(ServeCommand.announcement(new Bootstrap.Credentials("123456789012", "c", "s", Optional.of(file))))
+                .contains("First start:", file.toString());
+        assertThat(ServeCommand.announcement(new Bootstrap.Credentials("123456789012", "c", "s", Optional.empty())))
+                .doesNotContain("First start")
+                .contains("Added the API client of " + Bootstrap.ENV_CLIENT_ID, "keeps the credentials an earlier start wrote");
     }
 
     private static ServerConfig config(Map<String, String> environment, String... flags) {

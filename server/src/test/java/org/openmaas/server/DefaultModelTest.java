@@ -67,11 +67,11 @@ class DefaultModelTest {
     }
 
     @Test
-    void aModelThatCannotLoadIsLeftOutAndTheOthersServe() throws IOException {
+    void withAllowPartialAModelThatCannotLoadIsLeftOutAndTheOthersServe() throws IOException {
         Path broken = dataDir.resolve("broken.gguf");
         Files.writeString(broken, "GGUF but not really");
 
-        try (TestServer server = TestServer.serving(List.of(broken, TestModels.tiny().getFirst()))) {
+        try (TestServer server = TestServer.servingWhatLoads(List.of(broken, TestModels.tiny().getFirst()))) {
 
             assertThat(productNames(server)).hasSize(1).doesNotContain("maas-model-broken");
             assertThat(server.server().readiness().isReady()).isTrue();
@@ -79,11 +79,11 @@ class DefaultModelTest {
     }
 
     @Test
-    void aServerWhoseOnlyModelCannotLoadStartsButIsNotReady() throws IOException {
+    void withAllowPartialAServerWhoseOnlyModelCannotLoadStartsButIsNotReady() throws IOException {
         Path broken = dataDir.resolve("broken.gguf");
         Files.writeString(broken, "not a model");
 
-        try (TestServer server = TestServer.serving(List.of(broken))) {
+        try (TestServer server = TestServer.servingWhatLoads(List.of(broken))) {
 
             assertThat(server.get("/ready", null).statusCode()).isEqualTo(503);
             assertThat(server.get("/health", null).statusCode()).isEqualTo(200);

@@ -69,6 +69,14 @@ public final class TestServer implements AutoCloseable {
         return start(models, Optional.empty(), Map.of(), Clock.systemUTC());
     }
 
+    /** Like {@link #serving(List)} with {@code --allow-partial}: the models that cannot load are left out. */
+    public static TestServer servingWhatLoads(List<Path> models) {
+        Path dataDir = tempDataDir();
+        ServerConfig config = config(dataDir, models, Optional.empty(), Map.of(), Clock.systemUTC(), Optional.empty(),
+                SHUTDOWN_GRACE, TrustedProxies.NONE, true);
+        return new TestServer(MaasServer.start(config), dataDir);
+    }
+
     public static TestServer withCatalog(Path catalog) {
         return start(List.of(), Optional.of(catalog), Map.of(), Clock.systemUTC());
     }
@@ -96,7 +104,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer startIn(Path dataDir, List<Path> models, Optional<Path> catalog,
                                      Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl) {
         ServerConfig config = config(dataDir, models, catalog, extraEnv, clock, databaseUrl, SHUTDOWN_GRACE,
-                TrustedProxies.NONE);
+                TrustedProxies.NONE, false);
         return new TestServer(MaasServer.start(config), dataDir);
     }
 
@@ -135,7 +143,7 @@ public final class TestServer implements AutoCloseable {
     private static TestServer servingIn(Path dataDir, Optional<String> databaseUrl, Clock clock,
                                         Duration shutdownGrace, TrustedProxies proxies, CatalogEntry... products) {
         ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), clock, databaseUrl,
-                shutdownGrace, proxies);
+                shutdownGrace, proxies, false);
         return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
     }
 
@@ -160,14 +168,14 @@ public final class TestServer implements AutoCloseable {
 
     private static ServerConfig config(Path dataDir, List<Path> models, Optional<Path> catalog,
                                        Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl,
-                                       Duration shutdownGrace, TrustedProxies proxies) {
+                                       Duration shutdownGrace, TrustedProxies proxies, boolean allowPartial) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put(Bootstrap.ENV_ACCOUNT, ACCOUNT);
         env.put(Bootstrap.ENV_CLIENT_ID, CLIENT_ID);
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
         return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl,
-                proxies);
+                proxies, allowPartial);
     }
 
     public MaasServer server() {
