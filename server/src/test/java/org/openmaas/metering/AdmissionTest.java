@@ -15,8 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openmaas.accounts.model.Client;
 import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.accounts.model.ProductGrants;
@@ -30,276 +31,261 @@ import org.openmaas.testing.MutableClock;
 import org.openmaas.testing.TestDatabase;
 
 /** Limits, quota reservations and exactly-once settlement, on the embedded H2 file and on PostgreSQL alike. */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class AdmissionTest {
 
     static final String ACCOUNT = "111111111111";
     static final String PRODUCT = "maas-model-x";
 
-    @Nested
-    class OnH2 extends Tests {
-        OnH2() {
-            super(TestDatabase.Kind.H2);
-        }
+    private final TestDatabase.Kind kind;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:10Z"));
+    private final AtomicInteger ids = new AtomicInteger();
+    private TestDatabase db;
+    private Database database;
+    private CredentialStore credentials;
+    private MeteringStore metering;
+    private Admission admission;
+
+    AdmissionTest(TestDatabase.Kind kind) {
+        this.kind = kind;
     }
 
-    @Nested
-    class OnPostgreSQL extends Tests {
-        OnPostgreSQL() {
-            super(TestDatabase.Kind.POSTGRESQL);
+    @BeforeEach
+    void open() {
+        db = TestDatabase.fresh(kind);
+        database = db.open();
+        credentials = new CredentialStore(database);
+        metering = new MeteringStore(database);
+        credentials.createAccount(ACCOUNT, "acme", clock.instant());
+        for (String client : List.of("app", "other")) {
+            credentials.createClient(new Client(client, ACCOUNT, client, "hash", Set.of("inference"), true),
+                    clock.instant());
         }
+        admission = admission("instance-a");
     }
 
-    abstract static class Tests {
+    @AfterEach
+    void close() {
+        db.close();
+    }
 
-        private final TestDatabase.Kind kind;
-        private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:10Z"));
-        private final AtomicInteger ids = new AtomicInteger();
-        private TestDatabase db;
-        private Database database;
-        private CredentialStore credentials;
-        private MeteringStore metering;
-        private Admission admission;
+    @Test
+    void aProductTheAccountIsNotEntitledToIsRefusedBeforeAnythingIsReserved() {
+        credentials.setGrants(ACCOUNT, new ProductGrants(false, Set.of("maas-model-other")));
 
-        Tests(TestDatabase.Kind kind) {
-            this.kind = kind;
-        }
+        assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(NotEntitledException.class)
+                .hasMessageContaining("not entitled to product " + PRODUCT);
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 0);
+    }
 
-        @BeforeEach
-        void open() {
-            db = TestDatabase.fresh(kind);
-            database = db.open();
-            credentials = new CredentialStore(database);
-            metering = new MeteringStore(database);
-            credentials.createAccount(ACCOUNT, "acme", clock.instant());
-            for (String client : List.of("app", "other")) {
-                credentials.createClient(new Client(client, ACCOUNT, client, "hash", Set.of("inference"), true),
-                        clock.instant());
+    @Test
+    void aBurstOfConcurrentRequestsNeverReservesMoreThanTheMonthlyQuota() throws Exception {
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        int requests = 24;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
+            for (int i = 0; i < requests; i++) {
+                String client = i % 2 == 0 ? "app" : "other";
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        admit(client, 100);
+                        return true;
+                    } catch (LimitExceededException e) {
+                        return false;
+                    }
+                }));
             }
-            admission = admission("instance-a");
-        }
-
-        @AfterEach
-        void close() {
-            db.close();
-        }
-
-        @Test
-        void aProductTheAccountIsNotEntitledToIsRefusedBeforeAnythingIsReserved() {
-            credentials.setGrants(ACCOUNT, new ProductGrants(false, Set.of("maas-model-other")));
-
-            assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(NotEntitledException.class)
-                    .hasMessageContaining("not entitled to product " + PRODUCT);
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 0);
-        }
-
-        @Test
-        void aBurstOfConcurrentRequestsNeverReservesMoreThanTheMonthlyQuota() throws Exception {
-            credentials.setMonthlyQuota(ACCOUNT, 1000L);
-            int requests = 24;
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Boolean>> results = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
-                for (int i = 0; i < requests; i++) {
-                    String client = i % 2 == 0 ? "app" : "other";
-                    results.add(pool.submit(() -> {
-                        start.await();
-                        try {
-                            admit(client, 100);
-                            return true;
-                        } catch (LimitExceededException e) {
-                            return false;
-                        }
-                    }));
-                }
-                start.countDown();
-                int admitted = 0;
-                for (Future<Boolean> result : results) {
-                    admitted += result.get() ? 1 : 0;
-                }
-                assertThat(admitted).isEqualTo(10);
+            start.countDown();
+            int admitted = 0;
+            for (Future<Boolean> result : results) {
+                admitted += result.get() ? 1 : 0;
             }
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 1000);
+            assertThat(admitted).isEqualTo(10);
         }
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 1000);
+    }
 
-        @Test
-        void requestsAdmittedWhileOthersOfTheSameClientSettleNeverDeadlock() throws Exception {
-            // Admission and settlement both lock the client's rate counter and the account's quota row; taken in
-            // opposite orders they deadlocked and the database rolled a request back (HTTP 500 under a burst).
-            int threads = 8;
-            int rounds = 40;
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> workers = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-                for (int t = 0; t < threads; t++) {
-                    workers.add(pool.submit(() -> {
-                        start.await();
-                        for (int round = 0; round < rounds; round++) {
-                            admit("app", 10).finished(3, 4, "FINISH_REASON_LENGTH");
-                        }
-                        return null;
-                    }));
-                }
-                start.countDown();
-                for (Future<?> worker : workers) {
-                    worker.get();
-                }
+    @Test
+    void requestsAdmittedWhileOthersOfTheSameClientSettleNeverDeadlock() throws Exception {
+        // Admission and settlement both lock the client's rate counter and the account's quota row; taken in
+        // opposite orders they deadlocked and the database rolled a request back (HTTP 500 under a burst).
+        int threads = 8;
+        int rounds = 40;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> workers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < rounds; round++) {
+                        admit("app", 10).finished(3, 4, "FINISH_REASON_LENGTH");
+                    }
+                    return null;
+                }));
             }
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(threads * rounds * 4, 0);
+            start.countDown();
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
         }
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(threads * rounds * 4, 0);
+    }
 
-        @Test
-        void settlingMovesTheReservationToTheActualCountExactlyOnce() {
-            credentials.setMonthlyQuota(ACCOUNT, 1000L);
-            Ticket ticket = admit("app", 300);
+    @Test
+    void settlingMovesTheReservationToTheActualCountExactlyOnce() {
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        Ticket ticket = admit("app", 300);
 
-            ticket.finished(5, 120, "FINISH_REASON_EOS_TOKEN");
-            ticket.cancelled(200);
+        ticket.finished(5, 120, "FINISH_REASON_EOS_TOKEN");
+        ticket.cancelled(200);
 
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(120, 0);
-            UsageRecord record = metering.record(ticket.requestId()).orElseThrow();
-            assertThat(record.status()).isEqualTo("finished");
-            assertThat(record.generatedTokens()).isEqualTo(120);
-            assertThat(record.finishReason()).isEqualTo("FINISH_REASON_EOS_TOKEN");
-        }
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(120, 0);
+        UsageRecord record = metering.record(ticket.requestId()).orElseThrow();
+        assertThat(record.status()).isEqualTo("finished");
+        assertThat(record.generatedTokens()).isEqualTo(120);
+        assertThat(record.finishReason()).isEqualTo("FINISH_REASON_EOS_TOKEN");
+    }
 
-        @Test
-        void aWithdrawnRequestLeavesNoRecordAndGivesBackItsRateWindowHitAndItsReservation() {
-            credentials.setMonthlyQuota(ACCOUNT, 300L);
-            credentials.setClientLimits("app", new ClientLimits(1, 300, null));
-            Ticket ticket = admit("app", 300);
+    @Test
+    void aWithdrawnRequestLeavesNoRecordAndGivesBackItsRateWindowHitAndItsReservation() {
+        credentials.setMonthlyQuota(ACCOUNT, 300L);
+        credentials.setClientLimits("app", new ClientLimits(1, 300, null));
+        Ticket ticket = admit("app", 300);
 
-            ticket.withdraw("the model's wait queue is full");
+        ticket.withdraw("the model's wait queue is full");
 
-            assertThat(metering.record(ticket.requestId())).isEmpty();
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 0);
-            assertThat(admit("app", 300)).as("the minute's one request and its tokens are free again").isNotNull();
-        }
+        assertThat(metering.record(ticket.requestId())).isEmpty();
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 0);
+        assertThat(admit("app", 300)).as("the minute's one request and its tokens are free again").isNotNull();
+    }
 
-        @Test
-        void aSettledRequestIsNotWithdrawnAndAWithdrawnOneIsNotSettled() {
-            Ticket settled = admit("app", 100);
-            settled.finished(3, 40, "FINISH_REASON_LENGTH");
-            Ticket withdrawn = admit("app", 100);
-            withdrawn.withdraw("the model's wait queue is full");
+    @Test
+    void aSettledRequestIsNotWithdrawnAndAWithdrawnOneIsNotSettled() {
+        Ticket settled = admit("app", 100);
+        settled.finished(3, 40, "FINISH_REASON_LENGTH");
+        Ticket withdrawn = admit("app", 100);
+        withdrawn.withdraw("the model's wait queue is full");
 
-            settled.withdraw("too late");
-            withdrawn.failed(0, "too late");
+        settled.withdraw("too late");
+        withdrawn.failed(0, "too late");
 
-            assertThat(metering.record(settled.requestId()).orElseThrow().status()).isEqualTo("finished");
-            assertThat(metering.record(withdrawn.requestId())).isEmpty();
-            assertThat(metering.withdraw(settled.requestId())).isFalse();
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(40, 0);
-        }
+        assertThat(metering.record(settled.requestId()).orElseThrow().status()).isEqualTo("finished");
+        assertThat(metering.record(withdrawn.requestId())).isEmpty();
+        assertThat(metering.withdraw(settled.requestId())).isFalse();
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(40, 0);
+    }
 
-        @Test
-        void aRequestThatWouldOverrunTheQuotaIsRefusedWithTheLimitNamedAndRetryAfterTheMonthEnds() {
-            credentials.setMonthlyQuota(ACCOUNT, 150L);
-            admit("app", 100).finished(1, 100, "FINISH_REASON_LENGTH");
+    @Test
+    void aRequestThatWouldOverrunTheQuotaIsRefusedWithTheLimitNamedAndRetryAfterTheMonthEnds() {
+        credentials.setMonthlyQuota(ACCOUNT, 150L);
+        admit("app", 100).finished(1, 100, "FINISH_REASON_LENGTH");
 
-            assertThatThrownBy(() -> admit("app", 100)).isInstanceOf(LimitExceededException.class)
-                    .hasMessageContaining("monthly_generated_tokens").hasMessageContaining("50 tokens left")
-                    .satisfies(e -> assertThat(((LimitExceededException) e).retryAfterSeconds())
-                            .isEqualTo(Duration.between(clock.instant(), Instant.parse("2026-12-01T00:00:00Z")).toSeconds()));
-        }
+        assertThatThrownBy(() -> admit("app", 100)).isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("monthly_generated_tokens").hasMessageContaining("50 tokens left")
+                .satisfies(e -> assertThat(((LimitExceededException) e).retryAfterSeconds())
+                        .isEqualTo(Duration.between(clock.instant(), Instant.parse("2026-12-01T00:00:00Z")).toSeconds()));
+    }
 
-        @Test
-        void theQuotaResetsWithTheCalendarMonth() {
-            credentials.setMonthlyQuota(ACCOUNT, 100L);
-            admit("app", 100).finished(1, 100, "FINISH_REASON_LENGTH");
-            clock.advance(Duration.ofDays(4));
+    @Test
+    void theQuotaResetsWithTheCalendarMonth() {
+        credentials.setMonthlyQuota(ACCOUNT, 100L);
+        admit("app", 100).finished(1, 100, "FINISH_REASON_LENGTH");
+        clock.advance(Duration.ofDays(4));
 
-            assertThat(admit("app", 100)).isNotNull();
-        }
+        assertThat(admit("app", 100)).isNotNull();
+    }
 
-        @Test
-        void theRequestsPerMinuteLimitRefusesTheNextRequestUntilTheMinuteEnds() {
-            credentials.setClientLimits("app", new ClientLimits(2, null, null));
-            admit("app", 10).finished(1, 10, "FINISH_REASON_LENGTH");
-            admit("app", 10).finished(1, 10, "FINISH_REASON_LENGTH");
+    @Test
+    void theRequestsPerMinuteLimitRefusesTheNextRequestUntilTheMinuteEnds() {
+        credentials.setClientLimits("app", new ClientLimits(2, null, null));
+        admit("app", 10).finished(1, 10, "FINISH_REASON_LENGTH");
+        admit("app", 10).finished(1, 10, "FINISH_REASON_LENGTH");
 
-            assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(LimitExceededException.class)
-                    .hasMessageContaining("requests_per_minute (2)")
-                    .satisfies(e -> assertThat(((LimitExceededException) e).retryAfterSeconds()).isEqualTo(50));
-            admit("other", 10);
-            clock.advance(Duration.ofSeconds(50));
-            assertThat(admit("app", 10)).isNotNull();
-        }
+        assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("requests_per_minute (2)")
+                .satisfies(e -> assertThat(((LimitExceededException) e).retryAfterSeconds()).isEqualTo(50));
+        admit("other", 10);
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(admit("app", 10)).isNotNull();
+    }
 
-        @Test
-        void theGeneratedTokensPerMinuteLimitCountsReservationsAndThenTheActualTokens() {
-            credentials.setClientLimits("app", new ClientLimits(null, 300, null));
-            Ticket first = admit("app", 200);
+    @Test
+    void theGeneratedTokensPerMinuteLimitCountsReservationsAndThenTheActualTokens() {
+        credentials.setClientLimits("app", new ClientLimits(null, 300, null));
+        Ticket first = admit("app", 200);
 
-            assertThatThrownBy(() -> admit("app", 200)).isInstanceOf(LimitExceededException.class)
-                    .hasMessageContaining("generated_tokens_per_minute (300)");
-            first.finished(1, 20, "FINISH_REASON_EOS_TOKEN");
-            assertThat(admit("app", 200)).isNotNull();
-        }
+        assertThatThrownBy(() -> admit("app", 200)).isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("generated_tokens_per_minute (300)");
+        first.finished(1, 20, "FINISH_REASON_EOS_TOKEN");
+        assertThat(admit("app", 200)).isNotNull();
+    }
 
-        @Test
-        void aRequestAskingForMoreTokensThanTheMinuteAllowsIsRefusedAsInvalid() {
-            credentials.setClientLimits("app", new ClientLimits(null, 300, null));
+    @Test
+    void aRequestAskingForMoreTokensThanTheMinuteAllowsIsRefusedAsInvalid() {
+        credentials.setClientLimits("app", new ClientLimits(null, 300, null));
 
-            assertThatThrownBy(() -> admit("app", 301)).isInstanceOf(RequestExceedsLimitException.class)
-                    .hasMessageContaining("ask for at most 300");
-        }
+        assertThatThrownBy(() -> admit("app", 301)).isInstanceOf(RequestExceedsLimitException.class)
+                .hasMessageContaining("ask for at most 300");
+    }
 
-        @Test
-        void theConcurrentStreamsLimitCountsOpenRequestsUntilTheyAreSettled() {
-            credentials.setClientLimits("app", new ClientLimits(null, null, 2));
-            Ticket first = admit("app", 10);
-            admit("app", 10);
+    @Test
+    void theConcurrentStreamsLimitCountsOpenRequestsUntilTheyAreSettled() {
+        credentials.setClientLimits("app", new ClientLimits(null, null, 2));
+        Ticket first = admit("app", 10);
+        admit("app", 10);
 
-            assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(LimitExceededException.class)
-                    .hasMessageContaining("concurrent_streams is 2");
-            first.cancelled(3);
-            assertThat(admit("app", 10)).isNotNull();
-        }
+        assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("concurrent_streams is 2");
+        first.cancelled(3);
+        assertThat(admit("app", 10)).isNotNull();
+    }
 
-        @Test
-        void recoveryClosesTheRecordsThisInstanceLeftOpenAsInterruptedWithTheirLastCheckpoint() {
-            credentials.setMonthlyQuota(ACCOUNT, 1000L);
-            Ticket crashed = admit("app", 100);
-            crashed.progress(1);
-            Ticket otherInstance = admission("instance-b").admit("req-b", principal("other"), PRODUCT, 3, 50);
+    @Test
+    void recoveryClosesTheRecordsThisInstanceLeftOpenAsInterruptedWithTheirLastCheckpoint() {
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        Ticket crashed = admit("app", 100);
+        crashed.progress(1);
+        Ticket otherInstance = admission("instance-b").admit("req-b", principal("other"), PRODUCT, 3, 50);
 
-            assertThat(admission("instance-a").recover()).isEqualTo(1);
+        assertThat(admission("instance-a").recover()).isEqualTo(1);
 
-            UsageRecord record = metering.record(crashed.requestId()).orElseThrow();
-            assertThat(record.status()).isEqualTo("interrupted");
-            assertThat(record.generatedTokens()).isEqualTo(1);
-            assertThat(record.promptTokens()).isEqualTo(3);
-            assertThat(metering.record(otherInstance.requestId()).orElseThrow().status()).isEqualTo("open");
-            assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(1, 50);
-        }
+        UsageRecord record = metering.record(crashed.requestId()).orElseThrow();
+        assertThat(record.status()).isEqualTo("interrupted");
+        assertThat(record.generatedTokens()).isEqualTo(1);
+        assertThat(record.promptTokens()).isEqualTo(3);
+        assertThat(metering.record(otherInstance.requestId()).orElseThrow().status()).isEqualTo("open");
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(1, 50);
+    }
 
-        @Test
-        void aCompletionTheStoreCannotTakeIsJournalledAndReplayedLater() {
-            Ticket ticket = admit("app", 100);
-            database.close();
-            MeteringStore broken = new MeteringStore(database);
-            UsageJournal journal = new UsageJournal(db.dir(), broken);
-            Ticket detached = new Ticket(ticket.requestId(), broken, journal, clock);
+    @Test
+    void aCompletionTheStoreCannotTakeIsJournalledAndReplayedLater() {
+        Ticket ticket = admit("app", 100);
+        database.close();
+        MeteringStore broken = new MeteringStore(database);
+        UsageJournal journal = new UsageJournal(db.dir(), broken);
+        Ticket detached = new Ticket(ticket.requestId(), broken, journal, clock);
 
-            detached.finished(3, 42, "FINISH_REASON_LENGTH");
+        detached.finished(3, 42, "FINISH_REASON_LENGTH");
 
-            assertThat(journal.pending()).isEqualTo(1);
-            MeteringStore reopened = new MeteringStore(db.open());
-            assertThat(new UsageJournal(db.dir(), reopened).replay()).isZero();
-            assertThat(reopened.record(ticket.requestId()).orElseThrow().generatedTokens()).isEqualTo(42);
-        }
+        assertThat(journal.pending()).isEqualTo(1);
+        MeteringStore reopened = new MeteringStore(db.open());
+        assertThat(new UsageJournal(db.dir(), reopened).replay()).isZero();
+        assertThat(reopened.record(ticket.requestId()).orElseThrow().generatedTokens()).isEqualTo(42);
+    }
 
-        private Admission admission(String instance) {
-            return new Admission(new Entitlements(credentials, clock), metering, new UsageJournal(db.dir(), metering),
-                    instance, clock);
-        }
+    private Admission admission(String instance) {
+        return new Admission(new Entitlements(credentials, clock), metering, new UsageJournal(db.dir(), metering),
+                instance, clock);
+    }
 
-        private Ticket admit(String client, int maxNewTokens) {
-            return admission.admit("req-" + ids.incrementAndGet(), principal(client), PRODUCT, 3, maxNewTokens);
-        }
+    private Ticket admit(String client, int maxNewTokens) {
+        return admission.admit("req-" + ids.incrementAndGet(), principal(client), PRODUCT, 3, maxNewTokens);
+    }
 
-        private static Principal principal(String client) {
-            return new Principal(client, ACCOUNT, Set.of("inference"));
-        }
+    private static Principal principal(String client) {
+        return new Principal(client, ACCOUNT, Set.of("inference"));
     }
 }

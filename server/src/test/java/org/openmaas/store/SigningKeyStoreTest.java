@@ -6,77 +6,63 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openmaas.testing.TestDatabase;
 
 /** The shared signing keys, on the embedded H2 file and on PostgreSQL alike. */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class SigningKeyStoreTest {
 
     static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
-    @Nested
-    class OnH2 extends Tests {
-        OnH2() {
-            super(TestDatabase.Kind.H2);
-        }
+    private final TestDatabase.Kind kind;
+    private TestDatabase db;
+    private SigningKeyStore keys;
+
+    SigningKeyStoreTest(TestDatabase.Kind kind) {
+        this.kind = kind;
     }
 
-    @Nested
-    class OnPostgreSQL extends Tests {
-        OnPostgreSQL() {
-            super(TestDatabase.Kind.POSTGRESQL);
-        }
+    @BeforeEach
+    void open() {
+        db = TestDatabase.fresh(kind);
+        keys = new SigningKeyStore(db.open());
     }
 
-    abstract static class Tests {
+    @AfterEach
+    void close() {
+        db.close();
+    }
 
-        private final TestDatabase.Kind kind;
-        private TestDatabase db;
-        private SigningKeyStore keys;
+    @Test
+    void theFirstKeyIsAddedOnlyOnce() {
+        keys.addIfNone("k1", "{}", NOW);
+        keys.addIfNone("k2", "{}", NOW);
 
-        Tests(TestDatabase.Kind kind) {
-            this.kind = kind;
-        }
+        assertThat(keys.keys()).extracting(SigningKeyStore.StoredKey::keyId).containsExactly("k1");
+    }
 
-        @BeforeEach
-        void open() {
-            db = TestDatabase.fresh(kind);
-            keys = new SigningKeyStore(db.open());
-        }
+    @Test
+    void aNewestKeyComesFirstAndRetiresTheOthers() {
+        keys.addIfNone("k1", "{}", NOW);
 
-        @AfterEach
-        void close() {
-            db.close();
-        }
+        keys.addNewest("k2", "{}", NOW, NOW.minus(Duration.ofHours(2)));
 
-        @Test
-        void theFirstKeyIsAddedOnlyOnce() {
-            keys.addIfNone("k1", "{}", NOW);
-            keys.addIfNone("k2", "{}", NOW);
+        assertThat(keys.keys()).extracting(SigningKeyStore.StoredKey::keyId).containsExactly("k2", "k1");
+        assertThat(keys.keys().get(0).retiredAt()).isNull();
+        assertThat(keys.keys().get(1).retiredAt()).isEqualTo(NOW);
+    }
 
-            assertThat(keys.keys()).extracting(SigningKeyStore.StoredKey::keyId).containsExactly("k1");
-        }
+    @Test
+    void keysRetiredLongAgoAreForgottenAtTheNextRotation() {
+        keys.addIfNone("k1", "{}", NOW);
+        keys.addNewest("k2", "{}", NOW, NOW.minus(Duration.ofHours(2)));
 
-        @Test
-        void aNewestKeyComesFirstAndRetiresTheOthers() {
-            keys.addIfNone("k1", "{}", NOW);
+        keys.addNewest("k3", "{}", NOW.plus(Duration.ofHours(3)), NOW.plus(Duration.ofHours(1)));
 
-            keys.addNewest("k2", "{}", NOW, NOW.minus(Duration.ofHours(2)));
-
-            assertThat(keys.keys()).extracting(SigningKeyStore.StoredKey::keyId).containsExactly("k2", "k1");
-            assertThat(keys.keys().get(0).retiredAt()).isNull();
-            assertThat(keys.keys().get(1).retiredAt()).isEqualTo(NOW);
-        }
-
-        @Test
-        void keysRetiredLongAgoAreForgottenAtTheNextRotation() {
-            keys.addIfNone("k1", "{}", NOW);
-            keys.addNewest("k2", "{}", NOW, NOW.minus(Duration.ofHours(2)));
-
-            keys.addNewest("k3", "{}", NOW.plus(Duration.ofHours(3)), NOW.plus(Duration.ofHours(1)));
-
-            assertThat(keys.keys()).extracting(SigningKeyStore.StoredKey::keyId).containsExactly("k3", "k2");
-        }
+        assertThat(keys.keys()).extracting(SigningKeyStore.StoredKey::keyId).containsExactly("k3", "k2");
     }
 }
