@@ -7,8 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.testing.AccessLogRecorder;
 import org.openmaas.testing.ScriptedEngine;
@@ -25,21 +24,10 @@ class AccessLogTest {
     private static final String FORGED = "2026-12-04T10:00:00.000 INFO org.openmaas.access: {\"request_id\":\"FORGED\","
             + "\"status\":200,\"client\":\"rel-admin\"}";
 
-    static TestServer server;
-    static String token;
-    static String valid;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(ScriptedEngine.builder().build());
-        token = server.token();
-        valid = server.body("Once upon a time", "{\"max_new_tokens\": 2}");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(ScriptedEngine.builder().build());
+    static final String token = server.token();
+    static final String valid = server.body("Once upon a time", "{\"max_new_tokens\": 2}");
 
     @Test
     void aForgedClientIdIsLoggedAsClaimedInsideOneRecord() throws InterruptedException {

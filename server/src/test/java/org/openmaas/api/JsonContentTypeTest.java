@@ -7,8 +7,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,22 +20,11 @@ import org.openmaas.testing.TestServer;
  */
 class JsonContentTypeTest {
 
-    static TestServer server;
-    static String token;
-    static String generateBody;
+    @AutoClose
+    static final TestServer server = TestServer.scripted(ScriptedEngine.builder().build());
+    static final String token = server.token();
+    static final String generateBody = server.body("Once upon a time", "{\"max_new_tokens\": 2}");
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(ScriptedEngine.builder().build());
-        token = server.token();
-        generateBody = server.body("Once upon a time", "{\"max_new_tokens\": 2}");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"/v1/maas/generate", "/v1/maas/generatestream", "/v1/admin/accounts"})

@@ -8,8 +8,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
@@ -27,19 +26,9 @@ class ConnectionCloseTest {
      */
     private static final int READ_TIMEOUT_MILLIS = 10_000;
 
-    static TestServer server;
-    static String token;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.scripted(ScriptedEngine.builder().build());
-        token = server.token();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.scripted(ScriptedEngine.builder().build());
+    static final String token = server.token();
 
     @Test
     void aResponseIsFollowedByTheEndOfTheConnection() throws IOException {
