@@ -9,6 +9,7 @@ import org.openmaas.auth.InvalidTokenException;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.UnsupportedParameterException;
 import org.openmaas.metering.LimitExceededException;
 import org.openmaas.metering.NotEntitledException;
 import org.openmaas.metering.RequestExceedsLimitException;
@@ -62,6 +63,8 @@ public final class ErrorTable {
             case InvalidTokenException e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
             case EngineOverloadedException e -> new ErrorReply(429, RESOURCE_EXHAUSTED,
                     e.getMessage() + "; retry shortly", RETRY_OVERLOADED_SECONDS);
+            case UnsupportedParameterException e ->
+                    new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0, e.parameter());
             case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), RETRY_UNAVAILABLE_SECONDS);
             case GenerationFailedException e -> generationFailure(e.failed());
             case HttpException e -> fromHttpStatus(e.status().code(), e.getMessage());
