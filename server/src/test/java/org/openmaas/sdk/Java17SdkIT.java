@@ -26,7 +26,7 @@ import org.openmaas.testing.TestServer;
  * against a real server on loopback, configured only by the {@code MAAS_*} environment variables.
  *
  * <p>No registry is reached: the builds' plugins come from this machine's own local repository, served to them as a
- * {@code file:} mirror.
+ * {@code file:} mirror; {@code ./dev test} builds up to {@code install}, so maven-install-plugin is among them.
  */
 class Java17SdkIT {
 
