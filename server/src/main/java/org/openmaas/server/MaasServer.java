@@ -225,7 +225,9 @@ public final class MaasServer implements AutoCloseable {
         if (allowed == null && allowedMethods("/v1" + path) != null) {
             // An OpenAI client whose base URL lacks /v1 (or a MaaS one without it) lands here: say what to add.
             throw new ApiException.NotFound("no such endpoint: " + method + " " + path + "; the API is under /v1: "
-                    + method + " /v1" + path + " (an OpenAI client's base URL is this server's URL followed by /v1)");
+                    + method + " /v1" + path + (openAiShaped(path)
+                    ? " (an OpenAI client's base URL is this server's URL followed by /v1)"
+                    : " (the MaaS API's base URL is this server's URL followed by /v1/maas)"));
         }
         if (allowed == null && path.startsWith("/v1/admin/")) {
             throw new ApiException.NotFound("no such admin endpoint: " + method + " " + path
