@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 
 /**
@@ -21,16 +22,21 @@ import org.openmaas.api.TrustedProxies;
  * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} and {@code Forwarded} headers name the client
  * @param allowPartial serve the products whose models loaded when others cannot, instead of refusing to start
+ * @param corsOrigins the web origins whose pages may call the APIs from a browser
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
                            int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
-                           Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial) {
+                           Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial,
+                           CorsOrigins corsOrigins) {
 
     /** The variable that gives the database URL when {@code --db} does not. */
     public static final String ENV_DATABASE_URL = "MAAS_DB_URL";
 
     /** The variable that lists the trusted proxies when {@code --trusted-proxies} does not. */
     public static final String ENV_TRUSTED_PROXIES = "MAAS_TRUSTED_PROXIES";
+
+    /** The variable that lists the allowed CORS origins when {@code --cors-origins} does not. */
+    public static final String ENV_CORS_ORIGINS = "MAAS_CORS_ORIGINS";
 
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
@@ -42,6 +48,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(corsOrigins, "corsOrigins");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative, got " + shutdownGrace);
@@ -58,6 +65,12 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
             throw new IllegalArgumentException("give either --model or --catalog, not both: a catalog file can list "
                     + "every model");
         }
+    }
+
+    /** This configuration with {@code origins} as the allowed CORS origins. */
+    public ServerConfig withCorsOrigins(CorsOrigins origins) {
+        return new ServerConfig(host, port, dataDir, models, catalogFile, threads, shutdownGrace, environment, clock,
+                databaseUrl, trustedProxies, allowPartial, origins);
     }
 
     public Path modelsDir() {
