@@ -3,13 +3,23 @@ package org.openmaas.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.openmaas.catalog.ProductConfig;
+import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
+import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.llamacpp.LlamaEngine;
+import org.openmaas.engine.remote.RemoteEngine;
+import org.openmaas.engine.remote.Upstream;
 
 /** The one place the server chooses an engine implementation for a product. */
 final class EngineFactory {
 
     static final int BATCH_SIZE = 512;
+
+    /**
+     * A remote product's vocabulary is the upstream's, unknown here: every id and top_k passes validation and the
+     * upstream judges them.
+     */
+    static final int UPSTREAM_VOCABULARY = Integer.MAX_VALUE;
 
     private EngineFactory() {
     }
@@ -19,5 +29,18 @@ final class EngineFactory {
         return LlamaEngine.start(new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
                 Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate(), -1,
                 product.prefillChunk()));
+    }
+
+    /** A pool over the product's endpoints; nothing of llama.cpp is loaded for it. */
+    static Engine remote(ProductConfig product, RemoteEngineConfig engine) {
+        // The upstream renders conversations with its own template, so every remote product takes messages.
+        ModelInfo model = new ModelInfo(product.modelName(), product.contextLength(), UPSTREAM_VOCABULARY, true);
+        return RemoteEngine.start(product.productName(), model, engine.endpoints(), upstream(engine),
+                RemoteEngine.Settings.of(engine.maxConcurrent(), product.maxQueued()));
+    }
+
+    private static Upstream upstream(RemoteEngineConfig engine) {
+        throw new IllegalArgumentException("engine.type " + engine.type().catalogName()
+                + " has no protocol adapter in this build");
     }
 }

@@ -39,21 +39,29 @@ final class ModelLoader {
 
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
-        int threads = threadsPerEngine(products.size());
+        int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
-                Path file = modelFile(product.source());
                 long start = System.nanoTime();
-                Engine engine = EngineFactory.open(product, file, threads);
-                String modelName = product.modelName() != null ? product.modelName()
-                        : engine.model().name() != null ? engine.model().name()
-                        : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                Engine engine;
+                String modelName;
+                if (product.source() instanceof ModelSource.Remote remote) {
+                    // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
+                    engine = EngineFactory.remote(product, remote.engine());
+                    modelName = product.modelName();
+                } else {
+                    Path file = modelFile(product.source());
+                    engine = EngineFactory.open(product, file, threads);
+                    modelName = product.modelName() != null ? product.modelName()
+                            : engine.model().name() != null ? engine.model().name()
+                            : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                }
                 catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
                         product, engine));
                 SmokeTestModel.warnIfServed(product.productName(), modelName);
-                LOG.info("product " + product.productName() + " serves " + modelName + " from " + file + " (context "
-                        + engine.model().contextLength() + " tokens, loaded in "
+                LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
+                        + " (context " + engine.model().contextLength() + " tokens, started in "
                         + (System.nanoTime() - start) / 1_000_000 + " ms)");
             } catch (RuntimeException | IOException e) {
                 String failure = "product " + product.productName() + " cannot load its model " + product.source()
@@ -99,9 +107,13 @@ final class ModelLoader {
         return threads;
     }
 
+    private static boolean isRemote(ProductConfig product) {
+        return product.source() instanceof ModelSource.Remote;
+    }
+
     private List<ProductConfig> products() {
         if (config.catalogFile().isPresent()) {
-            return CatalogFile.read(config.catalogFile().get());
+            return CatalogFile.read(config.catalogFile().get(), config.environment());
         }
         List<Path> files = config.models().isEmpty() ? defaultModels() : config.models();
         return files.stream().map(ProductConfig::forModelFile).toList();
@@ -110,18 +122,18 @@ final class ModelLoader {
     private Path modelFile(ModelSource source) throws IOException {
         return switch (source) {
             case ModelSource.LocalFile local -> ModelFile.requireGguf(local.path());
-            case ModelSource.HubFile remote -> {
-                Path target = config.modelsDir().resolve("hub").resolve(remote.repository()).resolve(remote.path());
+            case ModelSource.HubFile hubFile -> {
+                Path target = config.modelsDir().resolve("hub").resolve(hubFile.repository()).resolve(hubFile.path());
                 if (!Files.exists(target)) {
                     try {
-                        hub.download(remote.repository(), remote.path(), target);
+                        hub.download(hubFile.repository(), hubFile.path(), target);
                     } catch (IOException e) {
-                        throw new IOException("cannot download it from " + hub.fileUrl(remote.repository(),
-                                remote.path()) + ": " + reason(e), e);
+                        throw new IOException("cannot download it from " + hub.fileUrl(hubFile.repository(), hubFile.path()) + ": " + reason(e), e);
                     }
                 }
                 yield target;
             }
+            case ModelSource.Remote remote -> throw new IllegalStateException("no model file for " + remote);
         };
     }
 
