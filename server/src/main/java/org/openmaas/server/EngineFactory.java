@@ -1,12 +1,15 @@
 package org.openmaas.server;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.llamacpp.LlamaEngine;
+import org.openmaas.engine.remote.LlamaServerUpstream;
 import org.openmaas.engine.remote.RemoteEngine;
 import org.openmaas.engine.remote.Upstream;
 
@@ -20,6 +23,9 @@ final class EngineFactory {
      * upstream judges them.
      */
     static final int UPSTREAM_VOCABULARY = Integer.MAX_VALUE;
+
+    /** A refused or unreachable endpoint is given up soon, so the attempt moves to another one. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private EngineFactory() {
     }
@@ -40,7 +46,11 @@ final class EngineFactory {
     }
 
     private static Upstream upstream(RemoteEngineConfig engine) {
-        throw new IllegalArgumentException("engine.type " + engine.type().catalogName()
-                + " has no protocol adapter in this build");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        return switch (engine.type()) {
+            case LLAMA_SERVER -> new LlamaServerUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case OPENAI, VLLM, TGI, MAAS -> throw new IllegalArgumentException("engine.type "
+                    + engine.type().catalogName() + " has no protocol adapter in this build; llama-server has");
+        };
     }
 }
