@@ -122,18 +122,19 @@ final class ModelLoader {
     private Path modelFile(ModelSource source) throws IOException {
         return switch (source) {
             case ModelSource.LocalFile local -> ModelFile.requireGguf(local.path());
-            case ModelSource.HubFile hubFile -> {
-                Path target = config.modelsDir().resolve("hub").resolve(hubFile.repository()).resolve(hubFile.path());
+            case ModelSource.HubFile remote -> {
+                Path target = config.modelsDir().resolve("hub").resolve(remote.repository()).resolve(remote.path());
                 if (!Files.exists(target)) {
                     try {
-                        hub.download(hubFile.repository(), hubFile.path(), target);
+                        hub.download(remote.repository(), remote.path(), target);
                     } catch (IOException e) {
-                        throw new IOException("cannot download it from " + hub.fileUrl(hubFile.repository(), hubFile.path()) + ": " + reason(e), e);
+                        throw new IOException("cannot download it from " + hub.fileUrl(remote.repository(),
+                                remote.path()) + ": " + reason(e), e);
                     }
                 }
                 yield target;
             }
-            case ModelSource.Remote remote -> throw new IllegalStateException("no model file for " + remote);
+            case ModelSource.Remote elsewhere -> throw new IllegalStateException("no model file for " + elsewhere);
         };
     }
 
