@@ -34,7 +34,7 @@ final class AttemptRun implements Upstream.Attempt {
     private final Object lock = new Object(); // orders listener calls against cancel()
     private final StringBuilder text = new StringBuilder(); // the generated text, the earlier attempts' included
     private Thread thread;
-    private int generated;   // tokens this attempt streamed
+    private int generated;   // tokens this attempt generated: streamed, or withheld by the upstream
     private boolean ended;   // an ending was reported or the attempt was cancelled: the listener hears nothing more
     private InputStream body; // the open stream, closed by cancel() so the upstream stops generating
 
@@ -81,7 +81,7 @@ final class AttemptRun implements Upstream.Attempt {
         return request;
     }
 
-    /** Tokens this attempt has streamed so far. */
+    /** Tokens this attempt has generated so far. */
     int generated() {
         return generated;
     }
@@ -122,6 +122,17 @@ final class AttemptRun implements Upstream.Attempt {
                 }
             }
             return generated >= request.remainingTokens() ? Optional.of(FinishReason.LENGTH) : Optional.empty();
+        }
+    }
+
+    /**
+     * Counts tokens the upstream generated but did not stream on their own (llama-server holds back a token that ends
+     * inside a UTF-8 character and streams only the next one, with both tokens' bytes): they count against the budget
+     * and in the upstream's own count, though no event carries their ids.
+     */
+    void withheld(int tokens) {
+        synchronized (lock) {
+            generated += tokens;
         }
     }
 

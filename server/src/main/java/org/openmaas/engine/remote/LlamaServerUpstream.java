@@ -33,8 +33,11 @@ import org.openmaas.engine.Utf8Accumulator;
  *
  * <p>Each streamed chunk gives its tokens' ids and, in {@code completion_probabilities}, each token's bytes, its
  * log-probability under the raw distribution and the most likely alternatives with their ids; text is decoded from
- * the bytes, so a token that ends inside a UTF-8 character carries "" and the next one the character, even when the
- * server sends both in one chunk. <b>Special</b>: llama-server renders a token's bytes without special tokens, so a
+ * the bytes, so a token that ends inside a UTF-8 character carries "" and the next one the character. But llama-server
+ * does not stream such a token on its own: it holds it back until the character completes and then streams only the
+ * completing token's id and logprob, with the bytes of both. The MaaS stream then carries that token with the whole
+ * character; the held-back token counts (in {@code generated_tokens} and against {@code max_new_tokens}) but its id
+ * and logprob are not shown, and a continuation after it resends the ids without it. <b>Special</b>: llama-server renders a token's bytes without special tokens, so a
  * control token (BOS, EOS, template markers) comes with no bytes at all while every other token has some: a token
  * without bytes is special, and its text is its piece as {@code POST /detokenize} renders it (e.g. {@code </s>}),
  * asked once per token id and kept. The last chunk's {@code stop_type} ({@code eos} or {@code limit}),
@@ -105,6 +108,7 @@ public final class LlamaServerUpstream implements Upstream {
                 EventStream.Framing.SSE);
         Utf8Accumulator utf8 = new Utf8Accumulator();
         int topN = attempt.request().topNTokens();
+        int predictedBefore = 0; // the server's count in the previous chunk
         JsonNode chunk;
         while ((chunk = events.next()) != null) {
             if (chunk.has("error")) {
@@ -124,6 +128,14 @@ public final class LlamaServerUpstream implements Upstream {
                 throw new UpstreamException(new UpstreamFailure.Broken("llama-server streamed " + tokens.size()
                         + " tokens with " + probabilities.size() + " probabilities in one chunk"));
             }
+            int predicted = field(chunk, "tokens_predicted").asInt();
+            int withheld = predicted - predictedBefore - tokens.size();
+            if (withheld < 0) {
+                throw new UpstreamException(new UpstreamFailure.Broken("llama-server's count of generated tokens went"
+                        + " from " + predictedBefore + " to " + predicted + " over " + tokens.size() + " tokens"));
+            }
+            run.withheld(withheld);
+            predictedBefore = predicted;
             for (JsonNode probability : probabilities) {
                 byte[] bytes = bytes(probability);
                 boolean special = bytes.length == 0;

@@ -26,6 +26,7 @@ import org.openmaas.testing.TestModels;
 class LlamaServerUpstreamTest {
 
     private static final int BOS = 1;
+    private static final int EOS = 2;
     private static final String PROMPT = "Once upon a time";
 
     @AutoClose
@@ -85,6 +86,35 @@ class LlamaServerUpstreamTest {
         assertThat(bos.special()).isTrue();
         assertThat(bos.text()).isEqualTo("<s>");
         assertThat(run.tokens().stream().filter(t -> t.id() != BOS)).noneMatch(Token::special);
+    }
+
+    @Test
+    void anEosTokenEndsTheGenerationStreamedLastAsSpecial() throws Exception {
+        // The model rarely ends with EOS (it starts a new story with BOS instead); at temperature 3 seed 628 does,
+        // after 267 tokens.
+        RecordingListener run = run(request(new Sampling(true, 3f, 0, 1f, 1f, 1f, 0f, 628L), 300, List.of(), 0),
+                List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        Token last = run.tokens().getLast();
+        assertThat(last.id()).isEqualTo(EOS);
+        assertThat(last.special()).isTrue();
+        assertThat(last.text()).isEqualTo("</s>");
+        assertThat(run.ending().generatedTokens()).isEqualTo(267);
+    }
+
+    @Test
+    void aTokenTheServerHoldsBackInsideACharacterIsCountedAndItsBytesComeWithTheNext() throws Exception {
+        // Seed 628's 217th token is the lone byte 0xC9, which llama-server holds back and streams with the next token
+        // (" li"): the MaaS stream shows it as U+FFFD within that token's text and counts it, without its id.
+        RecordingListener run = run(request(new Sampling(true, 3f, 0, 1f, 1f, 1f, 0f, 628L), 220, List.of(), 0),
+                List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(run.ending().generatedTokens()).isEqualTo(220);
+        assertThat(run.tokens()).hasSize(219);
+        assertThat(run.tokens().get(216).text()).isEqualTo("\uFFFD li");
+        assertThat(run.text()).contains("'\uFFFD like");
     }
 
     @Test
