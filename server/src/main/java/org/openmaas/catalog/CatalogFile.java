@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.openmaas.engine.remote.MaasUpstream;
 
 /**
  * Reads a catalog file: the products an operator declares, each bound to a GGUF path or hub reference.
@@ -225,7 +226,7 @@ public final class CatalogFile {
         maasFields.put("client_secret_env", e.clientSecretEnv());
         maasFields.put("cloud_account", e.cloudAccount());
         maasFields.put("product_name", e.productName());
-        Optional<RemoteEngineConfig.MaasAccess> maas = Optional.empty();
+        Optional<MaasUpstream.Account> maas = Optional.empty();
         if (type == UpstreamType.MAAS) {
             List<String> missing = maasFields.entrySet().stream().filter(f -> blankToNull(f.getValue()) == null)
                     .map(f -> "engine." + f.getKey()).toList();
@@ -234,7 +235,7 @@ public final class CatalogFile {
                         + ": the upstream's token URL, client id, the variable holding its secret, the account and "
                         + "its product name");
             }
-            maas = Optional.of(new RemoteEngineConfig.MaasAccess(endpointUrl("engine.auth_url", e.authUrl()),
+            maas = Optional.of(new MaasUpstream.Account(endpointUrl("engine.auth_url", e.authUrl()),
                     e.clientId(), secret("engine.client_secret_env", e.clientSecretEnv(), environment),
                     e.cloudAccount(), e.productName()));
         } else {

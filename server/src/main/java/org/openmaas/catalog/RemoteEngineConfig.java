@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.engine.remote.MaasUpstream;
 
 /**
  * A product's engine elsewhere, as its catalog entry's {@code engine:} block declares it, with the secrets already read
@@ -14,10 +15,10 @@ import java.util.Optional;
  * @param upstreamModel  the model name the upstream knows
  * @param apiKey         the bearer key sent to every endpoint, when the upstream needs one
  * @param maxConcurrent  generations in flight per endpoint; more wait in the product's queue
- * @param maas           the client credentials of an upstream MaaS; present exactly for type {@code maas}
+ * @param maas           the account this gateway uses at an upstream MaaS; present exactly for type {@code maas}
  */
 public record RemoteEngineConfig(UpstreamType type, List<URI> endpoints, String upstreamModel, Optional<String> apiKey,
-                                 int maxConcurrent, Optional<MaasAccess> maas) {
+                                 int maxConcurrent, Optional<MaasUpstream.Account> maas) {
 
     /** A few streams per endpoint: llama-server's default slots are 4, vLLM batches hundreds. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
@@ -46,26 +47,5 @@ public record RemoteEngineConfig(UpstreamType type, List<URI> endpoints, String 
     public String toString() {
         // Never the key: this is logged when a product cannot start.
         return type.catalogName() + " at " + endpoints;
-    }
-
-    /**
-     * How to reach an upstream MaaS: its token endpoint and client credentials, the account requests are billed to
-     * and the product there.
-     */
-    public record MaasAccess(URI authUrl, String clientId, String clientSecret, String cloudAccount,
-                             String productName) {
-        public MaasAccess {
-            Objects.requireNonNull(authUrl, "authUrl");
-            Objects.requireNonNull(clientId, "clientId");
-            Objects.requireNonNull(clientSecret, "clientSecret");
-            Objects.requireNonNull(cloudAccount, "cloudAccount");
-            Objects.requireNonNull(productName, "productName");
-        }
-
-        @Override
-        public String toString() {
-            return "MaasAccess[authUrl=" + authUrl + ", clientId=" + clientId + ", clientSecret=(redacted), cloudAccount="
-                    + cloudAccount + ", productName=" + productName + "]";
-        }
     }
 }

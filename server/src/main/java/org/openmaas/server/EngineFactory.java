@@ -10,8 +10,12 @@ import org.openmaas.engine.Engine;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.llamacpp.LlamaEngine;
 import org.openmaas.engine.remote.LlamaServerUpstream;
+import org.openmaas.engine.remote.MaasUpstream;
+import org.openmaas.engine.remote.OpenAiUpstream;
 import org.openmaas.engine.remote.RemoteEngine;
+import org.openmaas.engine.remote.TgiUpstream;
 import org.openmaas.engine.remote.Upstream;
+import org.openmaas.engine.remote.VllmUpstream;
 
 /** The one place the server chooses an engine implementation for a product. */
 final class EngineFactory {
@@ -49,8 +53,10 @@ final class EngineFactory {
         HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         return switch (engine.type()) {
             case LLAMA_SERVER -> new LlamaServerUpstream(client, engine.upstreamModel(), engine.apiKey());
-            case OPENAI, VLLM, TGI, MAAS -> throw new IllegalArgumentException("engine.type "
-                    + engine.type().catalogName() + " has no protocol adapter in this build; llama-server has");
+            case VLLM -> new VllmUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case TGI -> new TgiUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case OPENAI -> new OpenAiUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case MAAS -> new MaasUpstream(client, engine.maas().orElseThrow());
         };
     }
 }

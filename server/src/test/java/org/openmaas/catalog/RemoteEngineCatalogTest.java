@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.openmaas.engine.remote.MaasUpstream;
 
 /** The catalog's {@code engine:} block, in the exact syntax, and every mistake in it refused at start. */
 class RemoteEngineCatalogTest {
@@ -93,7 +94,7 @@ class RemoteEngineCatalogTest {
 
         RemoteEngineConfig engine = ((ModelSource.Remote) CatalogFile.read(file, ENVIRONMENT).getFirst().source()).engine();
 
-        assertThat(engine.maas()).contains(new RemoteEngineConfig.MaasAccess(URI.create("http://maas-eu:8080/oauth/token"),
+        assertThat(engine.maas()).contains(new MaasUpstream.Account(URI.create("http://maas-eu:8080/oauth/token"),
                 "gateway", "s3cret", "acct-7", "maas-model-mistral-7b-v0.1"));
         assertThat(engine.maas().orElseThrow().toString()).doesNotContain("s3cret");
     }
