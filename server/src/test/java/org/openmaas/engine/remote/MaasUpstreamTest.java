@@ -2,6 +2,7 @@ package org.openmaas.engine.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -59,7 +60,9 @@ class MaasUpstreamTest {
         assertThat(run.ids()).isEqualTo(direct.tokenIds());
         assertThat(run.text()).isEqualTo(direct.text());
         JsonNode first = direct.lines().getFirst().path("result").path("response");
-        assertThat(run.tokens().getFirst().logprob()).isEqualTo(first.path("token").path("logprob").floatValue());
+        // Close, not equal: the second request reuses the first one's cached prompt, which moves the last float bits.
+        assertThat(run.tokens().getFirst().logprob()).isCloseTo(first.path("token").path("logprob").floatValue(),
+                within(1e-4f));
         assertThat(run.events().getFirst().topTokens()).extracting(Token::id).containsExactly(
                 first.path("top_tokens").path(0).path("id").asInt(), first.path("top_tokens").path(1).path("id").asInt());
         assertThat(run.ending()).isEqualTo(new RecordingListener.Ending(FinishReason.LENGTH, 0, 12, null));
