@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,6 +26,7 @@ import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
 import org.openmaas.engine.EngineOverloadedException;
+import org.openmaas.engine.FairQueue;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
@@ -37,7 +41,7 @@ import org.openmaas.engine.Tokenizer;
  * <p>Each generation is one job: it runs as one attempt at a time on one endpoint, chosen by least outstanding
  * requests among the endpoints that take work, preferring the endpoint that last served the prompt's prefix while that
  * one is not much busier. An endpoint takes at most {@code maxConcurrent} attempts; beyond that jobs wait in a bounded
- * queue, and beyond that {@link #submit} refuses. An attempt that fails before its first token is retried on another
+ * queue (round-robin across accounts), and beyond that {@link #submit} refuses. An attempt that fails before its first token is retried on another
  * endpoint; one that fails after k tokens is continued on another endpoint from those k tokens, so the caller sees one
  * stream and one {@link GenerationEvent.Finished}. An endpoint is taken out after consecutive failures (passive
  * ejection) and gets one trial attempt once its ejection ends (half-open); a 429 rests it for its Retry-After; a failed
@@ -66,7 +70,7 @@ public final class RemoteEngine implements Engine {
                            Duration probeInterval, int affinityBlock, int affinitySlack) {
         public Settings {
             if (maxConcurrent < 1) throw new IllegalArgumentException("maxConcurrent must be >= 1: " + maxConcurrent);
-            if (maxQueued < 0) throw new IllegalArgumentException("maxQueued must be >= 0: " + maxQueued);
+            if (maxQueued < 1) throw new IllegalArgumentException("maxQueued must be >= 1: " + maxQueued);
             if (ejectAfterFailures < 1) {
                 throw new IllegalArgumentException("ejectAfterFailures must be >= 1: " + ejectAfterFailures);
             }
@@ -91,7 +95,11 @@ public final class RemoteEngine implements Engine {
     private final Settings settings;
     private final Clock clock;
     private final List<Endpoint> endpoints;
-    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    /** New jobs waiting for an endpoint: round-robin across accounts, as the embedded engine's slots are. */
+    private final FairQueue waiting;
+    private final Map<Generation, Job> waitingJobs = new HashMap<>();
+    /** Jobs whose attempt failed, waiting to go on elsewhere: they go before any new job, admitted after them. */
+    private final ArrayDeque<Job> retrying = new ArrayDeque<>();
     private final Set<Job> running = new LinkedHashSet<>();
     private final PrefixAffinity affinity;
     private ScheduledExecutorService healthChecks;
@@ -109,6 +117,7 @@ public final class RemoteEngine implements Engine {
         if (endpoints.isEmpty()) throw new IllegalArgumentException("a pool needs at least one endpoint");
         this.endpoints = endpoints.stream().map(Endpoint::new).toList();
         this.affinity = new PrefixAffinity(settings.affinityBlock());
+        this.waiting = new FairQueue(settings.maxQueued());
     }
 
     /** Starts a pool whose endpoints are health-checked every {@link Settings#probeInterval()} on a daemon thread. */
@@ -147,10 +156,10 @@ public final class RemoteEngine implements Engine {
             if (closed) {
                 throw new EngineClosedException("the engine for " + product + " is shut down");
             }
-            if (queue.size() >= settings.maxQueued() && pick(job).isEmpty()) {
+            if (!waiting.offer(generation)) {
                 throw new EngineOverloadedException(settings.maxQueued());
             }
-            queue.addLast(job);
+            waitingJobs.put(generation, job);
             launches = dispatch();
         }
         generation.onCancel(() -> cancel(job));
@@ -161,7 +170,7 @@ public final class RemoteEngine implements Engine {
     @Override
     public synchronized EngineLoad load() {
         int active = endpoints.stream().mapToInt(e -> e.inFlight).sum();
-        return new EngineLoad(active, queue.size(), settings.maxConcurrent() * endpoints.size());
+        return new EngineLoad(active, waiting.size() + retrying.size(), settings.maxConcurrent() * endpoints.size());
     }
 
     @Override
@@ -215,9 +224,11 @@ public final class RemoteEngine implements Engine {
                 return;
             }
             closed = true;
-            List<Job> jobs = new ArrayList<>(queue);
+            List<Job> jobs = new ArrayList<>(retrying);
+            waiting.drain().forEach(g -> jobs.add(waitingJobs.get(g)));
             jobs.addAll(running);
-            queue.clear();
+            retrying.clear();
+            waitingJobs.clear();
             for (Job job : jobs) {
                 if (job.attempt != null) {
                     attempts.add(job.attempt);
@@ -233,27 +244,50 @@ public final class RemoteEngine implements Engine {
 
     // ---- scheduling, under the monitor ----
 
-    /** Starts queued jobs on endpoints with room, in order; fails those that no endpoint can ever take now. */
+    /**
+     * Starts waiting jobs on endpoints with room, retries first; fails those that no endpoint can take now at all (every
+     * endpoint down, ejected or resting, or, for a retry, failed already).
+     */
     private List<Launch> dispatch() {
         List<Launch> launches = new ArrayList<>();
+        if (closed) {
+            return launches;
+        }
         Instant now = clock.instant();
-        while (!queue.isEmpty() && !closed) {
-            Job job = queue.peekFirst();
+        for (Iterator<Job> it = retrying.iterator(); it.hasNext(); ) {
+            Job job = it.next();
             Optional<Endpoint> endpoint = pick(job);
-            if (endpoint.isEmpty()) {
-                if (endpoints.stream().anyMatch(e -> !job.failedOn.contains(e) && e.willTakeWork(now))) {
-                    break; // every usable endpoint is full: wait for an attempt to end
-                }
-                queue.pollFirst();
-                end(job, new GenerationEvent.Failed(GenerationEvent.Failed.Cause.UNAVAILABLE, "no endpoint of "
-                        + product + " can serve now" + (job.lastFailure == null ? " (" + unavailability(now) + ")"
-                        : "; the last one failed: " + job.lastFailure)));
-                continue;
+            if (endpoint.isPresent()) {
+                it.remove();
+                launches.add(assign(job, endpoint.get()));
+            } else if (!usable(job, now)) {
+                it.remove();
+                end(job, unavailable(job, now));
             }
-            queue.pollFirst();
-            launches.add(assign(job, endpoint.get()));
+        }
+        for (Generation next = waiting.pollNext(g -> pick(waitingJobs.get(g)).isPresent()); next != null;
+             next = waiting.pollNext(g -> pick(waitingJobs.get(g)).isPresent())) {
+            Job job = waitingJobs.remove(next);
+            launches.add(assign(job, pick(job).orElseThrow()));
+        }
+        if (endpoints.stream().noneMatch(e -> e.willTakeWork(now))) {
+            waiting.drain().forEach(g -> {
+                Job job = waitingJobs.remove(g);
+                end(job, unavailable(job, now));
+            });
         }
         return launches;
+    }
+
+    /** Whether some endpoint the job has not failed on takes work now, though perhaps full. */
+    private boolean usable(Job job, Instant now) {
+        return endpoints.stream().anyMatch(e -> !job.failedOn.contains(e) && e.willTakeWork(now));
+    }
+
+    private GenerationEvent.Failed unavailable(Job job, Instant now) {
+        return new GenerationEvent.Failed(GenerationEvent.Failed.Cause.UNAVAILABLE, "no endpoint of " + product
+                + " can serve now" + (job.lastFailure == null ? " (" + unavailability(now) + ")"
+                : "; the last one failed: " + job.lastFailure));
     }
 
     /**
@@ -357,7 +391,10 @@ public final class RemoteEngine implements Engine {
                 return;
             }
             job.done = true;
-            queue.remove(job);
+            if (waitingJobs.remove(job.generation) != null) {
+                waiting.remove(job.generation);
+            }
+            retrying.remove(job);
             running.remove(job);
             attempt = job.attempt;
             job.attempt = null;
@@ -473,7 +510,7 @@ public final class RemoteEngine implements Engine {
                         job.accepted.size(), job.text.toString(), seed(request)));
             } else {
                 running.remove(job);
-                queue.addFirst(job); // retried before any other waiting job: it was admitted first
+                retrying.addLast(job);
             }
             launches = dispatch();
         }

@@ -65,6 +65,10 @@ class RemoteEngineTest {
         return request(new Prompt.Text(text), 16);
     }
 
+    private static GenerationRequest request(String account, String text) {
+        return new GenerationRequest("req", account, new Prompt.Text(text), 16, Sampling.greedy(), List.of(), 0, false);
+    }
+
     /** Every event the generation holds now, without waiting. */
     private static List<GenerationEvent> drain(Generation generation) throws InterruptedException {
         List<GenerationEvent> events = new ArrayList<>();
@@ -138,6 +142,26 @@ class RemoteEngineTest {
         assertThat(upstream.last().endpoint).isEqualTo(A);
         assertThat(waiting.admittedAtNanos()).isNotZero();
         assertThat(engine.load()).isEqualTo(new EngineLoad(2, 0, 2));
+    }
+
+    @Test
+    void waitingRequestsGetAnEndpointInTurnAcrossAccounts() {
+        pool(1, 8, 3);
+        engine.submit(request("x", "x1"));
+        engine.submit(request("x", "x2"));
+        Generation x3 = engine.submit(request("x", "x3"));
+        Generation x4 = engine.submit(request("x", "x4"));
+        Generation y1 = engine.submit(request("y", "y1"));
+
+        upstream.call(0).tokens(1).finish(FinishReason.LENGTH, 2, 1);
+        upstream.call(1).tokens(1).finish(FinishReason.LENGTH, 2, 1);
+
+        assertThat(upstream.calls()).extracting(c -> c.request.request().prompt())
+                .containsExactly(new Prompt.Text("x1"), new Prompt.Text("x2"), new Prompt.Text("x3"),
+                        new Prompt.Text("y1"));
+        assertThat(x3.admittedAtNanos()).isNotZero();
+        assertThat(y1.admittedAtNanos()).as("y's first before x's third").isNotZero();
+        assertThat(x4.admittedAtNanos()).isZero();
     }
 
     @Test
