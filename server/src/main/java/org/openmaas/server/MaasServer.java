@@ -204,7 +204,7 @@ public final class MaasServer implements AutoCloseable {
                 .register(new OpenApiDocument());
         AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
                 new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
-                s.tokens().keys(), refusals);
+                s.tokens().keys(), refusals, s.catalog());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }

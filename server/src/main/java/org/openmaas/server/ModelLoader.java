@@ -39,21 +39,29 @@ final class ModelLoader {
 
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
-        int threads = threadsPerEngine(products.size());
+        int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
-                Path file = modelFile(product.source());
                 long start = System.nanoTime();
-                Engine engine = EngineFactory.open(product, file, threads);
-                String modelName = product.modelName() != null ? product.modelName()
-                        : engine.model().name() != null ? engine.model().name()
-                        : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                Engine engine;
+                String modelName;
+                if (product.source() instanceof ModelSource.Remote remote) {
+                    // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
+                    engine = EngineFactory.remote(product, remote.engine());
+                    modelName = product.modelName();
+                } else {
+                    Path file = modelFile(product.source());
+                    engine = EngineFactory.open(product, file, threads);
+                    modelName = product.modelName() != null ? product.modelName()
+                            : engine.model().name() != null ? engine.model().name()
+                            : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                }
                 catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
                         product, engine));
                 SmokeTestModel.warnIfServed(product.productName(), modelName);
-                LOG.info("product " + product.productName() + " serves " + modelName + " from " + file + " (context "
-                        + engine.model().contextLength() + " tokens, loaded in "
+                LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
+                        + " (context " + engine.model().contextLength() + " tokens, started in "
                         + (System.nanoTime() - start) / 1_000_000 + " ms)");
             } catch (RuntimeException | IOException e) {
                 String failure = "product " + product.productName() + " cannot load its model " + product.source()
@@ -99,9 +107,13 @@ final class ModelLoader {
         return threads;
     }
 
+    private static boolean isRemote(ProductConfig product) {
+        return product.source() instanceof ModelSource.Remote;
+    }
+
     private List<ProductConfig> products() {
         if (config.catalogFile().isPresent()) {
-            return CatalogFile.read(config.catalogFile().get());
+            return CatalogFile.read(config.catalogFile().get(), config.environment());
         }
         List<Path> files = config.models().isEmpty() ? defaultModels() : config.models();
         return files.stream().map(ProductConfig::forModelFile).toList();
@@ -122,6 +134,7 @@ final class ModelLoader {
                 }
                 yield target;
             }
+            case ModelSource.Remote elsewhere -> throw new IllegalStateException("no model file for " + elsewhere);
         };
     }
 

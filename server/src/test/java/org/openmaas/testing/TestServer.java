@@ -33,6 +33,7 @@ import org.openmaas.catalog.ModelSource;
 import org.openmaas.catalog.Product;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.catalog.PromptFormat;
+import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
@@ -173,6 +174,17 @@ public final class TestServer implements AutoCloseable {
                 new ModelSource.LocalFile(Path.of(productName + ".gguf")), 0, format, null, engine.load().slots(),
                 ProductConfig.DEFAULT_MAX_QUEUED, reproducible, ProductConfig.DEFAULT_PREFILL_CHUNK);
         return new CatalogEntry(new Product(productName, config.productId(), modelName), config, engine);
+    }
+
+    /**
+     * A product served elsewhere, as a catalog's {@code engine:} block declares it, whose engine is {@code engine}
+     * (a pool over a test's upstream): raw prompts, model {@code remote/<productName>}.
+     */
+    public static CatalogEntry remoteProduct(String productName, RemoteEngineConfig remote, Engine engine) {
+        ProductConfig config = new ProductConfig(productName, ProductConfig.stableId(productName),
+                "remote/" + productName, new ModelSource.Remote(remote), engine.model().contextLength(),
+                PromptFormat.RAW, null, 1, ProductConfig.DEFAULT_MAX_QUEUED, false, ProductConfig.DEFAULT_PREFILL_CHUNK);
+        return new CatalogEntry(new Product(productName, config.productId(), config.modelName()), config, engine);
     }
 
     private static ServerConfig config(Path dataDir, List<Path> models, Optional<Path> catalog,
