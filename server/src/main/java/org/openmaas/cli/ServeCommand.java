@@ -45,6 +45,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "A YAML file declaring the products to serve.")
     Path catalog;
 
+    @Option(names = "--context-length", paramLabel = "TOKENS", defaultValue = "0",
+            description = "Tokens per sequence (prompt plus generated) of the --model products (default: the model's "
+                    + "own, at most 4096).")
+    int contextLength;
+
+    @Option(names = "--chat-template", paramLabel = "NAME|SOURCE",
+            description = "The chat template /v1/chat/completions renders messages with for the --model products: a "
+                    + "llama.cpp built-in name (chatml, llama3, mistral-v7, ...) or a template source (default: the GGUF's own).")
+    String chatTemplate;
+
+    @Option(names = "--slots", defaultValue = "1",
+            description = "Sequences each --model product decodes at once (default: ${DEFAULT-VALUE}).")
+    int slots;
+
     @Option(names = "--db", paramLabel = "JDBC_URL",
             description = "The store's JDBC URL, e.g. jdbc:postgresql://db:5432/maas?user=maas (default: $MAAS_DB_URL, "
                     + "else the embedded H2 file in the data directory). Several instances share one PostgreSQL.")
@@ -93,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
-                allowPartial);
+                allowPartial, new ServerConfig.ModelFlags(contextLength, Optional.ofNullable(chatTemplate), slots));
     }
 
     /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */

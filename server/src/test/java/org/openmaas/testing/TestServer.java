@@ -175,7 +175,7 @@ public final class TestServer implements AutoCloseable {
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
         return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl,
-                proxies, allowPartial);
+                proxies, allowPartial, ServerConfig.ModelFlags.DEFAULTS);
     }
 
     public MaasServer server() {
