@@ -46,17 +46,18 @@ final class ServeCommand implements Callable<Integer> {
     Path catalog;
 
     @Option(names = "--context-length", paramLabel = "TOKENS", defaultValue = "0",
-            description = "Tokens per sequence (prompt plus generated) of the --model products (default: the model's "
-                    + "own, at most 4096).")
+            description = "Tokens per sequence (prompt plus generated) of the products served from model files, "
+                    + "--model or the models folder (default: the model's own, at most 4096).")
     int contextLength;
 
     @Option(names = "--chat-template", paramLabel = "NAME|SOURCE",
-            description = "The chat template /v1/chat/completions renders messages with for the --model products: a "
-                    + "llama.cpp built-in name (chatml, llama3, mistral-v7, ...) or a template source (default: the GGUF's own).")
+            description = "The chat template /v1/chat/completions renders messages with for the products served from "
+                    + "model files: a llama.cpp built-in name (chatml, llama3, mistral-v7, ...) or a template source "
+                    + "(default: the GGUF's own).")
     String chatTemplate;
 
     @Option(names = "--slots", defaultValue = "1",
-            description = "Sequences each --model product decodes at once (default: ${DEFAULT-VALUE}).")
+            description = "Sequences each product served from a model file decodes at once (default: ${DEFAULT-VALUE}).")
     int slots;
 
     @Option(names = "--db", paramLabel = "JDBC_URL",

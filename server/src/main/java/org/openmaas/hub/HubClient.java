@@ -25,6 +25,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +52,13 @@ public final class HubClient {
 
     private static final byte[] GGUF_MAGIC = {'G', 'G', 'U', 'F'};
     private static final Duration REPORT_EVERY = Duration.ofMillis(200);
+    /**
+     * A connection that delivers nothing for this long is given up and resumed: the JDK's client has no read timeout,
+     * and a CDN connection that stalls would otherwise hold a pull forever.
+     */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("hub-stall-watchdog").factory());
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,13 +67,24 @@ public final class HubClient {
     private final Optional<String> token;
     private final HttpClient http;
     private final TransferListener listener;
+    private final Duration stallTimeout;
 
     public HubClient(URI endpoint, Optional<String> token, TransferListener listener) {
+        this(endpoint, token, listener, STALL_TIMEOUT);
+    }
+
+    /** @param stallTimeout how long a transfer may receive nothing before it counts as broken off (and is resumed) */
+    HubClient(URI endpoint, Optional<String> token, TransferListener listener, Duration stallTimeout) {
         this.endpoint = endpoint;
         this.token = token.filter(t -> !t.isBlank());
         this.listener = listener;
-        // Redirects are followed by hand: the token goes to the hub, never to the CDN a file is served from.
-        this.http = HttpClient.newBuilder()
+        this.stallTimeout = stallTimeout;
+        this.http = newClient();
+    }
+
+    // Redirects are followed by hand: the token goes to the hub, never to the CDN a file is served from.
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -85,7 +109,7 @@ public final class HubClient {
         List<RepoFile> files = new ArrayList<>();
         URI page = URI.create(endpoint + "/api/models/" + repository + "/tree/main?recursive=true");
         while (page != null) {
-            HttpResponse<InputStream> response = send(page, "GET", true, Optional.empty());
+            HttpResponse<InputStream> response = send(http, page, "GET", true, Optional.empty());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new IOException(failure(page, response.statusCode(), "repository " + repository));
@@ -179,7 +203,7 @@ public final class HubClient {
     private Source source(URI url) throws IOException {
         URI current = url;
         for (int hop = 0; hop < 5; hop++) {
-            HttpResponse<InputStream> head = send(current, "HEAD", true, Optional.empty());
+            HttpResponse<InputStream> head = send(http, current, "HEAD", true, Optional.empty());
             head.body().close();
             int status = head.statusCode();
             if (status >= 400) {
@@ -238,25 +262,31 @@ public final class HubClient {
             return;
         }
         Optional<String> range = have > 0 ? Optional.of("bytes=" + have + "-") : Optional.empty();
-        HttpResponse<InputStream> response = send(source.url(), "GET", !source.cdn(), range);
-        try (InputStream body = response.body()) {
-            int status = response.statusCode();
-            if (status == 416 && have > 0) { // the bytes kept are not a prefix of the file the server has now
-                Files.delete(partial);
-                transfer(source, partial, 0, name);
-                return;
+        // A client of its own, which the stall watchdog may shut down to end a read that waits for nothing.
+        HttpClient client = newClient();
+        try {
+            HttpResponse<InputStream> response = send(client, source.url(), "GET", !source.cdn(), range);
+            try (InputStream body = response.body()) {
+                int status = response.statusCode();
+                if (status == 416 && have > 0) { // the bytes kept are not a prefix of the file the server has now
+                    Files.delete(partial);
+                    transfer(source, partial, 0, name);
+                    return;
+                }
+                long offset = switch (status) {
+                    case 200 -> 0; // a server that ignores Range sends the whole file
+                    case 206 -> rangeStart(response, source.url());
+                    default -> throw new IOException(failure(source.url(), status, "file"));
+                };
+                if (offset > have) {
+                    throw new IOException(source.url() + " answered from byte " + offset + " when asked from " + have);
+                }
+                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                long total = source.size() >= 0 ? source.size() : length >= 0 ? offset + length : -1;
+                write(body, partial, offset, total, name, client);
             }
-            long offset = switch (status) {
-                case 200 -> 0; // a server that ignores Range sends the whole file
-                case 206 -> rangeStart(response, source.url());
-                default -> throw new IOException(failure(source.url(), status, "file"));
-            };
-            if (offset > have) {
-                throw new IOException(source.url() + " answered from byte " + offset + " when asked from " + have);
-            }
-            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            long total = source.size() >= 0 ? source.size() : length >= 0 ? offset + length : -1;
-            write(body, partial, offset, total, name);
+        } finally {
+            client.shutdownNow();
         }
     }
 
@@ -269,23 +299,35 @@ public final class HubClient {
         return Long.parseLong(m.group(1));
     }
 
-    private void write(InputStream body, Path partial, long offset, long total, String name) throws IOException {
+    private void write(InputStream body, Path partial, long offset, long total, String name, HttpClient client)
+            throws IOException {
         long started = System.nanoTime();
+        AtomicLong lastByte = new AtomicLong(started);
+        AtomicBoolean stalled = new AtomicBoolean();
+        long period = Math.max(10, Math.min(1000, stallTimeout.toMillis() / 4));
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastByte.get() > stallTimeout.toNanos() && !stalled.getAndSet(true)) {
+                client.shutdownNow(); // the blocked read ends with an IOException
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
         long lastReport = 0;
         long done = offset;
         byte[] buffer = new byte[1 << 16];
         try (var channel = Files.newByteChannel(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              OutputStream out = Channels.newOutputStream(channel.truncate(offset).position(offset))) {
             int n;
-            while ((n = read(body, buffer)) > 0) {
+            while ((n = read(body, buffer, stalled)) > 0) {
                 out.write(buffer, 0, n);
                 done += n;
                 long now = System.nanoTime();
+                lastByte.set(now);
                 if (now - lastReport >= REPORT_EVERY.toNanos()) {
                     listener.progress(new Transfer(name, done, total, offset, Duration.ofNanos(now - started)), false);
                     lastReport = now;
                 }
             }
+        } finally {
+            watchdog.cancel(false);
         }
         if (total >= 0 && done < total) {
             throw new BrokenTransfer("the connection ended early", null);
@@ -293,24 +335,26 @@ public final class HubClient {
         listener.progress(new Transfer(name, done, total, offset, Duration.ofNanos(System.nanoTime() - started)), true);
     }
 
-    private static int read(InputStream body, byte[] buffer) throws BrokenTransfer {
+    private int read(InputStream body, byte[] buffer, AtomicBoolean stalled) throws BrokenTransfer {
         try {
             return body.read(buffer);
         } catch (IOException e) {
-            throw new BrokenTransfer(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
+            String why = stalled.get() ? "nothing arrived for " + stallTimeout.toMillis() + " ms"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new BrokenTransfer(why, e);
         }
     }
 
-    private HttpResponse<InputStream> send(URI url, String method, boolean withToken, Optional<String> range)
-            throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30))
+    private HttpResponse<InputStream> send(HttpClient client, URI url, String method, boolean withToken,
+                                           Optional<String> range) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(stallTimeout)
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (withToken) {
             token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         }
         range.ifPresent(r -> request.header("Range", r));
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("request to " + url + " was interrupted", e);

@@ -99,6 +99,19 @@ class HubClientTest {
     }
 
     @Test
+    void aTransferThatStallsIsGivenUpAfterTheStallTimeoutAndResumed() throws IOException {
+        hub.put("o/r", "m.gguf", GGUF);
+        hub.stallTransfers(1, 10);
+        HubClient impatient = new HubClient(hub.endpoint(), Optional.empty(), TransferListener.SILENT,
+                java.time.Duration.ofMillis(300));
+
+        impatient.download("o/r", "m.gguf", dir.resolve("m.gguf"));
+
+        assertThat(dir.resolve("m.gguf")).hasBinaryContent(GGUF);
+        assertThat(hub.cdnRequests()).containsExactly("whole", "bytes=10-");
+    }
+
+    @Test
     void aPartLeftByAnotherVersionOfTheFileIsFetchedAgainWhole() throws IOException {
         hub.put("o/r", "m.gguf", GGUF);
         Files.write(dir.resolve("m.gguf.part"), "GGUF from an older upload".getBytes(StandardCharsets.US_ASCII));

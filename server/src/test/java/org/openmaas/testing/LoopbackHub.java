@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +37,7 @@ import java.util.regex.Pattern;
  *     pointerSize}} for a file in LFS, whose {@code oid} is its SHA-256), in pages chained by
  *     {@code Link: <...>; rel="next"}.</li>
  * </ul>
- * It can also break transfers off, as a dropped connection does.
+ * It can also break transfers off, as a dropped connection does, or stall them, as a connection that hangs does.
  */
 public final class LoopbackHub implements AutoCloseable {
 
@@ -49,7 +51,9 @@ public final class LoopbackHub implements AutoCloseable {
     private final AtomicInteger downloads = new AtomicInteger();
     private final AtomicInteger transfersToBreak = new AtomicInteger();
     private final List<String> cdnRequests = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile int breakAfterBytes;
+    private volatile boolean stallInsteadOfBreaking;
     private volatile int pageSize = 1000;
 
     public LoopbackHub() throws IOException {
@@ -66,6 +70,7 @@ public final class LoopbackHub implements AutoCloseable {
                 }
             }
         });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor()); // a stalled transfer must not hold up others
         server.start();
     }
 
@@ -109,6 +114,9 @@ public final class LoopbackHub implements AutoCloseable {
         if (transfersToBreak.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             out.write(body, from, Math.min(breakAfterBytes, body.length - from));
             out.flush();
+            if (stallInsteadOfBreaking) {
+                awaitClosing();
+            }
             // A handler that fails makes the server close the connection: the client sees the body end early.
             throw new IOException("transfer broken off on purpose after " + breakAfterBytes + " bytes");
         }
@@ -171,8 +179,24 @@ public final class LoopbackHub implements AutoCloseable {
 
     /** The next {@code transfers} CDN responses stop after {@code bytes} bytes of their body, the connection closed. */
     public void breakTransfers(int transfers, int bytes) {
+        stallInsteadOfBreaking = false;
         breakAfterBytes = bytes;
         transfersToBreak.set(transfers);
+    }
+
+    /** The next {@code transfers} CDN responses send {@code bytes} bytes of their body, then nothing, connection open. */
+    public void stallTransfers(int transfers, int bytes) {
+        stallInsteadOfBreaking = true;
+        breakAfterBytes = bytes;
+        transfersToBreak.set(transfers);
+    }
+
+    private void awaitClosing() {
+        try {
+            closing.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Entries per page of the tree API. */
@@ -212,6 +236,7 @@ public final class LoopbackHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }
