@@ -161,7 +161,7 @@ public final class HubClient {
         URI url = fileUrl(repository, path);
         Source source = source(url);
         if (source.sha256().isEmpty() && file.sha256().isPresent()) {
-            source = new Source(source.url(), source.cdn(), source.size(), file.sha256());
+            source = new Source(url, source.url(), source.cdn(), source.size(), file.sha256());
         }
         Files.createDirectories(target.toAbsolutePath().getParent());
         Path partial = target.resolveSibling(target.getFileName() + ".part");
@@ -192,9 +192,10 @@ public final class HubClient {
     /**
      * Where a file's bytes come from and what the hub says of them before the download.
      *
-     * @param cdn true when {@code url} is the CDN the hub redirected to, which must not see the token
+     * @param named the hub's resolve URL, which messages show: a CDN URL carries a signature valid for hours
+     * @param cdn   true when {@code url} is the CDN the hub redirected to, which must not see the token
      */
-    private record Source(URI url, boolean cdn, long size, Optional<String> sha256) {
+    private record Source(URI named, URI url, boolean cdn, long size, Optional<String> sha256) {
     }
 
     // The hub answers the resolve URL with a redirect to its CDN; the file's SHA-256 and size travel on that first
@@ -214,13 +215,13 @@ public final class HubClient {
             Optional<String> sha = head.headers().firstValue("X-Linked-Etag").or(() -> head.headers().firstValue("ETag"))
                     .flatMap(v -> sha256(v.replaceFirst("^W/", "").replace("\"", "")));
             if (status < 300) {
-                return new Source(current, false, size, sha);
+                return new Source(url, current, false, size, sha);
             }
             String location = head.headers().firstValue("Location")
                     .orElseThrow(() -> new IOException(url + " answered HTTP " + status + " without a Location"));
             URI next = current.resolve(location);
             if (URI.create(location).isAbsolute()) {
-                return new Source(next, true, size, sha);
+                return new Source(url, next, true, size, sha);
             }
             current = next;
         }
@@ -241,7 +242,7 @@ public final class HubClient {
             } catch (BrokenTransfer e) {
                 long now = Files.exists(partial) ? Files.size(partial) : 0;
                 if (attempt == ATTEMPTS || now <= before) {
-                    throw new IOException("the download of " + source.url() + " broke off after " + now + " of "
+                    throw new IOException("the download of " + source.named() + " broke off after " + now + " of "
                             + (source.size() >= 0 ? source.size() : "?") + " bytes (" + e.getMessage() + "); "
                             + partial.getFileName() + " keeps them and the next try resumes from there", e);
                 }
@@ -275,11 +276,11 @@ public final class HubClient {
                 }
                 long offset = switch (status) {
                     case 200 -> 0; // a server that ignores Range sends the whole file
-                    case 206 -> rangeStart(response, source.url());
-                    default -> throw new IOException(failure(source.url(), status, "file"));
+                    case 206 -> rangeStart(response, source.named());
+                    default -> throw new IOException(failure(source.named(), status, "file"));
                 };
                 if (offset > have) {
-                    throw new IOException(source.url() + " answered from byte " + offset + " when asked from " + have);
+                    throw new IOException(source.named() + " answered from byte " + offset + " when asked from " + have);
                 }
                 long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 long total = source.size() >= 0 ? source.size() : length >= 0 ? offset + length : -1;
@@ -357,7 +358,7 @@ public final class HubClient {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("request to " + url + " was interrupted", e);
+            throw new IOException("a request to " + url.getHost() + " was interrupted", e);
         }
     }
 
