@@ -1,5 +1,9 @@
 package org.openmaas.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,8 +56,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--chat-template", paramLabel = "NAME|SOURCE",
             description = "The chat template /v1/chat/completions renders messages with for the products served from "
-                    + "model files: a llama.cpp built-in name (chatml, llama3, mistral-v7, ...) or a template source "
-                    + "(default: the GGUF's own).")
+                    + "model files: a llama.cpp built-in name (chatml, llama3, mistral-v7, ...), a file holding a "
+                    + "template source, or the source itself (default: the GGUF's own).")
     String chatTemplate;
 
     @Option(names = "--slots", defaultValue = "1",
@@ -108,7 +112,20 @@ final class ServeCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
-                allowPartial, new ServerConfig.ModelFlags(contextLength, Optional.ofNullable(chatTemplate), slots));
+                allowPartial, new ServerConfig.ModelFlags(contextLength,
+                Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots));
+    }
+
+    /** A Jinja source is many lines of quotes and braces, awkward in a shell: a file holding it is read instead. */
+    static String templateSource(String value) {
+        try {
+            Path file = Path.of(value);
+            return Files.isRegularFile(file) ? Files.readString(file) : value;
+        } catch (InvalidPathException e) {
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the --chat-template file " + value + ": " + e.getMessage(), e);
+        }
     }
 
     /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +97,16 @@ class ServeCommandTest {
 
         assertThat(config.modelFlags()).isEqualTo(new ServerConfig.ModelFlags(256, Optional.of("chatml"), 3));
         assertThat(config(Map.of()).modelFlags()).isEqualTo(ServerConfig.ModelFlags.DEFAULTS);
+    }
+
+    @Test
+    void aChatTemplateFlagNamingAFileTakesTheSourceFromIt(@TempDir Path dir) throws Exception {
+        Path template = dir.resolve("template.jinja");
+        String source = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}";
+        Files.writeString(template, source);
+
+        assertThat(config(Map.of(), "--chat-template", template.toString()).modelFlags().chatTemplate()).contains(source);
+        assertThat(config(Map.of(), "--chat-template", "llama3").modelFlags().chatTemplate()).contains("llama3");
     }
 
     @Test
