@@ -73,6 +73,7 @@ final class ModelsCommand implements Callable<Integer> {
             models.forEach(m -> table.row(m.productName(), m.productId(), m.modelName()));
             out.print(table.text());
         }
+        out.flush(); // print, unlike println, leaves the text in the writer's buffer, which exit does not write out
         return 0;
     }
 
@@ -122,6 +123,7 @@ final class ModelsCommand implements Callable<Integer> {
             }
             out.print(table.text());
         }
+        out.flush(); // print, unlike println, leaves the text in the writer's buffer, which exit does not write out
         return 0;
     }
 }

@@ -3,7 +3,10 @@ package org.openmaas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import org.openmaas.hub.Transfer;
 import org.openmaas.testing.LoopbackHub;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
+import picocli.CommandLine;
 
 /** {@code maas pull}, {@code maas models --local} and {@code maas rm}: the models folder, with a loopback hub. */
 class ModelFilesCommandsTest {
@@ -139,6 +143,19 @@ class ModelFilesCommandsTest {
                 + "bytes 6e 6f 74 20, not \"GGUF\"");
         assertThat(lines.get(2)).matches("tiny-f32.gguf +" + Pattern.quote(size(F32)) + " +llama +F32 +512 +no +-");
         assertThat(lines.get(3)).matches("tiny-q8.gguf +" + Pattern.quote(size(Q8)) + " +llama +Q8_0 +512 +yes +-");
+    }
+
+    @Test
+    void theTableReachesStandardOutputWithoutTheCallerFlushing() throws IOException {
+        Files.createDirectories(dataDir.resolve("models"));
+        Files.write(dataDir.resolve("models/tiny-f32.gguf"), F32);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        CommandLine maas = Main.commandLine(env);
+        maas.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true)); // buffered, as System.out's
+
+        maas.execute("models", "--local", "--data-dir", dataDir.toString());
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("tiny-f32.gguf");
     }
 
     @Test
