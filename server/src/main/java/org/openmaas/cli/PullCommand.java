@@ -67,7 +67,7 @@ final class PullCommand implements Callable<Integer> {
             HubClient.Download download = hub.download(repository, file, target);
             out.println("pulled " + repository + "/" + file.path() + " into " + download.file() + " ("
                     + download.size() + " bytes" + (download.resumedFrom() > 0
-                    ? ", resuming after the " + download.resumedFrom() + " an earlier pull had fetched" : "")
+                    ? ", " + download.resumedFrom() + " of them kept from an earlier pull" : "")
                     + "; SHA-256 " + download.sha256() + (download.verified()
                     ? " matches the hub's" : ", which the hub did not announce") + ")");
             return 0;
