@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.cli.connection.EnvironmentSource;
@@ -74,6 +75,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "X-Forwarded-For and Forwarded headers name the client (default: $MAAS_TRUSTED_PROXIES, else none).")
     String trustedProxies;
 
+    @Option(names = "--cors-origins", paramLabel = "ORIGIN,...",
+            description = "Web origins whose pages may call the OpenAI-compatible and MaaS APIs from a browser, e.g. "
+                    + "https://app.example.com,http://localhost:5173, or * for any (default: $MAAS_CORS_ORIGINS, else "
+                    + "none).")
+    String corsOrigins;
+
     @Option(names = "--threads", defaultValue = "0",
             description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
     int threads;
@@ -110,9 +117,11 @@ final class ServeCommand implements Callable<Integer> {
                 .filter(url -> !url.isBlank());
         TrustedProxies proxies = TrustedProxies.parse(Optional.ofNullable(trustedProxies)
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
+        CorsOrigins cors = CorsOrigins.parse(Optional.ofNullable(corsOrigins)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_CORS_ORIGINS))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
-                allowPartial, new ServerConfig.ModelFlags(contextLength,
+                allowPartial, cors, new ServerConfig.ModelFlags(contextLength,
                 Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots));
     }
 

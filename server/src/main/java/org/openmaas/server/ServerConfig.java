@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 
 /**
@@ -21,12 +22,13 @@ import org.openmaas.api.TrustedProxies;
  * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} and {@code Forwarded} headers name the client
  * @param allowPartial serve the products whose models loaded when others cannot, instead of refusing to start
+ * @param corsOrigins the web origins whose pages may call the APIs from a browser
  * @param modelFlags  how the products of {@code models} (or of the models folder) are served
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
                            int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
                            Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial,
-                           ModelFlags modelFlags) {
+                           CorsOrigins corsOrigins, ModelFlags modelFlags) {
 
     /**
      * What {@code --context-length}, {@code --chat-template} and {@code --slots} set for products that come from model
@@ -63,6 +65,9 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
     /** The variable that lists the trusted proxies when {@code --trusted-proxies} does not. */
     public static final String ENV_TRUSTED_PROXIES = "MAAS_TRUSTED_PROXIES";
 
+    /** The variable that lists the allowed CORS origins when {@code --cors-origins} does not. */
+    public static final String ENV_CORS_ORIGINS = "MAAS_CORS_ORIGINS";
+
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
 
@@ -73,6 +78,7 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(corsOrigins, "corsOrigins");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(modelFlags, "modelFlags");
         if (shutdownGrace.isNegative()) {
@@ -94,6 +100,12 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
             throw new IllegalArgumentException("--context-length, --chat-template and --slots are for --model files; "
                     + "with --catalog set each product's context_length, chat_template and slots in the catalog file");
         }
+    }
+
+    /** This configuration with {@code origins} as the allowed CORS origins. */
+    public ServerConfig withCorsOrigins(CorsOrigins origins) {
+        return new ServerConfig(host, port, dataDir, models, catalogFile, threads, shutdownGrace, environment, clock,
+                databaseUrl, trustedProxies, allowPartial, origins, modelFlags);
     }
 
     public Path modelsDir() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.catalog.CatalogEntry;
@@ -49,6 +50,25 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("maas serve: trusted proxy 'load-balancer' is not an IPv4 or IPv6 address or "
                 + "CIDR block (e.g. 10.0.0.0/8, 192.168.1.5, fd00::/8)" + System.lineSeparator());
+    }
+
+    @Test
+    void corsOriginsComeFromTheFlagElseTheVariableElseNone() {
+        Map<String, String> env = Map.of(ServerConfig.ENV_CORS_ORIGINS, "http://localhost:5173");
+
+        assertThat(config(env).corsOrigins()).isEqualTo(CorsOrigins.parse("http://localhost:5173"));
+        assertThat(config(env, "--cors-origins", "https://app.example.com").corsOrigins())
+                .isEqualTo(CorsOrigins.parse("https://app.example.com"));
+        assertThat(config(Map.of()).corsOrigins()).isEqualTo(CorsOrigins.NONE);
+    }
+
+    @Test
+    void aCorsOriginWithAPathStopsTheStartWithOneSentence() {
+        Cli.Run run = Cli.run(Map.of(), "serve", "--cors-origins", "https://app.example.com/");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("maas serve: CORS origin 'https://app.example.com/' is not an origin: write it "
+                + "as a browser sends it, scheme://host[:port] without a path");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.catalog.CatalogEntry;
@@ -147,6 +148,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
     }
 
+    /** {@link #serving(CatalogEntry...)} answering browsers' CORS requests from {@code origins}. */
+    public static TestServer servingPagesOf(CorsOrigins origins, CatalogEntry... products) {
+        Path dataDir = tempDataDir();
+        ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), Clock.systemUTC(),
+                Optional.empty(), SHUTDOWN_GRACE, TrustedProxies.NONE, false).withCorsOrigins(origins);
+        return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
+    }
+
     /** A server with one product, {@value #SCRIPTED_PRODUCT}, served by {@code engine}. */
     public static TestServer scripted(Engine engine) {
         return serving(product(SCRIPTED_PRODUCT, engine));
@@ -175,7 +184,7 @@ public final class TestServer implements AutoCloseable {
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
         return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl,
-                proxies, allowPartial, ServerConfig.ModelFlags.DEFAULTS);
+                proxies, allowPartial, CorsOrigins.NONE, ServerConfig.ModelFlags.DEFAULTS);
     }
 
     public MaasServer server() {
