@@ -1,5 +1,9 @@
 package org.openmaas.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +49,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--catalog", paramLabel = "FILE", description = "A YAML file declaring the products to serve.")
     Path catalog;
+
+    @Option(names = "--context-length", paramLabel = "TOKENS", defaultValue = "0",
+            description = "Tokens per sequence (prompt plus generated) of the products served from model files, "
+                    + "--model or the models folder (default: the model's own, at most 4096).")
+    int contextLength;
+
+    @Option(names = "--chat-template", paramLabel = "NAME|SOURCE",
+            description = "The chat template /v1/chat/completions renders messages with for the products served from "
+                    + "model files: a llama.cpp built-in name (chatml, llama3, mistral-v7, ...), a file holding a "
+                    + "template source, or the source itself (default: the GGUF's own).")
+    String chatTemplate;
+
+    @Option(names = "--slots", defaultValue = "1",
+            description = "Sequences each product served from a model file decodes at once (default: ${DEFAULT-VALUE}).")
+    int slots;
 
     @Option(names = "--db", paramLabel = "JDBC_URL",
             description = "The store's JDBC URL, e.g. jdbc:postgresql://db:5432/maas?user=maas (default: $MAAS_DB_URL, "
@@ -102,7 +121,20 @@ final class ServeCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_CORS_ORIGINS))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
-                allowPartial, cors);
+                allowPartial, cors, new ServerConfig.ModelFlags(contextLength,
+                Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots));
+    }
+
+    /** A Jinja source is many lines of quotes and braces, awkward in a shell: a file holding it is read instead. */
+    static String templateSource(String value) {
+        try {
+            Path file = Path.of(value);
+            return Files.isRegularFile(file) ? Files.readString(file) : value;
+        } catch (InvalidPathException e) {
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the --chat-template file " + value + ": " + e.getMessage(), e);
+        }
     }
 
     /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */

@@ -134,7 +134,7 @@ class CatalogFileTest {
 
     @Test
     void aModelFileBecomesAProductNamedAfterIt() {
-        ProductConfig product = ProductConfig.forModelFile(Path.of("/models/stories260K.gguf"));
+        ProductConfig product = ProductConfig.forModelFile(Path.of("/models/stories260K.gguf"), 0, null, 1);
 
         assertThat(product.productName()).isEqualTo("maas-model-stories260k");
         assertThat(product.productId()).isEqualTo(ProductConfig.stableId("maas-model-stories260k"));
