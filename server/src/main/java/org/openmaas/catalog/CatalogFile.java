@@ -14,14 +14,20 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.openmaas.engine.llamacpp.FlashAttention;
+import org.openmaas.engine.llamacpp.KvCacheType;
 
 /**
  * Reads a catalog file: the products an operator declares, each bound to a GGUF path or hub reference.
  *
  * <pre>
+ * llama_lib: /opt/llama.cpp-cuda/lib                      # optional: a llama.cpp build of the same release (CUDA,
+ *                                                         #   Vulkan, ROCm); --llama-lib and MAAS_LLAMA_LIB win
  * products:
  *   - product_name: maas-model-llama-3.1-8b
  *     product_id: ba5d2874-dc83-425e-af98-c810f11dad79    # optional: derived from the name
@@ -34,6 +40,9 @@ import java.util.stream.Collectors;
  *     max_queued: 64                                      # optional: waiting requests before 429
  *     reproducible: false                                 # optional: decode every request alone
  *     prefill_chunk: 128                                  # optional: prompt tokens a step takes beside generating ones
+ *     gpu_layers: 99                                      # optional: layers on the GPU (-1 all); else --gpu-layers
+ *     flash_attention: auto                               # optional: auto (default), on or off
+ *     kv_cache_type: q8_0                                 # optional: f16 (default), q8_0 (half the memory), q4_0, ...
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
  */
@@ -43,7 +52,8 @@ public final class CatalogFile {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    record Document(@JsonProperty(value = "products", required = true) List<Entry> products) {
+    record Document(@JsonProperty(value = "products", required = true) List<Entry> products,
+                    @JsonProperty("llama_lib") String llamaLib) {
     }
 
     record Entry(
@@ -57,7 +67,10 @@ public final class CatalogFile {
             @JsonProperty("slots") Integer slots,
             @JsonProperty("max_queued") Integer maxQueued,
             @JsonProperty("reproducible") Boolean reproducible,
-            @JsonProperty("prefill_chunk") Integer prefillChunk) {
+            @JsonProperty("prefill_chunk") Integer prefillChunk,
+            @JsonProperty("gpu_layers") Integer gpuLayers,
+            @JsonProperty("flash_attention") String flashAttention,
+            @JsonProperty("kv_cache_type") String kvCacheType) {
     }
 
     private CatalogFile() {
@@ -65,21 +78,7 @@ public final class CatalogFile {
 
     /** @throws IllegalArgumentException with a sentence naming the file, the product and the mistake */
     public static List<ProductConfig> read(Path file) {
-        Document document;
-        try {
-            document = YAML.readValue(Files.readAllBytes(file), Document.class);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("catalog file " + file + " does not exist");
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("catalog file " + file + ": unknown key '" + e.getPropertyName()
-                    + "'; allowed keys: " + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", ")));
-        } catch (JsonMappingException e) {
-            throw new IllegalArgumentException("catalog file " + file + ": " + e.getOriginalMessage()
-                    + " at " + e.getPathReference());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("catalog file " + file + " cannot be read: " + e.getMessage());
-        }
+        Document document = document(file);
         if (document == null || document.products() == null || document.products().isEmpty()) {
             throw new IllegalArgumentException("catalog file " + file + " declares no products (expected a 'products:' list)");
         }
@@ -100,6 +99,34 @@ public final class CatalogFile {
             products.add(product);
         }
         return products;
+    }
+
+    /**
+     * The folder of the llama.cpp build the catalog names ({@code llama_lib}, relative to the catalog's folder), if any.
+     *
+     * @throws IllegalArgumentException as {@link #read} does
+     */
+    public static Optional<Path> llamaLibrary(Path file) {
+        Document document = document(file);
+        return Optional.ofNullable(document == null ? null : document.llamaLib()).filter(dir -> !dir.isBlank())
+                .map(dir -> file.toAbsolutePath().getParent().resolve(dir));
+    }
+
+    private static Document document(Path file) {
+        try {
+            return YAML.readValue(Files.readAllBytes(file), Document.class);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("catalog file " + file + " does not exist");
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("catalog file " + file + ": unknown key '" + e.getPropertyName()
+                    + "'; allowed keys: " + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", ")));
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException("catalog file " + file + ": " + e.getOriginalMessage()
+                    + " at " + e.getPathReference());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("catalog file " + file + " cannot be read: " + e.getMessage());
+        }
     }
 
     private static ProductConfig toProduct(Entry entry, int index, Path baseDir, Path file) {
@@ -124,7 +151,10 @@ public final class CatalogFile {
                     entry.slots() == null ? 1 : entry.slots(),
                     entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued(),
                     Boolean.TRUE.equals(entry.reproducible()),
-                    entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk());
+                    entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk(),
+                    new LlamaSettings(entry.gpuLayers() == null ? OptionalInt.empty() : OptionalInt.of(entry.gpuLayers()),
+                            entry.flashAttention() == null ? FlashAttention.AUTO : FlashAttention.parse(entry.flashAttention()),
+                            entry.kvCacheType() == null ? KvCacheType.F16 : KvCacheType.parse(entry.kvCacheType())));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }

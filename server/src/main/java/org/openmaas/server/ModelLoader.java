@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -40,12 +41,14 @@ final class ModelLoader {
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
         int threads = threadsPerEngine(products.size());
+        Optional<Path> llamaLibrary = config.llamaLibrary()
+                .or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
                 Path file = modelFile(product.source());
                 long start = System.nanoTime();
-                Engine engine = EngineFactory.open(product, file, threads);
+                Engine engine = EngineFactory.open(product, file, threads, llamaLibrary, config.gpuLayers());
                 String modelName = product.modelName() != null ? product.modelName()
                         : engine.model().name() != null ? engine.model().name()
                         : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");

@@ -44,6 +44,17 @@ public enum KvCacheType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * @throws IllegalArgumentException when this type cannot run with {@code flashAttention}: llama.cpp quantizes the V
+     *                                  cache only with flash attention
+     */
+    public void requireSupportedWith(FlashAttention flashAttention) {
+        if (blockValues > 1 && flashAttention == FlashAttention.OFF) {
+            throw new IllegalArgumentException("kv_cache_type " + label() + " needs flash attention (llama.cpp quantizes "
+                    + "the V cache only with it): set flash_attention to auto or on, or use kv_cache_type f16");
+        }
+    }
+
     /** @throws IllegalArgumentException naming the value and the allowed ones */
     public static KvCacheType parse(String label) {
         for (KvCacheType type : values()) {

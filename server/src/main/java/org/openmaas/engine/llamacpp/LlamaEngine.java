@@ -92,11 +92,7 @@ public final class LlamaEngine implements Engine, Tokenizer {
             if (gpuLayers < -1) {
                 throw new IllegalArgumentException("gpuLayers must be >= 0, or -1 for all: " + gpuLayers);
             }
-            if (kvCacheType != KvCacheType.F16 && kvCacheType != KvCacheType.F32 && kvCacheType != KvCacheType.BF16
-                    && flashAttention == FlashAttention.OFF) {
-                throw new IllegalArgumentException("a " + kvCacheType.label() + " KV cache needs flash attention "
-                        + "(llama.cpp quantizes the V cache only with it): set flash attention to auto or on");
-            }
+            kvCacheType.requireSupportedWith(flashAttention);
             if (contextLength < 0) throw new IllegalArgumentException("contextLength must be >= 0: " + contextLength);
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1: " + threads);
             if (slots < 1) throw new IllegalArgumentException("slots must be >= 1: " + slots);
