@@ -41,6 +41,7 @@ final class StepLoop {
     // Engine thread only.
     private final MemorySegment context; // llama_context * shared by `slots` sequences: owned; freed when the loop ends
     private final MemorySegment memory;  // llama_memory_t: `context`'s KV cache, owned by it
+    private final Threadpool threadpool; // the contexts' CPU threads: owned; freed after them when the loop ends
     private final Sequence[] slots;
     private final List<Sequence> running = new ArrayList<>(); // admission order
     private final PrefixCache prefixCache; // what free slots' cells in `context` still hold
@@ -65,6 +66,13 @@ final class StepLoop {
         this.waiting = waiting;
         this.context = createContext(model, config, (long) contextLength * config.slots(), config.slots());
         this.memory = ContextBindings.GET_MEMORY.call(context);
+        try {
+            this.threadpool = Threadpool.create(config.threads());
+        } catch (RuntimeException e) {
+            ContextBindings.FREE.call(context);
+            throw e;
+        }
+        threadpool.attach(context);
         this.slots = new Sequence[config.slots()];
         this.prefixCache = new PrefixCache(config.slots(), keptCells);
         this.emitter = new TokenEmitter(vocabulary);
@@ -212,6 +220,7 @@ final class StepLoop {
             try {
                 isolated = createContext(model, config, contextLength, 1);
                 isolatedMemory = ContextBindings.GET_MEMORY.call(isolated);
+                threadpool.attach(isolated); // one sequence at a time on the engine thread: the pool is never shared
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
                 generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
@@ -407,6 +416,7 @@ final class StepLoop {
         if (isolated != null) {
             ContextBindings.FREE.call(isolated);
         }
+        threadpool.close();
         model.close();
         LOG.fine(() -> "the engine for " + label + " has stopped");
     }

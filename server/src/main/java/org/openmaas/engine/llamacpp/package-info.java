@@ -21,6 +21,7 @@
  *       {@code PrefixCache}) until a new sequence takes the slot, the kept cells outgrow their budget, or a batch
  *       needs the room.</li>
  *   <li>Sampler chains: their {@code SamplerChain}, freed when the sequence retires.</li>
+ *   <li>The ggml threadpool the contexts compute with: the {@code StepLoop}, freed after its contexts.</li>
  *   <li>The batch arrays: an arena owned by the engine thread, alive as long as its loop.</li>
  *   <li>Call arguments (strings, params structs, output buffers): a confined arena around the one call.</li>
  *   <li>The libraries themselves and the log callback stub: the global arena, for the life of the JVM.</li>

@@ -38,7 +38,8 @@ class StructLayoutsTest {
             "llama_context_params", ContextBindings.PARAMS,
             "llama_batch", BatchBindings.BATCH,
             "llama_chat_message", ChatBindings.MESSAGE,
-            "llama_sampler_chain_params", SamplerBindings.CHAIN_PARAMS);
+            "llama_sampler_chain_params", SamplerBindings.CHAIN_PARAMS,
+            "ggml_threadpool_params", Threadpool.PARAMS);
 
     /** The C enum constants the binding writes or reads, with the value it uses. */
     private static final Map<String, Integer> CONSTANTS = constants();
