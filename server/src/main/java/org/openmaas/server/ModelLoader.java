@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openmaas.catalog.Catalog;
@@ -43,6 +44,8 @@ final class ModelLoader {
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
         int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
+        Optional<Path> llamaLibrary = config.llamaLibrary()
+                .or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
@@ -55,7 +58,7 @@ final class ModelLoader {
                     modelName = product.modelName();
                 } else {
                     Path file = modelFile(product.source());
-                    engine = EngineFactory.open(product, file, threads);
+                    engine = EngineFactory.open(product, file, threads, llamaLibrary, config.gpuLayers());
                     modelName = product.modelName() != null ? product.modelName()
                             : engine.model().name() != null ? engine.model().name()
                             : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
