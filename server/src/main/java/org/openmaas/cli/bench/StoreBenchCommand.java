@@ -1,0 +1,237 @@
+package org.openmaas.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openmaas.accounts.model.Client;
+import org.openmaas.auth.Scopes;
+import org.openmaas.store.CredentialStore;
+import org.openmaas.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas bench store}: how many generations per second one PostgreSQL admits and settles for 1, 2, 4, ...
+ * OpenMaaS instances. Each instance is a separate process ({@link StoreBenchWorker}) with its own connection pool and
+ * instance id, running the metering path every generation takes — admit (entitlement, limits, quota reservation, the
+ * usage record opened), the first token's checkpoint, settle — without an engine, so that the database is what is
+ * measured. The clients it loads are its own ({@code bench-store-client-N}, each in its own cloud account), created
+ * on first use: point it at a database of its own.
+ */
+@Command(name = "store", mixinStandardHelpOptions = true,
+        description = {"Measure admit+settle per second on one PostgreSQL with 1, 2, 4, ... OpenMaaS instances, each a"
+                + " process of its own running the metering path of a generation (admit, first-token checkpoint,"
+                + " settle) without an engine, all at once.",
+                "It creates its own clients and cloud accounts (bench-store-client-N) on first use and writes a usage"
+                        + " record per request: give it a database of its own."})
+final class StoreBenchCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STARTUP_TIMEOUT_SECONDS = 120;
+
+    @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
+            description = "The PostgreSQL database, e.g. jdbc:postgresql://127.0.0.1:5432/maas_bench?user=postgres.")
+    String db;
+
+    @Option(names = "--instances", split = ",", defaultValue = "1,2,4", paramLabel = "N[,N...]",
+            description = "Instance counts, one step each (default: ${DEFAULT-VALUE}).")
+    List<Integer> instances;
+
+    @Option(names = "--threads", defaultValue = "8",
+            description = "Requests each instance keeps in flight (default: ${DEFAULT-VALUE}, its connection pool's"
+                    + " size).")
+    int threads;
+
+    @Option(names = "--clients", defaultValue = "64",
+            description = "Clients the requests spread over, each in its own cloud account (default:"
+                    + " ${DEFAULT-VALUE}); 1 puts every request on one client's row and one account's quota.")
+    int clients;
+
+    @Option(names = "--duration", defaultValue = "10", description = "Seconds counted per step (default:"
+            + " ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Seconds run before counting, per step (default:"
+            + " ${DEFAULT-VALUE}).")
+    long warmupSeconds;
+
+    @Mixin
+    ReportOptions report;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        List<StorePhase.Tenant> tenants = new ArrayList<>();
+        String postgres;
+        try (Database database = Database.open(db)) {
+            CredentialStore store = new CredentialStore(database);
+            for (int i = 0; i < clients; i++) {
+                tenants.add(tenant(store, i));
+            }
+            postgres = database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
+        }
+        Machine before = Machine.now();
+        List<StoreReport.Step> steps = new ArrayList<>();
+        Path dir = Files.createTempDirectory("maas-bench-store-");
+        try {
+            for (int n : instances) {
+                spec.commandLine().getErr().printf("bench store: %d instance%s...%n", n, n == 1 ? "" : "s");
+                steps.add(step(n, tenants, dir));
+            }
+        } finally {
+            // Phases, results and logs: a failure's log is already in its message.
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+        StoreReport result = new StoreReport(commandLine(), postgres, threads, clients, warmupSeconds,
+                durationSeconds, before.describe(), before.load(), Machine.now().load(), steps);
+        if (report.json) {
+            spec.commandLine().getOut().println(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(result));
+        } else {
+            spec.commandLine().getOut().print(result.markdown());
+        }
+        spec.commandLine().getOut().flush();
+        if (report.write != null) {
+            BenchmarksFile.update(report.write, "store " + clients + " client" + (clients == 1 ? "" : "s"),
+                    result.markdown());
+        }
+        return steps.stream().allMatch(StoreReport.Step::clean) ? 0 : 1;
+    }
+
+    private void validate() {
+        if (!db.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("--db must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db?"
+                    + "user=...): several instances share only PostgreSQL, an H2 file is held by one process");
+        }
+        for (int n : instances) {
+            if (n < 1 || n > 64) {
+                throw new IllegalArgumentException("--instances must be counts from 1 to 64: " + n);
+            }
+        }
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1: " + threads);
+        if (clients < 1) throw new IllegalArgumentException("--clients must be at least 1: " + clients);
+        if (durationSeconds < 1) throw new IllegalArgumentException("--duration must be at least 1: " + durationSeconds);
+        if (warmupSeconds < 0) throw new IllegalArgumentException("--warmup must be at least 0: " + warmupSeconds);
+    }
+
+    /** Client {@code i} and its cloud account, created unless an earlier run made them. */
+    private static StorePhase.Tenant tenant(CredentialStore store, int i) {
+        String account = "9%011d".formatted(i);
+        String clientId = "bench-store-client-" + i;
+        Instant now = Instant.now();
+        if (!store.accountExists(account)) {
+            store.createAccount(account, "bench-store-account-" + i, now);
+        }
+        if (store.findClient(clientId).isEmpty()) {
+            // No secret hashes to this: the client is only ever admitted, never authenticated.
+            store.createClient(new Client(clientId, account, clientId, "unusable", Set.of(Scopes.INFERENCE), true),
+                    now);
+        }
+        return new StorePhase.Tenant(clientId, account);
+    }
+
+    /** Runs {@code n} instances at once and checks the usage records they wrote against the cycles they counted. */
+    private StoreReport.Step step(int n, List<StorePhase.Tenant> tenants, Path dir) throws Exception {
+        long recordsBefore = finishedRecords();
+        List<Process> processes = new ArrayList<>();
+        List<Path> results = new ArrayList<>();
+        try {
+            for (int k = 0; k < n; k++) {
+                String instanceId = "bench-store-" + n + "-" + k + "-" + UUID.randomUUID().toString().substring(0, 8);
+                StorePhase phase = new StorePhase(db, instanceId, threads, warmupSeconds * 1000,
+                        durationSeconds * 1000, tenants, k * threads);
+                Path phaseFile = dir.resolve(instanceId + ".phase.json");
+                Path resultFile = dir.resolve(instanceId + ".result.json");
+                JSON.writeValue(phaseFile.toFile(), phase);
+                results.add(resultFile);
+                processes.add(new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                        "-cp", System.getProperty("java.class.path"),
+                        StoreBenchWorker.class.getName(), phaseFile.toString(), resultFile.toString()))
+                        .redirectError(dir.resolve(instanceId + ".log").toFile())
+                        .start());
+            }
+            for (int k = 0; k < n; k++) {
+                awaitReady(processes.get(k), dir, results.get(k));
+            }
+            for (Process process : processes) {
+                try (Writer go = process.outputWriter(StandardCharsets.UTF_8)) {
+                    go.write("go\n");
+                }
+            }
+            List<StorePhase.Result> found = new ArrayList<>();
+            long timeout = warmupSeconds + durationSeconds + STARTUP_TIMEOUT_SECONDS;
+            for (int k = 0; k < n; k++) {
+                Process process = processes.get(k);
+                if (!process.waitFor(timeout, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IllegalStateException("instance " + k + " of " + n + " failed; its log: "
+                            + log(results.get(k)));
+                }
+                found.add(JSON.readValue(results.get(k).toFile(), StorePhase.Result.class));
+            }
+            return StoreReport.Step.of(n, durationSeconds, found, finishedRecords() - recordsBefore);
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+    }
+
+    private static void awaitReady(Process process, Path dir, Path result) throws IOException {
+        // The worker says "ready" once its pool is open and the schema checked; a failure closes its stdout first.
+        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        if (!"ready".equals(line)) {
+            throw new IllegalStateException("an instance did not start (it printed " + line + "); its log: "
+                    + log(result));
+        }
+    }
+
+    private static String log(Path result) throws IOException {
+        Path log = Path.of(result.toString().replace(".result.json", ".log"));
+        return Files.exists(log) ? log + "\n" + Files.readString(log) : "none";
+    }
+
+    /** Usage records of this benchmark's clients settled as finished: each counted cycle must have written one. */
+    private long finishedRecords() {
+        try (Database database = Database.open(db)) {
+            return database.jdbi().withHandle(h -> h.createQuery("""
+                    SELECT COUNT(*) FROM usage_records
+                    WHERE client_id LIKE 'bench-store-client-%' AND status = 'finished'""").mapTo(Long.class).one());
+        }
+    }
+
+    /** The command as typed, the database URL's parameters (a password, perhaps) left out. */
+    private String commandLine() {
+        List<String> args = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--db") && i + 1 < args.size()) {
+                args.set(i + 1, Database.redacted(args.get(i + 1)));
+            } else if (args.get(i).startsWith("--db=")) {
+                args.set(i, "--db=" + Database.redacted(args.get(i).substring("--db=".length())));
+            }
+        }
+        return spec.root().name() + " " + String.join(" ", args);
+    }
+}
