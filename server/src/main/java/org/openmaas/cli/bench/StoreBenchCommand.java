@@ -69,7 +69,7 @@ final class StoreBenchCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     long durationSeconds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Seconds run before counting, per step (default:"
+    @Option(names = "--warmup", defaultValue = "5", description = "Seconds run before counting, per step (default:"
             + " ${DEFAULT-VALUE}).")
     long warmupSeconds;
 
@@ -89,7 +89,8 @@ final class StoreBenchCommand implements Callable<Integer> {
             for (int i = 0; i < clients; i++) {
                 tenants.add(tenant(store, i));
             }
-            postgres = database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one());
+            postgres = database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one()
+                    + ", synchronous_commit " + h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
         }
         Machine before = Machine.now();
         List<StoreReport.Step> steps = new ArrayList<>();

@@ -9,7 +9,7 @@ import org.openmaas.cli.table.Table;
  * What {@code bench store} found: one step per instance count.
  *
  * @param command the command line, the database URL's parameters left out
- * @param postgres the server's version
+ * @param postgres the server's version and whether a commit waits for its WAL to reach the disk
  */
 record StoreReport(String command, String postgres, int threads, int clients, long warmupSeconds,
                    long durationSeconds, String machine, String loadBefore, String loadAfter, List<Step> steps) {
