@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
 final class StoreBenchCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long STARTUP_TIMEOUT_SECONDS = 120;
+    /** How long an instance may take to finish and write its result after its counted time. */
+    private static final long GRACE_SECONDS = 120;
 
     @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
             description = "The PostgreSQL database, e.g. jdbc:postgresql://127.0.0.1:5432/maas_bench?user=postgres.")
@@ -176,30 +177,38 @@ final class StoreBenchCommand implements Callable<Integer> {
                         .start());
             }
             for (int k = 0; k < n; k++) {
-                awaitReady(processes.get(k), dir, results.get(k));
+                awaitReady(processes.get(k), results.get(k));
             }
             for (Process process : processes) {
                 try (Writer go = process.outputWriter(StandardCharsets.UTF_8)) {
                     go.write("go\n");
                 }
             }
+            // The CPU both sides spend in the counted time, read while every instance is still connected.
+            List<Long> pids = processes.stream().map(Process::pid).toList();
+            Thread.sleep(warmupSeconds * 1000);
+            double postgresFrom = ProcessCpu.postgresSeconds();
+            double instancesFrom = ProcessCpu.seconds(pids);
+            Thread.sleep(durationSeconds * 1000);
+            double postgresCpu = ProcessCpu.postgresSeconds() - postgresFrom;
+            double instancesCpu = ProcessCpu.seconds(pids) - instancesFrom;
             List<StorePhase.Result> found = new ArrayList<>();
-            long timeout = warmupSeconds + durationSeconds + STARTUP_TIMEOUT_SECONDS;
             for (int k = 0; k < n; k++) {
                 Process process = processes.get(k);
-                if (!process.waitFor(timeout, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
                     throw new IllegalStateException("instance " + k + " of " + n + " failed; its log: "
                             + log(results.get(k)));
                 }
                 found.add(JSON.readValue(results.get(k).toFile(), StorePhase.Result.class));
             }
-            return StoreReport.Step.of(n, durationSeconds, found, finishedRecords() - recordsBefore);
+            return StoreReport.Step.of(n, durationSeconds, found, finishedRecords() - recordsBefore, postgresCpu,
+                    instancesCpu);
         } finally {
             processes.forEach(Process::destroyForcibly);
         }
     }
 
-    private static void awaitReady(Process process, Path dir, Path result) throws IOException {
+    private static void awaitReady(Process process, Path result) throws IOException {
         // The worker says "ready" once its pool is open and the schema checked; a failure closes its stdout first.
         String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
                 .readLine();

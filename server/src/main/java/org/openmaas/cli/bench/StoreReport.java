@@ -24,12 +24,16 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
      * @param settled                cycles settled in the step, warm-up included
      * @param recordsWritten         finished usage records the step added to the database: equal to {@code settled}
      *                               when every settled cycle wrote exactly one
+     * @param postgresCpuMsPerCycle  CPU time of every {@code postgres} process on this machine in the counted time,
+     *                               per counted cycle (NaN when none is visible: a database elsewhere)
+     * @param instanceCpuMsPerCycle  the same of the instance processes
      */
     record Step(int instances, long operations, int failed, int journalled, double operationsPerSecond,
                 List<Double> perInstancePerSecond, Percentiles admitMs, Percentiles cycleMs, long settled,
-                long recordsWritten, String firstError) {
+                long recordsWritten, double postgresCpuMsPerCycle, double instanceCpuMsPerCycle, String firstError) {
 
-        static Step of(int instances, long seconds, List<StorePhase.Result> results, long recordsWritten) {
+        static Step of(int instances, long seconds, List<StorePhase.Result> results, long recordsWritten,
+                       double postgresCpuSeconds, double instancesCpuSeconds) {
             long operations = results.stream().mapToLong(StorePhase.Result::operations).sum();
             return new Step(instances, operations, results.stream().mapToInt(StorePhase.Result::failed).sum(),
                     results.stream().mapToInt(StorePhase.Result::journalled).sum(), operations / (double) seconds,
@@ -37,7 +41,8 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
                     Percentiles.of(all(results.stream().map(StorePhase.Result::admitMs).toList())),
                     Percentiles.of(all(results.stream().map(StorePhase.Result::operationMs).toList())),
                     results.stream().mapToLong(StorePhase.Result::settled).sum(), recordsWritten,
-                    results.stream().map(StorePhase.Result::firstError).filter(Objects::nonNull).findFirst()
+                    postgresCpuSeconds > 0 ? postgresCpuSeconds * 1000 / operations : Double.NaN,
+                    instancesCpuSeconds * 1000 / operations, results.stream().map(StorePhase.Result::firstError).filter(Objects::nonNull).findFirst()
                             .orElse(null));
         }
 
@@ -53,12 +58,16 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
 
     String markdown() {
         Table table = new Table("instances", "admit+settle/s", "per instance/s", "admit p50 ms", "admit p99 ms",
-                "cycle p50 ms", "cycle p99 ms", "failed", "records = settled");
+                "cycle p50 ms", "cycle p99 ms", "CPU ms/cycle: PostgreSQL", "instances", "failed",
+                "records = settled");
         for (Step step : steps) {
             table.row(Integer.toString(step.instances()), "%.0f".formatted(step.operationsPerSecond()),
                     String.join(", ", step.perInstancePerSecond().stream().map("%.0f"::formatted).toList()),
                     "%.1f".formatted(step.admitMs().p50()), "%.1f".formatted(step.admitMs().p99()),
                     "%.1f".formatted(step.cycleMs().p50()), "%.1f".formatted(step.cycleMs().p99()),
+                    Double.isNaN(step.postgresCpuMsPerCycle()) ? "unknown"
+                            : "%.2f".formatted(step.postgresCpuMsPerCycle()),
+                    "%.2f".formatted(step.instanceCpuMsPerCycle()),
                     step.failed() + (step.journalled() > 0 ? " (" + step.journalled() + " journalled)" : ""),
                     step.recordsWritten() == step.settled() ? "yes (" + step.settled() + ")"
                             : "NO: " + step.recordsWritten() + " records, " + step.settled() + " settled");
@@ -70,11 +79,14 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
 
                 The metering path of a generation (admit, the first token's checkpoint, settle; no engine) on one \
                 PostgreSQL %s, by 1 or more OpenMaaS instances, each a process of its own with %d requests in flight \
-                (its connection pool holds 8), over %d client%s each in its own cloud account; %d s warm-up, %d s \
-                counted per step.
+                (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step. CPU ms/cycle is \
+                the CPU time PostgreSQL's processes (all of them on this machine, whoever they served) and the \
+                instances used in the counted time, per counted cycle: 1000 / that is how many cycles one core of \
+                each carries.
                 Machine: %s (PostgreSQL on the same cores); load average %s before, %s after.
                 %s
-                %s""".formatted(command, postgres, threads, clients, clients == 1 ? "" : "s", warmupSeconds,
+                %s""".formatted(command, postgres, threads, clients == 1 ? "one client (every request locks its row and its"
+                + " account's quota row)" : clients + " clients, each in its own cloud account", warmupSeconds,
                 durationSeconds, machine, loadBefore, loadAfter, error, table.markdown());
     }
 }

@@ -40,6 +40,7 @@ class StoreBenchCommandTest {
             assertThat(step.path("operations").asLong()).isPositive();
             assertThat(step.path("failed").asInt()).isZero();
             assertThat(step.path("recordsWritten").asLong()).isEqualTo(step.path("settled").asLong());
+            assertThat(step.path("instanceCpuMsPerCycle").asDouble()).isPositive();
             settled += step.path("settled").asLong();
         }
         Database database = postgres.open();
@@ -63,8 +64,9 @@ class StoreBenchCommandTest {
                 "--duration", "1", "--warmup", "0", "--write", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("| instances", "| admit+settle/s", "| records = settled")
-                .containsPattern("\\| 1 +\\| \\d+ +\\| \\d+ +\\|").contains("over 1 client each in its own cloud account");
+        assertThat(run.out()).contains("| instances", "| admit+settle/s", "| CPU ms/cycle: PostgreSQL",
+                        "| records = settled")
+                .containsPattern("\\| 1 +\\| \\d+ +\\| \\d+ +\\|").contains("over one client (every request locks its row and its account's quota row)");
         assertThat(Files.readString(file)).contains("<!-- bench:store 1 client -->", "| admit+settle/s")
                 .doesNotContain("not-in-the-docs");
     }
