@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * CPU time that processes on this machine have used, from {@code /proc/PID/stat} (user plus system time, in the
@@ -23,15 +24,23 @@ final class ProcessCpu {
         return pids.stream().mapToDouble(ProcessCpu::seconds).sum();
     }
 
-    /** CPU seconds of every process named {@code postgres} on this machine: the server and all its backends. */
-    static double postgresSeconds() {
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> "postgres".equals(read(p.resolve("comm")).strip()))
-                    .mapToDouble(p -> seconds(Long.parseLong(p.getFileName().toString()))).sum();
-        } catch (IOException e) {
-            return 0; // not Linux: reported as unknown
-        }
+    /**
+     * CPU seconds of those of {@code pids} that are PostgreSQL processes on this machine, by process id; empty when
+     * none is (a database elsewhere, or not Linux).
+     */
+    static Map<Long, Double> postgres(Collection<Long> pids) {
+        return pids.stream()
+                .filter(pid -> "postgres".equals(read(Path.of("/proc", Long.toString(pid), "comm")).strip()))
+                .collect(Collectors.toMap(pid -> pid, ProcessCpu::seconds));
+    }
+
+    /**
+     * CPU seconds the processes of {@code before} used until {@code after}: only those in both count, for a backend
+     * that ended meanwhile took its time with it and one that started did not exist at the start.
+     */
+    static double used(Map<Long, Double> before, Map<Long, Double> after) {
+        return before.entrySet().stream().filter(e -> after.containsKey(e.getKey()))
+                .mapToDouble(e -> after.get(e.getKey()) - e.getValue()).sum();
     }
 
     private static double seconds(long pid) {

@@ -10,9 +10,10 @@ import org.openmaas.cli.table.Table;
  *
  * @param command the command line, the database URL's parameters left out
  * @param postgres the server's version and whether a commit waits for its WAL to reach the disk
+ * @param rounds   how often every step ran; each step reported is its instance count's best round
  */
 record StoreReport(String command, String postgres, int threads, int clients, long warmupSeconds,
-                   long durationSeconds, String machine, String loadBefore, String loadAfter, List<Step> steps) {
+                   long durationSeconds, int rounds, String machine, String loadBefore, String loadAfter, List<Step> steps) {
 
     /**
      * One instance count's result.
@@ -24,8 +25,8 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
      * @param settled                cycles settled in the step, warm-up included
      * @param recordsWritten         finished usage records the step added to the database: equal to {@code settled}
      *                               when every settled cycle wrote exactly one
-     * @param postgresCpuMsPerCycle  CPU time of every {@code postgres} process on this machine in the counted time,
-     *                               per counted cycle (NaN when none is visible: a database elsewhere)
+     * @param postgresCpuMsPerCycle  CPU time of the PostgreSQL processes serving the database in the counted time,
+     *                               per counted cycle (NaN when none is on this machine: a database elsewhere)
      * @param instanceCpuMsPerCycle  the same of the instance processes
      */
     record Step(int instances, long operations, int failed, int journalled, double operationsPerSecond,
@@ -79,14 +80,16 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
 
                 The metering path of a generation (admit, the first token's checkpoint, settle; no engine) on one \
                 PostgreSQL %s, by 1 or more OpenMaaS instances, each a process of its own with %d requests in flight \
-                (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step. CPU ms/cycle is \
-                the CPU time PostgreSQL's processes (all of them on this machine, whoever they served) and the \
-                instances used in the counted time, per counted cycle: 1000 / that is how many cycles one core of \
+                (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step%s. CPU ms/cycle is \
+                the CPU time that PostgreSQL's processes serving this database (its backends, and the WAL writer, \
+                checkpointer and background writer it shares with other databases) and the instances used in the \
+                counted time, per counted cycle: 1000 / that is how many cycles one core of \
                 each carries.
                 Machine: %s (PostgreSQL on the same cores); load average %s before, %s after.
                 %s
                 %s""".formatted(command, postgres, threads, clients == 1 ? "one client (every request locks its row and its"
                 + " account's quota row)" : clients + " clients, each in its own cloud account", warmupSeconds,
-                durationSeconds, machine, loadBefore, loadAfter, error, table.markdown());
+                durationSeconds, rounds == 1 ? "" : ", the best of " + rounds + " rounds", machine, loadBefore,
+                loadAfter, error, table.markdown());
     }
 }

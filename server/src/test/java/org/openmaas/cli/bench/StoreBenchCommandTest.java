@@ -61,12 +61,15 @@ class StoreBenchCommandTest {
         String url = postgres.url() + (postgres.url().contains("?") ? "&" : "?") + "password=not-in-the-docs";
 
         BenchRun run = BenchRun.of("store", "--db", url, "--instances", "1", "--threads", "1", "--clients", "1",
-                "--duration", "1", "--warmup", "0", "--write", file.toString());
+                "--duration", "1", "--warmup", "0", "--repeat", "2", "--write", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("| instances", "| admit+settle/s", "| CPU ms/cycle: PostgreSQL",
                         "| records = settled")
-                .containsPattern("\\| 1 +\\| \\d+ +\\| \\d+ +\\|").contains("over one client (every request locks its row and its account's quota row)");
+                .containsPattern("\\| 1 +\\| \\d+ +\\| \\d+ +\\|")
+                .contains("over one client (every request locks its row and its account's quota row)",
+                        "the best of 2 rounds");
+        assertThat(run.err()).contains("round 2 of 2");
         assertThat(Files.readString(file)).contains("<!-- bench:store 1 client -->", "| admit+settle/s")
                 .doesNotContain("not-in-the-docs");
     }
