@@ -35,12 +35,11 @@ final class ProcessCpu {
     }
 
     /**
-     * CPU seconds the processes of {@code before} used until {@code after}: only those in both count, for a backend
-     * that ended meanwhile took its time with it and one that started did not exist at the start.
+     * CPU seconds the processes of {@code after} used since {@code before}: one that was not there yet counts whole (it
+     * started in between), one that ended in between took its time with it.
      */
     static double used(Map<Long, Double> before, Map<Long, Double> after) {
-        return before.entrySet().stream().filter(e -> after.containsKey(e.getKey()))
-                .mapToDouble(e -> after.get(e.getKey()) - e.getValue()).sum();
+        return after.entrySet().stream().mapToDouble(e -> e.getValue() - before.getOrDefault(e.getKey(), 0.0)).sum();
     }
 
     private static double seconds(long pid) {

@@ -214,12 +214,12 @@ final class StoreBenchCommand implements Callable<Integer> {
             // The CPU both sides spend in the counted time, read while every instance is still connected.
             List<Long> pids = processes.stream().map(Process::pid).toList();
             Thread.sleep(warmupSeconds * 1000);
-            List<Long> servers = serverProcesses(database);
-            Map<Long, Double> postgresFrom = ProcessCpu.postgres(servers);
+            Map<Long, Double> postgresFrom = ProcessCpu.postgres(serverProcesses(database));
             double instancesFrom = ProcessCpu.seconds(pids);
             Thread.sleep(durationSeconds * 1000);
-            double postgresCpu = postgresFrom.isEmpty() ? Double.NaN
-                    : ProcessCpu.used(postgresFrom, ProcessCpu.postgres(servers));
+            // Asked again: a pool may have opened connections (new backends) meanwhile.
+            Map<Long, Double> postgresTo = ProcessCpu.postgres(serverProcesses(database));
+            double postgresCpu = postgresTo.isEmpty() ? Double.NaN : ProcessCpu.used(postgresFrom, postgresTo);
             double instancesCpu = ProcessCpu.seconds(pids) - instancesFrom;
             List<StorePhase.Result> found = new ArrayList<>();
             for (int k = 0; k < n; k++) {
