@@ -101,17 +101,15 @@ public final class StoreBenchWorker {
                                     operationMs.add((settled - sent) / 1e6);
                                 }
                             } catch (RuntimeException e) {
-                                if (counted) {
-                                    failed.incrementAndGet();
-                                    firstError.compareAndSet(null, e.toString());
-                                }
+                                failed.incrementAndGet(); // in the warm-up too: a failure is never hidden
+                                firstError.compareAndSet(null, e.toString());
                             }
                         }
                     });
                 }
             }
-            return new StorePhase.Result(phase.instanceId(), settledInAll.get(), operations.get(), failed.get(), firstError.get(),
-                    admission.journal().pending(), List.copyOf(admitMs), List.copyOf(operationMs));
+            return new StorePhase.Result(phase.instanceId(), settledInAll.get(), operations.get(), failed.get(),
+                    firstError.get(), admission.journal().pending(), List.copyOf(admitMs), List.copyOf(operationMs));
         }
     }
 }

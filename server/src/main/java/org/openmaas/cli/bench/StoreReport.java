@@ -59,7 +59,7 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
 
     String markdown() {
         Table table = new Table("instances", "admit+settle/s", "per instance/s", "admit p50 ms", "admit p99 ms",
-                "cycle p50 ms", "cycle p99 ms", "CPU ms/cycle: PostgreSQL", "instances", "failed",
+                "cycle p50 ms", "cycle p99 ms", "PostgreSQL CPU ms/cycle", "instance CPU ms/cycle", "failed",
                 "records = settled");
         for (Step step : steps) {
             table.row(Integer.toString(step.instances()), "%.0f".formatted(step.operationsPerSecond()),

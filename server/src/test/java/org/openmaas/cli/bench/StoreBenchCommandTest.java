@@ -64,8 +64,8 @@ class StoreBenchCommandTest {
                 "--duration", "1", "--warmup", "0", "--repeat", "2", "--write", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("| instances", "| admit+settle/s", "| CPU ms/cycle: PostgreSQL",
-                        "| records = settled")
+        assertThat(run.out()).contains("| instances", "| admit+settle/s", "| PostgreSQL CPU ms/cycle",
+                        "| instance CPU ms/cycle", "| records = settled")
                 .containsPattern("\\| 1 +\\| \\d+ +\\| \\d+ +\\|")
                 .contains("over one client (every request locks its row and its account's quota row)",
                         "the best of 2 rounds");
