@@ -203,24 +203,34 @@ final class StoreBenchCommand implements Callable<Integer> {
                         .redirectError(dir.resolve(instanceId + ".log").toFile())
                         .start());
             }
+            List<BufferedReader> says = new ArrayList<>();
+            List<Writer> tell = new ArrayList<>();
             for (int k = 0; k < n; k++) {
-                awaitReady(processes.get(k), results.get(k));
+                says.add(new BufferedReader(new InputStreamReader(processes.get(k).getInputStream(),
+                        StandardCharsets.UTF_8)));
+                tell.add(processes.get(k).outputWriter(StandardCharsets.UTF_8));
+                expect(says.get(k), "ready", results.get(k));
             }
-            for (Process process : processes) {
-                try (Writer go = process.outputWriter(StandardCharsets.UTF_8)) {
-                    go.write("go\n");
-                }
+            for (Writer writer : tell) {
+                writer.write("go\n");
+                writer.flush();
             }
-            // The CPU both sides spend in the counted time, read while every instance is still connected.
+            // The CPU both sides spend in the counted time: from the warm-up's end until every instance has finished,
+            // read while each still holds its connections (their backends' time ends with them).
             List<Long> pids = processes.stream().map(Process::pid).toList();
             Thread.sleep(warmupSeconds * 1000);
             Map<Long, Double> postgresFrom = ProcessCpu.postgres(serverProcesses(database));
             double instancesFrom = ProcessCpu.seconds(pids);
-            Thread.sleep(durationSeconds * 1000);
+            for (int k = 0; k < n; k++) {
+                expect(says.get(k), "finished", results.get(k));
+            }
             // Asked again: a pool may have opened connections (new backends) meanwhile.
             Map<Long, Double> postgresTo = ProcessCpu.postgres(serverProcesses(database));
             double postgresCpu = postgresTo.isEmpty() ? Double.NaN : ProcessCpu.used(postgresFrom, postgresTo);
             double instancesCpu = ProcessCpu.seconds(pids) - instancesFrom;
+            for (Writer writer : tell) {
+                writer.close(); // the instances may close their pools and exit
+            }
             List<StorePhase.Result> found = new ArrayList<>();
             for (int k = 0; k < n; k++) {
                 Process process = processes.get(k);
@@ -237,12 +247,11 @@ final class StoreBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void awaitReady(Process process, Path result) throws IOException {
-        // The worker says "ready" once its pool is open and the schema checked; a failure closes its stdout first.
-        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        if (!"ready".equals(line)) {
-            throw new IllegalStateException("an instance did not start (it printed " + line + "); its log: "
+    /** Waits for an instance to say {@code word}; one that fails closes its stdout first. */
+    private static void expect(BufferedReader says, String word, Path result) throws IOException {
+        String line = says.readLine();
+        if (!word.equals(line)) {
+            throw new IllegalStateException("an instance did not say '" + word + "' (it said " + line + "); its log: "
                     + log(result));
         }
     }

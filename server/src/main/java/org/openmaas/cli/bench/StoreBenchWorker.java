@@ -30,7 +30,9 @@ import org.openmaas.store.MeteringStore;
  * RESULT.json}. It opens the store as {@code maas serve} does (its own connection pool, its own instance id, the same
  * {@link Admission}, {@link Ticket} and {@link Entitlements}), says {@code ready} on stdout, waits for {@code go} on
  * stdin so that every instance starts together, then runs the admission path of a generation — admit, the first
- * token's checkpoint, settle — on each of its threads, one request after another, without an engine.
+ * token's checkpoint, settle — on each of its threads, one request after another, without an engine. When its time
+ * is up it says {@code finished} and keeps its connections until stdin closes, so that the CPU time of their server
+ * processes can still be read.
  */
 public final class StoreBenchWorker {
 
@@ -66,7 +68,8 @@ public final class StoreBenchWorker {
                     new UsageJournal(journalDir, metering), phase.instanceId(), clock);
             System.out.println("ready");
             System.out.flush();
-            String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String go = stdin.readLine();
             if (!"go".equals(go)) {
                 throw new IllegalStateException("expected 'go' on stdin, got " + go);
             }
@@ -107,6 +110,11 @@ public final class StoreBenchWorker {
                         }
                     });
                 }
+            }
+            System.out.println("finished");
+            System.out.flush();
+            while (stdin.readLine() != null) {
+                // until the command has read the CPU times and closes stdin
             }
             return new StorePhase.Result(phase.instanceId(), settledInAll.get(), operations.get(), failed.get(),
                     firstError.get(), admission.journal().pending(), List.copyOf(admitMs), List.copyOf(operationMs));
