@@ -175,31 +175,31 @@ public final class MaasClient implements AutoCloseable {
 
         /** The API base, e.g. {@code http://localhost:8080/v1/maas} ({@code MAAS_BASE_URL}; default the guide's). */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.baseUrl = given("baseUrl", ENV_BASE_URL, baseUrl);
             return this;
         }
 
         /** The token endpoint, e.g. {@code http://localhost:8080/oauth2/token} ({@code MAAS_AUTH_URL}). */
         public Builder authUrl(String authUrl) {
-            this.authUrl = Objects.requireNonNull(authUrl, "authUrl");
+            this.authUrl = given("authUrl", ENV_AUTH_URL, authUrl);
             return this;
         }
 
         /** The OAuth2 client id ({@code MAAS_CLIENT_ID}). */
         public Builder clientId(String clientId) {
-            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            this.clientId = given("clientId", ENV_CLIENT_ID, clientId);
             return this;
         }
 
         /** The OAuth2 client secret ({@code MAAS_CLIENT_SECRET}); never shown by the client. */
         public Builder clientSecret(String clientSecret) {
-            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            this.clientSecret = given("clientSecret", ENV_CLIENT_SECRET, clientSecret);
             return this;
         }
 
         /** The cloud account generations are billed to ({@code MAAS_CLOUD_ACCOUNT}). */
         public Builder cloudAccount(String cloudAccount) {
-            this.cloudAccount = Objects.requireNonNull(cloudAccount, "cloudAccount");
+            this.cloudAccount = given("cloudAccount", ENV_CLOUD_ACCOUNT, cloudAccount);
             return this;
         }
 
@@ -266,6 +266,19 @@ public final class MaasClient implements AutoCloseable {
                     RetryPolicy.DEFAULT.maxBackoff());
             return new MaasClient(new ClientConfig(base, auth, id, secret, account, connectTimeout, readTimeout,
                     retry, clock));
+        }
+
+        /**
+         * A value handed to a setter, typically read from somewhere that may not have it
+         * ({@code clientSecret(System.getenv("X"))}): say which setting is missing and how else to give it.
+         */
+        private static String given(String setter, String variable, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(setter + "(" + (value == null ? "null" : "\"" + value + "\"")
+                        + ") gives no value: pass the " + setter + " to use, or do not call " + setter
+                        + "(...) and set " + variable + " instead");
+            }
+            return value;
         }
 
         private static String pick(String set, String fromEnvironment, String fallback) {

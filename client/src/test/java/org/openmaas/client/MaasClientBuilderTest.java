@@ -49,6 +49,22 @@ class MaasClientBuilderTest {
     }
 
     @Test
+    void aSecretReadFromAnUnsetVariableIsNamedWithItsSetterAndVariable() {
+        assertThatThrownBy(() -> MaasClient.builder().clientSecret(Map.<String, String>of().get("MAAS_CLIENT_SECRET")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("clientSecret(null) gives no value: pass the clientSecret to use, or do not call "
+                        + "clientSecret(...) and set MAAS_CLIENT_SECRET instead");
+    }
+
+    @Test
+    void aBlankCloudAccountIsRefusedWhereItIsGiven() {
+        assertThatThrownBy(() -> MaasClient.builder().cloudAccount(" "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cloudAccount(\" \") gives no value: pass the cloudAccount to use, or do not call "
+                        + "cloudAccount(...) and set MAAS_CLOUD_ACCOUNT instead");
+    }
+
+    @Test
     void aUrlWithoutSchemeIsRefusedWithAnExample() {
         assertThatThrownBy(() -> MaasClient.builder().environment(ENV).baseUrl("localhost:8080/v1/maas").build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -89,6 +89,9 @@ public final class ErrorTable {
             case STOPPING -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request",
                     RETRY_UNAVAILABLE_SECONDS);
             case INTERNAL -> new ErrorReply(500, INTERNAL, failed.message(), 0);
+            case UNAVAILABLE -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request",
+                    RETRY_UNAVAILABLE_SECONDS);
+            case REJECTED -> new ErrorReply(400, INVALID_ARGUMENT, failed.message(), 0);
         };
     }
 

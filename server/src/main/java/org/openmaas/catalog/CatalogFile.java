@@ -1,22 +1,30 @@
 package org.openmaas.catalog;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.openmaas.engine.remote.MaasUpstream;
 
 /**
  * Reads a catalog file: the products an operator declares, each bound to a GGUF path or hub reference.
@@ -34,6 +42,17 @@ import java.util.stream.Collectors;
  *     max_queued: 64                                      # optional: waiting requests before 429
  *     reproducible: false                                 # optional: decode every request alone
  *     prefill_chunk: 128                                  # optional: prompt tokens a step takes beside generating ones
+ *   - product_name: maas-model-llama-3.1-70b                # a model served elsewhere: engine: instead of model:
+ *     model_name: meta-llama/Meta-Llama-3.1-70B-Instruct   # required
+ *     context_length: 8192                                # required: the upstream's context
+ *     prompt_format: chat                                 # optional, as above; max_queued too
+ *     engine:
+ *       type: vllm                                        # openai | vllm | llama-server | tgi | maas
+ *       endpoints: [http://gpu-node-1:8000, http://gpu-node-2:8000]
+ *       upstream_model: llama-3.1-70b                     # optional: default model_name
+ *       api_key_env: UPSTREAM_KEY                         # optional: bearer key read from this variable
+ *       max_concurrent: 32                                # optional: streams per endpoint before the gateway queues
+ *       # type maas only: auth_url, client_id, client_secret_env, cloud_account, product_name (of the upstream)
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
  */
@@ -43,7 +62,8 @@ public final class CatalogFile {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    record Document(@JsonProperty(value = "products", required = true) List<Entry> products) {
+    // Each product is mapped on its own, so that any mistake in it, an unknown key too, names the product.
+    record Document(@JsonProperty(value = "products", required = true) List<JsonNode> products) {
     }
 
     record Entry(
@@ -57,23 +77,38 @@ public final class CatalogFile {
             @JsonProperty("slots") Integer slots,
             @JsonProperty("max_queued") Integer maxQueued,
             @JsonProperty("reproducible") Boolean reproducible,
-            @JsonProperty("prefill_chunk") Integer prefillChunk) {
+            @JsonProperty("prefill_chunk") Integer prefillChunk,
+            @JsonProperty("engine") EngineEntry engine) {
+    }
+
+    record EngineEntry(
+            @JsonProperty("type") String type,
+            @JsonProperty("endpoints") List<String> endpoints,
+            @JsonProperty("upstream_model") String upstreamModel,
+            @JsonProperty("api_key_env") String apiKeyEnv,
+            @JsonProperty("max_concurrent") Integer maxConcurrent,
+            @JsonProperty("auth_url") String authUrl,
+            @JsonProperty("client_id") String clientId,
+            @JsonProperty("client_secret_env") String clientSecretEnv,
+            @JsonProperty("cloud_account") String cloudAccount,
+            @JsonProperty("product_name") String productName) {
     }
 
     private CatalogFile() {
     }
 
-    /** @throws IllegalArgumentException with a sentence naming the file, the product and the mistake */
-    public static List<ProductConfig> read(Path file) {
+    /**
+     * @param environment where {@code api_key_env} and {@code client_secret_env} are looked up
+     * @throws IllegalArgumentException with a sentence naming the file, the product and the mistake
+     */
+    public static List<ProductConfig> read(Path file, Map<String, String> environment) {
         Document document;
         try {
             document = YAML.readValue(Files.readAllBytes(file), Document.class);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("catalog file " + file + " does not exist");
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("catalog file " + file + ": unknown key '" + e.getPropertyName()
-                    + "'; allowed keys: " + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", ")));
+            throw new IllegalArgumentException("catalog file " + file + ": " + unknownKey(e));
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException("catalog file " + file + ": " + e.getOriginalMessage()
                     + " at " + e.getPathReference());
@@ -88,7 +123,7 @@ public final class CatalogFile {
         Set<String> names = new HashSet<>();
         Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < document.products().size(); i++) {
-            ProductConfig product = toProduct(document.products().get(i), i, baseDir, file);
+            ProductConfig product = toProduct(document.products().get(i), i, baseDir, file, environment);
             if (!names.add(product.productName())) {
                 throw new IllegalArgumentException("catalog file " + file + ": product_name " + product.productName()
                         + " is declared twice");
@@ -102,32 +137,163 @@ public final class CatalogFile {
         return products;
     }
 
-    private static ProductConfig toProduct(Entry entry, int index, Path baseDir, Path file) {
+    private static ProductConfig toProduct(JsonNode node, int index, Path baseDir, Path file,
+                                           Map<String, String> environment) {
         String where = "catalog file " + file + ", product " + (index + 1);
-        if (entry == null) { // a bare '-' (or '- ~') in the list: YAML reads it as null, not as an entry without keys
+        if (node == null || node.isNull()) { // a bare '-' (or '- ~') in the list: YAML reads it as null, not as an entry without keys
             throw new IllegalArgumentException(where + ": the entry is empty; give at least product_name and model");
         }
-        where += (entry.productName() == null ? "" : " (" + entry.productName() + ")") + ": ";
+        String name = node.path("product_name").isTextual() ? node.path("product_name").asText() : null;
+        where += (name == null ? "" : " (" + name + ")") + ": ";
         try {
+            Entry entry = YAML.treeToValue(node, Entry.class);
             if (entry.productName() == null) {
                 throw new IllegalArgumentException("product_name is required");
             }
-            if (entry.model() == null || entry.model().isBlank()) {
-                throw new IllegalArgumentException("model is required: a GGUF path or hf://owner/repo/file.gguf");
-            }
             UUID id = entry.productId() == null ? ProductConfig.stableId(entry.productName()) : parseId(entry.productId());
+            int maxQueued = entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued();
+            if (entry.engine() != null) {
+                return remoteProduct(entry, id, maxQueued, environment);
+            }
+            if (entry.model() == null || entry.model().isBlank()) {
+                throw new IllegalArgumentException("model is required: a GGUF path or hf://owner/repo/file.gguf "
+                        + "(or an engine: block for a model served elsewhere)");
+            }
             return new ProductConfig(entry.productName(), id, blankToNull(entry.modelName()),
                     ModelSource.parse(entry.model(), baseDir),
                     entry.contextLength() == null ? 0 : entry.contextLength(),
                     parseFormat(entry.promptFormat()),
                     blankToNull(entry.chatTemplate()),
                     entry.slots() == null ? 1 : entry.slots(),
-                    entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued(),
+                    maxQueued,
                     Boolean.TRUE.equals(entry.reproducible()),
                     entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk());
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(where + unknownKey(e), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + e.getOriginalMessage() + " at " + keyPath(e), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A product whose model runs elsewhere: the keys that configure the embedded engine mean nothing for it, and the
+     * context length cannot be read from a GGUF, so the operator states the upstream's.
+     */
+    private static ProductConfig remoteProduct(Entry entry, UUID id, int maxQueued, Map<String, String> environment) {
+        Map<String, Object> embeddedOnly = new LinkedHashMap<>();
+        embeddedOnly.put("model", entry.model());
+        embeddedOnly.put("slots", entry.slots());
+        embeddedOnly.put("chat_template", entry.chatTemplate());
+        embeddedOnly.put("reproducible", entry.reproducible());
+        embeddedOnly.put("prefill_chunk", entry.prefillChunk());
+        embeddedOnly.forEach((key, value) -> {
+            if (value != null) {
+                throw new IllegalArgumentException(key + " configures a model this process loads; a product with an "
+                        + "engine: block is served by its upstream, so leave " + key + " out (set it on the upstream)");
+            }
+        });
+        if (blankToNull(entry.modelName()) == null) {
+            throw new IllegalArgumentException("model_name is required with an engine: block (there is no GGUF here "
+                    + "to read it from)");
+        }
+        if (entry.contextLength() == null || entry.contextLength() < 1) {
+            throw new IllegalArgumentException("context_length is required with an engine: block and must be at "
+                    + "least 1: the upstream's context, which this server checks max_new_tokens against"
+                    + (entry.contextLength() == null ? "" : ", got " + entry.contextLength()));
+        }
+        return new ProductConfig(entry.productName(), id, entry.modelName(),
+                new ModelSource.Remote(engine(entry.engine(), entry.modelName(), environment)),
+                entry.contextLength(), parseFormat(entry.promptFormat()), null, 1, maxQueued, false,
+                ProductConfig.DEFAULT_PREFILL_CHUNK);
+    }
+
+    private static RemoteEngineConfig engine(EngineEntry e, String modelName, Map<String, String> environment) {
+        if (e.type() == null) {
+            throw new IllegalArgumentException("engine.type is required: one of openai, vllm, llama-server, tgi, maas");
+        }
+        UpstreamType type = UpstreamType.parse(e.type());
+        if (e.endpoints() == null || e.endpoints().isEmpty()) {
+            throw new IllegalArgumentException("engine.endpoints is required: a list of http(s) URLs, e.g. "
+                    + "[http://gpu-node-1:8080]");
+        }
+        List<URI> endpoints = e.endpoints().stream().map(CatalogFile::endpoint).toList();
+        Optional<String> apiKey = Optional.ofNullable(e.apiKeyEnv()).map(v -> secret("engine.api_key_env", v, environment));
+        Map<String, String> maasFields = new LinkedHashMap<>();
+        maasFields.put("auth_url", e.authUrl());
+        maasFields.put("client_id", e.clientId());
+        maasFields.put("client_secret_env", e.clientSecretEnv());
+        maasFields.put("cloud_account", e.cloudAccount());
+        maasFields.put("product_name", e.productName());
+        Optional<MaasUpstream.Account> maas = Optional.empty();
+        if (type == UpstreamType.MAAS) {
+            List<String> missing = maasFields.entrySet().stream().filter(f -> blankToNull(f.getValue()) == null)
+                    .map(f -> "engine." + f.getKey()).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("engine.type maas needs " + String.join(", ", missing)
+                        + ": the upstream's token URL, client id, the variable holding its secret, the account and "
+                        + "its product name");
+            }
+            maas = Optional.of(new MaasUpstream.Account(endpointUrl("engine.auth_url", e.authUrl()),
+                    e.clientId(), secret("engine.client_secret_env", e.clientSecretEnv(), environment),
+                    e.cloudAccount(), e.productName()));
+        } else {
+            maasFields.forEach((key, value) -> {
+                if (value != null) {
+                    throw new IllegalArgumentException("engine." + key + " belongs to engine.type maas only, not "
+                            + type.catalogName());
+                }
+            });
+        }
+        String upstreamModel = blankToNull(e.upstreamModel()) == null ? modelName : e.upstreamModel();
+        return new RemoteEngineConfig(type, endpoints, upstreamModel, apiKey,
+                e.maxConcurrent() == null ? RemoteEngineConfig.DEFAULT_MAX_CONCURRENT : e.maxConcurrent(), maas);
+    }
+
+    private static URI endpoint(String url) {
+        return endpointUrl("engine.endpoints", url);
+    }
+
+    /** An http(s) URL with a host, without a trailing slash, credentials, query or fragment. */
+    private static URI endpointUrl(String key, String url) {
+        URI uri;
+        try {
+            uri = url == null ? null : new URI(url.strip());
+        } catch (URISyntaxException ex) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(key + " '" + url + "' is not an http(s) URL with a host (like "
+                    + "http://gpu-node-1:8080), without credentials, query or fragment");
+        }
+        String text = uri.toString();
+        return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    }
+
+    private static String secret(String key, String variable, Map<String, String> environment) {
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " names " + variable + ", which is not set in the server's "
+                    + "environment");
+        }
+        return value;
+    }
+
+    private static String unknownKey(UnrecognizedPropertyException e) {
+        return "unknown key '" + keyPath(e) + "'; allowed keys: " + e.getKnownPropertyIds().stream()
+                .map(Object::toString).sorted().collect(Collectors.joining(", "));
+    }
+
+    /** The key a mapping error is at, as the catalog writes it ({@code engine.max_concurrent}). */
+    private static String keyPath(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException m)) {
+            return "?";
+        }
+        return m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .filter(k -> !k.equals("products")).collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     private static UUID parseId(String id) {

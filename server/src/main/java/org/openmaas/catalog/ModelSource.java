@@ -3,8 +3,20 @@ package org.openmaas.catalog;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Where a product's GGUF comes from. */
+/** Where a product's model is: a GGUF this process loads (a local file or a hub file), or an engine elsewhere. */
 public sealed interface ModelSource {
+
+    /** An engine on other machines serves the model; this process loads nothing for it. */
+    record Remote(RemoteEngineConfig engine) implements ModelSource {
+        public Remote {
+            Objects.requireNonNull(engine, "engine");
+        }
+
+        @Override
+        public String toString() {
+            return engine.toString();
+        }
+    }
 
     /** A GGUF file on this machine. */
     record LocalFile(Path path) implements ModelSource {

@@ -60,11 +60,14 @@ public record ProductConfig(String productName, UUID productId, String modelName
         }
     }
 
-    /** The product {@code maas serve --model PATH} registers: named after the file, raw prompts. */
-    public static ProductConfig forModelFile(Path file) {
+    /**
+     * The product {@code maas serve --model PATH} registers: named after the file, raw prompts, with the context
+     * length, chat template and slots of {@code serve}'s flags (0, null and 1 without them).
+     */
+    public static ProductConfig forModelFile(Path file, int contextLength, String chatTemplate, int slots) {
         String productName = PREFIX + slug(file.getFileName().toString().replaceFirst("(?i)\\.gguf$", ""));
         return new ProductConfig(productName, stableId(productName), null, new ModelSource.LocalFile(file),
-                0, PromptFormat.RAW, null, 1, DEFAULT_MAX_QUEUED, false, DEFAULT_PREFILL_CHUNK);
+                contextLength, PromptFormat.RAW, chatTemplate, slots, DEFAULT_MAX_QUEUED, false, DEFAULT_PREFILL_CHUNK);
     }
 
     /** The same name always gives the same id, so clients may keep ids across restarts. */

@@ -15,8 +15,8 @@ import picocli.CommandLine;
 /** The {@code maas} command line: one class per subcommand. */
 @CommandLine.Command(name = "maas", mixinStandardHelpOptions = true, version = "OpenMaaS 0.1.0",
         description = "OpenMaaS: a self-hosted Model-as-a-Service platform.",
-        subcommands = {ServeCommand.class, LoginCommand.class, ModelsCommand.class, GenerateCommand.class,
-                DemoCommand.class, AdminCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, LoginCommand.class, ModelsCommand.class, PullCommand.class, RmCommand.class,
+                GenerateCommand.class, DemoCommand.class, AdminCommand.class, BenchCommand.class})
 public final class Main implements EnvironmentSource {
 
     static {

@@ -1,5 +1,9 @@
 package org.openmaas.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.cli.connection.EnvironmentSource;
@@ -45,6 +50,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "A YAML file declaring the products to serve.")
     Path catalog;
 
+    @Option(names = "--context-length", paramLabel = "TOKENS", defaultValue = "0",
+            description = "Tokens per sequence (prompt plus generated) of the products served from model files, "
+                    + "--model or the models folder (default: the model's own, at most 4096).")
+    int contextLength;
+
+    @Option(names = "--chat-template", paramLabel = "NAME|SOURCE",
+            description = "The chat template /v1/chat/completions renders messages with for the products served from "
+                    + "model files: a llama.cpp built-in name (chatml, llama3, mistral-v7, ...), a file holding a "
+                    + "template source, or the source itself (default: the GGUF's own).")
+    String chatTemplate;
+
+    @Option(names = "--slots", defaultValue = "1",
+            description = "Sequences each product served from a model file decodes at once (default: ${DEFAULT-VALUE}).")
+    int slots;
+
     @Option(names = "--db", paramLabel = "JDBC_URL",
             description = "The store's JDBC URL, e.g. jdbc:postgresql://db:5432/maas?user=maas (default: $MAAS_DB_URL, "
                     + "else the embedded H2 file in the data directory). Several instances share one PostgreSQL.")
@@ -54,6 +74,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Proxies and load balancers in front of the server, e.g. 10.0.0.0/8,fd00::/8: only their "
                     + "X-Forwarded-For and Forwarded headers name the client (default: $MAAS_TRUSTED_PROXIES, else none).")
     String trustedProxies;
+
+    @Option(names = "--cors-origins", paramLabel = "ORIGIN,...",
+            description = "Web origins whose pages may call the OpenAI-compatible and MaaS APIs from a browser, e.g. "
+                    + "https://app.example.com,http://localhost:5173, or * for any (default: $MAAS_CORS_ORIGINS, else "
+                    + "none).")
+    String corsOrigins;
 
     @Option(names = "--threads", defaultValue = "0",
             description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
@@ -91,9 +117,24 @@ final class ServeCommand implements Callable<Integer> {
                 .filter(url -> !url.isBlank());
         TrustedProxies proxies = TrustedProxies.parse(Optional.ofNullable(trustedProxies)
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
+        CorsOrigins cors = CorsOrigins.parse(Optional.ofNullable(corsOrigins)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_CORS_ORIGINS))).orElse(""));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
-                allowPartial);
+                allowPartial, cors, new ServerConfig.ModelFlags(contextLength,
+                Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots));
+    }
+
+    /** A Jinja source is many lines of quotes and braces, awkward in a shell: a file holding it is read instead. */
+    static String templateSource(String value) {
+        try {
+            Path file = Path.of(value);
+            return Files.isRegularFile(file) ? Files.readString(file) : value;
+        } catch (InvalidPathException e) {
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the --chat-template file " + value + ": " + e.getMessage(), e);
+        }
     }
 
     /** What the operator reads about the credentials this start created: a first start only when it wrote the file. */

@@ -1,5 +1,6 @@
 package org.openmaas.engine;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,14 @@ public interface Engine extends AutoCloseable {
     Optional<Tokenizer> tokenizer();
 
     /**
+     * Refuses, before admission, a parameter this engine cannot honour; validation calls it for every request.
+     *
+     * @throws UnsupportedParameterException naming the parameter
+     */
+    default void requireSupported(GenerationRequest request) {
+    }
+
+    /**
      * Queues a generation; the engine's own thread runs it.
      *
      * @throws EngineOverloadedException when the engine's wait queue is full
@@ -33,6 +42,11 @@ public interface Engine extends AutoCloseable {
     /** Cumulative counts since the engine started; {@link EngineStats#NONE} for an engine that keeps none. */
     default EngineStats stats() {
         return EngineStats.NONE;
+    }
+
+    /** The servers this engine sends generations to, for health and metrics; none for an engine in this process. */
+    default List<EndpointStatus> endpoints() {
+        return List.of();
     }
 
     @Override

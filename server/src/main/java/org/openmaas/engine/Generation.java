@@ -3,6 +3,7 @@ package org.openmaas.engine;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running generation as its caller sees it: a queue of events the engine thread fills and the request thread
@@ -15,6 +16,11 @@ public final class Generation {
     private final long submittedAt = System.nanoTime();
     private volatile long admittedAt;
     private volatile boolean cancelled;
+    /** What the engine runs once when the caller cancels; {@link #CANCELLED} once that has happened. */
+    private final AtomicReference<Runnable> onCancel = new AtomicReference<>(NOTHING);
+
+    private static final Runnable NOTHING = () -> { };
+    private static final Runnable CANCELLED = () -> { };
 
     public Generation(GenerationRequest request) {
         this.request = request;
@@ -37,6 +43,21 @@ public final class Generation {
     /** Asks the engine to stop this generation and free its slot at its next step; no further events follow. */
     public void cancel() {
         cancelled = true;
+        onCancel.getAndSet(CANCELLED).run();
+    }
+
+    /**
+     * Lets the engine act at once when the caller cancels, instead of noticing the flag at its next step (an engine
+     * elsewhere has no step here: it closes the upstream request). Runs {@code hook} at once when the generation is
+     * already cancelled. One hook per generation.
+     */
+    public void onCancel(Runnable hook) {
+        Runnable previous = onCancel.compareAndExchange(NOTHING, hook);
+        if (previous == CANCELLED) {
+            hook.run();
+        } else if (previous != NOTHING) {
+            throw new IllegalStateException("a generation takes one cancel hook");
+        }
     }
 
     public boolean isCancelled() {

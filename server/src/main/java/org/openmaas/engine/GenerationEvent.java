@@ -54,7 +54,11 @@ public sealed interface GenerationEvent {
             /** The engine is stopping (the server shuts down): the same request may succeed on another instance. */
             STOPPING,
             /** The engine failed on this request. */
-            INTERNAL
+            INTERNAL,
+            /** No server of an engine elsewhere could serve the request now: it may succeed later. */
+            UNAVAILABLE,
+            /** An engine elsewhere refused the request itself: sent again, it would be refused again. */
+            REJECTED
         }
     }
 }

@@ -45,4 +45,19 @@ public record Sampling(
     public String seedText() {
         return Long.toUnsignedString(seed);
     }
+
+    /**
+     * The 32-bit seed llama.cpp's sampler takes (embedded and in llama-server), derived from the 64-bit seed: the
+     * SplitMix64 finalizer spreads every input bit over the result, then its two halves are XORed, so seeds that differ
+     * in either half give different streams. 0xFFFFFFFF is LLAMA_DEFAULT_SEED, which would make llama.cpp draw a random seed, so it
+     * becomes 0xFFFFFFFE: replay must always be exact.
+     */
+    public int seed32() {
+        long z = seed;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        int folded = (int) (z >>> 32) ^ (int) z;
+        return folded == -1 ? -2 : folded;
+    }
 }

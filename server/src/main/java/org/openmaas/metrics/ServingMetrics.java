@@ -6,20 +6,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.EndpointStatus;
 import org.openmaas.engine.Engine;
 
 /**
  * Serving metrics in Prometheus format, each labelled by product: time to first token, inter-token latency,
  * end-to-end latency and queue wait (histograms), prompt and generated tokens, finished requests and refused ones
  * ({@link Refusals}) (counters), queue depth and active sequences (gauges), and the prefix cache's lookups, hits and
- * reused prompt tokens (counters); the last two kinds are read from the engines when scraped.
+ * reused prompt tokens (counters), and for an engine elsewhere each endpoint's state, in-flight generations, time to
+ * first token, attempts and errors; the engines' meters are read from them when scraped.
  */
 public final class ServingMetrics {
 
     static final String PRODUCT = "product";
+    static final String ENDPOINT = "endpoint";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Catalog catalog;
@@ -59,6 +63,34 @@ public final class ServingMetrics {
         FunctionCounter.builder("maas.prompt.tokens.reused", engine, e -> e.stats().reusedPromptTokens())
                 .description("Prompt tokens whose KV cells were reused instead of computed").tag(PRODUCT, product)
                 .register(registry);
+        engine.endpoints().forEach(endpoint -> registerEndpointMeters(product, engine, endpoint.endpoint()));
+    }
+
+    /** An engine elsewhere: each endpoint's state (one series per state, 1 for the current one), load and errors. */
+    private void registerEndpointMeters(String product, Engine engine, URI endpoint) {
+        String uri = endpoint.toString();
+        for (EndpointStatus.State state : EndpointStatus.State.values()) {
+            Gauge.builder("maas.upstream.state", engine, e -> status(e, endpoint).state() == state ? 1 : 0)
+                    .description("1 for the endpoint's current state").tag(PRODUCT, product).tag(ENDPOINT, uri)
+                    .tag("state", state.label()).register(registry);
+        }
+        Gauge.builder("maas.upstream.in.flight", engine, e -> status(e, endpoint).inFlight())
+                .description("Generations streaming from the endpoint").tag(PRODUCT, product).tag(ENDPOINT, uri)
+                .register(registry);
+        Gauge.builder("maas.upstream.time.to.first.token.seconds", engine, e -> status(e, endpoint).timeToFirstToken()
+                        .map(d -> d.toNanos() / 1e9).orElse(Double.NaN))
+                .description("Moving average of the endpoint's time to first token").tag(PRODUCT, product)
+                .tag(ENDPOINT, uri).register(registry);
+        FunctionCounter.builder("maas.upstream.attempts", engine, e -> status(e, endpoint).attempts())
+                .description("Attempts started on the endpoint").tag(PRODUCT, product).tag(ENDPOINT, uri)
+                .register(registry);
+        FunctionCounter.builder("maas.upstream.errors", engine, e -> status(e, endpoint).errors())
+                .description("Attempts on the endpoint that failed").tag(PRODUCT, product).tag(ENDPOINT, uri)
+                .register(registry);
+    }
+
+    private static EndpointStatus status(Engine engine, URI endpoint) {
+        return engine.endpoints().stream().filter(s -> s.endpoint().equals(endpoint)).findFirst().orElseThrow();
     }
 
     Timer timeToFirstToken(String product) {

@@ -1,15 +1,35 @@
 package org.openmaas.server;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.openmaas.catalog.ProductConfig;
+import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
+import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.llamacpp.LlamaEngine;
+import org.openmaas.engine.remote.LlamaServerUpstream;
+import org.openmaas.engine.remote.MaasUpstream;
+import org.openmaas.engine.remote.OpenAiUpstream;
+import org.openmaas.engine.remote.RemoteEngine;
+import org.openmaas.engine.remote.TgiUpstream;
+import org.openmaas.engine.remote.Upstream;
+import org.openmaas.engine.remote.VllmUpstream;
 
 /** The one place the server chooses an engine implementation for a product. */
 final class EngineFactory {
 
     static final int BATCH_SIZE = 512;
+
+    /**
+     * A remote product's vocabulary is the upstream's, unknown here: every id and top_k passes validation and the
+     * upstream judges them.
+     */
+    static final int UPSTREAM_VOCABULARY = Integer.MAX_VALUE;
+
+    /** A refused or unreachable endpoint is given up soon, so the attempt moves to another one. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private EngineFactory() {
     }
@@ -19,5 +39,24 @@ final class EngineFactory {
         return LlamaEngine.start(new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
                 Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate(), -1,
                 product.prefillChunk()));
+    }
+
+    /** A pool over the product's endpoints; nothing of llama.cpp is loaded for it. */
+    static Engine remote(ProductConfig product, RemoteEngineConfig engine) {
+        // The upstream renders conversations with its own template, so every remote product takes messages.
+        ModelInfo model = new ModelInfo(product.modelName(), product.contextLength(), UPSTREAM_VOCABULARY, true);
+        return RemoteEngine.start(product.productName(), model, engine.endpoints(), upstream(engine),
+                RemoteEngine.Settings.of(engine.maxConcurrent(), product.maxQueued()));
+    }
+
+    private static Upstream upstream(RemoteEngineConfig engine) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        return switch (engine.type()) {
+            case LLAMA_SERVER -> new LlamaServerUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case VLLM -> new VllmUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case TGI -> new TgiUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case OPENAI -> new OpenAiUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case MAAS -> new MaasUpstream(client, engine.maas().orElseThrow());
+        };
     }
 }

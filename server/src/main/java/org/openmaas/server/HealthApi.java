@@ -5,6 +5,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import org.openmaas.api.EnginesJson;
 import org.openmaas.api.Json;
 import org.openmaas.api.Readiness;
 import org.openmaas.catalog.Catalog;
@@ -23,7 +25,8 @@ final class HealthApi implements HttpService {
     record Health(String status) {
     }
 
-    record Ready(boolean ready, String status, int products) {
+    /** @param engines the endpoints of products served elsewhere: a down endpoint does not make this instance unready */
+    record Ready(boolean ready, String status, int products, List<EnginesJson.EngineJson> engines) {
     }
 
     @Override
@@ -40,6 +43,7 @@ final class HealthApi implements HttpService {
         boolean ready = readiness.isReady();
         res.status(ready ? 200 : 503);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(new Ready(ready, readiness.reason(), catalog.entries().size())));
+        res.send(Json.write(new Ready(ready, readiness.reason(), catalog.entries().size(),
+                EnginesJson.of(catalog))));
     }
 }

@@ -27,11 +27,14 @@ import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.api.ClientAddress;
+import org.openmaas.api.CorsFilter;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Readiness;
 import org.openmaas.api.Exchange;
+import org.openmaas.api.OpenApiDocument;
 import org.openmaas.api.admin.AdminApi;
 import org.openmaas.api.maas.MaasApi;
 import org.openmaas.api.openai.ApiKeysApi;
@@ -110,6 +113,9 @@ public final class MaasServer implements AutoCloseable {
         if (!config.trustedProxies().blocks().isEmpty()) {
             LOG.info("trusted proxies: " + config.trustedProxies().blocks());
         }
+        if (!config.corsOrigins().isEmpty()) {
+            LOG.info("browser pages may call the APIs from: " + config.corsOrigins());
+        }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("maas-housekeeping").daemon().factory());
         try {
@@ -137,7 +143,8 @@ public final class MaasServer implements AutoCloseable {
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
             Services services = new Services(tokens, guard, new ClientAddress(config.trustedProxies()), apiKeys,
-                    credentials, entitlements, metering, admission, catalog, readiness, config.clock());
+                    credentials, entitlements, metering, admission, catalog, readiness, config.clock(),
+                    config.corsOrigins());
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -175,7 +182,7 @@ public final class MaasServer implements AutoCloseable {
     /** What the routes are built from. */
     record Services(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress, ApiKeys apiKeys,
                     CredentialStore credentials, Entitlements entitlements, MeteringStore metering, Admission admission,
-                    Catalog catalog, Readiness readiness, Clock clock) {
+                    Catalog catalog, Readiness readiness, Clock clock, CorsOrigins corsOrigins) {
     }
 
     /** The routes of the whole server; {@code main} and the tests both build it here. */
@@ -187,15 +194,17 @@ public final class MaasServer implements AutoCloseable {
         // ConnectionClose outside AccessLog: a request's record is written before its connection is closed.
         routing.addFilter(new ConnectionClose())
                 .addFilter(new AccessLog())
+                .addFilter(new CorsFilter(s.corsOrigins()))
                 .register(new HealthApi(s.readiness(), s.catalog()))
                 .register(new MetricsApi(metrics))
                 .register(new TokenEndpoint(s.tokens(), s.guard(), s.clientAddress()))
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
-                .register(new ApiKeysApi(auth, s.apiKeys()));
+                .register(new ApiKeysApi(auth, s.apiKeys()))
+                .register(new OpenApiDocument());
         AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
                 new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
-                s.tokens().keys(), refusals);
+                s.tokens().keys(), refusals, s.catalog());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
@@ -212,13 +221,14 @@ public final class MaasServer implements AutoCloseable {
     private static void noRoute(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
         String method = req.prologue().method().text();
-        String allowed = switch (path) {
-            case "/oauth2/token", "/v1/maas/generatestream", "/v1/maas/generate", "/v1/chat/completions",
-                 "/v1/completions" -> "POST";
-            case "/v1/maas/models", "/health", "/ready", "/metrics", "/v1/models" -> "GET";
-            case "/v1/api-keys" -> "GET, POST";
-            default -> path.startsWith("/v1/models/") ? "GET" : path.startsWith("/v1/api-keys/") ? "DELETE" : null;
-        };
+        String allowed = allowedMethods(path);
+        if (allowed == null && allowedMethods("/v1" + path) != null) {
+            // An OpenAI client whose base URL lacks /v1 (or a MaaS one without it) lands here: say what to add.
+            throw new ApiException.NotFound("no such endpoint: " + method + " " + path + "; the API is under /v1: "
+                    + method + " /v1" + path + (openAiShaped(path)
+                    ? " (an OpenAI client's base URL is this server's URL followed by /v1)"
+                    : " (the MaaS API's base URL is this server's URL followed by /v1/maas)"));
+        }
         if (allowed == null && path.startsWith("/v1/admin/")) {
             throw new ApiException.NotFound("no such admin endpoint: " + method + " " + path
                     + "; the admin API has /v1/admin/accounts, /v1/admin/clients (and their api-keys), "
@@ -231,11 +241,28 @@ public final class MaasServer implements AutoCloseable {
         if (allowed == null) {
             throw new ApiException.NotFound("no such endpoint: " + method + " " + path
                     + "; the MaaS API is POST /oauth2/token, GET /v1/maas/models, POST /v1/maas/generatestream, "
-                    + "POST /v1/maas/generate");
+                    + "POST /v1/maas/generate; GET /openapi.json describes every route");
         }
         res.header(HeaderNames.ALLOW, allowed);
         throw new HttpException(method + " is not allowed on " + path + "; use " + allowed
                 + (allowed.equals("POST") ? " with a request body" : ""), Status.METHOD_NOT_ALLOWED_405, true);
+    }
+
+    /** The methods a path outside the admin API takes, or null when there is no such path. */
+    private static String allowedMethods(String path) {
+        return switch (path) {
+            case "/oauth2/token", "/v1/maas/generatestream", "/v1/maas/generate", "/v1/chat/completions",
+                 "/v1/completions" -> "POST";
+            case "/v1/maas/models", "/health", "/ready", "/metrics", "/v1/models", "/openapi.json" -> "GET";
+            case "/v1/api-keys" -> "GET, POST";
+            default -> path.startsWith("/v1/models/") ? "GET" : path.startsWith("/v1/api-keys/") ? "DELETE" : null;
+        };
+    }
+
+    /** Whether a path's errors take OpenAI's shape: its API's own paths, and theirs without {@code /v1}. */
+    private static boolean openAiShaped(String path) {
+        return OpenAiApi.owns(path) || (!path.startsWith("/v1/") && OpenAiApi.owns("/v1" + path)
+                && allowedMethods("/v1" + path) != null);
     }
 
     /** Every failure becomes an error body through the one table, in OpenAI's shape on the OpenAI-compatible API. */
@@ -250,7 +277,7 @@ public final class MaasServer implements AutoCloseable {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(OpenAiApi.owns(req.path().path()) ? reply.openAiBody() : reply.body());
+        res.send(openAiShaped(req.path().path()) ? reply.openAiBody() : reply.body());
     }
 
     public int port() {

@@ -1,13 +1,13 @@
 package org.openmaas.server;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.CatalogFile;
@@ -16,6 +16,7 @@ import org.openmaas.catalog.Product;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.hub.HubClient;
+import org.openmaas.hub.TransferListener;
 
 /**
  * Decides which products to serve (catalog file, {@code --model} files, or the default model) and loads each one's
@@ -34,26 +35,36 @@ final class ModelLoader {
 
     ModelLoader(ServerConfig config) {
         this.config = config;
-        this.hub = HubClient.fromEnvironment(config.environment(), System.err);
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        this.hub = HubClient.fromEnvironment(config.environment(),
+                TransferListener.console(new PrintWriter(System.err, true), terminal));
     }
 
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
-        int threads = threadsPerEngine(products.size());
+        int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
-                Path file = modelFile(product.source());
                 long start = System.nanoTime();
-                Engine engine = EngineFactory.open(product, file, threads);
-                String modelName = product.modelName() != null ? product.modelName()
-                        : engine.model().name() != null ? engine.model().name()
-                        : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                Engine engine;
+                String modelName;
+                if (product.source() instanceof ModelSource.Remote remote) {
+                    // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
+                    engine = EngineFactory.remote(product, remote.engine());
+                    modelName = product.modelName();
+                } else {
+                    Path file = modelFile(product.source());
+                    engine = EngineFactory.open(product, file, threads);
+                    modelName = product.modelName() != null ? product.modelName()
+                            : engine.model().name() != null ? engine.model().name()
+                            : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+                }
                 catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
                         product, engine));
                 SmokeTestModel.warnIfServed(product.productName(), modelName);
-                LOG.info("product " + product.productName() + " serves " + modelName + " from " + file + " (context "
-                        + engine.model().contextLength() + " tokens, loaded in "
+                LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
+                        + " (context " + engine.model().contextLength() + " tokens, started in "
                         + (System.nanoTime() - start) / 1_000_000 + " ms)");
             } catch (RuntimeException | IOException e) {
                 String failure = "product " + product.productName() + " cannot load its model " + product.source()
@@ -99,12 +110,18 @@ final class ModelLoader {
         return threads;
     }
 
+    private static boolean isRemote(ProductConfig product) {
+        return product.source() instanceof ModelSource.Remote;
+    }
+
     private List<ProductConfig> products() {
         if (config.catalogFile().isPresent()) {
-            return CatalogFile.read(config.catalogFile().get());
+            return CatalogFile.read(config.catalogFile().get(), config.environment());
         }
         List<Path> files = config.models().isEmpty() ? defaultModels() : config.models();
-        return files.stream().map(ProductConfig::forModelFile).toList();
+        ServerConfig.ModelFlags flags = config.modelFlags();
+        return files.stream().map(file -> ProductConfig.forModelFile(file, flags.contextLength(),
+                flags.chatTemplate().orElse(null), flags.slots())).toList();
     }
 
     private Path modelFile(ModelSource source) throws IOException {
@@ -122,31 +139,36 @@ final class ModelLoader {
                 }
                 yield target;
             }
+            case ModelSource.Remote elsewhere -> throw new IllegalStateException("no model file for " + elsewhere);
         };
     }
 
     /**
      * The GGUFs in the data directory's models folder; when there are none, the hub's stories260K; when the hub
-     * cannot be reached, a random-weights model that proves the server works but writes nonsense.
+     * cannot be reached, a random-weights model that proves the server works but writes nonsense. That model is
+     * never served in place of the hub's: each start without a real model asks the hub again, and once the download
+     * succeeds the smoke-test file is deleted.
      */
     private List<Path> defaultModels() {
-        try (Stream<Path> files = Files.list(config.modelsDir())) {
-            List<Path> found = files.filter(f -> f.getFileName().toString().toLowerCase().endsWith(".gguf")).sorted().toList();
+        ModelsFolder folder = ModelsFolder.in(config.dataDir());
+        try {
+            List<Path> found = folder.servable();
             if (!found.isEmpty()) {
                 return found;
             }
         } catch (IOException e) {
-            LOG.warning("cannot list " + config.modelsDir() + ": " + e.getMessage());
+            LOG.warning("cannot list " + folder.dir() + ": " + e.getMessage());
         }
-        Path target = config.modelsDir().resolve(Path.of(DEFAULT_FILE).getFileName());
+        Path target = folder.fileFor(Path.of(DEFAULT_FILE).getFileName().toString());
         try {
-            LOG.info("no model given and none in " + config.modelsDir() + "; downloading " + DEFAULT_FILE + " from "
+            LOG.info("no model given and none in " + folder.dir() + "; downloading " + DEFAULT_FILE + " from "
                     + hub.fileUrl(DEFAULT_REPOSITORY, DEFAULT_FILE));
             hub.download(DEFAULT_REPOSITORY, DEFAULT_FILE, target);
-            return List.of(target);
         } catch (IOException e) {
             String why = reason(e) + " reaching " + hub.fileUrl(DEFAULT_REPOSITORY, DEFAULT_FILE).getHost();
-            return List.of(SmokeTestModel.create(config.modelsDir(), why));
+            return List.of(SmokeTestModel.create(folder.dir(), why));
         }
+        SmokeTestModel.deleteIn(folder.dir());
+        return List.of(target);
     }
 }

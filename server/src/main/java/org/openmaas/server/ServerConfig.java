@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 
 /**
@@ -21,16 +22,51 @@ import org.openmaas.api.TrustedProxies;
  * @param databaseUrl a JDBC URL of the store (PostgreSQL); empty for the embedded H2 file in the data directory
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} and {@code Forwarded} headers name the client
  * @param allowPartial serve the products whose models loaded when others cannot, instead of refusing to start
+ * @param corsOrigins the web origins whose pages may call the APIs from a browser
+ * @param modelFlags  how the products of {@code models} (or of the models folder) are served
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
                            int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
-                           Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial) {
+                           Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial,
+                           CorsOrigins corsOrigins, ModelFlags modelFlags) {
+
+    /**
+     * What {@code --context-length}, {@code --chat-template} and {@code --slots} set for products that come from model
+     * files rather than from a catalog file (where each product has its own {@code context_length},
+     * {@code chat_template} and {@code slots}).
+     *
+     * @param contextLength tokens per sequence; 0 for the model's own
+     * @param chatTemplate  a built-in llama.cpp template name or a template source; empty for the GGUF's own
+     * @param slots         sequences decoded at once
+     */
+    public record ModelFlags(int contextLength, Optional<String> chatTemplate, int slots) {
+
+        public static final ModelFlags DEFAULTS = new ModelFlags(0, Optional.empty(), 1);
+
+        public ModelFlags {
+            Objects.requireNonNull(chatTemplate, "chatTemplate");
+            if (contextLength < 0) {
+                throw new IllegalArgumentException("--context-length must be a number of tokens >= 1 (or 0 for the "
+                        + "model's own), got " + contextLength);
+            }
+            if (slots < 1 || slots > 64) {
+                throw new IllegalArgumentException("--slots must be between 1 and 64, got " + slots);
+            }
+            if (chatTemplate.isPresent() && chatTemplate.get().isBlank()) {
+                throw new IllegalArgumentException("--chat-template must name a template (e.g. chatml, llama3) or "
+                        + "give its source, not be blank");
+            }
+        }
+    }
 
     /** The variable that gives the database URL when {@code --db} does not. */
     public static final String ENV_DATABASE_URL = "MAAS_DB_URL";
 
     /** The variable that lists the trusted proxies when {@code --trusted-proxies} does not. */
     public static final String ENV_TRUSTED_PROXIES = "MAAS_TRUSTED_PROXIES";
+
+    /** The variable that lists the allowed CORS origins when {@code --cors-origins} does not. */
+    public static final String ENV_CORS_ORIGINS = "MAAS_CORS_ORIGINS";
 
     public static final int DEFAULT_PORT = 8080;
     public static final Path DEFAULT_DATA_DIR = Path.of("maas-data");
@@ -42,7 +78,9 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(corsOrigins, "corsOrigins");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(modelFlags, "modelFlags");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative, got " + shutdownGrace);
         }
@@ -58,9 +96,19 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
             throw new IllegalArgumentException("give either --model or --catalog, not both: a catalog file can list "
                     + "every model");
         }
+        if (catalogFile.isPresent() && !modelFlags.equals(ModelFlags.DEFAULTS)) {
+            throw new IllegalArgumentException("--context-length, --chat-template and --slots are for --model files; "
+                    + "with --catalog set each product's context_length, chat_template and slots in the catalog file");
+        }
+    }
+
+    /** This configuration with {@code origins} as the allowed CORS origins. */
+    public ServerConfig withCorsOrigins(CorsOrigins origins) {
+        return new ServerConfig(host, port, dataDir, models, catalogFile, threads, shutdownGrace, environment, clock,
+                databaseUrl, trustedProxies, allowPartial, origins, modelFlags);
     }
 
     public Path modelsDir() {
-        return dataDir.resolve("models");
+        return ModelsFolder.in(dataDir).dir();
     }
 }

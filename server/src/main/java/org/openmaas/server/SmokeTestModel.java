@@ -2,6 +2,7 @@ package org.openmaas.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.openmaas.gguf.RandomLlama;
@@ -29,6 +30,18 @@ final class SmokeTestModel {
         }
         LOG.warning("the default model could not be downloaded (" + whyNoRealModel + "); generated " + file);
         return file;
+    }
+
+    /** Deletes the smoke-test model of {@code modelsDir}, if there is one: a real model has taken its place. */
+    static void deleteIn(Path modelsDir) {
+        Path file = modelsDir.resolve(FILE);
+        try {
+            if (Files.deleteIfExists(file)) {
+                LOG.info("the default model is here now; deleted the smoke-test model " + file);
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot delete the smoke-test model " + file + ": " + e.getMessage());
+        }
     }
 
     /** Logs the warning for a product serving the smoke-test model. */

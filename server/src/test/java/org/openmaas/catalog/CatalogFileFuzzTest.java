@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -50,7 +51,7 @@ class CatalogFileFuzzTest {
 
         assertTimeoutPreemptively(HANG, () -> {
             try {
-                List<ProductConfig> products = CatalogFile.read(file);
+                List<ProductConfig> products = CatalogFile.read(file, Map.of());
                 assertThat(products).isNotEmpty();
             } catch (IllegalArgumentException e) {
                 assertThat(e.getClass()).as("%s", e).isEqualTo(IllegalArgumentException.class);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class CatalogFileTest {
                     model: hf://ggml-org/models/tinyllamas/stories260K.gguf
                 """);
 
-        List<ProductConfig> products = CatalogFile.read(file);
+        List<ProductConfig> products = CatalogFile.read(file, Map.of());
 
         assertThat(products).hasSize(2);
         ProductConfig mistral = products.getFirst();
@@ -57,7 +58,7 @@ class CatalogFileTest {
     void aPrefillChunkBelowOneTokenIsRefused() throws IOException {
         Path file = write("products:\n  - {product_name: a, model: a.gguf, prefill_chunk: 0}\n");
 
-        assertThatThrownBy(() -> CatalogFile.read(file))
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of()))
                 .hasMessageContaining("product 1 (a)").hasMessageContaining("prefill_chunk of a must be at least 1, got 0");
     }
 
@@ -65,7 +66,7 @@ class CatalogFileTest {
     void anEmptyProductEntryIsNamedInsteadOfCrashingTheStart() throws IOException {
         Path file = write("products:\n  - {product_name: a, model: a.gguf}\n  -\n");
 
-        assertThatThrownBy(() -> CatalogFile.read(file)).isExactlyInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("catalog file " + file + ", product 2: the entry is empty; give at least product_name and model");
     }
 
@@ -78,7 +79,7 @@ class CatalogFileTest {
                     contxt_length: 5
                 """);
 
-        assertThatThrownBy(() -> CatalogFile.read(file))
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of()))
                 .hasMessageContaining("unknown key 'contxt_length'").hasMessageContaining("context_length");
     }
 
@@ -90,7 +91,7 @@ class CatalogFileTest {
                   - {product_name: a, model: b.gguf}
                 """);
 
-        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("product_name a is declared twice");
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessageContaining("product_name a is declared twice");
     }
 
     @Test
@@ -101,7 +102,7 @@ class CatalogFileTest {
                   - {product_name: bad, model: b.gguf, product_id: not-a-uuid}
                 """);
 
-        assertThatThrownBy(() -> CatalogFile.read(file))
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of()))
                 .hasMessageContaining("product 2 (bad)").hasMessageContaining("product_id 'not-a-uuid' is not a UUID");
     }
 
@@ -109,31 +110,31 @@ class CatalogFileTest {
     void aProductWithoutAModelIsRefused() throws IOException {
         Path file = write("products:\n  - {product_name: a}\n");
 
-        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("model is required");
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessageContaining("model is required");
     }
 
     @Test
     void anUnknownPromptFormatListsTheKnownOnes() throws IOException {
         Path file = write("products:\n  - {product_name: a, model: a.gguf, prompt_format: instruct}\n");
 
-        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("not one of: raw, chat");
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessageContaining("not one of: raw, chat");
     }
 
     @Test
     void anEmptyFileDeclaresNoProducts() throws IOException {
         Path file = write("products: []\n");
 
-        assertThatThrownBy(() -> CatalogFile.read(file)).hasMessageContaining("declares no products");
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessageContaining("declares no products");
     }
 
     @Test
     void aMissingFileIsSaidPlainly() {
-        assertThatThrownBy(() -> CatalogFile.read(dir.resolve("nope.yaml"))).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> CatalogFile.read(dir.resolve("nope.yaml"), Map.of())).hasMessageContaining("does not exist");
     }
 
     @Test
     void aModelFileBecomesAProductNamedAfterIt() {
-        ProductConfig product = ProductConfig.forModelFile(Path.of("/models/stories260K.gguf"));
+        ProductConfig product = ProductConfig.forModelFile(Path.of("/models/stories260K.gguf"), 0, null, 1);
 
         assertThat(product.productName()).isEqualTo("maas-model-stories260k");
         assertThat(product.productId()).isEqualTo(ProductConfig.stableId("maas-model-stories260k"));

@@ -167,6 +167,8 @@ class ClientCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("Logged in as client " + TestServer.CLIENT_ID + " (cloud account "
                 + TestServer.ACCOUNT + ")").doesNotContain(TestServer.CLIENT_SECRET);
+        assertThat(run.out().lines()).contains("The cloud account was accepted for a one-token generation on "
+                + model.productName() + ".");
         assertThat(Files.getPosixFilePermissions(config))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(Files.getPosixFilePermissions(config.getParent())).isEqualTo(Set.of(PosixFilePermission.OWNER_READ,
@@ -208,6 +210,38 @@ class ClientCommandsTest {
         assertThat(run.err()).startsWith("maas login: client authentication failed").contains("HTTP 401, UNAUTHENTICATED")
                 .doesNotContain("wrong-secret-0123456789");
         assertThat(config).doesNotExist();
+    }
+
+    @Test
+    void loginWithAnotherClientsCloudAccountSavesNothingAndNamesTheAccount() {
+        Path config = dir.resolve("config.toml");
+        String other = server.newAccount();
+        List<String> wrong = flags.stream().map(f -> f.equals(TestServer.ACCOUNT) ? other : f).toList();
+
+        Cli.Run run = Cli.run(Cli.environment(config), Cli.args("login", wrong));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("maas login: the client id and secret are right, but the service refused "
+                + "cloud account " + other + ": cloudAccountId '" + other + "' is not the cloud account of this "
+                + "token's client (HTTP 403, PERMISSION_DENIED, request id ")
+                .endsWith("; give the account this client belongs to with --cloud-account or MAAS_CLOUD_ACCOUNT. "
+                        + "Nothing was saved." + System.lineSeparator());
+        assertThat(config).doesNotExist();
+    }
+
+    @Test
+    void loginOfAClientThatMayNotGenerateSaysItsAccountWasNotChecked() {
+        Path config = dir.resolve("config.toml");
+        TestServer.Client admin = server.newClient("admin");
+        List<String> adminFlags = List.of("--base-url", server.uri("/v1/maas").toString(), "--client-id", admin.id(),
+                "--client-secret", admin.secret(), "--cloud-account", admin.account());
+
+        Cli.Run run = Cli.run(Cli.environment(config), Cli.args("login", adminFlags));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains("The cloud account was not checked: this client may not generate (its "
+                + "scopes: admin), and only generations name the account.");
+        assertThat(ConfigFile.read(config)).isPresent();
     }
 
     @Test

@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.gguf.RandomLlama;
+import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
+import org.openmaas.testing.TestModels;
 
 /** {@code maas serve}'s flags and variables, read into the configuration the server starts with. */
 class ServeCommandTest {
@@ -44,6 +50,25 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("maas serve: trusted proxy 'load-balancer' is not an IPv4 or IPv6 address or "
                 + "CIDR block (e.g. 10.0.0.0/8, 192.168.1.5, fd00::/8)" + System.lineSeparator());
+    }
+
+    @Test
+    void corsOriginsComeFromTheFlagElseTheVariableElseNone() {
+        Map<String, String> env = Map.of(ServerConfig.ENV_CORS_ORIGINS, "http://localhost:5173");
+
+        assertThat(config(env).corsOrigins()).isEqualTo(CorsOrigins.parse("http://localhost:5173"));
+        assertThat(config(env, "--cors-origins", "https://app.example.com").corsOrigins())
+                .isEqualTo(CorsOrigins.parse("https://app.example.com"));
+        assertThat(config(Map.of()).corsOrigins()).isEqualTo(CorsOrigins.NONE);
+    }
+
+    @Test
+    void aCorsOriginWithAPathStopsTheStartWithOneSentence() {
+        Cli.Run run = Cli.run(Map.of(), "serve", "--cors-origins", "https://app.example.com/");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("maas serve: CORS origin 'https://app.example.com/' is not an origin: write it "
+                + "as a browser sends it, scheme://host[:port] without a path");
     }
 
     @Test
@@ -83,6 +108,66 @@ class ServeCommandTest {
         assertThat(ServeCommand.announcement(new Bootstrap.Credentials("123456789012", "c", "s", Optional.empty())))
                 .doesNotContain("First start")
                 .contains("Added the API client of " + Bootstrap.ENV_CLIENT_ID, "keeps the credentials an earlier start wrote");
+    }
+
+    @Test
+    void theModelFlagsSetContextLengthChatTemplateAndSlotsOfTheModelFilesProducts() {
+        ServerConfig config = config(Map.of(), "--model", "m.gguf", "--context-length", "256", "--chat-template",
+                "chatml", "--slots", "3");
+
+        assertThat(config.modelFlags()).isEqualTo(new ServerConfig.ModelFlags(256, Optional.of("chatml"), 3));
+        assertThat(config(Map.of()).modelFlags()).isEqualTo(ServerConfig.ModelFlags.DEFAULTS);
+    }
+
+    @Test
+    void aChatTemplateFlagNamingAFileTakesTheSourceFromIt(@TempDir Path dir) throws Exception {
+        Path template = dir.resolve("template.jinja");
+        String source = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}";
+        Files.writeString(template, source);
+
+        assertThat(config(Map.of(), "--chat-template", template.toString()).modelFlags().chatTemplate()).contains(source);
+        assertThat(config(Map.of(), "--chat-template", "llama3").modelFlags().chatTemplate()).contains("llama3");
+    }
+
+    @Test
+    void aServerStartedWithTheModelFlagsServesItsModelSo(@TempDir Path dataDir) {
+        Path chatless = TestModels.generated(RandomLlama.Spec.tiny()); // no chat template of its own
+        ServerConfig config = config(Map.of(), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                "--data-dir", dataDir.toString(), "--model", chatless.toString(),
+                "--context-length", "64", "--chat-template", "chatml", "--slots", "2");
+
+        try (MaasServer server = MaasServer.start(config)) {
+            CatalogEntry entry = server.catalog().entries().getFirst();
+            assertThat(entry.engine().model().contextLength()).isEqualTo(64);
+            assertThat(entry.engine().model().hasChatTemplate()).isTrue();
+            assertThat(entry.config().slots()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void slotsOutsideTheirRangeStopTheStartWithOneSentence() {
+        Cli.Run run = Cli.run(Map.of(), "serve", "--slots", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("maas serve: --slots must be between 1 and 64, got 0" + System.lineSeparator());
+    }
+
+    @Test
+    void aNegativeContextLengthStopsTheStartWithOneSentence() {
+        Cli.Run run = Cli.run(Map.of(), "serve", "--context-length", "-5");
+
+        assertThat(run.err()).isEqualTo("maas serve: --context-length must be a number of tokens >= 1 (or 0 for the "
+                + "model's own), got -5" + System.lineSeparator());
+    }
+
+    @Test
+    void theModelFlagsAreRefusedBesideACatalogWhichSaysItAllPerProduct() {
+        Cli.Run run = Cli.run(Map.of(), "serve", "--catalog", "catalog.yaml", "--chat-template", "chatml");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("maas serve: --context-length, --chat-template and --slots are for --model "
+                + "files; with --catalog set each product's context_length, chat_template and slots in the catalog file"
+                + System.lineSeparator());
     }
 
     private static ServerConfig config(Map<String, String> environment, String... flags) {

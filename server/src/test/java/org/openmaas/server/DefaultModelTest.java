@@ -54,6 +54,25 @@ class DefaultModelTest {
     }
 
     @Test
+    void theSmokeTestModelGivesWayToTheHubsModelOnceTheHubAnswers() throws IOException {
+        try (TestServer offline = TestServer.startIn(dataDir, List.of(), Optional.empty(),
+                Map.of("HF_ENDPOINT", "http://127.0.0.1:1"), Clock.systemUTC())) {
+            assertThat(TestServer.json(offline.get("/v1/maas/models", offline.token()).body()).get("models").get(0)
+                    .get("model_name").asText()).isEqualTo(SmokeTestModel.NAME);
+        }
+        try (LoopbackHub hub = new LoopbackHub()) {
+            hub.put(ModelLoader.DEFAULT_REPOSITORY, ModelLoader.DEFAULT_FILE, Files.readAllBytes(TestModels.tiny().getFirst()));
+
+            try (TestServer online = TestServer.startIn(dataDir, List.of(), Optional.empty(),
+                    Map.of("HF_ENDPOINT", hub.endpoint().toString()), Clock.systemUTC())) {
+
+                assertThat(productNames(online)).containsExactly("maas-model-stories260k");
+                assertThat(dataDir.resolve("models").resolve(SmokeTestModel.FILE)).doesNotExist();
+            }
+        }
+    }
+
+    @Test
     void modelsAlreadyInTheDataDirectoryAreServedWithoutAskingTheHub() throws IOException {
         Files.createDirectories(dataDir.resolve("models"));
         RandomLlama.write(RandomLlama.Spec.tiny().withName("local-one"), dataDir.resolve("models/local-one.gguf"));

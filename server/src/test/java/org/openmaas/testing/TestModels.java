@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.gguf.TensorType;
 
@@ -18,6 +19,13 @@ public final class TestModels {
     private static final Path GENERATED = Path.of(System.getProperty("java.io.tmpdir"), "openmaas-test-models");
 
     private TestModels() {
+    }
+
+    /** The real stories260K (BOS 1, EOS 2, a 512-token SentencePiece vocabulary); the calling test is skipped without it. */
+    public static Path stories() {
+        Path stories = SHARED.resolve("stories260K.gguf");
+        Assumptions.assumeTrue(Files.isRegularFile(stories), "no " + stories + ": tests on the real model are skipped");
+        return stories;
     }
 
     /** A tiny model for end-to-end tests: stories260K, or a generated one of the same size class. */

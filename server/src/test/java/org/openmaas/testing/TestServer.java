@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.catalog.CatalogEntry;
@@ -32,6 +33,7 @@ import org.openmaas.catalog.ModelSource;
 import org.openmaas.catalog.Product;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.catalog.PromptFormat;
+import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
@@ -147,6 +149,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
     }
 
+    /** {@link #serving(CatalogEntry...)} answering browsers' CORS requests from {@code origins}. */
+    public static TestServer servingPagesOf(CorsOrigins origins, CatalogEntry... products) {
+        Path dataDir = tempDataDir();
+        ServerConfig config = config(dataDir, List.of(), Optional.empty(), Map.of(), Clock.systemUTC(),
+                Optional.empty(), SHUTDOWN_GRACE, TrustedProxies.NONE, false).withCorsOrigins(origins);
+        return new TestServer(MaasServer.start(config, catalog -> List.of(products).forEach(catalog::add)), dataDir);
+    }
+
     /** A server with one product, {@value #SCRIPTED_PRODUCT}, served by {@code engine}. */
     public static TestServer scripted(Engine engine) {
         return serving(product(SCRIPTED_PRODUCT, engine));
@@ -166,6 +176,17 @@ public final class TestServer implements AutoCloseable {
         return new CatalogEntry(new Product(productName, config.productId(), modelName), config, engine);
     }
 
+    /**
+     * A product served elsewhere, as a catalog's {@code engine:} block declares it, whose engine is {@code engine}
+     * (a pool over a test's upstream): raw prompts, model {@code remote/<productName>}.
+     */
+    public static CatalogEntry remoteProduct(String productName, RemoteEngineConfig remote, Engine engine) {
+        ProductConfig config = new ProductConfig(productName, ProductConfig.stableId(productName),
+                "remote/" + productName, new ModelSource.Remote(remote), engine.model().contextLength(),
+                PromptFormat.RAW, null, 1, ProductConfig.DEFAULT_MAX_QUEUED, false, ProductConfig.DEFAULT_PREFILL_CHUNK);
+        return new CatalogEntry(new Product(productName, config.productId(), config.modelName()), config, engine);
+    }
+
     private static ServerConfig config(Path dataDir, List<Path> models, Optional<Path> catalog,
                                        Map<String, String> extraEnv, Clock clock, Optional<String> databaseUrl,
                                        Duration shutdownGrace, TrustedProxies proxies, boolean allowPartial) {
@@ -175,7 +196,7 @@ public final class TestServer implements AutoCloseable {
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
         return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl,
-                proxies, allowPartial);
+                proxies, allowPartial, CorsOrigins.NONE, ServerConfig.ModelFlags.DEFAULTS);
     }
 
     public MaasServer server() {

@@ -6,6 +6,7 @@ import org.openmaas.accounts.Clients;
 import org.openmaas.accounts.Usage;
 import org.openmaas.api.BearerAuth;
 import org.openmaas.auth.SigningKeys;
+import org.openmaas.catalog.Catalog;
 import org.openmaas.metrics.Refusals;
 
 /** The admin API under {@code /v1/admin}: one filter lets only callers with the {@code admin} scope reach it. */
@@ -15,11 +16,12 @@ public final class AdminApi {
     }
 
     public static void register(HttpRouting.Builder routing, BearerAuth auth, Accounts accounts, Clients clients,
-                                Usage usage, SigningKeys keys, Refusals refusals) {
+                                Usage usage, SigningKeys keys, Refusals refusals, Catalog catalog) {
         routing.addFilter(new AdminGate(auth))
                 .register(new AccountsAdminApi(accounts))
                 .register(new ClientsAdminApi(clients))
                 .register(new ApiKeysAdminApi(clients))
-                .register(new UsageAdminApi(usage, keys, refusals));
+                .register(new UsageAdminApi(usage, keys, refusals))
+                .register(new EnginesAdminApi(catalog));
     }
 }

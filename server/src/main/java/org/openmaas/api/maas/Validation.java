@@ -89,8 +89,10 @@ final class Validation {
         }
         // Decoding alone costs throughput, so it is asked for: by the product, or per request.
         boolean reproducible = entry.config().reproducible() || Boolean.TRUE.equals(params.reproducible());
-        return new Validated(entry, new GenerationRequest(requestId, body.cloudAccountId(), input, maxNewTokens,
-                sampling, stop, topN, reproducible));
+        GenerationRequest request = new GenerationRequest(requestId, body.cloudAccountId(), input, maxNewTokens,
+                sampling, stop, topN, reproducible);
+        engine.requireSupported(request); // an upstream without such a parameter: a 400 before admission
+        return new Validated(entry, request);
     }
 
     /**

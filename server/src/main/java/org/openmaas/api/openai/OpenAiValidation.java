@@ -170,8 +170,10 @@ final class OpenAiValidation {
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
                                       Prompt prompt, int maxTokens, int topLogprobs) {
-        return new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body),
+        GenerationRequest request = new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body),
                 stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible());
+        entry.engine().requireSupported(request);
+        return request;
     }
 
     /** OpenAI samples unless the temperature is 0; a top_p of 0 keeps only the most likely token, so it is greedy too. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "running server.",
         subcommands = {AdminCommand.Accounts.class, AdminCommand.Clients.class, AdminCommand.ApiKeys.class,
                 AdminCommand.Entitlements.class,
-                AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class})
+                AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class, Engines.class})
 public final class AdminCommand extends CommandGroup {
 
     @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Cloud accounts.",

@@ -13,6 +13,7 @@ import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.EngineStats;
+import org.openmaas.engine.FairQueue;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;

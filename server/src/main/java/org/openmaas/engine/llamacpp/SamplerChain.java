@@ -59,23 +59,8 @@ final class SamplerChain implements AutoCloseable {
         if (sampling.typicalP() < 1f) {
             SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_TYPICAL.call(sampling.typicalP(), MIN_KEEP));
         }
-        SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_DIST.call(seed32(sampling.seed())));
+        SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_DIST.call(sampling.seed32()));
         return new SamplerChain(chain, penalized);
-    }
-
-    /**
-     * The 32-bit seed llama.cpp's sampler takes, derived from the request's 64-bit seed: the SplitMix64 finalizer
-     * spreads every input bit over the result, then its two halves are XORed, so seeds that differ in either half
-     * give different streams. 0xFFFFFFFF is LLAMA_DEFAULT_SEED, which would make llama.cpp draw a random seed, so it
-     * becomes 0xFFFFFFFE: replay must always be exact.
-     */
-    static int seed32(long seed) {
-        long z = seed;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        int folded = (int) (z >>> 32) ^ (int) z;
-        return folded == -1 ? -2 : folded;
     }
 
     /** Shows the prompt to the penalties, so repeating prompt text is penalized too, as TGI does. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openmaas.engine.EngineStats;
+import org.openmaas.engine.FairQueue;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;

@@ -3,6 +3,7 @@ package org.openmaas.engine.llamacpp;
 import java.util.List;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.StopSequences;
+import org.openmaas.engine.Utf8Accumulator;
 import org.openmaas.engine.Token;
 
 /**

@@ -3,7 +3,7 @@ package org.openmaas.engine.remote;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 
-/** Hears one attempt, on a thread of the upstream's HTTP client: tokens in order, then one ending. */
+/** Hears one attempt, on the attempt's own thread: tokens in order, then one ending. */
 public interface UpstreamListener {
 
     /** One generated token with the alternatives the request asked for. */

@@ -188,6 +188,13 @@ class BadInputTest {
     }
 
     @Test
+    void aMaasPathWithoutV1SaysToAddIt() {
+        assertError(server.post("/maas/generatestream", token, valid), 404,
+                "no such endpoint: POST /maas/generatestream; the API is under /v1: POST /v1/maas/generatestream "
+                        + "(the MaaS API's base URL is this server's URL followed by /v1/maas)");
+    }
+
+    @Test
     void theServerKeepsServingAfterEveryKindOfBadInput() {
         badBodies().forEach(args -> {
             @SuppressWarnings("unchecked")

@@ -184,6 +184,14 @@ class OpenAiBadInputTest {
     }
 
     @Test
+    void anOpenAiPathWithoutV1SaysToAddIt() {
+        assertError(server.post("/chat/completions", key, valid), 404, null, "no such endpoint: POST /chat/completions; "
+                + "the API is under /v1: POST /v1/chat/completions (an OpenAI client's base URL is this server's URL "
+                + "followed by /v1)");
+        assertError(server.get("/models", key), 404, null, "GET /v1/models");
+    }
+
+    @Test
     void aWrongMethodAnswersInOpenAisShape() {
         HttpResponse<String> response = server.get("/v1/chat/completions", key);
 

@@ -1,4 +1,4 @@
-package org.openmaas.engine.llamacpp;
+package org.openmaas.engine;
 
 import java.util.Arrays;
 
@@ -10,7 +10,7 @@ import java.util.Arrays;
  * also follows for most inputs). The text never depends on how the bytes were split into tokens:
  * {@code append(a) + append(b) + flush()} always equals {@code append(a ++ b) + flush()}.
  */
-final class Utf8Accumulator {
+public final class Utf8Accumulator {
 
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -18,7 +18,7 @@ final class Utf8Accumulator {
     private int pendingLength;
 
     /** The characters that {@code bytes} completes, in order. */
-    String append(byte[] bytes) {
+    public String append(byte[] bytes) {
         byte[] input = bytes;
         if (pendingLength > 0) {
             input = Arrays.copyOf(pending, pendingLength + bytes.length);
@@ -61,7 +61,7 @@ final class Utf8Accumulator {
     }
 
     /** What an incomplete character left at the end becomes: U+FFFD, or "" when nothing is pending. */
-    String flush() {
+    public String flush() {
         if (pendingLength == 0) {
             return "";
         }

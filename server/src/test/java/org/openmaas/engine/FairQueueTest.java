@@ -1,13 +1,10 @@
-package org.openmaas.engine.llamacpp;
+package org.openmaas.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.openmaas.engine.Generation;
-import org.openmaas.engine.GenerationRequest;
-import org.openmaas.engine.Sampling;
 
 class FairQueueTest {
 

@@ -1,4 +1,4 @@
-package org.openmaas.engine.llamacpp;
+package org.openmaas.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.openmaas.engine.llamacpp;
+package org.openmaas.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,14 +9,13 @@ import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import org.openmaas.engine.Generation;
 
 /**
  * The bounded wait queue of one engine: FIFO within an account, round-robin across accounts, so one account's burst
  * cannot starve another. Request threads offer; the engine thread takes. Cancelled requests leave without ever
- * reaching the engine.
+ * reaching the engine. Shared by the embedded engine and the pool of an engine elsewhere.
  */
-final class FairQueue {
+public final class FairQueue {
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
@@ -25,7 +24,7 @@ final class FairQueue {
     private final ArrayDeque<String> rotation = new ArrayDeque<>(); // accounts with waiting requests, next turn first
     private int size;
 
-    FairQueue(int capacity) {
+    public FairQueue(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
         }
@@ -33,7 +32,7 @@ final class FairQueue {
     }
 
     /** Adds {@code generation} at the end of its account's line; false when the queue is full. */
-    boolean offer(Generation generation) {
+    public boolean offer(Generation generation) {
         lock.lock();
         try {
             if (size >= capacity) {
@@ -56,7 +55,7 @@ final class FairQueue {
     }
 
     /** Waits until some request waits, without taking it. */
-    void awaitNotEmpty() throws InterruptedException {
+    public void awaitNotEmpty() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (size == 0) {
@@ -71,7 +70,7 @@ final class FairQueue {
      * The next request by round robin: the account whose turn it is gives its oldest request that {@code eligible}
      * accepts, then goes to the back of the rotation. Null when no waiting request is eligible.
      */
-    Generation pollNext(Predicate<Generation> eligible) {
+    public Generation pollNext(Predicate<Generation> eligible) {
         lock.lock();
         try {
             for (int turns = rotation.size(); turns > 0; turns--) {
@@ -95,16 +94,16 @@ final class FairQueue {
     }
 
     /** Drops waiting requests whose client went away; they never reach the engine. */
-    void removeCancelled() {
+    public void removeCancelled() {
         removeIf(Generation::isCancelled);
     }
 
-    boolean remove(Generation generation) {
+    public boolean remove(Generation generation) {
         return removeIf(g -> g == generation) > 0;
     }
 
     /** Takes every waiting request out, oldest first within each account. */
-    List<Generation> drain() {
+    public List<Generation> drain() {
         lock.lock();
         try {
             List<Generation> all = new ArrayList<>(size);
@@ -120,7 +119,7 @@ final class FairQueue {
         }
     }
 
-    int size() {
+    public int size() {
         lock.lock();
         try {
             return size;

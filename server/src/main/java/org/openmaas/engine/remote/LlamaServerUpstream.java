@@ -1,0 +1,260 @@
+package org.openmaas.engine.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.FinishReason;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Prompt;
+import org.openmaas.engine.Sampling;
+import org.openmaas.engine.Token;
+import org.openmaas.engine.Utf8Accumulator;
+
+/**
+ * llama.cpp's {@code llama-server}, on its native routes, which give everything the MaaS stream carries.
+ *
+ * <p>An attempt tokenizes the prompt first ({@code POST /tokenize}; a conversation is rendered by the server's chat
+ * template with {@code POST /apply-template} and tokenized with its control tokens recognised, as the embedded engine
+ * does) and sends the ids, plus the ids already generated on a continuation, to {@code POST /completion} with
+ * {@code stream}, {@code return_tokens}, {@code n_probs}, {@code n_predict}, the sampling parameters and
+ * {@code cache_prompt}. So the prompt is tokenized exactly as the embedded engine would (raw text without special
+ * tokens parsed), and a greedy continuation goes on as the uninterrupted generation would.
+ *
+ * <p>Each streamed chunk gives its tokens' ids and, in {@code completion_probabilities}, each token's bytes, its
+ * log-probability under the raw distribution and the most likely alternatives with their ids; text is decoded from
+ * the bytes, so a token that ends inside a UTF-8 character carries "" and the next one the character. But llama-server
+ * does not stream such a token on its own: it holds it back until the character completes and then streams only the
+ * completing token's id and logprob, with the bytes of both. The MaaS stream then carries that token with the whole
+ * character; the held-back token counts (in {@code generated_tokens} and against {@code max_new_tokens}) but its id
+ * and logprob are not shown, and a continuation after it resends the ids without it. <b>Special</b>: llama-server renders a token's bytes without special tokens, so a
+ * control token (BOS, EOS, template markers) comes with no bytes at all while every other token has some: a token
+ * without bytes is special, and its text is its piece as {@code POST /detokenize} renders it (e.g. {@code </s>}),
+ * asked once per token id and kept. The last chunk's {@code stop_type} ({@code eos} or {@code limit}),
+ * {@code tokens_evaluated} and {@code tokens_predicted} give the ending and the counts. Stop sequences are matched by
+ * {@link AttemptRun} (llama-server would withhold the tokens that carry one).
+ *
+ * <p>Every parameter of the MaaS and OpenAI APIs has a llama-server counterpart, so none is refused. The samplers run
+ * in the embedded engine's order (penalties over the whole sequence, then temperature, top-k, top-p, typical-p), with
+ * llama-server's other samplers (min-p, DRY, XTC) left out; the seed is the embedded engine's 32-bit one.
+ */
+public final class LlamaServerUpstream implements Upstream {
+
+    static final String PROTOCOL = "llama-server";
+
+    private final UpstreamHttp http;
+    private final String upstreamModel;
+    private final Map<Integer, String> specialPieces = new ConcurrentHashMap<>(); // token id -> its rendered piece
+
+    /**
+     * @param upstreamModel the model name sent with each request (llama-server's router mode picks the model by it; a
+     *                      server of one model ignores it)
+     * @param apiKey        llama-server's {@code --api-key}, when it has one
+     */
+    public LlamaServerUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey) {
+        this.http = new UpstreamHttp(client, apiKey);
+        this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
+    }
+
+    /** Refuses nothing: llama-server has every sampling parameter and stop sequences are matched here. */
+    @Override
+    public void requireSupported(GenerationRequest request) {
+        Objects.requireNonNull(request, "request");
+    }
+
+    @Override
+    public boolean continuesFromTokenIds() {
+        return true;
+    }
+
+    /** {@code GET /health}: 200 once the model is loaded, 503 while it loads. */
+    @Override
+    public void probe(URI endpoint) throws UpstreamException {
+        try {
+            http.call(http.request(endpoint, "/health").GET());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(new UpstreamFailure.Unreachable("the health check was interrupted"));
+        }
+    }
+
+    @Override
+    public Attempt start(URI endpoint, AttemptRequest request, UpstreamListener listener) {
+        return AttemptRun.start(PROTOCOL, request, listener, run -> generate(endpoint, run));
+    }
+
+    private void generate(URI endpoint, AttemptRun run)
+            throws UpstreamException, IOException, InterruptedException {
+        AttemptRequest attempt = run.request();
+        ArrayNode prompt = UpstreamHttp.JSON.createArrayNode();
+        for (int id : promptIds(endpoint, attempt.request().prompt())) {
+            prompt.add(id);
+        }
+        for (Token token : attempt.generated()) {
+            prompt.add(token.id());
+        }
+        EventStream events = new EventStream(
+                run.opened(http.open(http.post(endpoint, "/completion", completionBody(attempt, prompt)))),
+                EventStream.Framing.SSE);
+        Utf8Accumulator utf8 = new Utf8Accumulator();
+        int topN = attempt.request().topNTokens();
+        int predictedBefore = 0; // the server's count in the previous chunk
+        JsonNode chunk;
+        while ((chunk = events.next()) != null) {
+            if (chunk.has("error")) {
+                throw new UpstreamException(new UpstreamFailure.Broken("llama-server failed the generation: "
+                        + UpstreamHttp.errorMessage(chunk.toString()).orElse("no message")));
+            }
+            int promptTokens = field(chunk, "tokens_evaluated").asInt();
+            if (chunk.path("stop").asBoolean()) {
+                FinishReason reason = "eos".equals(chunk.path("stop_type").asText()) ? FinishReason.EOS_TOKEN
+                        : FinishReason.LENGTH;
+                run.finished(reason, promptTokens, field(chunk, "tokens_predicted").asInt());
+                return;
+            }
+            JsonNode tokens = field(chunk, "tokens");
+            JsonNode probabilities = field(chunk, "completion_probabilities");
+            if (tokens.size() != probabilities.size()) {
+                throw new UpstreamException(new UpstreamFailure.Broken("llama-server streamed " + tokens.size()
+                        + " tokens with " + probabilities.size() + " probabilities in one chunk"));
+            }
+            int predicted = field(chunk, "tokens_predicted").asInt();
+            int withheld = predicted - predictedBefore - tokens.size();
+            if (withheld < 0) {
+                throw new UpstreamException(new UpstreamFailure.Broken("llama-server's count of generated tokens went"
+                        + " from " + predictedBefore + " to " + predicted + " over " + tokens.size() + " tokens"));
+            }
+            run.withheld(withheld);
+            predictedBefore = predicted;
+            for (JsonNode probability : probabilities) {
+                byte[] bytes = bytes(probability);
+                boolean special = bytes.length == 0;
+                String text = special ? specialPiece(endpoint, field(probability, "id").asInt()) : utf8.append(bytes);
+                if (!special && run.nextIsLast()) {
+                    text += utf8.flush(); // an incomplete character left at the end shows as U+FFFD
+                }
+                Token token = new Token(field(probability, "id").asInt(), text,
+                        (float) field(probability, "logprob").asDouble(), special);
+                List<Token> top = new ArrayList<>(topN);
+                for (JsonNode alternative : probability.path("top_logprobs")) {
+                    if (top.size() == topN) {
+                        break;
+                    }
+                    top.add(alternative(endpoint, alternative));
+                }
+                Optional<FinishReason> end = run.token(token, top);
+                if (end.isPresent() && end.get() == FinishReason.STOP_SEQUENCE) {
+                    run.finished(FinishReason.STOP_SEQUENCE, promptTokens, run.generated());
+                    return;
+                }
+                // LENGTH: the last chunk follows at once and says whether that last token was an EOS
+            }
+        }
+    }
+
+    private ObjectNode completionBody(AttemptRequest attempt, ArrayNode prompt) {
+        GenerationRequest request = attempt.request();
+        Sampling sampling = request.sampling();
+        ObjectNode body = UpstreamHttp.object();
+        body.put("model", upstreamModel);
+        body.set("prompt", prompt);
+        body.put("stream", true);
+        body.put("return_tokens", true);
+        body.put("n_probs", Math.max(1, request.topNTokens())); // at least 1: the token's own bytes and logprob
+        body.put("n_predict", attempt.remainingTokens());
+        body.put("cache_prompt", true);
+        body.put("temperature", sampling.sample() ? sampling.temperature() : 0f); // 0: greedy
+        body.put("top_k", sampling.sample() ? sampling.topK() : 0);
+        body.put("top_p", sampling.sample() ? sampling.topP() : 1f);
+        body.put("typical_p", sampling.sample() ? sampling.typicalP() : 1f);
+        body.put("min_p", 0f);
+        body.put("repeat_penalty", sampling.repetitionPenalty());
+        body.put("frequency_penalty", sampling.frequencyPenalty());
+        body.put("presence_penalty", sampling.presencePenalty());
+        // The sequence's every token, prompt included, as the embedded engine's penalties see them.
+        body.put("repeat_last_n", prompt.size() + attempt.remainingTokens());
+        body.put("seed", Integer.toUnsignedLong(sampling.seed32()));
+        body.putArray("samplers").add("penalties").add("temperature").add("top_k").add("top_p").add("typ_p");
+        return body;
+    }
+
+    /** The prompt's ids as the embedded engine would tokenize it. */
+    private int[] promptIds(URI endpoint, Prompt prompt) throws UpstreamException, InterruptedException {
+        return switch (prompt) {
+            case Prompt.Tokens tokens -> tokens.ids();
+            case Prompt.Text text -> tokenize(endpoint, text.text(), false);
+            case Prompt.Chat chat -> tokenize(endpoint, applyTemplate(endpoint, chat.messages()), true);
+        };
+    }
+
+    private String applyTemplate(URI endpoint, List<ChatMessage> messages)
+            throws UpstreamException, InterruptedException {
+        ObjectNode body = UpstreamHttp.object();
+        ArrayNode list = body.putArray("messages");
+        for (ChatMessage message : messages) {
+            list.addObject().put("role", message.role()).put("content", message.content());
+        }
+        return field(http.call(http.post(endpoint, "/apply-template", body)), "prompt").asText();
+    }
+
+    private int[] tokenize(URI endpoint, String text, boolean parseSpecial)
+            throws UpstreamException, InterruptedException {
+        ObjectNode body = UpstreamHttp.object().put("content", text).put("add_special", true)
+                .put("parse_special", parseSpecial);
+        JsonNode tokens = field(http.call(http.post(endpoint, "/tokenize", body)), "tokens");
+        int[] ids = new int[tokens.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokens.get(i).asInt();
+        }
+        return ids;
+    }
+
+    private Token alternative(URI endpoint, JsonNode alternative) throws UpstreamException, InterruptedException {
+        int id = field(alternative, "id").asInt();
+        byte[] bytes = bytes(alternative);
+        boolean special = bytes.length == 0;
+        // Out of context, an alternative's bytes are decoded on their own, as the embedded engine shows them.
+        String text = special ? specialPiece(endpoint, id) : new String(bytes, StandardCharsets.UTF_8);
+        return new Token(id, text, (float) field(alternative, "logprob").asDouble(), special);
+    }
+
+    private String specialPiece(URI endpoint, int id) throws UpstreamException, InterruptedException {
+        String piece = specialPieces.get(id);
+        if (piece == null) {
+            ObjectNode body = UpstreamHttp.object();
+            body.putArray("tokens").add(id);
+            piece = field(http.call(http.post(endpoint, "/detokenize", body)), "content").asText();
+            specialPieces.put(id, piece);
+        }
+        return piece;
+    }
+
+    private static byte[] bytes(JsonNode probability) throws UpstreamException {
+        JsonNode list = field(probability, "bytes");
+        byte[] bytes = new byte[list.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) list.get(i).asInt();
+        }
+        return bytes;
+    }
+
+    /** A field the protocol always sends: its absence means this is not the llama-server this class speaks to. */
+    private static JsonNode field(JsonNode node, String name) throws UpstreamException {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw new UpstreamException(new UpstreamFailure.Broken("llama-server's answer has no '" + name
+                    + "' (a llama-server older than the 2025 releases, or not llama-server)"));
+        }
+        return value;
+    }
+}

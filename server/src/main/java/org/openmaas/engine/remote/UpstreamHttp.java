@@ -1,0 +1,183 @@
+package org.openmaas.engine.remote;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The HTTP every protocol speaks to its endpoints: JSON requests with the upstream's bearer key, whole JSON answers for
+ * the short calls (health, tokenization, tokens) and an open body for a stream, and the one mapping of a refusal to an
+ * {@link UpstreamFailure}: 429 and 5xx are {@link UpstreamFailure.Busy}, any other non-2xx is
+ * {@link UpstreamFailure.Rejected} with the upstream's own message, and no answer at all is
+ * {@link UpstreamFailure.Unreachable}.
+ */
+final class UpstreamHttp {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How long a short call may take: a health check or a tokenization that takes longer counts as unreachable. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How much of a refusal's body is read for its message: enough for any error object, bounded for a rogue one. */
+    private static final int ERROR_BODY_LIMIT = 4096;
+
+    private final HttpClient client;
+    private final Optional<String> apiKey;
+
+    /** @param apiKey the bearer key sent on every request, when the upstream asks for one */
+    UpstreamHttp(HttpClient client, Optional<String> apiKey) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+    }
+
+    static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    /** A request to {@code path} under {@code endpoint} (its own path kept as a prefix), carrying the key. */
+    HttpRequest.Builder request(URI endpoint, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(endpoint, path));
+        apiKey.ifPresent(key -> builder.header("Authorization", "Bearer " + key));
+        return builder;
+    }
+
+    /** A JSON POST of {@code body}. */
+    HttpRequest.Builder post(URI endpoint, String path, JsonNode body) {
+        try {
+            return request(endpoint, path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** A short call whose answer is one JSON value (or nothing, for a 2xx without a body: then a missing node). */
+    JsonNode call(HttpRequest.Builder request) throws UpstreamException, InterruptedException {
+        HttpRequest built = request.timeout(CALL_TIMEOUT).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UpstreamException(unreachable(built.uri(), e));
+        }
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.statusCode() / 100 != 2) {
+            throw new UpstreamException(refusal(built.uri(), response.statusCode(), response.headers(), body));
+        }
+        if (body.isBlank()) {
+            return JSON.missingNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new UpstreamException(new UpstreamFailure.Broken(
+                    hostOf(built.uri()) + " answered " + path(built.uri()) + " with something that is not JSON"));
+        }
+    }
+
+    /**
+     * Sends {@code request} and hands back the open body of its 2xx answer, for the caller to read and close; an
+     * interrupt while it waits for the answer aborts the exchange.
+     */
+    InputStream open(HttpRequest.Builder request) throws UpstreamException, InterruptedException {
+        HttpRequest built = request.build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(built, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UpstreamException(unreachable(built.uri(), e));
+        }
+        if (response.statusCode() / 100 == 2) {
+            return response.body();
+        }
+        String body;
+        try (InputStream in = response.body()) {
+            body = new String(in.readNBytes(ERROR_BODY_LIMIT), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            body = "";
+        }
+        throw new UpstreamException(refusal(built.uri(), response.statusCode(), response.headers(), body));
+    }
+
+    static UpstreamFailure unreachable(URI uri, IOException e) {
+        return new UpstreamFailure.Unreachable(hostOf(uri) + " did not answer " + path(uri) + ": " + describe(e));
+    }
+
+    /** A non-2xx answer as the failure it is, with the upstream's own message when its body carries one. */
+    static UpstreamFailure refusal(URI uri, int status, HttpHeaders headers, String body) {
+        String message = hostOf(uri) + " answered " + path(uri) + " with " + status + errorMessage(body)
+                .map(m -> ": " + m).orElse("");
+        if (status == 429 || status >= 500) {
+            return new UpstreamFailure.Busy(status, retryAfter(headers), message);
+        }
+        return new UpstreamFailure.Rejected(status, message);
+    }
+
+    /**
+     * The message of an error body in any of the shapes the upstreams use: {@code {"error": {"message": ...}}}
+     * (OpenAI, vLLM's OpenAI server, llama-server), {@code {"message": ...}} (vLLM, grpc-gateway, so OpenMaaS) and
+     * {@code {"error": "..."}} (TGI).
+     */
+    static Optional<String> errorMessage(String body) {
+        JsonNode error;
+        try {
+            error = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        if (error == null) {
+            return Optional.empty();
+        }
+        for (JsonNode candidate : new JsonNode[] {error.path("error").path("message"), error.path("message"),
+                error.path("error")}) {
+            if (candidate.isTextual() && !candidate.asText().isBlank()) {
+                return Optional.of(candidate.asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The wait a 429 or 503 asks for: {@code Retry-After} in seconds (its HTTP-date form is not honoured). */
+    static Optional<Duration> retryAfter(HttpHeaders headers) {
+        return headers.firstValue("Retry-After").flatMap(value -> {
+            try {
+                long seconds = Long.parseLong(value.trim());
+                return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+            } catch (NumberFormatException | DateTimeParseException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static URI resolve(URI endpoint, String path) {
+        String base = endpoint.toString();
+        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+    }
+
+    /** The endpoint as logs may show it: scheme, host and port only (never a user-info part or a query). */
+    static String hostOf(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    private static String path(URI uri) {
+        return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+    }
+}

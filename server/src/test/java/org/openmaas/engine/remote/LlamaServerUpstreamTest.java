@@ -1,0 +1,218 @@
+package org.openmaas.engine.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.FinishReason;
+import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.Prompt;
+import org.openmaas.engine.Sampling;
+import org.openmaas.engine.Token;
+import org.openmaas.testing.Await;
+import org.openmaas.testing.LlamaServerProcess;
+import org.openmaas.testing.TestModels;
+
+/** The llama-server protocol against the real llama-server serving the real stories260K. */
+class LlamaServerUpstreamTest {
+
+    private static final int BOS = 1;
+    private static final int EOS = 2;
+    private static final String PROMPT = "Once upon a time";
+
+    @AutoClose
+    private static LlamaServerProcess server;
+    private static URI endpoint;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LlamaServerUpstream upstream = new LlamaServerUpstream(http, "stories260K", Optional.empty());
+
+    @BeforeAll
+    static void startServer() {
+        server = LlamaServerProcess.start(TestModels.stories(), 2, 1024);
+        endpoint = server.endpoint();
+    }
+
+    @Test
+    void eachTokenArrivesWithItsIdLogprobAndTopTokensWithIds() throws Exception {
+        RecordingListener run = run(request(Sampling.greedy(), 8, List.of(), 3), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(run.text()).isEqualTo(", there was a little girl");
+        assertThat(run.ids()).hasSize(8).startsWith(432, 383); // "," and " there" in stories260K's vocabulary
+        for (GenerationEvent.TokenGenerated event : run.events()) {
+            // Greedy: the chosen token is the most likely one, with the same logprob.
+            assertThat(event.topTokens()).hasSize(3);
+            assertThat(event.topTokens().getFirst()).isEqualTo(event.token());
+            assertThat(event.token().logprob()).isNegative();
+            assertThat(event.topTokens().get(1).logprob()).isLessThanOrEqualTo(event.token().logprob());
+            assertThat(event.topTokens().stream().map(Token::id).distinct()).hasSize(3);
+        }
+    }
+
+    @Test
+    void theLastChunksCountsAreReported() throws Exception {
+        RecordingListener run = run(request(Sampling.greedy(), 8, List.of(), 0), List.of());
+
+        assertThat(run.ending()).isEqualTo(new RecordingListener.Ending(FinishReason.LENGTH, 5, 8, null));
+        assertThat(run.events()).allSatisfy(event -> assertThat(event.topTokens()).isEmpty());
+    }
+
+    @Test
+    void aStopSequenceEndsWithTheTokenThatCompletesItStreamed() throws Exception {
+        RecordingListener run = run(request(Sampling.greedy(), 200, List.of("Lily"), 0), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.STOP_SEQUENCE);
+        assertThat(run.text()).isEqualTo(", there was a little girl named Lily");
+        assertThat(run.ending().generatedTokens()).isEqualTo(run.tokens().size());
+        assertThat(run.ending().promptTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void aBosBetweenStoriesIsSpecialAndCarriesItsPiece() throws Exception {
+        RecordingListener run = run(request(Sampling.greedy(), 400, List.of(), 0), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.LENGTH);
+        Token bos = run.tokens().stream().filter(t -> t.id() == BOS).findFirst().orElseThrow();
+        assertThat(bos.special()).isTrue();
+        assertThat(bos.text()).isEqualTo("<s>");
+        assertThat(run.tokens().stream().filter(t -> t.id() != BOS)).noneMatch(Token::special);
+    }
+
+    @Test
+    void anEosTokenEndsTheGenerationStreamedLastAsSpecial() throws Exception {
+        // The model rarely ends with EOS (it starts a new story with BOS instead); at temperature 3 seed 628 does,
+        // after 267 tokens.
+        RecordingListener run = run(request(new Sampling(true, 3f, 0, 1f, 1f, 1f, 0f, 628L), 300, List.of(), 0),
+                List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        Token last = run.tokens().getLast();
+        assertThat(last.id()).isEqualTo(EOS);
+        assertThat(last.special()).isTrue();
+        assertThat(last.text()).isEqualTo("</s>");
+        assertThat(run.ending().generatedTokens()).isEqualTo(267);
+    }
+
+    @Test
+    void aTokenTheServerHoldsBackInsideACharacterIsCountedAndItsBytesComeWithTheNext() throws Exception {
+        // Seed 628's 217th token is the lone byte 0xC9, which llama-server holds back and streams with the next token
+        // (" li"): the MaaS stream shows it as U+FFFD within that token's text and counts it, without its id.
+        RecordingListener run = run(request(new Sampling(true, 3f, 0, 1f, 1f, 1f, 0f, 628L), 220, List.of(), 0),
+                List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(run.ending().generatedTokens()).isEqualTo(220);
+        assertThat(run.tokens()).hasSize(219);
+        assertThat(run.tokens().get(216).text()).isEqualTo("\uFFFD li");
+        assertThat(run.text()).contains("'\uFFFD like");
+    }
+
+    @Test
+    void aGreedyContinuationFromGeneratedIdsEqualsTheUninterruptedRun() throws Exception {
+        GenerationRequest request = request(Sampling.greedy(), 300, List.of(), 0);
+        List<Token> whole = run(request, List.of()).tokens();
+
+        for (int k : new int[] {10, 100, 250}) {
+            RecordingListener rest = run(request, whole.subList(0, k));
+
+            assertThat(rest.finishReason()).isEqualTo(FinishReason.LENGTH);
+            assertThat(rest.tokens()).as("continued after %d tokens", k).isEqualTo(whole.subList(k, whole.size()));
+            assertThat(rest.ending().promptTokens()).isEqualTo(5 + k);
+            assertThat(rest.ending().generatedTokens()).isEqualTo(300 - k);
+        }
+    }
+
+    @Test
+    void aSeededSampledRunIsReplayedExactly() throws Exception {
+        GenerationRequest request = request(new Sampling(true, 1.2f, 40, 0.9f, 1f, 1.1f, 0f, -7L), 40, List.of(), 0);
+
+        assertThat(run(request, List.of()).tokens()).isEqualTo(run(request, List.of()).tokens());
+    }
+
+    @Test
+    void aConversationIsRenderedByTheServersTemplateAndTokenizedWithItsMarkers() throws Exception {
+        GenerationRequest chat = new GenerationRequest("chat", "acct",
+                new Prompt.Chat(List.of(new ChatMessage("user", "Hi"))), 4, Sampling.greedy(), List.of(), 0, false);
+        RecordingListener run = new RecordingListener();
+        upstream.start(endpoint, new AttemptRequest(chat, List.of()), run);
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.LENGTH);
+        // The template's text around "Hi" (role markers, newlines) takes more tokens than BOS + "Hi".
+        assertThat(run.ending().promptTokens()).isGreaterThan(3);
+    }
+
+    @Test
+    void cancellingClosesTheConnectionSoTheServerStopsGenerating() throws Exception {
+        RecordingListener run = new RecordingListener();
+        Upstream.Attempt attempt = upstream.start(endpoint,
+                new AttemptRequest(request(Sampling.greedy(), 1000, List.of(), 0), List.of()), run);
+        Await.until(() -> run.tokens().size() >= 5);
+        assertThat(server.anySlotProcessing()).isTrue();
+
+        attempt.cancel();
+
+        Await.until(() -> !server.anySlotProcessing());
+        assertThat(run.ended()).as("no ending is reported after cancel()").isFalse();
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsRejectedWithTheServersMessage() throws Exception {
+        RecordingListener run = run(new GenerationRequest("long", "acct", new Prompt.Text("Once upon a time ".repeat(300)),
+                10, Sampling.greedy(), List.of(), 0, false), List.of());
+
+        assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Rejected.class, rejected -> {
+            assertThat(rejected.status()).isEqualTo(400);
+            assertThat(rejected.message()).contains("context");
+        });
+    }
+
+    @Test
+    void anEndpointThatIsNotListeningIsUnreachable() throws Exception {
+        URI closed = URI.create("http://127.0.0.1:1");
+        RecordingListener run = run(closed, request(Sampling.greedy(), 5, List.of(), 0));
+
+        assertThat(run.failure()).isInstanceOf(UpstreamFailure.Unreachable.class);
+        assertThatThrownBy(() -> upstream.probe(closed)).isInstanceOfSatisfying(UpstreamException.class,
+                e -> assertThat(e.failure()).isInstanceOf(UpstreamFailure.Unreachable.class));
+    }
+
+    @Test
+    void aReadyServerPassesTheProbe() throws Exception {
+        upstream.probe(endpoint);
+    }
+
+    @Test
+    void everyParameterIsSupportedAndContinuationIsByTokenIds() {
+        upstream.requireSupported(request(new Sampling(true, 0.7f, 5, 0.9f, 0.8f, 1.2f, 0.5f, 0.3f, 1L), 5,
+                List.of("x"), 5));
+        assertThat(upstream.continuesFromTokenIds()).isTrue();
+    }
+
+    private RecordingListener run(GenerationRequest request, List<Token> generated) throws Exception {
+        RecordingListener listener = new RecordingListener();
+        upstream.start(endpoint, new AttemptRequest(request, generated), listener);
+        listener.ending();
+        return listener;
+    }
+
+    private RecordingListener run(URI at, GenerationRequest request) throws Exception {
+        RecordingListener listener = new RecordingListener();
+        upstream.start(at, new AttemptRequest(request, List.of()), listener);
+        listener.ending();
+        return listener;
+    }
+
+    private static GenerationRequest request(Sampling sampling, int maxNewTokens, List<String> stops, int topN) {
+        return new GenerationRequest("test", "acct", new Prompt.Text(PROMPT), maxNewTokens, sampling, stops, topN, false);
+    }
+}
