@@ -4,26 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.cli.connection.ConfigFile;
+import org.openmaas.testing.LlamaServerProcess;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
 /**
  * {@code bench serve --api openai} against real OpenAI-compatible servers on loopback: OpenMaaS's own OpenAI routes
- * and llama.cpp's {@code llama-server} (the binary {@code scripts/llama-cpp.sh tools} builds; {@code ./dev test} gives
- * its folder in {@code MAAS_LLAMA_TOOLS}). Functional only: counts, never speeds.
+ * and llama.cpp's {@code llama-server} ({@link LlamaServerProcess}). Functional only: counts, never speeds.
  */
 class OpenAiServeBenchTest {
 
@@ -31,8 +24,7 @@ class OpenAiServeBenchTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static TestServer server;
-    private static Process llamaServer;
-    private static String llamaUrl;
+    private static LlamaServerProcess llamaServer;
 
     @BeforeAll
     static void start() {
@@ -45,7 +37,7 @@ class OpenAiServeBenchTest {
             server.close();
         }
         if (llamaServer != null) {
-            llamaServer.destroyForcibly();
+            llamaServer.close();
         }
     }
 
@@ -153,45 +145,11 @@ class OpenAiServeBenchTest {
                 "OPENAI_API_KEY", apiKey);
     }
 
-    /**
-     * A real llama-server on the tiny model with two slots, started once; skipped on a developer's machine without
-     * the tools folder, a failure under CI.
-     */
+    /** A real llama-server on the tiny model with two slots and a key, started once for the tests that use it. */
     private static synchronized String llamaServer() {
-        if (llamaUrl != null) {
-            return llamaUrl;
+        if (llamaServer == null) {
+            llamaServer = LlamaServerProcess.start(TestModels.tiny().getFirst(), 2, 512, LLAMA_KEY);
         }
-        String tools = System.getenv("MAAS_LLAMA_TOOLS");
-        String why = "MAAS_LLAMA_TOOLS does not name a folder with llama-server (./dev test sets it from"
-                + " scripts/llama-cpp.sh tools)";
-        if (tools == null || !Files.isExecutable(Path.of(tools, "llama-server"))) {
-            if (System.getenv("CI") != null) {
-                throw new IllegalStateException(why);
-            }
-            Assumptions.abort(why);
-        }
-        try {
-            Path log = Files.createTempFile("llama-server-", ".log");
-            llamaServer = new ProcessBuilder(List.of(Path.of(tools, "llama-server").toString(),
-                    "-m", TestModels.tiny().getFirst().toString(), "--host", "127.0.0.1", "--port", "0",
-                    "-t", "1", "-np", "2", "-c", "1024", "--api-key", LLAMA_KEY))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && llamaServer.isAlive()) {
-                Matcher matcher = listening.matcher(Files.readString(log));
-                if (matcher.find()) {
-                    llamaUrl = matcher.group(1);
-                    return llamaUrl;
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("llama-server did not start listening: " + Files.readString(log));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start llama-server from " + tools, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return llamaServer.endpoint().toString();
     }
 }
