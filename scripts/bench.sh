@@ -76,6 +76,43 @@ serve maas-model-bench 8
 ./maas bench serve --clients 8 --requests 32 --repeat "$repeat" --pid "$server" --write "$docs"
 stop
 
+# The same steady load on the OpenAI route (/v1/completions): OpenMaaS's own, then llama.cpp's llama-server with the same
+# model and slots. The generator, the prompts and the token counting are the same, only the server differs.
+if [[ -f "$stories" ]]; then
+  serve maas-model-stories260k 8 "$(realpath "$stories")"
+  OPENAI_API_KEY="$(curl -sf -u "$MAAS_CLIENT_ID:$MAAS_CLIENT_SECRET" -d grant_type=client_credentials "$MAAS_AUTH_URL" \
+    | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')" \
+    ./maas bench serve --api openai --base-url "${MAAS_BASE_URL%/maas}" --clients 8 --requests 48 --ramp-up 5 \
+    --repeat "$repeat" --pid "$server" --write "$docs"
+  stop
+  tools="$(scripts/llama-cpp.sh tools)" # built once, about 10 minutes the first time
+  "$tools/llama-server" -m "$(realpath "$stories")" --host 127.0.0.1 --port 0 -np 8 -c $((8 * 512)) \
+    > "$work/llama-server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 120); do
+    grep -q "listening on" "$work/llama-server.log" && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/llama-server.log" >&2; exit 1; }
+    sleep 1
+  done
+  llama_url="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/llama-server.log")"
+  ./maas bench serve --api openai --base-url "$llama_url" --clients 8 --requests 48 --ramp-up 5 --repeat "$repeat" \
+    --pid "$server" --write "$docs"
+  stop
+fi
+
+# How many admissions and settlements one PostgreSQL carries for 1, 2 and 4 instances (docs/SCALING.md): on
+# $MAAS_BENCH_DB, else a database maas_bench on the local server (created when missing); left out when none answers.
+bench_db="${MAAS_BENCH_DB:-jdbc:postgresql://127.0.0.1:5432/maas_bench?user=postgres}"
+if [[ -n "${MAAS_BENCH_DB:-}" ]] || { command -v psql >/dev/null && psql -h 127.0.0.1 -U postgres -Atc "SELECT 1" >/dev/null 2>&1; }; then
+  if [[ -z "${MAAS_BENCH_DB:-}" ]] && ! psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'maas_bench'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE maas_bench"
+  fi
+  ./maas bench store --db "$bench_db" --repeat "$repeat" --write "$docs"
+  ./maas bench store --db "$bench_db" --clients 1 --repeat "$repeat" --write "$docs"
+else
+  echo "bench.sh: no PostgreSQL answers on 127.0.0.1:5432 (and MAAS_BENCH_DB is not set): bench store left out" >&2
+fi
+
 # The soak: what a long-running server's resident memory does under a day's mix of requests, with the launcher's
 # default heap. 4 clients go round a MaaS stream, a whole result, an OpenAI completion and a catalog read on the real
 # tiny model for SOAK_MINUTES; the report has the RSS after the warm-up and at the end.

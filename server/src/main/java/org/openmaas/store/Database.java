@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The URL without its parameters, which may hold a password. */
-    static String redacted(String jdbcUrl) {
+    public static String redacted(String jdbcUrl) {
         int query = jdbcUrl.indexOf('?');
         int h2Settings = jdbcUrl.startsWith("jdbc:h2:") ? jdbcUrl.indexOf(';') : -1;
         int end = query >= 0 ? query : h2Settings >= 0 ? h2Settings : jdbcUrl.length();

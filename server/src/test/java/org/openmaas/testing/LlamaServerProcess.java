@@ -39,6 +39,11 @@ public final class LlamaServerProcess implements AutoCloseable {
 
     /** {@code model} in {@code slots} slots of {@code slotContext} tokens each; returns once its health route is 200. */
     public static LlamaServerProcess start(Path model, int slots, int slotContext) {
+        return start(model, slots, slotContext, null);
+    }
+
+    /** The same, asking for {@code apiKey} as a bearer key on every route but {@code /health} when it is not null. */
+    public static LlamaServerProcess start(Path model, int slots, int slotContext, String apiKey) {
         String tools = System.getenv(TOOLS_ENV);
         if (tools == null || tools.isBlank()) {
             throw new IllegalStateException(TOOLS_ENV + " is not set: it names the folder of llama-server, which"
@@ -55,6 +60,9 @@ public final class LlamaServerProcess implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(binary.toString(), "-m", model.toString(),
                     "--host", "127.0.0.1", "--port", Integer.toString(port), "-t", "1", "-np", Integer.toString(slots),
                     "-c", Integer.toString(slots * slotContext), "--no-webui"));
+            if (apiKey != null) {
+                command.addAll(List.of("--api-key", apiKey));
+            }
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             LlamaServerProcess server = new LlamaServerProcess(process, URI.create("http://127.0.0.1:" + port), log);

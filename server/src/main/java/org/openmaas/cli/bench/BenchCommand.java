@@ -7,9 +7,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code maas bench}: benchmarks are commands, not timed tests (ARCHITECTURE §7); one subcommand each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the engine and a running server; print tables (or --json) with the command line and"
-                + " the machine.",
-        subcommands = {EngineBenchCommand.class, ServeBenchCommand.class, MakeModelCommand.class})
+        description = "Measure the engine, a running server and the store; print tables (or --json) with the command"
+                + " line and the machine.",
+        subcommands = {EngineBenchCommand.class, ServeBenchCommand.class, StoreBenchCommand.class,
+                MakeModelCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -17,7 +18,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: engine, serve or"
-                + " make-model");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: engine, serve, store"
+                + " or make-model");
     }
 }

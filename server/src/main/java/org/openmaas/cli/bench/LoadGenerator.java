@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import org.openmaas.client.Model;
 
 /**
  * N clients, each streaming one generation after another (in a mixed load, going round a stream, a whole result, an
@@ -51,9 +50,9 @@ final class LoadGenerator {
          * What request {@code i} is: a stream, or in a mixed load each client's next kind in turn, client {@code c}
          * starting at the {@code c}-th, so that the clients are not all sending the same kind at once.
          */
-        MaasEndpoint.Kind kindOf(int request) {
-            MaasEndpoint.Kind[] kinds = MaasEndpoint.Kind.values();
-            return mixed ? kinds[(request / clients + request % clients) % kinds.length] : MaasEndpoint.Kind.STREAM;
+        Endpoint.Kind kindOf(int request) {
+            Endpoint.Kind[] kinds = Endpoint.Kind.values();
+            return mixed ? kinds[(request / clients + request % clients) % kinds.length] : Endpoint.Kind.STREAM;
         }
     }
 
@@ -62,7 +61,7 @@ final class LoadGenerator {
      *
      * @param measured sent once every client was running (at or after the ramp-up's end)
      */
-    record Sample(long startNanos, boolean measured, MaasEndpoint.Timing timing) {
+    record Sample(long startNanos, boolean measured, Timing timing) {
     }
 
     /** Everything the run measured; {@code wallNanos} runs from its start until its last request ended. */
@@ -76,7 +75,7 @@ final class LoadGenerator {
      * @param firstPrompt the prompt of the run's request 0: a repeated run goes on through the set where the last one
      *                    stopped, so it does not find its prompts in the cells the last one left behind
      */
-    static Run run(MaasEndpoint endpoint, Model product, Settings settings, int firstPrompt)
+    static Run run(Endpoint endpoint, Settings settings, int firstPrompt)
             throws InterruptedException {
         AtomicLong tokens = new AtomicLong();
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
@@ -95,8 +94,8 @@ final class LoadGenerator {
                     for (int i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
                          i += settings.clients()) {
                         long sent = System.nanoTime() - start;
-                        MaasEndpoint.Timing timing = send(endpoint, settings.kindOf(i), product,
-                                Prompts.get(firstPrompt + i), settings.maxNewTokens());
+                        Timing timing = send(endpoint, settings.kindOf(i), Prompts.get(firstPrompt + i),
+                                settings.maxNewTokens());
                         tokens.addAndGet(timing.generatedTokens());
                         samples.add(new Sample(sent, sent >= steady, timing));
                     }
@@ -109,12 +108,12 @@ final class LoadGenerator {
         return new Run(all, wall);
     }
 
-    private static MaasEndpoint.Timing send(MaasEndpoint endpoint, MaasEndpoint.Kind kind, Model product,
-                                            String prompt, int maxNewTokens) throws InterruptedException {
+    private static Timing send(Endpoint endpoint, Endpoint.Kind kind, String prompt, int maxNewTokens)
+            throws InterruptedException {
         try {
-            return endpoint.send(kind, product, prompt, maxNewTokens);
+            return endpoint.send(kind, prompt, maxNewTokens);
         } catch (IOException e) {
-            return new MaasEndpoint.Timing(List.of(), 0, 0, e.toString());
+            return new Timing(List.of(), 0, 0, e.toString());
         }
     }
 

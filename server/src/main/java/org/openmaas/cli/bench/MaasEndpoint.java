@@ -23,41 +23,39 @@ import org.openmaas.client.Model;
  * Any server speaking the wire contract will do. For a soak, the other requests a server sees all day too: a whole
  * result ({@code generate}), an OpenAI completion on the same server's {@code /v1/completions}, a catalog read.
  */
-final class MaasEndpoint {
+final class MaasEndpoint implements Endpoint {
 
-    /** The kinds of request a mixed load sends, in the order each client goes round them. */
-    enum Kind { STREAM, WHOLE, COMPLETION, CATALOG }
-
-    /**
-     * What one request took; times in nanoseconds from when it was sent.
-     *
-     * @param tokenNanos when each token line of a stream arrived (the final line carries the last token); empty for
-     *                   the other kinds, which arrive in one piece
-     * @param error      null, or what went wrong (an HTTP status with its body, or the stream's error line)
-     */
-    record Timing(List<Long> tokenNanos, long endNanos, int generatedTokens, String error) {
-        boolean ok() {
-            return error == null;
-        }
-    }
+    static final String NAME = "MaaS API";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final MaasClient client;
+    private final Model product;
 
-    MaasEndpoint(MaasClient client) {
+    /** Bound to the catalog's product named {@code productName}, or to its first product when that is null. */
+    MaasEndpoint(MaasClient client, String productName) {
         this.client = client;
+        this.product = product(productName);
     }
 
-    /** The API base, e.g. {@code http://localhost:8080/v1/maas}. */
-    URI api() {
+    @Override
+    public URI api() {
         return client.baseUrl();
     }
 
-    /** The catalog's product named {@code productName}, or its first product when that is null. */
-    Model product(String productName) {
+    @Override
+    public String apiName() {
+        return NAME;
+    }
+
+    @Override
+    public String target() {
+        return product.productName();
+    }
+
+    private Model product(String productName) {
         List<Model> models = client.models();
         for (Model model : models) {
             if (productName == null || productName.equals(model.productName())) {
@@ -69,8 +67,8 @@ final class MaasEndpoint {
                 + String.join(", ", models.stream().map(Model::productName).toList()));
     }
 
-    /** Sends one request of {@code kind}; a failed request is reported, not thrown. */
-    Timing send(Kind kind, Model product, String prompt, int maxNewTokens) throws IOException, InterruptedException {
+    @Override
+    public Timing send(Kind kind, String prompt, int maxNewTokens) throws IOException, InterruptedException {
         String authorization;
         try {
             authorization = client.accessToken().authorization();
@@ -78,9 +76,9 @@ final class MaasEndpoint {
             return new Timing(List.of(), 0, 0, "no access token: " + e.getMessage());
         }
         return switch (kind) {
-            case STREAM -> stream(authorization, maasBody(product, prompt, maxNewTokens));
+            case STREAM -> stream(authorization, maasBody(prompt, maxNewTokens));
             case WHOLE -> whole(URI.create(api() + "/generate"), authorization,
-                    maasBody(product, prompt, maxNewTokens));
+                    maasBody(prompt, maxNewTokens));
             case COMPLETION -> whole(api().resolve("/v1/completions"), authorization, JSON.createObjectNode()
                     .put("model", product.productName()).put("prompt", prompt).put("max_tokens", maxNewTokens));
             case CATALOG -> whole(URI.create(api() + "/models"), authorization, null);
@@ -137,7 +135,7 @@ final class MaasEndpoint {
         return new Timing(List.of(), end, tokens == null ? 0 : tokens.asInt(), null);
     }
 
-    private ObjectNode maasBody(Model product, String prompt, int maxNewTokens) {
+    private ObjectNode maasBody(String prompt, int maxNewTokens) {
         ObjectNode body = JSON.createObjectNode()
                 .put("model", product.modelName())
                 .put("productName", product.productName())

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.openmaas.cli.connection.ConnectionOptions;
 import org.openmaas.client.MaasClient;
-import org.openmaas.client.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,22 +15,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code maas bench serve}: a load generator against a running MaaS endpoint, ours or another, speaking only the wire
- * contract: N concurrent streaming clients over the fixed prompt set until a request count or a time limit.
+ * {@code maas bench serve}: a load generator against a running server, ours or another, speaking only its wire
+ * contract — the MaaS API, or with {@code --api openai} any OpenAI-compatible server: N concurrent streaming clients
+ * over the fixed prompt set until a request count or a time limit.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Load a running MaaS endpoint with N concurrent streaming clients and report TTFT,"
-                + " inter-token and end-to-end latency (p50/p90/p99), output tokens/s per stream and in aggregate,"
-                + " and requests/s. Stops after --requests or --duration, whichever comes first.",
-                "It connects as every client-side command does: flags, else MAAS_BASE_URL, MAAS_AUTH_URL,"
-                        + " MAAS_CLIENT_ID, MAAS_CLIENT_SECRET and MAAS_CLOUD_ACCOUNT, else the config file of"
-                        + " `maas login`, else " + ConnectionOptions.LOCAL_SERVER + "."})
+        description = {"Load a running server with N concurrent streaming clients and report TTFT, inter-token and"
+                + " end-to-end latency (p50/p90/p99), output tokens/s per stream and in aggregate, and requests/s."
+                + " Stops after --requests or --duration, whichever comes first.",
+                "--api maas (the default) streams generatestream of a MaaS endpoint and connects as every client-side"
+                        + " command does: flags, else MAAS_BASE_URL, MAAS_AUTH_URL, MAAS_CLIENT_ID,"
+                        + " MAAS_CLIENT_SECRET and MAAS_CLOUD_ACCOUNT, else the config file of `maas login`, else "
+                        + ConnectionOptions.LOCAL_SERVER + ".",
+                "--api openai streams /v1/completions of any OpenAI-compatible server (llama-server, vLLM, OpenMaaS's"
+                        + " own OpenAI routes) at --base-url (a URL not ending in /v1 means its /v1), with --api-key"
+                        + " as its bearer key; a token is a chunk that carries text, the generated tokens are the"
+                        + " stream's usage.completion_tokens."})
 final class ServeBenchCommand implements Callable<Integer> {
+
+    private static final String MAAS = "maas";
+    private static final String OPENAI = "openai";
 
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--product", description = "The product_name to load (default: the catalog's first).")
+    @Option(names = "--api", defaultValue = MAAS, paramLabel = "maas|openai",
+            description = "The API to load: maas (generatestream) or openai (/v1/completions) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String api;
+
+    @Option(names = "--api-key", paramLabel = "KEY", description = "--api openai: the server's bearer key (env"
+            + " OPENAI_API_KEY; default: none). For OpenMaaS, an API key of `POST /v1/api-keys` or an access token.")
+    String apiKey;
+
+    @Option(names = "--model", description = "--api openai: the model to ask for (default: the first of GET"
+            + " /v1/models).")
+    String model;
+
+    @Option(names = "--product", description = "--api maas: the product_name to load (default: the catalog's first).")
     String product;
 
     @Option(names = "--clients", defaultValue = "1", description = "Concurrent streams (default: ${DEFAULT-VALUE}).")
@@ -65,7 +86,7 @@ final class ServeBenchCommand implements Callable<Integer> {
                     + " listing every run: on a shared machine other work only slows a run down (default: 1)."})
     int repeat;
 
-    @Option(names = "--mixed", description = {"Each client goes round a stream, a whole result (generate), an OpenAI"
+    @Option(names = "--mixed", description = {"--api maas: each client goes round a stream, a whole result (generate), an OpenAI"
             + " completion (/v1/completions on the same server) and a catalog read, instead of only streaming: the"
             + " load of a soak."})
     boolean mixed;
@@ -87,17 +108,40 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
         LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests,
                 Duration.ofSeconds(durationSeconds), Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens, mixed);
-        try (MaasClient client = connection.resolve(ConnectionOptions.LOCAL_SERVER).client()) {
-            return run(new MaasEndpoint(client), settings);
+        return switch (api) {
+            case MAAS -> {
+                refuseWith("--model", model, "--product");
+                refuseWith("--api-key", apiKey, "--client-id and --client-secret");
+                try (MaasClient client = connection.resolve(ConnectionOptions.LOCAL_SERVER).client()) {
+                    yield run(new MaasEndpoint(client, product), settings);
+                }
+            }
+            case OPENAI -> {
+                refuseWith("--product", product, "--model");
+                if (mixed) {
+                    throw new IllegalArgumentException("--mixed goes round the MaaS API's kinds of request; with --api"
+                            + " openai every request is a streamed completion: leave out --mixed or use --api maas");
+                }
+                String key = apiKey != null ? apiKey : connection.environment().get("OPENAI_API_KEY");
+                String server = connection.resolve(ConnectionOptions.LOCAL_SERVER).serverRoot();
+                yield run(new OpenAiEndpoint(OpenAiEndpoint.apiBase(server), key, model), settings);
+            }
+            default -> throw new IllegalArgumentException("--api must be maas or openai, got '" + api + "'");
+        };
+    }
+
+    /** An option of the other API is an error, not silently dropped. */
+    private void refuseWith(String option, String value, String instead) {
+        if (value != null) {
+            throw new IllegalArgumentException(option + " belongs to --api " + (api.equals(MAAS) ? OPENAI : MAAS)
+                    + "; with --api " + api + " use " + instead);
         }
     }
 
-    private int run(MaasEndpoint endpoint, LoadGenerator.Settings settings) throws Exception {
-        Model target = endpoint.product(product);
+    private int run(Endpoint endpoint, LoadGenerator.Settings settings) throws Exception {
         for (int i = 0; i < warmup; i++) {
             // From the end of the set: the measured requests must not find the warm-up's cells.
-            MaasEndpoint.Timing timing = endpoint.send(MaasEndpoint.Kind.STREAM, target, Prompts.get(-1 - i),
-                    maxNewTokens);
+            Timing timing = endpoint.send(Endpoint.Kind.STREAM, Prompts.get(-1 - i), maxNewTokens);
             if (!timing.ok()) {
                 throw new IllegalArgumentException("the warm-up request failed: " + timing.error());
             }
@@ -110,7 +154,7 @@ final class ServeBenchCommand implements Callable<Integer> {
             if (repeat > 1) {
                 spec.commandLine().getErr().printf("bench serve: run %d of %d...%n", r + 1, repeat);
             }
-            ServeRun run = ServeRun.of(LoadGenerator.run(endpoint, target, settings, r * requests));
+            ServeRun run = ServeRun.of(LoadGenerator.run(endpoint, settings, r * requests));
             if (run.succeeded() > 0 && run.measured() == 0) {
                 throw new IllegalArgumentException("no request succeeded after the ramp-up of " + rampUpSeconds
                         + " s, so there are no latencies to report: give more --requests or a shorter --ramp-up");
@@ -118,8 +162,8 @@ final class ServeBenchCommand implements Callable<Integer> {
             runs.add(run);
         }
         ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
-        ServeReport result = ServeReport.of(commandLine(), endpoint.api().toString(), target, settings, before,
-                Machine.now(), runs, warm, memory);
+        ServeReport result = ServeReport.of(commandLine(), endpoint, settings, before, Machine.now(), runs, warm,
+                memory);
         if (report.json) {
             spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result));
@@ -128,20 +172,23 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         if (report.write != null) {
-            BenchmarksFile.update(report.write, "serve " + target.productName() + " " + clients + " clients"
-                    + (rampUpSeconds > 0 ? " ramp-up" : "") + (mixed ? " mixed" : ""), result.markdown());
+            BenchmarksFile.update(report.write, "serve " + (api.equals(OPENAI) ? "openai " : "") + endpoint.target()
+                    + " " + clients + " clients" + (rampUpSeconds > 0 ? " ramp-up" : "") + (mixed ? " mixed" : ""),
+                    result.markdown());
         }
         return result.failed() == 0 ? 0 : 1;
     }
 
-    /** The command as typed, with the client secret's value replaced: it goes into files others read. */
+    /** The command as typed, with the values of secrets replaced: it goes into files others read. */
     private String commandLine() {
         List<String> args = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).startsWith("--client-secret=")) {
-                args.set(i, "--client-secret=***");
-            } else if (args.get(i).equals("--client-secret") && i + 1 < args.size()) {
-                args.set(i + 1, "***");
+            for (String secret : List.of("--client-secret", "--api-key")) {
+                if (args.get(i).startsWith(secret + "=")) {
+                    args.set(i, secret + "=***");
+                } else if (args.get(i).equals(secret) && i + 1 < args.size()) {
+                    args.set(i + 1, "***");
+                }
             }
         }
         return spec.root().name() + " " + String.join(" ", args);

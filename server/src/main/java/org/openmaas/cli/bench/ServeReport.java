@@ -6,7 +6,6 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.DoubleStream;
 import org.openmaas.cli.table.Table;
-import org.openmaas.client.Model;
 
 /**
  * What {@code bench serve} found (see {@link ServeRun} for what each number means). With several runs of the same load
@@ -14,21 +13,25 @@ import org.openmaas.client.Model;
  * other work only ever slows a run down. Counts, tokens and wall time add up over the runs.
  *
  * @param command the command line, credentials left out
+ * @param target  the API base the load went to
+ * @param api     which API that is ("MaaS API" or "OpenAI API")
+ * @param product the product (MaaS API) or model (OpenAI API) every request asked for
  * @param warmMemory the server's resident memory after the warm-up, when its process id was given; else null
  * @param memory     the same after the last run
  * @param runs    every run, in order
  */
-record ServeReport(String command, String target, String product, int clients, boolean mixed, double rampUpSeconds,
+record ServeReport(String command, String target, String api, String product, int clients, boolean mixed, double rampUpSeconds,
                    int maxNewTokens, int repeats, String machine, String loadBefore, String loadAfter, int succeeded, int measured,
                    int failed, long outputTokens, double wallSeconds, double aggregateTokensPerSecond,
                    double requestsPerSecond, Percentiles timeToFirstTokenMs, Percentiles interTokenLatencyMs,
                    Percentiles endToEndLatencyMs, Percentiles tokensPerSecondPerStream, ServerMemory warmMemory,
                    ServerMemory memory, String firstError, List<ServeRun> runs) {
 
-    static ServeReport of(String command, String target, Model product, LoadGenerator.Settings settings,
+    static ServeReport of(String command, Endpoint endpoint, LoadGenerator.Settings settings,
                           Machine before, Machine after, List<ServeRun> runs, ServerMemory warmMemory,
                           ServerMemory memory) {
-        return new ServeReport(command, target, product.productName(), settings.clients(), settings.mixed(),
+        return new ServeReport(command, endpoint.api().toString(), endpoint.apiName(), endpoint.target(),
+                settings.clients(), settings.mixed(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), runs.size(), before.describe(),
                 before.load(), after.load(), runs.stream().mapToInt(ServeRun::succeeded).sum(),
                 runs.stream().mapToInt(ServeRun::measured).sum(), runs.stream().mapToInt(ServeRun::failed).sum(),
@@ -77,12 +80,13 @@ record ServeReport(String command, String target, String product, int clients, b
         return """
                 `%s`
 
-                %s, product %s, %d new tokens per request, greedy, %s%s.
+                %s (%s), %s %s, %d new tokens per request, greedy, %s%s.
                 Machine: %s; load average %s before, %s after.
                 %s%s
                 %s
-                %s""".formatted(command, target, product, maxNewTokens, streams, best, machine, loadBefore, loadAfter,
-                server, error, latency.markdown(), totals.markdown());
+                %s""".formatted(command, target, api,
+                api.equals(MaasEndpoint.NAME) ? "product" : "model", product, maxNewTokens, streams, best, machine,
+                loadBefore, loadAfter, server, error, latency.markdown(), totals.markdown());
     }
 
     private String[] row(String name, Percentiles best, Function<ServeRun, Percentiles> ofRun) {

@@ -29,7 +29,7 @@ record ServeRun(int succeeded, int measured, int failed, long outputTokens, doub
         long tokens = 0;
         String firstError = null;
         for (LoadGenerator.Sample sample : run.samples()) {
-            MaasEndpoint.Timing timing = sample.timing();
+            Timing timing = sample.timing();
             if (!timing.ok()) {
                 firstError = firstError == null ? timing.error() : firstError;
                 continue;

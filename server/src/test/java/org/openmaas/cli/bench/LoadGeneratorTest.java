@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.openmaas.cli.bench.MaasEndpoint.Kind;
+import org.openmaas.cli.bench.Endpoint.Kind;
 
 class LoadGeneratorTest {
 

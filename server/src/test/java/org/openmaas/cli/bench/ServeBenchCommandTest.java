@@ -139,7 +139,7 @@ class ServeBenchCommandTest {
         BenchRun run = BenchRun.of(env, "serve", "--requests", "1", "--max-new-tokens", "2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains(server.uri("/v1/maas") + ", product ");
+        assertThat(run.out()).contains(server.uri("/v1/maas") + " (MaaS API), product ");
     }
 
     @Test

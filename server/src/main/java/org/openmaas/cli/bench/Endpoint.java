@@ -1,0 +1,26 @@
+package org.openmaas.cli.bench;
+
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * A server {@code bench serve} loads, bound to the product or model every request asks for: the MaaS API, or any
+ * OpenAI-compatible server. Either way a request is timed the same, so the two can be compared side by side.
+ */
+sealed interface Endpoint permits MaasEndpoint, OpenAiEndpoint {
+
+    /** The kinds of request a mixed load sends, in the order each client goes round them. */
+    enum Kind { STREAM, WHOLE, COMPLETION, CATALOG }
+
+    /** The API base the requests go to, e.g. {@code http://localhost:8080/v1/maas}. */
+    URI api();
+
+    /** Which API this is, as the report names it, e.g. "OpenAI API". */
+    String apiName();
+
+    /** The product name (MaaS) or model id (OpenAI) every request asks for. */
+    String target();
+
+    /** Sends one request of {@code kind}; a failed request is reported in its {@link Timing}, not thrown. */
+    Timing send(Kind kind, String prompt, int maxNewTokens) throws IOException, InterruptedException;
+}
