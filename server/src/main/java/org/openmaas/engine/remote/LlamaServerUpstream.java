@@ -80,12 +80,7 @@ public final class LlamaServerUpstream implements Upstream {
     /** {@code GET /health}: 200 once the model is loaded, 503 while it loads. */
     @Override
     public void probe(URI endpoint) throws UpstreamException {
-        try {
-            http.call(http.request(endpoint, "/health").GET());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(new UpstreamFailure.Unreachable("the health check was interrupted"));
-        }
+        http.probe(endpoint, "/health");
     }
 
     @Override

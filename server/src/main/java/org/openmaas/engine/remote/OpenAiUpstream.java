@@ -83,12 +83,7 @@ public final class OpenAiUpstream implements Upstream {
     /** {@code GET /v1/models}: the route every OpenAI-compatible server has. */
     @Override
     public void probe(URI endpoint) throws UpstreamException {
-        try {
-            http.call(http.request(endpoint, "/v1/models").GET());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(new UpstreamFailure.Unreachable("the health check was interrupted"));
-        }
+        http.probe(endpoint, "/v1/models");
     }
 
     @Override

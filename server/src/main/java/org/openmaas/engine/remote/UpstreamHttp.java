@@ -89,6 +89,20 @@ final class UpstreamHttp {
     }
 
     /**
+     * One health check: a GET of {@code path} that must answer 2xx.
+     *
+     * @throws UpstreamException when the endpoint does not answer so
+     */
+    void probe(URI endpoint, String path) throws UpstreamException {
+        try {
+            call(request(endpoint, path).GET());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(new UpstreamFailure.Unreachable("the health check was interrupted"));
+        }
+    }
+
+    /**
      * Sends {@code request} and hands back the open body of its 2xx answer, for the caller to read and close; an
      * interrupt while it waits for the answer aborts the exchange.
      */

@@ -68,12 +68,7 @@ public final class VllmUpstream implements Upstream {
     /** {@code GET /health}: 200 once the engine serves. */
     @Override
     public void probe(URI endpoint) throws UpstreamException {
-        try {
-            http.call(http.request(endpoint, "/health").GET());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(new UpstreamFailure.Unreachable("the health check was interrupted"));
-        }
+        http.probe(endpoint, "/health");
     }
 
     @Override
