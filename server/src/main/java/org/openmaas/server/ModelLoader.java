@@ -46,26 +46,7 @@ final class ModelLoader {
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
-                long start = System.nanoTime();
-                Engine engine;
-                String modelName;
-                if (product.source() instanceof ModelSource.Remote remote) {
-                    // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
-                    engine = EngineFactory.remote(product, remote.engine());
-                    modelName = product.modelName();
-                } else {
-                    Path file = modelFile(product.source());
-                    engine = EngineFactory.open(product, file, threads);
-                    modelName = product.modelName() != null ? product.modelName()
-                            : engine.model().name() != null ? engine.model().name()
-                            : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
-                }
-                catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
-                        product, engine));
-                SmokeTestModel.warnIfServed(product.productName(), modelName);
-                LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
-                        + " (context " + engine.model().contextLength() + " tokens, started in "
-                        + (System.nanoTime() - start) / 1_000_000 + " ms)");
+                catalog.add(open(product, threads));
             } catch (RuntimeException | IOException e) {
                 String failure = "product " + product.productName() + " cannot load its model " + product.source()
                         + ": " + reason(e);
@@ -78,6 +59,42 @@ final class ModelLoader {
             throw new StartupException(String.join("; ", failures)
                     + " (--allow-partial serves the products that did load)");
         }
+    }
+
+    /**
+     * A product added or changed while the server runs: the machine's cores are shared as at the start, among the
+     * products this process runs itself once this one is among them.
+     */
+    CatalogEntry load(ProductConfig product, Catalog catalog) throws IOException {
+        long others = catalog.entries().stream().filter(e -> !isRemote(e.config())
+                && !e.product().productName().equals(product.productName())).count();
+        try {
+            return open(product, threadsPerEngine((int) others + 1));
+        } catch (RuntimeException | IOException e) {
+            throw new IOException(reason(e), e);
+        }
+    }
+
+    private CatalogEntry open(ProductConfig product, int threads) throws IOException {
+        long start = System.nanoTime();
+        Engine engine;
+        String modelName;
+        if (product.source() instanceof ModelSource.Remote remote) {
+            // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
+            engine = EngineFactory.remote(product, remote.engine());
+            modelName = product.modelName();
+        } else {
+            Path file = modelFile(product.source());
+            engine = EngineFactory.open(product, file, threads);
+            modelName = product.modelName() != null ? product.modelName()
+                    : engine.model().name() != null ? engine.model().name()
+                    : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+        }
+        SmokeTestModel.warnIfServed(product.productName(), modelName);
+        LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
+                + " (context " + engine.model().contextLength() + " tokens, started in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms)");
+        return new CatalogEntry(new Product(product.productName(), product.productId(), modelName), product, engine);
     }
 
     /**
