@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +50,7 @@ import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogFile;
 import org.openmaas.catalog.ProductLifecycle;
 import org.openmaas.metrics.Refusals;
 import org.openmaas.metrics.ServingMetrics;
@@ -320,6 +322,20 @@ public final class MaasServer implements AutoCloseable {
     /** Products added, changed and removed while the server runs. */
     public ProductLifecycle products() {
         return products;
+    }
+
+    /**
+     * Makes the products those of the catalog file as it is now, as the admin calls would: products no longer in it
+     * are removed (those added through the admin API too: the file is the source of truth), new ones added, changed
+     * ones loaded again; the others keep their engines.
+     *
+     * @return what changed, one line per product
+     * @throws IllegalArgumentException when the file has a mistake (nothing is changed then)
+     */
+    public List<String> reloadCatalog() {
+        Path file = config.catalogFile().orElseThrow(() -> new IllegalStateException(
+                "the server was started without --catalog: there is no catalog file to reload"));
+        return products.apply(CatalogFile.read(file, config.environment()));
     }
 
     public Readiness readiness() {

@@ -128,6 +128,23 @@ class ProductsAtRunTimeTest {
     }
 
     @Test
+    void aChangeThatCannotLoadLeavesThePreviousConfigurationServing() throws Exception {
+        server = TestServer.scripted(ScriptedEngine.builder().build());
+        String token = server.token();
+
+        HttpResponse<String> changed = server.send("PUT", "/v1/admin/products/" + SCRIPTED, token,
+                "{\"model\": \"/nonexistent/changed.gguf\"}");
+
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(202);
+        awaitState(token, SCRIPTED, "failed");
+        JsonNode product = json(server.get("/v1/admin/products/" + SCRIPTED, token));
+        assertThat(product.path("serving").asBoolean()).isTrue();
+        assertThat(product.path("error").asText()).contains("/nonexistent/changed.gguf");
+        TestServer.Stream stream = server.stream(token, body(token, SCRIPTED, 2));
+        assertThat(stream.response().statusCode()).as(stream.response().body()).isEqualTo(200);
+    }
+
+    @Test
     void aMistakeInTheEntryIsRefusedWithTheCatalogsMessageAndNothingChanges() {
         server = TestServer.scripted(scripted);
         String token = server.token();
