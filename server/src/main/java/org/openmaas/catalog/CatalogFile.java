@@ -153,11 +153,11 @@ public final class CatalogFile {
             throw new IllegalArgumentException("a product is one catalog entry in YAML or JSON (product_name, model, "
                     + "...), which this is not: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (node != null && !node.isNull() && !node.isObject()) {
+        if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
             throw new IllegalArgumentException("a product is one catalog entry, an object of keys (product_name, "
                     + "model, ...), not " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
-        return toProduct(node, "product", baseDir, environment);
+        return toProduct(node == null || node.isMissingNode() ? null : node, "product", baseDir, environment);
     }
 
     private static ProductConfig toProduct(JsonNode node, String where, Path baseDir, Map<String, String> environment) {

@@ -151,6 +151,8 @@ class ProductsAtRunTimeTest {
 
         HttpResponse<String> unknownKey = server.post("/v1/admin/products", token,
                 "{\"product_name\": \"maas-model-x\", \"model\": \"x.gguf\", \"slot\": 2}");
+        HttpResponse<String> empty = server.post("/v1/admin/products", token, "");
+        HttpResponse<String> notAnEntry = server.post("/v1/admin/products", token, "[1, 2]");
         HttpResponse<String> taken = server.post("/v1/admin/products", token,
                 "{\"product_name\": \"" + SCRIPTED + "\", \"model\": \"x.gguf\"}");
         HttpResponse<String> renamed = server.send("PUT", "/v1/admin/products/" + SCRIPTED, token,
@@ -161,6 +163,8 @@ class ProductsAtRunTimeTest {
         assertThat(unknownKey.statusCode()).isEqualTo(400);
         assertThat(json(unknownKey).path("message").asText()).contains("product (maas-model-x): unknown key 'slot'",
                 "slots");
+        assertThat(json(empty).path("message").asText()).contains("the entry is empty; give at least product_name");
+        assertThat(json(notAnEntry).path("message").asText()).contains("one catalog entry, an object of keys");
         assertThat(taken.statusCode()).isEqualTo(409);
         assertThat(json(taken).path("message").asText()).contains("already exists", "PUT /v1/admin/products/");
         assertThat(renamed.statusCode()).isEqualTo(400);

@@ -1,6 +1,5 @@
 package org.openmaas.api.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
@@ -8,7 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -112,20 +111,20 @@ final class ProductsAdminApi implements HttpService {
     /** @param pathName the product's name in the path, which the body may leave out */
     private ProductConfig entry(ServerRequest req, String pathName) {
         Bodies.requireJson(req);
-        String body = new String(Bodies.read(req, AdminGate.MAX_BODY_BYTES), StandardCharsets.UTF_8);
+        JsonNode body;
         try {
-            if (pathName != null) {
-                JsonNode node = Json.MAPPER.readTree(body);
-                if (node instanceof ObjectNode object
-                        && !object.has("product_name")) {
-                    object.put("product_name", pathName);
-                    body = object.toString();
-                }
-            }
-            // JSON is YAML, so the catalog's own reader checks the entry, with the catalog's messages.
-            return CatalogFile.readEntry(body, baseDir, environment);
-        } catch (JsonProcessingException e) {
-            throw new ApiException.InvalidArgument("the body is not JSON: " + e.getOriginalMessage());
+            body = Json.MAPPER.readTree(Bodies.read(req, AdminGate.MAX_BODY_BYTES));
+        } catch (IOException e) {
+            throw new ApiException.InvalidArgument("the body is not JSON: " + e.getMessage().lines().findFirst()
+                    .orElse("") + "; send one catalog entry, e.g. {\"product_name\": \"maas-model-x\", \"model\": "
+                    + "\"/models/x.gguf\"}");
+        }
+        if (pathName != null && body instanceof ObjectNode object && !object.has("product_name")) {
+            object.put("product_name", pathName);
+        }
+        try {
+            // JSON is YAML: the catalog file's own reader checks the entry, with the catalog's messages.
+            return CatalogFile.readEntry(body.toString(), baseDir, environment);
         } catch (IllegalArgumentException e) {
             throw new ApiException.InvalidArgument(e.getMessage());
         }
