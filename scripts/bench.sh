@@ -23,10 +23,13 @@ model=/tmp/openmaas-bench/random-llama-bench.gguf
 mkdir -p "$(dirname "$model")"
 ./maas bench make-model "$model"
 
-./maas bench engine --model "$model" --repeat "$repeat" --write "$docs"
+# llama.cpp's own llama-bench and llama-batched-bench of the same release as the reference column (built once, about
+# ten minutes on two cores)
+tools="$(scripts/llama-cpp.sh tools)"
+./maas bench engine --model "$model" --repeat "$repeat" --llama-tools "$tools" --write "$docs"
 stories="../shared/models/stories260K.gguf"
 if [[ -f "$stories" ]]; then
-  ./maas bench engine --model "$stories" --repeat "$repeat" --write "$docs"
+  ./maas bench engine --model "$stories" --repeat "$repeat" --llama-tools "$tools" --write "$docs"
 fi
 
 # The same model behind HTTP, 512 tokens per sequence like the engine runs above: first with one slot, the engine

@@ -21,15 +21,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.openmaas.engine.llamacpp.FlashAttention;
+import org.openmaas.engine.llamacpp.KvCacheType;
 import org.openmaas.engine.remote.MaasUpstream;
 
 /**
  * Reads a catalog file: the products an operator declares, each bound to a GGUF path or hub reference.
  *
  * <pre>
+ * llama_lib: /opt/llama.cpp-cuda/lib                      # optional: a llama.cpp build of the same release (CUDA,
+ *                                                         #   Vulkan, ROCm); --llama-lib and MAAS_LLAMA_LIB win
  * products:
  *   - product_name: maas-model-llama-3.1-8b
  *     product_id: ba5d2874-dc83-425e-af98-c810f11dad79    # optional: derived from the name
@@ -42,6 +47,9 @@ import org.openmaas.engine.remote.MaasUpstream;
  *     max_queued: 64                                      # optional: waiting requests before 429
  *     reproducible: false                                 # optional: decode every request alone
  *     prefill_chunk: 128                                  # optional: prompt tokens a step takes beside generating ones
+ *     gpu_layers: 99                                      # optional: layers on the GPU (-1 all); else --gpu-layers
+ *     flash_attention: auto                               # optional: auto (default), on or off
+ *     kv_cache_type: q8_0                                 # optional: f16 (default), q8_0 (half the memory), q4_0, ...
  *   - product_name: maas-model-llama-3.1-70b                # a model served elsewhere: engine: instead of model:
  *     model_name: meta-llama/Meta-Llama-3.1-70B-Instruct   # required
  *     context_length: 8192                                # required: the upstream's context
@@ -63,7 +71,8 @@ public final class CatalogFile {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     // Each product is mapped on its own, so that any mistake in it, an unknown key too, names the product.
-    record Document(@JsonProperty(value = "products", required = true) List<JsonNode> products) {
+    record Document(@JsonProperty(value = "products", required = true) List<JsonNode> products,
+                    @JsonProperty("llama_lib") String llamaLib) {
     }
 
     record Entry(
@@ -78,6 +87,9 @@ public final class CatalogFile {
             @JsonProperty("max_queued") Integer maxQueued,
             @JsonProperty("reproducible") Boolean reproducible,
             @JsonProperty("prefill_chunk") Integer prefillChunk,
+            @JsonProperty("gpu_layers") Integer gpuLayers,
+            @JsonProperty("flash_attention") String flashAttention,
+            @JsonProperty("kv_cache_type") String kvCacheType,
             @JsonProperty("engine") EngineEntry engine) {
     }
 
@@ -102,19 +114,7 @@ public final class CatalogFile {
      * @throws IllegalArgumentException with a sentence naming the file, the product and the mistake
      */
     public static List<ProductConfig> read(Path file, Map<String, String> environment) {
-        Document document;
-        try {
-            document = YAML.readValue(Files.readAllBytes(file), Document.class);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("catalog file " + file + " does not exist");
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("catalog file " + file + ": " + unknownKey(e));
-        } catch (JsonMappingException e) {
-            throw new IllegalArgumentException("catalog file " + file + ": " + e.getOriginalMessage()
-                    + " at " + e.getPathReference());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("catalog file " + file + " cannot be read: " + e.getMessage());
-        }
+        Document document = document(file);
         if (document == null || document.products() == null || document.products().isEmpty()) {
             throw new IllegalArgumentException("catalog file " + file + " declares no products (expected a 'products:' list)");
         }
@@ -136,6 +136,32 @@ public final class CatalogFile {
             products.add(product);
         }
         return products;
+    }
+
+    /**
+     * The folder of the llama.cpp build the catalog names ({@code llama_lib}, relative to the catalog's folder), if any.
+     *
+     * @throws IllegalArgumentException as {@link #read} does
+     */
+    public static Optional<Path> llamaLibrary(Path file) {
+        Document document = document(file);
+        return Optional.ofNullable(document == null ? null : document.llamaLib()).filter(dir -> !dir.isBlank())
+                .map(dir -> file.toAbsolutePath().getParent().resolve(dir));
+    }
+
+    private static Document document(Path file) {
+        try {
+            return YAML.readValue(Files.readAllBytes(file), Document.class);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("catalog file " + file + " does not exist");
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("catalog file " + file + ": " + unknownKey(e));
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException("catalog file " + file + ": " + e.getOriginalMessage()
+                    + " at " + e.getPathReference());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("catalog file " + file + " cannot be read: " + e.getMessage());
+        }
     }
 
     /**
@@ -188,7 +214,10 @@ public final class CatalogFile {
                     entry.slots() == null ? 1 : entry.slots(),
                     maxQueued,
                     Boolean.TRUE.equals(entry.reproducible()),
-                    entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk());
+                    entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk(),
+                    new LlamaSettings(entry.gpuLayers() == null ? OptionalInt.empty() : OptionalInt.of(entry.gpuLayers()),
+                            entry.flashAttention() == null ? FlashAttention.AUTO : FlashAttention.parse(entry.flashAttention()),
+                            entry.kvCacheType() == null ? KvCacheType.F16 : KvCacheType.parse(entry.kvCacheType())));
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(where + unknownKey(e), e);
         } catch (JsonProcessingException e) {
@@ -209,6 +238,9 @@ public final class CatalogFile {
         embeddedOnly.put("chat_template", entry.chatTemplate());
         embeddedOnly.put("reproducible", entry.reproducible());
         embeddedOnly.put("prefill_chunk", entry.prefillChunk());
+        embeddedOnly.put("gpu_layers", entry.gpuLayers());
+        embeddedOnly.put("flash_attention", entry.flashAttention());
+        embeddedOnly.put("kv_cache_type", entry.kvCacheType());
         embeddedOnly.forEach((key, value) -> {
             if (value != null) {
                 throw new IllegalArgumentException(key + " configures a model this process loads; a product with an "

@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * @param reproducible  every request of this product decodes alone, so its tokens never depend on other load
  * @param prefillChunk  most prompt tokens a decode step takes while other sequences generate: a longer prompt is
  *                      decoded over several steps, so the generating streams wait at most this much per token
+ * @param llama         GPU layers, flash attention and KV cache type of the embedded engine
  */
 public record ProductConfig(String productName, UUID productId, String modelName, ModelSource source,
                             int contextLength, PromptFormat promptFormat, String chatTemplate, int slots,
-                            int maxQueued, boolean reproducible, int prefillChunk) {
+                            int maxQueued, boolean reproducible, int prefillChunk, LlamaSettings llama) {
 
     public static final int DEFAULT_MAX_QUEUED = 64;
 
@@ -40,6 +41,7 @@ public record ProductConfig(String productName, UUID productId, String modelName
         Objects.requireNonNull(productId, "productId");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(promptFormat, "promptFormat");
+        Objects.requireNonNull(llama, "llama");
         if (!PRODUCT_NAME.matcher(productName).matches()) {
             throw new IllegalArgumentException("product_name '" + productName
                     + "' must be 1 to 100 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -58,6 +60,14 @@ public record ProductConfig(String productName, UUID productId, String modelName
             throw new IllegalArgumentException("prefill_chunk of " + productName + " must be at least 1, got "
                     + prefillChunk);
         }
+    }
+
+    /** A product with llama.cpp's default settings ({@link LlamaSettings#DEFAULT}). */
+    public ProductConfig(String productName, UUID productId, String modelName, ModelSource source, int contextLength,
+                         PromptFormat promptFormat, String chatTemplate, int slots, int maxQueued, boolean reproducible,
+                         int prefillChunk) {
+        this(productName, productId, modelName, source, contextLength, promptFormat, chatTemplate, slots, maxQueued,
+                reproducible, prefillChunk, LlamaSettings.DEFAULT);
     }
 
     /**

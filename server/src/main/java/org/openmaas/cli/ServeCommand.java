@@ -86,6 +86,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "llama.cpp threads per model (default: the machine's cores, shared among the models).")
     int threads;
 
+    @Option(names = "--llama-lib", paramLabel = "DIR",
+            description = "A folder with your own llama.cpp build of the bundled release (libllama.so, libggml*.so), "
+                    + "e.g. with CUDA, Vulkan or ROCm (default: $MAAS_LLAMA_LIB, else the catalog's llama_lib, else the "
+                    + "prebuilt libraries scripts/llama-cpp.sh fetches).")
+    Path llamaLib;
+
+    @Option(names = "--gpu-layers", defaultValue = "0", paramLabel = "N",
+            description = "Model layers to offload to the GPU of a GPU build, -1 for all, for every product whose "
+                    + "catalog entry sets no gpu_layers (default: ${DEFAULT-VALUE}).")
+    int gpuLayers;
+
     @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
             description = "On SIGTERM, how long in-flight generations may finish before they are ended (default: ${DEFAULT-VALUE}).")
     long shutdownGraceSeconds;
@@ -134,10 +145,13 @@ final class ServeCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_TRUSTED_PROXIES))).orElse(""));
         CorsOrigins cors = CorsOrigins.parse(Optional.ofNullable(corsOrigins)
                 .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_CORS_ORIGINS))).orElse(""));
+        Optional<Path> llamaLibrary = Optional.ofNullable(llamaLib)
+                .or(() -> Optional.ofNullable(environment.get(ServerConfig.ENV_LLAMA_LIB)).filter(dir -> !dir.isBlank())
+                        .map(Path::of));
         return new ServerConfig(host, port, dataDir, models, Optional.ofNullable(catalog), threads,
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
                 allowPartial, cors, new ServerConfig.ModelFlags(contextLength,
-                Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots));
+                Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots), llamaLibrary, gpuLayers);
     }
 
     /** A Jinja source is many lines of quotes and braces, awkward in a shell: a file holding it is read instead. */

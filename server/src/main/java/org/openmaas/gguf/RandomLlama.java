@@ -8,9 +8,10 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Writes a complete Llama-architecture GGUF model with random weights that llama.cpp loads and runs: for tests that
- * need a real model but no download, and for benchmarks, where the cost of running a model does not depend on what
- * its weights learned. The same spec and seed always give the same file.
+ * Writes a complete GGUF model with random weights that llama.cpp loads and runs, of the Llama architecture or of
+ * Qwen3 or Gemma 3 ({@link Architecture}): for tests that need a real model but no download, and for benchmarks, where
+ * the cost of running a model does not depend on what its weights learned. The same spec and seed always give the same
+ * file.
  *
  * <p>The vocabulary is SentencePiece ("llama"): id 0 {@code <unk>}, 1 {@code <s>} (BOS), 2 {@code </s>} (EOS),
  * 3–258 the byte tokens {@code <0x00>}..{@code <0xFF>}, then ASCII word pieces with {@code ▁} for a space. Every
@@ -27,11 +28,12 @@ public final class RandomLlama {
      */
     public record Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount,
                        int headCountKv, int feedForwardLength, int contextLength, TensorType type, long seed,
-                       String chatTemplate) {
+                       String chatTemplate, Architecture architecture) {
 
         public Spec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(architecture, "architecture");
             requirePositive("embeddingLength", embeddingLength);
             requirePositive("blockCount", blockCount);
             requirePositive("headCount", headCount);
@@ -58,6 +60,13 @@ public final class RandomLlama {
             }
         }
 
+        /** A Llama. */
+        public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
+                    int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate) {
+            this(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv, feedForwardLength,
+                    contextLength, type, seed, chatTemplate, Architecture.LLAMA);
+        }
+
         /** About 160 K parameters, 0.7 MB in F32: loads and decodes in milliseconds. */
         public static Spec tiny() {
             return new Spec("random-llama-tiny", 512, 64, 2, 4, 2, 192, 512, TensorType.F32, 1, null);
@@ -70,22 +79,27 @@ public final class RandomLlama {
 
         public Spec withName(String name) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
         }
 
         public Spec withType(TensorType type) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
         }
 
         public Spec withSeed(long seed) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
         }
 
         public Spec withChatTemplate(String chatTemplate) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+        }
+
+        public Spec withArchitecture(Architecture architecture) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
         }
 
         public int headDimension() {
@@ -101,8 +115,11 @@ public final class RandomLlama {
             long n = embeddingLength;
             long perBlock = 2 * n                                  // attention and FFN norms
                     + 2 * n * n + 2 * n * embeddingLengthKv()      // Q, output; K, V
-                    + 3 * n * feedForwardLength;                   // gate, up, down
-            return 2 * n * vocabularySize + n + blockCount * perBlock;
+                    + 3 * n * feedForwardLength                    // gate, up, down
+                    + (architecture.queryKeyNorms() ? 2L * headDimension() : 0)
+                    + (architecture.postNorms() ? 2 * n : 0);
+            long outputs = architecture.tiedOutput() ? 1 : 2;      // embeddings, and the output projection unless tied
+            return outputs * n * vocabularySize + n + blockCount * perBlock;
         }
 
         private static void requirePositive(String field, int value) {
@@ -129,37 +146,61 @@ public final class RandomLlama {
         long nKv = spec.embeddingLengthKv();
         long nFf = spec.feedForwardLength();
         Tensors tensors = new Tensors(writer, spec.type(), spec.seed());
-        tensors.random("token_embd.weight", EMBEDDING_STD, n, spec.vocabularySize());
+        Architecture architecture = spec.architecture();
+        // Tied to the output projection, the embeddings get its scale: the logits' spread depends on it.
+        tensors.random("token_embd.weight", architecture.tiedOutput() ? OUTPUT_GAIN / Math.sqrt(n) : EMBEDDING_STD, n,
+                spec.vocabularySize());
         tensors.ones("output_norm.weight", n);
-        tensors.projection("output.weight", OUTPUT_GAIN, n, spec.vocabularySize());
+        if (!architecture.tiedOutput()) {
+            tensors.projection("output.weight", OUTPUT_GAIN, n, spec.vocabularySize());
+        }
         for (int b = 0; b < spec.blockCount(); b++) {
             String block = "blk." + b + ".";
             tensors.ones(block + "attn_norm.weight", n);
             tensors.projection(block + "attn_q.weight", PROJECTION_GAIN, n, n);
             tensors.projection(block + "attn_k.weight", PROJECTION_GAIN, n, nKv);
             tensors.projection(block + "attn_v.weight", PROJECTION_GAIN, n, nKv);
+            if (architecture.queryKeyNorms()) {
+                tensors.ones(block + "attn_q_norm.weight", spec.headDimension());
+                tensors.ones(block + "attn_k_norm.weight", spec.headDimension());
+            }
             tensors.projection(block + "attn_output.weight", PROJECTION_GAIN, n, n);
+            if (architecture.postNorms()) {
+                tensors.ones(block + "post_attention_norm.weight", n);
+            }
             tensors.ones(block + "ffn_norm.weight", n);
             tensors.projection(block + "ffn_gate.weight", PROJECTION_GAIN, n, nFf);
             tensors.projection(block + "ffn_up.weight", PROJECTION_GAIN, n, nFf);
             tensors.projection(block + "ffn_down.weight", PROJECTION_GAIN, nFf, n);
+            if (architecture.postNorms()) {
+                tensors.ones(block + "post_ffw_norm.weight", n);
+            }
         }
         writer.write(target);
     }
 
     private static void putMetadata(Spec spec, GgufWriter writer) {
-        writer.put("general.architecture", GgufValue.string("llama"))
+        String arch = spec.architecture().key();
+        writer.put("general.architecture", GgufValue.string(arch))
                 .put("general.name", GgufValue.string(spec.name()))
                 .put("general.file_type", GgufValue.u32(fileType(spec.type())))
-                .put("llama.vocab_size", GgufValue.u32(spec.vocabularySize()))
-                .put("llama.context_length", GgufValue.u32(spec.contextLength()))
-                .put("llama.embedding_length", GgufValue.u32(spec.embeddingLength()))
-                .put("llama.block_count", GgufValue.u32(spec.blockCount()))
-                .put("llama.feed_forward_length", GgufValue.u32(spec.feedForwardLength()))
-                .put("llama.attention.head_count", GgufValue.u32(spec.headCount()))
-                .put("llama.attention.head_count_kv", GgufValue.u32(spec.headCountKv()))
-                .put("llama.rope.dimension_count", GgufValue.u32(spec.headDimension()))
-                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.f32(RMS_EPSILON));
+                .put(arch + ".vocab_size", GgufValue.u32(spec.vocabularySize()))
+                .put(arch + ".context_length", GgufValue.u32(spec.contextLength()))
+                .put(arch + ".embedding_length", GgufValue.u32(spec.embeddingLength()))
+                .put(arch + ".block_count", GgufValue.u32(spec.blockCount()))
+                .put(arch + ".feed_forward_length", GgufValue.u32(spec.feedForwardLength()))
+                .put(arch + ".attention.head_count", GgufValue.u32(spec.headCount()))
+                .put(arch + ".attention.head_count_kv", GgufValue.u32(spec.headCountKv()))
+                .put(arch + ".rope.dimension_count", GgufValue.u32(spec.headDimension()))
+                .put(arch + ".attention.layer_norm_rms_epsilon", GgufValue.f32(RMS_EPSILON));
+        if (spec.architecture() != Architecture.LLAMA) {
+            // Their converters always write the head size, which real Qwen3 and Gemma 3 models choose freely.
+            writer.put(arch + ".attention.key_length", GgufValue.u32(spec.headDimension()))
+                    .put(arch + ".attention.value_length", GgufValue.u32(spec.headDimension()));
+        }
+        if (spec.architecture() == Architecture.GEMMA3) {
+            writer.put(arch + ".attention.sliding_window", GgufValue.u32(Architecture.GEMMA3_SLIDING_WINDOW));
+        }
 
         List<String> tokens = SentencePieceVocabulary.tokens(spec.vocabularySize());
         float[] scores = new float[tokens.size()];

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openmaas.catalog.Catalog;
@@ -32,9 +33,12 @@ final class ModelLoader {
 
     private final ServerConfig config;
     private final HubClient hub;
+    /** The llama.cpp build the start chose: products added at run time load with it too, as a process has one. */
+    private volatile Optional<Path> llamaLibrary;
 
     ModelLoader(ServerConfig config) {
         this.config = config;
+        this.llamaLibrary = config.llamaLibrary();
         boolean terminal = System.console() != null && System.console().isTerminal();
         this.hub = HubClient.fromEnvironment(config.environment(),
                 TransferListener.console(new PrintWriter(System.err, true), terminal));
@@ -43,6 +47,7 @@ final class ModelLoader {
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
         int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
+        llamaLibrary = config.llamaLibrary().or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
@@ -85,7 +90,7 @@ final class ModelLoader {
             modelName = product.modelName();
         } else {
             Path file = modelFile(product.source());
-            engine = EngineFactory.open(product, file, threads);
+            engine = EngineFactory.open(product, file, threads, llamaLibrary, config.gpuLayers());
             modelName = product.modelName() != null ? product.modelName()
                     : engine.model().name() != null ? engine.model().name()
                     : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");

@@ -24,11 +24,15 @@ import org.openmaas.api.TrustedProxies;
  * @param allowPartial serve the products whose models loaded when others cannot, instead of refusing to start
  * @param corsOrigins the web origins whose pages may call the APIs from a browser
  * @param modelFlags  how the products of {@code models} (or of the models folder) are served
+ * @param llamaLibrary the folder of the llama.cpp build to load ({@code --llama-lib}, {@code MAAS_LLAMA_LIB}); empty
+ *                     for the catalog's {@code llama_lib}, else the one {@code scripts/llama-cpp.sh libs} fills
+ * @param gpuLayers    layers offloaded to the GPU for the products whose catalog entry does not say (-1: all)
  */
 public record ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile,
                            int threads, Duration shutdownGrace, Map<String, String> environment, Clock clock,
                            Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial,
-                           CorsOrigins corsOrigins, ModelFlags modelFlags) {
+                           CorsOrigins corsOrigins, ModelFlags modelFlags, Optional<Path> llamaLibrary,
+                           int gpuLayers) {
 
     /**
      * What {@code --context-length}, {@code --chat-template} and {@code --slots} set for products that come from model
@@ -62,6 +66,9 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
     /** The variable that gives the database URL when {@code --db} does not. */
     public static final String ENV_DATABASE_URL = "MAAS_DB_URL";
 
+    /** The variable that names the llama.cpp build to load when {@code --llama-lib} does not. */
+    public static final String ENV_LLAMA_LIB = "MAAS_LLAMA_LIB";
+
     /** The variable that lists the trusted proxies when {@code --trusted-proxies} does not. */
     public static final String ENV_TRUSTED_PROXIES = "MAAS_TRUSTED_PROXIES";
 
@@ -81,6 +88,10 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
         Objects.requireNonNull(corsOrigins, "corsOrigins");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(modelFlags, "modelFlags");
+        Objects.requireNonNull(llamaLibrary, "llamaLibrary");
+        if (gpuLayers < -1) {
+            throw new IllegalArgumentException("--gpu-layers must be 0 or more, or -1 for all, got " + gpuLayers);
+        }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("the shutdown grace period must not be negative, got " + shutdownGrace);
         }
@@ -105,7 +116,15 @@ public record ServerConfig(String host, int port, Path dataDir, List<Path> model
     /** This configuration with {@code origins} as the allowed CORS origins. */
     public ServerConfig withCorsOrigins(CorsOrigins origins) {
         return new ServerConfig(host, port, dataDir, models, catalogFile, threads, shutdownGrace, environment, clock,
-                databaseUrl, trustedProxies, allowPartial, origins, modelFlags);
+                databaseUrl, trustedProxies, allowPartial, origins, modelFlags, llamaLibrary, gpuLayers);
+    }
+
+    /** No CORS, the model flags' defaults, llama.cpp from the default folder (or the catalog's), on the CPU. */
+    public ServerConfig(String host, int port, Path dataDir, List<Path> models, Optional<Path> catalogFile, int threads,
+                        Duration shutdownGrace, Map<String, String> environment, Clock clock,
+                        Optional<String> databaseUrl, TrustedProxies trustedProxies, boolean allowPartial) {
+        this(host, port, dataDir, models, catalogFile, threads, shutdownGrace, environment, clock, databaseUrl,
+                trustedProxies, allowPartial, CorsOrigins.NONE, ModelFlags.DEFAULTS, Optional.empty(), 0);
     }
 
     public Path modelsDir() {

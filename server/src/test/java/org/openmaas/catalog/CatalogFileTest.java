@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.engine.llamacpp.FlashAttention;
+import org.openmaas.engine.llamacpp.KvCacheType;
 
 class CatalogFileTest {
 
@@ -125,6 +128,57 @@ class CatalogFileTest {
         Path file = write("products: []\n");
 
         assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessageContaining("declares no products");
+    }
+
+    @Test
+    void theEmbeddedEngineSettingsAndTheLlamaCppBuildAreRead() throws IOException {
+        Path file = write("""
+                llama_lib: llama-cuda/lib
+                products:
+                  - product_name: a
+                    model: a.gguf
+                    gpu_layers: 99
+                    flash_attention: on
+                    kv_cache_type: q8_0
+                  - product_name: b
+                    model: b.gguf
+                """);
+
+        List<ProductConfig> products = CatalogFile.read(file, Map.of());
+
+        assertThat(products.getFirst().llama())
+                .isEqualTo(new LlamaSettings(OptionalInt.of(99), FlashAttention.ON, KvCacheType.Q8_0));
+        assertThat(products.get(1).llama()).isEqualTo(LlamaSettings.DEFAULT);
+        assertThat(CatalogFile.llamaLibrary(file)).contains(dir.resolve("llama-cuda/lib"));
+    }
+
+    @Test
+    void aCatalogWithoutALlamaCppBuildLeavesItToTheServer() throws IOException {
+        assertThat(CatalogFile.llamaLibrary(write("products:\n  - {product_name: a, model: a.gguf}\n"))).isEmpty();
+    }
+
+    @Test
+    void anUnknownKvCacheTypeIsRefusedListingTheAllowedOnes() throws IOException {
+        Path file = write("products:\n  - {product_name: a, model: a.gguf, kv_cache_type: q3_k}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessage("catalog file " + file + ", product 1 (a): "
+                + "kv_cache_type 'q3_k' is not one of: f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1");
+    }
+
+    @Test
+    void aQuantizedKvCacheWithoutFlashAttentionIsRefusedSayingWhy() throws IOException {
+        Path file = write("products:\n  - {product_name: a, model: a.gguf, kv_cache_type: q4_0, flash_attention: off}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of())).hasMessageContaining("product 1 (a): kv_cache_type q4_0 needs "
+                + "flash attention (llama.cpp quantizes the V cache only with it)");
+    }
+
+    @Test
+    void negativeGpuLayersOtherThanAllAreRefused() throws IOException {
+        Path file = write("products:\n  - {product_name: a, model: a.gguf, gpu_layers: -2}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of()))
+                .hasMessageContaining("gpu_layers must be 0 or more, or -1 for all, got -2");
     }
 
     @Test

@@ -170,6 +170,21 @@ class ServeCommandTest {
                 + System.lineSeparator());
     }
 
+    @Test
+    void theLlamaCppBuildComesFromTheFlagThenTheVariable() {
+        Map<String, String> env = Map.of(ServerConfig.ENV_LLAMA_LIB, "/opt/llama-vulkan");
+
+        assertThat(config(env, "--llama-lib", "/opt/llama-cuda").llamaLibrary()).contains(Path.of("/opt/llama-cuda"));
+        assertThat(config(env).llamaLibrary()).contains(Path.of("/opt/llama-vulkan"));
+        assertThat(config(Map.of()).llamaLibrary()).as("left to the catalog, else the fetched libraries").isEmpty();
+    }
+
+    @Test
+    void gpuLayersDefaultToNoneAndMayBeAll() {
+        assertThat(config(Map.of()).gpuLayers()).isZero();
+        assertThat(config(Map.of(), "--gpu-layers", "-1").gpuLayers()).isEqualTo(-1);
+    }
+
     private static ServerConfig config(Map<String, String> environment, String... flags) {
         String[] args = new String[flags.length + 1];
         args[0] = "serve";

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openmaas.gguf.RandomLlama.Spec;
 
 class GgufRandomLlamaTest {
@@ -183,6 +185,50 @@ class GgufRandomLlamaTest {
         assertThatThrownBy(() -> new Spec("x", 512, 64, 1, 4, 4, 172, 64, TensorType.Q8_0, 1, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("embeddingLength 64 and feedForwardLength 172 must be multiples of 32, the Q8_0 block size");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void countsItsParametersAsTheElementsOfItsTensorsInEveryArchitecture(Architecture architecture) throws IOException {
+        Spec spec = Spec.tiny().withArchitecture(architecture);
+
+        GgufReader reader = write(spec);
+
+        assertThat(reader.architecture()).isEqualTo(architecture.key());
+        assertThat(reader.tensors().stream().mapToLong(TensorInfo::elementCount).sum()).isEqualTo(spec.parameterCount());
+    }
+
+    @Test
+    void writesQwen3sPerHeadQueryAndKeyNormsAndItsHeadSize() throws IOException {
+        GgufReader reader = write(Spec.tiny().withArchitecture(Architecture.QWEN3));
+
+        assertThat(reader.metadata()).contains(
+                Map.entry("qwen3.embedding_length", GgufValue.u32(64)),
+                Map.entry("qwen3.attention.head_count_kv", GgufValue.u32(2)),
+                Map.entry("qwen3.attention.key_length", GgufValue.u32(16)),
+                Map.entry("qwen3.attention.value_length", GgufValue.u32(16)));
+        assertThat(tensorShapes(reader)).contains(
+                Map.entry("blk.1.attn_q_norm.weight", List.of(16L)),
+                Map.entry("blk.1.attn_k_norm.weight", List.of(16L)),
+                Map.entry("output.weight", List.of(64L, 512L)));
+    }
+
+    @Test
+    void writesGemma3sPostNormsSlidingWindowAndTiedOutput() throws IOException {
+        GgufReader reader = write(Spec.tiny().withArchitecture(Architecture.GEMMA3));
+
+        assertThat(reader.metadata()).contains(
+                Map.entry("gemma3.attention.sliding_window", GgufValue.u32(512)),
+                Map.entry("gemma3.attention.key_length", GgufValue.u32(16)));
+        assertThat(tensorShapes(reader)).contains(
+                Map.entry("blk.0.post_attention_norm.weight", List.of(64L)),
+                Map.entry("blk.0.post_ffw_norm.weight", List.of(64L)),
+                Map.entry("blk.0.attn_q_norm.weight", List.of(16L)))
+                .doesNotContainKey("output.weight");
+    }
+
+    private static Map<String, List<Long>> tensorShapes(GgufReader reader) {
+        return reader.tensors().stream().collect(Collectors.toMap(TensorInfo::name, TensorInfo::dimensions));
     }
 
     @Test

@@ -196,7 +196,7 @@ public final class TestServer implements AutoCloseable {
         env.put(Bootstrap.ENV_CLIENT_SECRET, CLIENT_SECRET);
         // One llama.cpp thread: no test measures speed, and multi-threaded decoding stalls under CPU contention.
         return new ServerConfig("127.0.0.1", 0, dataDir, models, catalog, 1, shutdownGrace, env, clock, databaseUrl,
-                proxies, allowPartial, CorsOrigins.NONE, ServerConfig.ModelFlags.DEFAULTS);
+                proxies, allowPartial, CorsOrigins.NONE, ServerConfig.ModelFlags.DEFAULTS, Optional.empty(), 0);
     }
 
     public MaasServer server() {

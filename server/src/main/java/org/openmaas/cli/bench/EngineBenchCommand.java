@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -54,6 +55,11 @@ final class EngineBenchCommand implements Callable<Integer> {
                     + " on a shared machine other work only slows a run down (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--llama-tools", paramLabel = "DIR",
+            description = "Also run llama.cpp's llama-bench and llama-batched-bench from DIR (scripts/llama-cpp.sh tools"
+                    + " prints it) on the same model and threads, as the reference column.")
+    Path llamaTools;
+
     @Mixin
     ReportOptions report;
 
@@ -75,6 +81,8 @@ final class EngineBenchCommand implements Callable<Integer> {
         List<Integer> levels = Stream.concat(Stream.of(1), concurrency.stream().sorted()).distinct().toList();
         Machine before = Machine.now();
         Map<String, Map<Integer, List<EnginePhase.Result>>> results = new HashMap<>();
+        Optional<LlamaCppTools> tools = Optional.ofNullable(llamaTools).map(LlamaCppTools::in);
+        Map<Integer, List<Double>> reference = new HashMap<>(); // slot count (1: llama-bench's tg) -> rate per round
         Path dir = Files.createTempDirectory("maas-bench-engine-");
         try {
             for (int round = 1; round <= repeat; round++) {
@@ -88,13 +96,22 @@ final class EngineBenchCommand implements Callable<Integer> {
                                 .add(WorkerProcess.run(phase, dir));
                     }
                 }
+                if (tools.isPresent()) {
+                    spec.commandLine().getErr().printf("bench engine: llama-bench and llama-batched-bench (run %d of %d)...%n",
+                            round, repeat);
+                    reference.computeIfAbsent(1, l -> new ArrayList<>())
+                            .add(tools.get().decodeRate(model, cores, maxNewTokens));
+                    tools.get().aggregateRates(model, cores, contextPerSequence, levels.subList(1, levels.size()),
+                            maxNewTokens).forEach((level, rate) ->
+                            reference.computeIfAbsent(level, l -> new ArrayList<>()).add(rate));
+                }
             }
         } finally {
             deleteRecursively(dir);
         }
         EngineReport result = EngineReport.of(commandLine(), model.getFileName().toString(), Files.size(model),
                 phase(EnginePhase.OPENMAAS, cores, 1, levels.getLast()), before, Machine.now(), levels.subList(1,
-                        levels.size()), results);
+                        levels.size()), results, reference);
         if (report.json) {
             spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result));

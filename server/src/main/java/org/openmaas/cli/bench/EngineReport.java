@@ -19,14 +19,18 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
 
     /**
      * One throughput, both sides, in tokens per second: the best of the repeats, because on a shared machine other
-     * work only ever slows a run down (every repeat is listed too).
+     * work only ever slows a run down (every repeat is listed too). The reference is llama.cpp's own tool of the same
+     * release ({@link LlamaCppTools}); NaN and no repeats when it was not run.
      *
-     * @param ratio openmaas / javaLlamaCpp
+     * @param ratio          openmaas / javaLlamaCpp
+     * @param referenceRatio openmaas / llamaCpp
      */
     record Measure(String name, double openmaas, double javaLlamaCpp, double ratio, List<Double> openmaasRepeats,
-                   List<Double> javaLlamaCppRepeats) {
-        Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp) {
-            this(name, best(openmaas), best(javaLlamaCpp), best(openmaas) / best(javaLlamaCpp), openmaas, javaLlamaCpp);
+                   List<Double> javaLlamaCppRepeats, double llamaCpp, double referenceRatio,
+                   List<Double> llamaCppRepeats) {
+        Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp, List<Double> llamaCpp) {
+            this(name, best(openmaas), best(javaLlamaCpp), best(openmaas) / best(javaLlamaCpp), openmaas, javaLlamaCpp,
+                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp);
         }
 
         private static double best(List<Double> values) {
@@ -44,20 +48,23 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
     }
 
     /**
-     * @param results per side, per slot count (1: the single-stream phase), what the workers measured in each repeat
+     * @param results   per side, per slot count (1: the single-stream phase), what the workers measured in each repeat
+     * @param reference per slot count, llama.cpp's tools' rate in each repeat (1: llama-bench's tg, N:
+     *                  llama-batched-bench's S_TG); empty when they were not run
      */
     static EngineReport of(String command, String model, long modelBytes, EnginePhase any, Machine before,
                            Machine after, List<Integer> concurrency,
-                           Map<String, Map<Integer, List<EnginePhase.Result>>> results) {
+                           Map<String, Map<Integer, List<EnginePhase.Result>>> results,
+                           Map<Integer, List<Double>> reference) {
         Map<Integer, List<EnginePhase.Result>> ours = results.get(EnginePhase.OPENMAAS);
         Map<Integer, List<EnginePhase.Result>> theirs = results.get(EnginePhase.JAVA_LLAMA_CPP);
         List<Measure> measures = new ArrayList<>();
         measures.add(new Measure("single stream: decode tok/s", rates(ours.get(1), EngineReport::decodeRate),
-                rates(theirs.get(1), EngineReport::decodeRate)));
+                rates(theirs.get(1), EngineReport::decodeRate), reference.getOrDefault(1, List.of())));
         List<Divergence> divergence = new ArrayList<>();
         for (int n : concurrency) {
             measures.add(new Measure(n + " concurrent: aggregate tok/s", rates(ours.get(n), EngineReport::aggregateRate),
-                    rates(theirs.get(n), EngineReport::aggregateRate)));
+                    rates(theirs.get(n), EngineReport::aggregateRate), reference.getOrDefault(n, List.of())));
             List<Integer> firstDifferent = new ArrayList<>();
             int sequences = 0;
             int oursDiffering = 0;
@@ -119,10 +126,21 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
     }
 
     String markdown() {
-        Table throughput = new Table("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
+        boolean withReference = measures.stream().anyMatch(m -> !m.llamaCppRepeats().isEmpty());
+        Table throughput = withReference
+                ? new Table("measure", "OpenMaaS", "java-llama.cpp", "llama.cpp tools", "OpenMaaS / java-llama.cpp",
+                        "OpenMaaS / llama.cpp")
+                : new Table("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
         for (Measure measure : measures) {
-            throughput.row(measure.name(), cell(measure.openmaas(), measure.openmaasRepeats()),
-                    cell(measure.javaLlamaCpp(), measure.javaLlamaCppRepeats()), "%.2f×".formatted(measure.ratio()));
+            String ours = cell(measure.openmaas(), measure.openmaasRepeats());
+            String theirs = cell(measure.javaLlamaCpp(), measure.javaLlamaCppRepeats());
+            String ratio = "%.2f×".formatted(measure.ratio());
+            if (withReference) {
+                throughput.row(measure.name(), ours, theirs, cell(measure.llamaCpp(), measure.llamaCppRepeats()), ratio,
+                        "%.2f×".formatted(measure.referenceRatio()));
+            } else {
+                throughput.row(measure.name(), ours, theirs, ratio);
+            }
         }
         Table differing = new Table("greedy, batched vs alone", "OpenMaaS (token ids)", "java-llama.cpp (text)");
         for (Divergence d : divergence) {
@@ -137,12 +155,14 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                 `%s`
 
                 %s (%.1f MB), %d threads, %d tokens of context per sequence, %d new tokens per prompt, greedy%s.
-                Machine: %s; load average %s before, %s after.
+                Machine: %s; load average %s before, %s after.%s
 
                 %s
                 %s""".formatted(command, model, modelBytes / 1e6, threads, contextPerSequence, maxNewTokens,
                 repeats == 1 ? "" : "; best of " + repeats + " runs (all runs in brackets)", machine, loadBefore,
-                loadAfter, throughput.markdown(), differing.markdown());
+                loadAfter, withReference ? "\nllama.cpp tools: llama-bench tg%d for the single stream, llama-batched-bench "
+                        .formatted(maxNewTokens) + "S_TG (generation only, after 32-token prompts) for N at once." : "",
+                throughput.markdown(), differing.markdown());
     }
 
     private static String cell(double best, List<Double> repeats) {

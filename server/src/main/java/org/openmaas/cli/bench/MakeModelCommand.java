@@ -3,6 +3,7 @@ package org.openmaas.cli.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.openmaas.gguf.Architecture;
 import org.openmaas.gguf.RandomLlama;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Spec;
         description = {"Write a random-weight Llama GGUF for benchmarks: the cost of running a model does not depend"
                 + " on what its weights learned, so no download is needed.",
                 "benchmark: 336 M parameters, Q8_0, a vocabulary of 32000, 358 MB (about 3 s to write).",
-                "tiny: 160 K parameters, F32, for smoke tests."})
+                "tiny: 160 K parameters, F32, for smoke tests.",
+                "--architecture qwen3 or gemma3 writes the same shape as that architecture."})
 final class MakeModelCommand implements Callable<Integer> {
 
     enum Size { benchmark, tiny }
@@ -26,6 +28,10 @@ final class MakeModelCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "benchmark", description = "benchmark or tiny (default: ${DEFAULT-VALUE}).")
     Size size;
 
+    @Option(names = "--architecture", defaultValue = "LLAMA",
+            description = "LLAMA, QWEN3 or GEMMA3 (default: ${DEFAULT-VALUE}).")
+    Architecture architecture;
+
     @Spec
     CommandSpec command;
 
@@ -35,6 +41,9 @@ final class MakeModelCommand implements Callable<Integer> {
             case benchmark -> RandomLlama.Spec.benchmark();
             case tiny -> RandomLlama.Spec.tiny();
         };
+        if (architecture != Architecture.LLAMA) {
+            spec = spec.withArchitecture(architecture).withName(spec.name().replace("llama", architecture.key()));
+        }
         long start = System.nanoTime();
         Path folder = file.toAbsolutePath().getParent();
         if (folder != null) Files.createDirectories(folder);

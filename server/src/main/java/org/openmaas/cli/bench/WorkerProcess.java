@@ -18,6 +18,9 @@ final class WorkerProcess {
     private WorkerProcess() {
     }
 
+    /** The system property through which ./maas passes the llama.cpp libraries' folder (NativeLibrary reads it). */
+    private static final String LLAMA_LIB_PROPERTY = "openmaas.llama.lib";
+
     /** @param dir where the phase, its result and the worker's output (llama.cpp's log) go */
     static EnginePhase.Result run(EnginePhase phase, Path dir) throws IOException, InterruptedException {
         String name = phase.side() + "-" + phase.slots();
@@ -28,7 +31,9 @@ final class WorkerProcess {
         Process process = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), // the extracted library is cached there
+                // java-llama.cpp's extracted library is cached in the temp folder; ./maas names llama.cpp's folder
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-D" + LLAMA_LIB_PROPERTY + "=" + System.getProperty(LLAMA_LIB_PROPERTY, ""),
                 "-cp", System.getProperty("java.class.path"),
                 EngineBenchWorker.class.getName(), phaseFile.toString(), resultFile.toString()))
                 .redirectErrorStream(true)

@@ -29,9 +29,9 @@ final class BatchBindings {
     static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens"); // set before every decode; the pointers once
 
     /**
-     * {@code int32_t llama_decode(struct llama_context * ctx, struct llama_batch batch)}: 0 on success, else an error
-     * after which the KV cache is as it was. A batch must fit in one run of free KV cells; when none is long enough,
-     * llama.h documents 1 but build b4916 returns -3 ("failed to prepare ubatch"): see {@link #noRunOfFreeCells}.
+     * {@code int32_t llama_decode(struct llama_context * ctx, struct llama_batch batch)}: 0 on success; 1 when the KV
+     * cache has no room for the batch ({@link #noRunOfFreeCells}), after which the cache is as it was; other values are
+     * errors (the engine decodes one ubatch per call, so after any failure the cache is as it was).
      */
     public interface Decode {
         int call(MemorySegment context, MemorySegment batch);
@@ -52,8 +52,8 @@ final class BatchBindings {
     private BatchBindings() {
     }
 
-    /** Whether a {@link #DECODE} status means the batch found no run of free KV cells long enough for it. */
+    /** Whether a {@link #DECODE} status means the KV cache has too few free cells for the batch. */
     static boolean noRunOfFreeCells(int status) {
-        return status == 1 || status == -3;
+        return status == 1;
     }
 }

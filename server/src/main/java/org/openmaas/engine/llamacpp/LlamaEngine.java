@@ -79,11 +79,21 @@ public final class LlamaEngine implements Engine, Tokenizer {
      *                      the model ({@link #KEPT_CELLS_SHARE})
      * @param prefillChunk  most prompt tokens beyond one a sequence in a step while another sequence generates
      *                      ({@link StepPlanner}); 0 for no bound but the batch
+     * @param gpuLayers     layers llama.cpp offloads to the GPU of a GPU build (0: none; -1: all)
+     * @param flashAttention whether attention uses llama.cpp's flash-attention kernels
+     * @param kvCacheType   what the KV cache stores keys and values as
      */
     public record Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
-                         String chatTemplate, int keptCells, int prefillChunk) {
+                         String chatTemplate, int keptCells, int prefillChunk, int gpuLayers,
+                         FlashAttention flashAttention, KvCacheType kvCacheType) {
         public Config {
             Objects.requireNonNull(modelPath, "modelPath");
+            Objects.requireNonNull(flashAttention, "flashAttention");
+            Objects.requireNonNull(kvCacheType, "kvCacheType");
+            if (gpuLayers < -1) {
+                throw new IllegalArgumentException("gpuLayers must be >= 0, or -1 for all: " + gpuLayers);
+            }
+            kvCacheType.requireSupportedWith(flashAttention);
             if (contextLength < 0) throw new IllegalArgumentException("contextLength must be >= 0: " + contextLength);
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1: " + threads);
             if (slots < 1) throw new IllegalArgumentException("slots must be >= 1: " + slots);
@@ -96,6 +106,13 @@ public final class LlamaEngine implements Engine, Tokenizer {
             if (prefillChunk < 0) {
                 throw new IllegalArgumentException("prefillChunk must be >= 0 (0: no bound): " + prefillChunk);
             }
+        }
+
+        /** On the CPU, llama.cpp's default attention and an F16 KV cache. */
+        public Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
+                      String chatTemplate, int keptCells, int prefillChunk) {
+            this(modelPath, contextLength, threads, slots, batchSize, maxQueued, chatTemplate, keptCells, prefillChunk,
+                    0, FlashAttention.AUTO, KvCacheType.F16);
         }
 
         /** Kept cells derived from the model, prompt chunks bounded by the batch only. */
@@ -132,7 +149,8 @@ public final class LlamaEngine implements Engine, Tokenizer {
         this.thread = Thread.ofPlatform().name("llama-" + label).daemon(true).unstarted(this::runLoop);
         LOG.info(() -> "serving " + fileName + " (" + label + "): " + contextLength + " tokens per sequence × "
                 + config.slots() + " slots, batches of " + config.batchSize() + ", " + config.threads() + " threads, "
-                + keptCells + " KV cells kept for later prompts");
+                + keptCells + " KV cells kept for later prompts, " + config.kvCacheType().label() + " KV cache, flash "
+                + "attention " + config.flashAttention().label() + ", " + config.gpuLayers() + " GPU layers");
     }
 
     /**
@@ -141,7 +159,7 @@ public final class LlamaEngine implements Engine, Tokenizer {
      * @throws IOException when the model file is missing or llama.cpp cannot load it
      */
     public static LlamaEngine start(Config config) throws IOException {
-        LlamaModel model = LlamaModel.load(config.modelPath(), config.chatTemplate());
+        LlamaModel model = LlamaModel.load(config.modelPath(), config.chatTemplate(), config.gpuLayers());
         LlamaEngine engine;
         try {
             engine = new LlamaEngine(config, model);
@@ -160,11 +178,23 @@ public final class LlamaEngine implements Engine, Tokenizer {
         return engine;
     }
 
+    /**
+     * Makes every engine of this process load llama.cpp from {@code folder} (an operator's own build, say with CUDA)
+     * instead of the folder {@code scripts/llama-cpp.sh libs} fills. Call it before the first engine starts; the
+     * libraries load when the first engine does, so a process without embedded engines never loads them.
+     *
+     * @throws IllegalStateException when llama.cpp is already loaded from another folder
+     */
+    public static void useLibraryFolder(Path folder) {
+        LlamaLibrary.useFolder(folder);
+    }
+
     private static int keptCells(Config config, LlamaModel model, int contextLength) {
         if (config.keptCells() >= 0) {
             return config.keptCells();
         }
-        long affordable = (long) (KEPT_CELLS_SHARE * model.bytes() / Math.max(1, model.kvBytesPerToken()));
+        long affordable = (long) (KEPT_CELLS_SHARE * model.bytes()
+                / Math.max(1, model.kvBytesPerToken(config.kvCacheType())));
         return (int) Math.min((long) contextLength * config.slots(), Math.max(PrefixCache.SUBSTANTIAL_PREFIX, affordable));
     }
 

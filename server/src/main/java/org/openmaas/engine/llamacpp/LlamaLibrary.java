@@ -10,19 +10,23 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The llama.cpp library of build b4916 (commit c6af2161), loaded once per JVM, and the one way this package binds its
- * C functions: {@link #function} links a symbol to a Java interface whose single method has the function's signature.
- * The binding classes ({@link ModelBindings}, {@link ContextBindings}, {@link VocabBindings}, {@link BatchBindings},
- * {@link SamplerBindings}, {@link ChatBindings}) hold one such constant per function they bind, typed by an interface
- * of their own or, for a kind of function several of them have (default params, create, free, count), by one here.
+ * llama.cpp's libraries (the release {@code @node-llama-cpp/linux-x64} 3.22.1 ships, or an operator's own build of
+ * the same C API), loaded once per JVM, and the one way this package binds their C functions: {@link #function} links
+ * a symbol to a Java interface whose single method has the function's signature. The binding classes
+ * ({@link ModelBindings}, {@link ContextBindings}, {@link VocabBindings}, {@link BatchBindings},
+ * {@link SamplerBindings}, {@link ChatBindings}, {@link BackendBindings}) hold one such constant per function they
+ * bind, typed by an interface of their own or, for a kind of function several of them have (default params, create,
+ * free, count), by one here.
  *
  * <p>Why interfaces rather than a method around {@code invokeExact} per function: {@code invokeExact} declares
  * {@code Throwable}, so every such method needs the same try/catch. {@link MethodHandleProxies#asInterfaceInstance}
@@ -32,17 +36,22 @@ import java.util.logging.Logger;
  * (measured on JDK 25), so the engine loop's decode, logits and sampling calls pay nothing for it.
  *
  * <p>A wrong descriptor does not fail: it corrupts memory or crashes the JVM. Every descriptor in the binding classes
- * was checked against {@code include/llama.h} of that build; C {@code bool} is {@code JAVA_BOOLEAN}, {@code size_t}
- * is {@code JAVA_LONG} (64-bit platforms only), enums are {@code JAVA_INT}.
+ * was checked against {@code include/llama.h} of that release; C {@code bool} is {@code JAVA_BOOLEAN}, {@code size_t}
+ * is {@code JAVA_LONG} (64-bit platforms only), enums are {@code JAVA_INT}. A library whose structs differ from those
+ * layouts is refused by {@link #load()} before any struct is passed to it ({@link StructCheck}).
  *
- * <p>Loading this class (which every binding class does first) loads the library, routes its log into
- * java.util.logging and calls {@code llama_backend_init()}.
+ * <p>Nothing is loaded until {@link #load()}: the first embedded model calls it, so a server of remote products never
+ * opens a native library.
  */
 final class LlamaLibrary {
 
     private static final Logger LOG = Logger.getLogger(LlamaLibrary.class.getName());
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final NativeLibrary.Opened LIBRARY = NativeLibrary.open();
+
+    // Guarded by the class: set by useFolder() and load(), which every binding class's initialisation goes through.
+    private static Path chosenFolder;
+    private static volatile NativeLibrary.Opened library;
+    private static IllegalStateException failure; // why the one attempt to load failed; repeated to every caller
 
     // Signatures that several binding classes share, each with one meaning.
 
@@ -72,38 +81,76 @@ final class LlamaLibrary {
         int call(MemorySegment pointer);
     }
 
-    // The library's own functions, called once when this class loads.
-
-    /** {@code void llama_backend_init(void)} */
-    public interface BackendInit {
-        void call();
-    }
-
-    /** {@code void llama_log_set(ggml_log_callback log_callback, void * user_data)} */
-    public interface LogSet {
-        void call(MemorySegment callback, MemorySegment userData);
-    }
-
-    /** {@code const char * llama_print_system_info(void)}: a static buffer inside the library, never to be freed. */
-    public interface PrintSystemInfo {
-        MemorySegment call();
-    }
-
-    private static final BackendInit BACKEND_INIT =
-            function(BackendInit.class, "llama_backend_init", FunctionDescriptor.ofVoid());
-    private static final LogSet LOG_SET =
-            function(LogSet.class, "llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    private static final PrintSystemInfo PRINT_SYSTEM_INFO =
-            function(PrintSystemInfo.class, "llama_print_system_info", FunctionDescriptor.of(ADDRESS));
-
-    static {
-        LOG_SET.call(logCallback(), MemorySegment.NULL);
-        BACKEND_INIT.call();
-        LOG.info(() -> "llama.cpp " + build() + " loaded from " + LIBRARY.file());
-        LOG.fine(() -> "llama.cpp system info: " + systemInfo());
-    }
-
     private LlamaLibrary() {
+    }
+
+    /**
+     * Loads the libraries from {@code folder} instead of the default one ({@link NativeLibrary#defaultFolder}).
+     *
+     * @throws IllegalStateException when the libraries are already loaded from another folder
+     */
+    static synchronized void useFolder(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        if (library != null && !library.folder().equals(absolute)) {
+            throw new IllegalStateException("llama.cpp is already loaded from " + library.folder()
+                    + "; one process computes with one llama.cpp build, so it cannot also load " + absolute);
+        }
+        chosenFolder = absolute;
+    }
+
+    /**
+     * Opens the libraries once (from the folder {@link #useFolder} chose, else the default one), checks that their
+     * structs are the ones this package binds, routes their log into java.util.logging, loads ggml's backends from the
+     * same folder (the CPU variant for this machine, the GPU backends of a GPU build) and logs what it found.
+     *
+     * @throws IllegalStateException saying why the libraries cannot be used and how to get ones that can; every later
+     *                               call throws the same
+     */
+    static synchronized NativeLibrary.Opened load() {
+        if (library != null) {
+            return library;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure.getMessage(), failure);
+        }
+        Path folder = chosenFolder != null ? chosenFolder : NativeLibrary.defaultFolder(System.getenv(),
+                Optional.ofNullable(System.getProperty(NativeLibrary.FOLDER_PROPERTY)), System.getProperty("user.home"))
+                .toAbsolutePath().normalize();
+        try {
+            // From here on function() links against it (the check below initialises the binding classes it reads
+            // layouts from); if the check fails, the failure stays and nothing ever calls what was linked.
+            library = NativeLibrary.open(folder);
+            StructCheck.verify(library);
+            BackendBindings.start(library.folder(), logCallback());
+            for (Class<?> bindings : List.of(ModelBindings.class, ContextBindings.class, VocabBindings.class,
+                    BatchBindings.class, SamplerBindings.class, ChatBindings.class)) {
+                initialize(bindings); // every symbol now, not in the middle of a request
+            }
+        } catch (IllegalStateException e) {
+            library = null;
+            failure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            library = null;
+            failure = new IllegalStateException("cannot use the llama.cpp library in " + folder + ": " + e, e);
+            throw failure;
+        } catch (ExceptionInInitializerError e) {
+            library = null;
+            failure = new IllegalStateException("the llama.cpp library in " + folder + " lacks a function this "
+                    + "OpenMaaS binds (" + e.getCause().getMessage() + "); it needs the C API of "
+                    + NativeLibrary.PACKAGE + "@" + NativeLibrary.PACKAGE_VERSION, e.getCause());
+            throw failure;
+        }
+        LOG.info(BackendBindings.describe(library));
+        return library;
+    }
+
+    private static void initialize(Class<?> bindings) {
+        try {
+            MethodHandles.lookup().ensureInitialized(bindings);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("the binding classes share this package", e);
+        }
     }
 
     /**
@@ -114,7 +161,8 @@ final class LlamaLibrary {
      * @throws IllegalStateException when the library has no such symbol
      */
     static <T> T function(Class<T> signature, String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBRARY.symbols().find(name)
+        NativeLibrary.Opened opened = library != null ? library : load();
+        MemorySegment symbol = opened.symbols().find(name)
                 .orElseThrow(() -> new IllegalStateException("the llama.cpp library has no symbol " + name));
         return MethodHandleProxies.asInterfaceInstance(signature, LINKER.downcallHandle(symbol, descriptor));
     }
@@ -155,24 +203,5 @@ final class LlamaLibrary {
         }
         // Global arena: llama.cpp keeps the callback pointer for the life of the process.
         return LINKER.upcallStub(target, FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS), Arena.global());
-    }
-
-    /** "build 4916 (c6af2161)", read from the data symbols the build embeds; "unknown build" when absent. */
-    private static String build() {
-        SymbolLookup symbols = LIBRARY.symbols();
-        var number = symbols.find("LLAMA_BUILD_NUMBER");
-        var commit = symbols.find("LLAMA_COMMIT");
-        if (number.isEmpty() || commit.isEmpty()) {
-            return "unknown build";
-        }
-        int n = number.get().reinterpret(JAVA_INT.byteSize()).get(JAVA_INT, 0);
-        // LLAMA_COMMIT is a `const char *` variable: read the pointer, then the string it points to.
-        MemorySegment text = commit.get().reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
-        return "build " + n + " (" + text.reinterpret(64).getString(0) + ")";
-    }
-
-    private static String systemInfo() {
-        // Points to a static buffer inside the library: read it, never free it.
-        return PRINT_SYSTEM_INFO.call().reinterpret(Long.MAX_VALUE).getString(0).strip();
     }
 }

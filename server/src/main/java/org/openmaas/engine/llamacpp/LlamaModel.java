@@ -1,7 +1,6 @@
 package org.openmaas.engine.llamacpp;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -32,7 +31,7 @@ public final class LlamaModel implements AutoCloseable {
     private final String name;
     private final int trainedContextLength;
     private final long bytes;           // of all its tensors
-    private final long kvBytesPerToken; // one token's K and V in every layer, at llama.cpp's default F16 cache
+    private final long kvValuesPerToken; // one token's K and V values in every layer
     private final boolean addBos;
     private final int bos;
     private final Vocabulary vocabulary;
@@ -49,33 +48,43 @@ public final class LlamaModel implements AutoCloseable {
         this.name = metaString("general.name");
         this.trainedContextLength = ModelBindings.N_CTX_TRAIN.call(model);
         this.bytes = ModelBindings.SIZE.call(model);
-        // Grouped-query attention: K and V have n_head_kv heads of n_embd / n_head values each.
-        long kvWidth = (long) ModelBindings.N_EMBD.call(model) / ModelBindings.N_HEAD.call(model)
-                * ModelBindings.N_HEAD_KV.call(model);
-        this.kvBytesPerToken = ModelBindings.N_LAYER.call(model) * 2 * kvWidth * 2;
+        // Grouped-query attention: K and V have n_head_kv heads of the key length each (n_embd / n_head unless the
+        // GGUF says otherwise, as Qwen3's and Gemma 3's do).
+        String architecture = metaString("general.architecture");
+        String keyLength = architecture == null ? null : metaString(architecture + ".attention.key_length");
+        long headDimension = keyLength != null ? Long.parseLong(keyLength)
+                : (long) ModelBindings.N_EMBD.call(model) / ModelBindings.N_HEAD.call(model);
+        this.kvValuesPerToken = ModelBindings.N_LAYER.call(model) * 2 * headDimension * ModelBindings.N_HEAD_KV.call(model);
         this.addBos = VocabBindings.GET_ADD_BOS.call(vocab);
         this.bos = VocabBindings.BOS.call(vocab);
         this.vocabulary = readVocabulary();
         this.chatTemplate = chooseChatTemplate(chatTemplateOverride);
     }
 
+    /** Loads {@code file} on the CPU: see {@link #load(Path, String, int)}. */
+    public static LlamaModel load(Path file, String chatTemplateOverride) throws IOException {
+        return load(file, chatTemplateOverride, 0);
+    }
+
     /**
-     * Loads {@code file} (memory-mapped, CPU only).
+     * Loads {@code file} (memory-mapped where llama.cpp can), loading llama.cpp first if this is the first model.
      *
      * @param chatTemplateOverride a built-in template name such as {@code chatml} or a template source used instead
      *                             of the GGUF's own; null to use the GGUF's
+     * @param gpuLayers            layers to offload to the GPU of a GPU build: 0 none, -1 all
      * @throws IOException when the file is missing or llama.cpp cannot load it (the reason is in the log)
      * @throws IllegalArgumentException when llama.cpp does not know {@code chatTemplateOverride}
+     * @throws IllegalStateException when llama.cpp itself cannot be loaded (the message says how to get it)
      */
-    public static LlamaModel load(Path file, String chatTemplateOverride) throws IOException {
+    public static LlamaModel load(Path file, String chatTemplateOverride, int gpuLayers) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
+        LlamaLibrary.load();
         MemorySegment model;
         try (Arena arena = Arena.ofConfined()) { // params and path: only needed during the call
             MemorySegment params = ModelBindings.DEFAULT_PARAMS.call(arena);
-            params.set(JAVA_INT, ModelBindings.PARAMS_N_GPU_LAYERS, 0);
-            params.set(JAVA_BOOLEAN, ModelBindings.PARAMS_USE_MMAP, true);
+            params.set(JAVA_INT, ModelBindings.PARAMS_N_GPU_LAYERS, gpuLayers);
             model = ModelBindings.LOAD_FROM_FILE.call(arena.allocateFrom(file.toAbsolutePath().toString()), params);
         }
         if (model.equals(MemorySegment.NULL)) {
@@ -107,9 +116,9 @@ public final class LlamaModel implements AutoCloseable {
         return bytes;
     }
 
-    /** KV cache bytes one token takes (K and V, every layer, F16). */
-    long kvBytesPerToken() {
-        return kvBytesPerToken;
+    /** KV cache bytes one token takes (K and V, every layer) in a cache of {@code type}. */
+    long kvBytesPerToken(KvCacheType type) {
+        return type.bytes(kvValuesPerToken);
     }
 
     public int vocabSize() {

@@ -22,11 +22,14 @@ import java.lang.foreign.StructLayout;
  */
 final class ModelBindings {
 
-    // struct llama_model_params (64 bytes)
+    // struct llama_model_params (80 bytes), as include/llama.h of the bound release declares it
     static final StructLayout PARAMS = MemoryLayout.structLayout(
             ADDRESS.withName("devices"),
+            ADDRESS.withName("tensor_buft_overrides"),
             JAVA_INT.withName("n_gpu_layers"),
             JAVA_INT.withName("split_mode"),
+            JAVA_INT.withName("load_mode"),
+            JAVA_INT.withName("lazy_mode"),
             JAVA_INT.withName("main_gpu"),
             MemoryLayout.paddingLayout(4),
             ADDRESS.withName("tensor_split"),
@@ -34,12 +37,13 @@ final class ModelBindings {
             ADDRESS.withName("progress_callback_user_data"),
             ADDRESS.withName("kv_overrides"),
             JAVA_BOOLEAN.withName("vocab_only"),
-            JAVA_BOOLEAN.withName("use_mmap"),
-            JAVA_BOOLEAN.withName("use_mlock"),
             JAVA_BOOLEAN.withName("check_tensors"),
-            MemoryLayout.paddingLayout(4));
+            JAVA_BOOLEAN.withName("use_extra_bufts"),
+            JAVA_BOOLEAN.withName("no_host"),
+            JAVA_BOOLEAN.withName("no_alloc"),
+            JAVA_BOOLEAN.withName("load_mtp"),
+            MemoryLayout.paddingLayout(2));
     static final long PARAMS_N_GPU_LAYERS = offset(PARAMS, "n_gpu_layers");
-    static final long PARAMS_USE_MMAP = offset(PARAMS, "use_mmap");
 
     /** {@code const struct llama_vocab * llama_model_get_vocab(const struct llama_model * model)}: owned by the model. */
     public interface GetVocab {

@@ -1,127 +1,105 @@
 package org.openmaas.engine.llamacpp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * Finds llama.cpp's shared library inside the {@code de.kherud:llama} jar, copies it to a cache directory and opens it.
+ * Finds llama.cpp's shared libraries in a folder and opens them: {@code libggml} (the backend registry) and
+ * {@code libllama}, named plainly ({@code libllama.so}, as an operator's own CMake build names them) or with the
+ * release's version ({@code libllama.v0.5.0.so}, as the npm package ships them). Their ggml siblings are found in the
+ * same folder through the libraries' {@code $ORIGIN} run path.
  *
- * <p>The library is opened with {@link SymbolLookup#libraryLookup(Path, Arena)}, never {@link System#load}: the
- * library's {@code JNI_OnLoad} looks up the wrapper's Java classes, which this project does not use.
+ * <p>The folder is the one {@code scripts/llama-cpp.sh libs} fills, unless {@code MAAS_LLAMA_LIB} or the system
+ * property {@value #FOLDER_PROPERTY} names another (see {@link #defaultFolder}).
  */
 final class NativeLibrary {
 
-    private static final String RESOURCE_ROOT = "de/kherud/llama/";
+    /** The npm package and version whose C API this package binds; {@code scripts/llama-cpp.sh} pins the same. */
+    static final String PACKAGE = "@node-llama-cpp/linux-x64";
+    static final String PACKAGE_VERSION = "3.22.1";
+
+    /** The variable naming an operator's own llama.cpp build (CUDA, Vulkan, ROCm) of the same C API. */
+    static final String ENV_FOLDER = "MAAS_LLAMA_LIB";
+
+    /** The system property through which {@code ./maas} and the test run pass the folder the script filled. */
+    static final String FOLDER_PROPERTY = "openmaas.llama.lib";
+
+    private static final Pattern LLAMA = Pattern.compile("libllama(\\.v[0-9.]+)?\\.so");
+    private static final Pattern GGML = Pattern.compile("libggml(\\.v[0-9.]+)?\\.so");
 
     private NativeLibrary() {
     }
 
-    /** Extracts (at most once per library content) and opens the library for the life of the JVM. */
-    static Opened open() {
-        String resource = RESOURCE_ROOT + platformDirectory() + "/" + System.mapLibraryName("jllama");
-        try {
-            Path file = extract(resource);
-            return new Opened(file, SymbolLookup.libraryLookup(file, Arena.global()));
-        } catch (IOException e) {
-            throw new IllegalStateException("could not extract the llama.cpp library " + resource + ": " + e.getMessage(), e);
-        }
-    }
-
-    record Opened(Path file, SymbolLookup symbols) {
-    }
-
-    /** The jar's folder for this machine, e.g. {@code Linux/x86_64}. */
-    static String platformDirectory() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        String osDir;
-        if (os.startsWith("linux")) {
-            osDir = "Linux";
-        } else if (os.startsWith("mac") || os.startsWith("darwin")) {
-            osDir = "Mac";
-        } else if (os.startsWith("windows")) {
-            osDir = "Windows";
-        } else {
-            throw new IllegalStateException("no llama.cpp library for operating system " + os);
-        }
-        String archDir = switch (arch) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            case "x86", "i386", "i486", "i586", "i686" -> "x86";
-            default -> throw new IllegalStateException("no llama.cpp library for architecture " + arch);
-        };
-        return osDir + "/" + archDir;
+    /** The opened libraries: {@code symbols} finds llama's and ggml's functions alike. */
+    record Opened(Path folder, Path llama, SymbolLookup symbols) {
     }
 
     /**
-     * Copies the resource to {@code <java.io.tmpdir>/openmaas-native-<user>/<hash>-<name>} unless an identical copy is
-     * already there. The name carries the content hash so two library versions never overwrite each other; the
-     * existing file is still hashed again, because a temp directory is a place others can write to.
+     * Opens the libraries in {@code folder} for the life of the JVM.
+     *
+     * @throws IllegalStateException saying what is missing and how to get it
      */
-    private static Path extract(String resource) throws IOException {
-        byte[] bytes;
-        try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("resource not on the class path (is de.kherud:llama a dependency?)");
-            }
-            bytes = in.readAllBytes();
+    static Opened open(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalStateException("no llama.cpp library folder " + folder + "; " + howToGetIt());
         }
-        String hash = sha256(bytes);
-        Path dir = cacheDirectory();
-        Path target = dir.resolve(hash.substring(0, 16) + "-" + resource.substring(resource.lastIndexOf('/') + 1));
-        if (Files.isRegularFile(target) && sha256(Files.readAllBytes(target)).equals(hash)) {
-            return target;
-        }
-        // Write beside the target, then move: another JVM extracting at the same time never sees a partial file.
-        Path partial = Files.createTempFile(dir, "jllama-", ".part");
-        try {
-            Files.write(partial, bytes);
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(partial);
-        }
-        return target;
+        Path llama = find(folder, LLAMA);
+        Path ggml = find(folder, GGML);
+        // Global arena: the libraries stay loaded as long as the JVM runs, like the functions bound from them.
+        SymbolLookup ggmlSymbols = SymbolLookup.libraryLookup(ggml, Arena.global());
+        SymbolLookup llamaSymbols = SymbolLookup.libraryLookup(llama, Arena.global());
+        return new Opened(folder, llama, llamaSymbols.or(ggmlSymbols));
     }
 
-    private static Path cacheDirectory() throws IOException {
-        String user = System.getProperty("user.name", "user");
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "openmaas-native-" + user.replaceAll("[^A-Za-z0-9._-]", "_"));
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (Files.isDirectory(dir)) {
-            if (posix && !Files.getOwner(dir).getName().equals(user)) {
-                throw new IOException(dir + " belongs to another user; refusing to load a library from it");
+    private static Path find(Path folder, Pattern name) {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> found = files.filter(f -> name.matcher(f.getFileName().toString()).matches()).sorted().toList();
+            if (found.isEmpty()) {
+                throw new IllegalStateException("the folder " + folder + " has no " + name.pattern().replace("\\", "")
+                        + " (a llama.cpp build's shared libraries); " + howToGetIt());
             }
-            return dir;
+            // A plain name is an operator's own build: it wins over a versioned one beside it.
+            return found.getFirst();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the llama.cpp library folder " + folder + ": " + e.getMessage(), e);
         }
-        if (posix) {
-            // Owner-only, so no other local user can swap the library between our check and the load.
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(dir);
-        }
-        return dir;
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+    static String howToGetIt() {
+        return "run scripts/llama-cpp.sh libs (it fetches " + PACKAGE + "@" + PACKAGE_VERSION
+                + " with npm; ./maas does it on first use), or point --llama-lib or " + ENV_FOLDER
+                + " at a folder with your own llama.cpp build of the same release (libllama.so and libggml*.so)";
+    }
+
+    /**
+     * Where the libraries are unless the server was told otherwise: {@code MAAS_LLAMA_LIB}, else the system property
+     * {@value #FOLDER_PROPERTY}, else the folder {@code scripts/llama-cpp.sh libs} fills: {@code $OPENMAAS_CACHE},
+     * else {@code $XDG_CACHE_HOME/openmaas}, else {@code ~/.cache/openmaas}, then
+     * {@code llama.cpp-<version>/libs/package/bins/linux-x64}.
+     */
+    static Path defaultFolder(Map<String, String> environment, Optional<String> property, String userHome) {
+        String own = environment.get(ENV_FOLDER);
+        if (own != null && !own.isBlank()) {
+            return Path.of(own);
         }
+        if (property.isPresent() && !property.get().isBlank()) {
+            return Path.of(property.get());
+        }
+        Path cache = nonBlank(environment.get("OPENMAAS_CACHE")).map(Path::of)
+                .or(() -> nonBlank(environment.get("XDG_CACHE_HOME")).map(xdg -> Path.of(xdg, "openmaas")))
+                .orElseGet(() -> Path.of(userHome, ".cache", "openmaas"));
+        return cache.resolve("llama.cpp-" + PACKAGE_VERSION).resolve("libs/package/bins/linux-x64");
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 }

@@ -15,7 +15,7 @@ final class NativeLog {
 
     static final Logger LOG = Logger.getLogger("org.openmaas.engine.llamacpp.native");
 
-    // enum ggml_log_level at b4916
+    // enum ggml_log_level (ggml.h)
     private static final int GGML_LOG_LEVEL_WARN = 3;
     private static final int GGML_LOG_LEVEL_ERROR = 4;
     private static final int GGML_LOG_LEVEL_CONT = 5;

@@ -10,13 +10,13 @@ import java.util.List;
  *
  * <p>A sequence that retires leaves its cells in the cache (its llama_seq_id is its slot), and this class remembers
  * their tokens. A new prompt goes to the free slot whose cells share the longest prefix with it, or shares the cells of
- * a running sequence with the same prefix ({@code llama_kv_self_seq_cp} adds the new sequence to those cells, it
+ * a running sequence with the same prefix ({@code llama_memory_seq_cp} adds the new sequence to those cells, it
  * copies nothing). The rest of a reused slot's cells are removed only then, so a free slot's cells cost nothing until
  * they are needed. They never starve running sequences of cells: a slot, running or free, never holds more cells than
  * one sequence's context, and the cache has a context's worth of cells for every slot. Nor of room for a batch, which
  * needs a run of free cells: the engine evicts kept cells, least recently used first, before it shrinks a batch.
  *
- * <p>Kept cells are not free, though: at b4916 attention runs over the cache up to its highest used cell, masking other
+ * <p>Kept cells are not free, though: attention runs over the cache up to its highest used cell (so at b4916), masking other
  * sequences' cells, so every kept cell slows every decode step a little, whether anyone reuses it or not (measured on
  * the 336 M benchmark model: 8 slots keeping about 700 cells made a lone stream 20 % slower). So the kept cells have a
  * budget: past it the least recently used slots lose theirs, and the newest keeps only its first cells, its prompt's

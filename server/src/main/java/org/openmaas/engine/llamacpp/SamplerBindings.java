@@ -68,11 +68,11 @@ final class SamplerBindings {
     }
 
     /**
-     * {@code struct llama_sampler * llama_sampler_init_penalties(int32_t penalty_last_n, float penalty_repeat,
-     * float penalty_freq, float penalty_present)}
+     * {@code struct llama_sampler * llama_sampler_init_penalties(int32_t n_vocab, int32_t penalty_last_n,
+     * float penalty_repeat, float penalty_freq, float penalty_present)}
      */
     public interface InitPenalties {
-        MemorySegment call(int lastN, float repeat, float frequency, float presence);
+        MemorySegment call(int vocabSize, int lastN, float repeat, float frequency, float presence);
     }
 
     /**
@@ -108,7 +108,7 @@ final class SamplerBindings {
     static final InitWithMass INIT_TYPICAL = function(InitWithMass.class, "llama_sampler_init_typical",
             FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
     static final InitPenalties INIT_PENALTIES = function(InitPenalties.class, "llama_sampler_init_penalties",
-            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT));
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT));
     static final Sample SAMPLE =
             function(Sample.class, "llama_sampler_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     static final Accept ACCEPT =

@@ -25,8 +25,11 @@ final class SamplerChain implements AutoCloseable {
         this.penalized = penalized;
     }
 
-    /** @param penaltyWindow how many recent tokens the penalties look at (the sequence's whole context) */
-    static SamplerChain create(Sampling sampling, int penaltyWindow) {
+    /**
+     * @param vocabSize     tokens in the model's vocabulary
+     * @param penaltyWindow how many recent tokens the penalties look at (the sequence's whole context)
+     */
+    static SamplerChain create(Sampling sampling, int vocabSize, int penaltyWindow) {
         MemorySegment chain;
         try (Arena arena = Arena.ofConfined()) { // the by-value params struct: only needed during the call
             MemorySegment params = SamplerBindings.CHAIN_DEFAULT_PARAMS.call(arena);
@@ -38,7 +41,7 @@ final class SamplerChain implements AutoCloseable {
         if (penalized) {
             // TGI's repetition_penalty is multiplicative, its (and OpenAI's) frequency_penalty additive by count and
             // OpenAI's presence_penalty additive once a token has occurred, like these three arguments.
-            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_PENALTIES.call(penaltyWindow,
+            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_PENALTIES.call(vocabSize, penaltyWindow,
                     sampling.repetitionPenalty(), sampling.frequencyPenalty(), sampling.presencePenalty()));
         }
         if (!sampling.sample()) {

@@ -41,11 +41,14 @@ final class StepLoop {
 
     // Engine thread only.
     private final MemorySegment context; // llama_context * shared by `slots` sequences: owned; freed when the loop ends
+    private final MemorySegment memory;  // llama_memory_t: `context`'s KV cache, owned by it
+    private final Threadpool threadpool; // the contexts' CPU threads: owned; freed after them when the loop ends
     private final Sequence[] slots;
     private final List<Sequence> running = new ArrayList<>(); // admission order
     private final PrefixCache prefixCache; // what free slots' cells in `context` still hold
     private final TokenEmitter emitter;
     private MemorySegment isolated;      // llama_context * for one reproducible sequence, made on first use; owned
+    private MemorySegment isolatedMemory; // llama_memory_t: `isolated`'s KV cache, owned by it
     private boolean isolatedInUse;
     private int waited;                  // prompt tokens the generating sequences of `context` sat out (StepPlanner)
 
@@ -63,6 +66,14 @@ final class StepLoop {
         this.contextLength = contextLength;
         this.waiting = waiting;
         this.context = createContext(model, config, (long) contextLength * config.slots(), config.slots());
+        this.memory = ContextBindings.GET_MEMORY.call(context);
+        try {
+            this.threadpool = Threadpool.create(config.threads());
+        } catch (RuntimeException e) {
+            ContextBindings.FREE.call(context);
+            throw e;
+        }
+        threadpool.attach(context);
         this.slots = new Sequence[config.slots()];
         this.prefixCache = new PrefixCache(config.slots(), keptCells);
         this.emitter = new TokenEmitter(vocabulary);
@@ -84,6 +95,12 @@ final class StepLoop {
             params.set(JAVA_INT, ContextBindings.PARAMS_N_THREADS, config.threads());
             params.set(JAVA_INT, ContextBindings.PARAMS_N_THREADS_BATCH, config.threads());
             params.set(JAVA_BOOLEAN, ContextBindings.PARAMS_NO_PERF, true);
+            params.set(JAVA_INT, ContextBindings.PARAMS_FLASH_ATTN_TYPE, config.flashAttention().value());
+            params.set(JAVA_INT, ContextBindings.PARAMS_TYPE_K, config.kvCacheType().ggmlType());
+            params.set(JAVA_INT, ContextBindings.PARAMS_TYPE_V, config.kvCacheType().ggmlType());
+            // One pool of cells for all sequences, as the prefix cache needs: a new sequence shares a running or kept
+            // sequence's prompt cells (llama_memory_seq_cp) instead of copying them into a stream of its own.
+            params.set(JAVA_BOOLEAN, ContextBindings.PARAMS_KV_UNIFIED, true);
             context = ContextBindings.INIT_FROM_MODEL.call(model.handle(), params);
         }
         if (context.equals(MemorySegment.NULL)) {
@@ -180,11 +197,11 @@ final class StepLoop {
         PrefixCache.Placement placement = prefixCache.place(request.promptTokens(), free, runningCells());
         int slot = placement.slot();
         if (placement.copies()) {
-            ContextBindings.KV_SELF_SEQ_RM.call(context, slot, -1, -1);
-            ContextBindings.KV_SELF_SEQ_CP.call(context, placement.source(), slot, 0, placement.reuse());
+            ContextBindings.MEMORY_SEQ_RM.call(memory, slot, -1, -1);
+            ContextBindings.MEMORY_SEQ_CP.call(memory, placement.source(), slot, 0, placement.reuse());
         } else {
             // The cells the new prompt does not share.
-            ContextBindings.KV_SELF_SEQ_RM.call(context, slot, placement.reuse(), -1);
+            ContextBindings.MEMORY_SEQ_RM.call(memory, slot, placement.reuse(), -1);
         }
         prefixCache.forget(slot); // from now on the sequence describes the slot's cells
         EngineStats before = stats;
@@ -203,6 +220,8 @@ final class StepLoop {
         if (isolated == null) {
             try {
                 isolated = createContext(model, config, contextLength, 1);
+                isolatedMemory = ContextBindings.GET_MEMORY.call(isolated);
+                threadpool.attach(isolated); // one sequence at a time on the engine thread: the pool is never shared
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "no context for reproducible requests on " + label, e);
                 generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL,
@@ -216,7 +235,7 @@ final class StepLoop {
 
     private void start(Generation generation, int slot, MemorySegment home, int seqId, int reuse) {
         GenerationRequest request = generation.request();
-        SamplerChain sampler = SamplerChain.create(request.sampling(), contextLength);
+        SamplerChain sampler = SamplerChain.create(request.sampling(), vocabulary.size(), contextLength);
         sampler.acceptPrompt(request.promptTokens());
         Sequence sequence = new Sequence(generation, slot, home, seqId, sampler,
                 new Transcript(vocabulary, request.maxNewTokens(), request.stopSequences()), reuse);
@@ -263,15 +282,15 @@ final class StepLoop {
      */
     private void retire(Sequence sequence, boolean keepCells) {
         if (sequence.context == isolated) {
-            // The next reproducible sequence starts from the same empty cache.
-            ContextBindings.KV_SELF_CLEAR.call(isolated);
+            // The next reproducible sequence starts from the same empty, zeroed cache.
+            ContextBindings.MEMORY_CLEAR.call(isolatedMemory, true);
             isolatedInUse = false;
         } else if (keepCells) {
             for (PrefixCache.Trim trim : prefixCache.keep(sequence.slot, sequence.cellTokens(), sequence.position())) {
-                ContextBindings.KV_SELF_SEQ_RM.call(context, trim.slot(), trim.from(), -1);
+                ContextBindings.MEMORY_SEQ_RM.call(memory, trim.slot(), trim.from(), -1);
             }
         } else {
-            ContextBindings.KV_SELF_SEQ_RM.call(context, sequence.seqId, -1, -1);
+            ContextBindings.MEMORY_SEQ_RM.call(memory, sequence.seqId, -1, -1);
         }
         sequence.sampler.close();
         slots[sequence.slot] = null;
@@ -306,7 +325,8 @@ final class StepLoop {
         for (Sequence sequence : sequences) {
             candidates.add(new StepPlanner.Candidate(sequence.slot, sequence.pending()));
         }
-        int budget = config.batchSize();
+        // llama.cpp aborts on a batch over its n_batch, which it may have set below the configured batch size.
+        int budget = Math.min(config.batchSize(), ContextBindings.N_BATCH.call(target));
         // Only the shared context runs prompts beside generating sequences; the isolated one has a single sequence.
         int waitedHere = target == context ? waited : 0;
         StepPlanner.Plan plan;
@@ -320,19 +340,19 @@ final class StepLoop {
             if (!BatchBindings.noRunOfFreeCells(status)) {
                 break;
             }
-            // Sequences' cells interleave, so as they come and go the free cells fragment and a batch may find no
-            // run long enough although the cache has room. Cells kept for later prompts give way first.
+            // The cache has no free cells for the batch (llama.cpp places a batch in any free cells, so this means
+            // full, not fragmented): cells kept for later prompts give way first.
             int evicted = target == context ? prefixCache.evictLeastRecentlyUsed() : -1;
             if (evicted >= 0) {
-                ContextBindings.KV_SELF_SEQ_RM.call(context, evicted, -1, -1);
+                ContextBindings.MEMORY_SEQ_RM.call(memory, evicted, -1, -1);
                 continue;
             }
             if (batch.size() == 1) {
                 break;
             }
             // Then halve the batch, as llama-server does; one token always fits, because no slot holds more than its
-            // share of the cache. (Compacting the cache with llama_kv_self_defrag is no remedy: at b4916 it aborts.)
-            LOG.fine(() -> "no run of free KV cells for " + batch.size() + " tokens on " + label + "; halving the batch");
+            // share of the cache.
+            LOG.fine(() -> "no free KV cells for " + batch.size() + " tokens on " + label + "; halving the batch");
             budget = batch.size() / 2;
         }
         if (target == context) {
@@ -397,6 +417,7 @@ final class StepLoop {
         if (isolated != null) {
             ContextBindings.FREE.call(isolated);
         }
+        threadpool.close();
         model.close();
         LOG.fine(() -> "the engine for " + label + " has stopped");
     }

@@ -1,6 +1,7 @@
 package org.openmaas.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,31 @@ class EngineReportTest {
 
         assertThat(EngineReport.decodeRate(result)).isEqualTo(15.0); // 30 tokens after the first, in 2 s
         assertThat(EngineReport.aggregateRate(result)).isEqualTo(32 / 3.0);
+    }
+
+    @Test
+    void theReferenceColumnComparesWithLlamaCppsOwnToolsWhenTheyRan() {
+        EngineReport.Measure measure = new EngineReport.Measure("single stream: decode tok/s", List.of(90.0, 95.0),
+                List.of(60.0, 50.0), List.of(100.0, 99.0));
+
+        assertThat(measure.ratio()).isEqualTo(95.0 / 60.0);
+        assertThat(measure.llamaCpp()).isEqualTo(100.0);
+        assertThat(measure.referenceRatio()).isEqualTo(0.95);
+        assertThat(new EngineReport.Measure("x", List.of(1.0), List.of(1.0), List.of()).llamaCpp()).isNaN();
+    }
+
+    @Test
+    void theToolsResultsAreTheirJsonLinesAmongTheLog() throws Exception {
+        String output = """
+                main: n_kv_max = 4096
+                {"pp": 32, "tg": 64, "pl": 8, "speed_tg": 177.9}
+                llama_perf_context_print: total time
+                """;
+
+        assertThat(LlamaCppTools.jsonLines(output)).singleElement()
+                .satisfies(line -> assertThat(line.get("speed_tg").asDouble()).isEqualTo(177.9));
+        assertThatThrownBy(() -> LlamaCppTools.jsonLines("error: no model\n"))
+                .hasMessageContaining("the tool printed no results").hasMessageContaining("error: no model");
     }
 
     @Test

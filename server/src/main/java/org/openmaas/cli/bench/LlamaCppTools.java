@@ -1,0 +1,109 @@
+package org.openmaas.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * llama.cpp's own benchmark tools, built from the source of the release the embedded engine loads
+ * ({@code scripts/llama-cpp.sh tools} builds them and prints their folder): the reference {@code bench engine} measures both Java sides against, on the
+ * same GGUF and threads. {@code llama-bench} gives the single-stream decode rate (tg), {@code llama-batched-bench} the
+ * aggregate generation rate of N sequences (S_TG: generated tokens over the generation time, prompts excluded, in one
+ * unified KV cache as the embedded engine's).
+ */
+final class LlamaCppTools {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_MINUTES = 30;
+    private static final int PROMPT_TOKENS = 32; // per sequence in llama-batched-bench: short, like the bench prompts
+
+    private final Path folder;
+
+    private LlamaCppTools(Path folder) {
+        this.folder = folder;
+    }
+
+    /** @throws IllegalArgumentException when {@code folder} lacks either tool */
+    static LlamaCppTools in(Path folder) {
+        if (!Files.isExecutable(folder.resolve("llama-bench")) || !Files.isExecutable(folder.resolve("llama-batched-bench"))) {
+            throw new IllegalArgumentException("no llama-bench and llama-batched-bench in " + folder
+                    + " (scripts/llama-cpp.sh tools builds them and prints their folder)");
+        }
+        return new LlamaCppTools(folder);
+    }
+
+    Path folder() {
+        return folder;
+    }
+
+    /** {@code llama-bench}'s tg rate: {@code tokens} generated one at a time after an empty prompt. */
+    double decodeRate(Path model, int threads, int tokens) throws IOException, InterruptedException {
+        String output = run(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
+                String.valueOf(threads), "-p", "0", "-n", String.valueOf(tokens), "-r", "1", "-o", "jsonl"));
+        return jsonLines(output).getFirst().get("avg_ts").asDouble();
+    }
+
+    /**
+     * {@code llama-batched-bench}'s S_TG for each sequence count in {@code levels}: each sequence a prompt of
+     * {@value #PROMPT_TOKENS} tokens and then {@code tokens} generated, batches of 512, {@code context} cells per
+     * sequence in one unified cache.
+     */
+    Map<Integer, Double> aggregateRates(Path model, int threads, int context, List<Integer> levels, int tokens)
+            throws IOException, InterruptedException {
+        int most = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
+        String output = run(List.of(folder.resolve("llama-batched-bench").toString(), "-m", model.toString(),
+                "-t", String.valueOf(threads), "-tb", String.valueOf(threads), "-c", String.valueOf(context * most),
+                "-b", "512", "-ub", "512", "-kvu", "-npp", String.valueOf(PROMPT_TOKENS), "-ntg", String.valueOf(tokens),
+                "-npl", levels.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                "--output-format", "jsonl"));
+        Map<Integer, Double> rates = new TreeMap<>();
+        for (JsonNode line : jsonLines(output)) {
+            rates.put(line.get("pl").asInt(), line.get("speed_tg").asDouble());
+        }
+        return rates;
+    }
+
+    /** The JSON objects among a tool's output lines (the tools print their log to stderr, results to stdout). */
+    static List<JsonNode> jsonLines(String output) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("{")) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new IOException("the tool printed no results; its output ended with: "
+                    + output.substring(Math.max(0, output.length() - 500)));
+        }
+        return lines;
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("maas-bench-llama-", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IOException(command.getFirst() + " did not finish in " + TIMEOUT_MINUTES + " minutes");
+            }
+            if (process.exitValue() != 0) {
+                String err = Files.readString(log);
+                throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
+                        + err.substring(Math.max(0, err.length() - 500)));
+            }
+            return output;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
