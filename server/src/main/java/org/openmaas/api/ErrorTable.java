@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import org.openmaas.accounts.model.AccountsException;
 import org.openmaas.accounts.model.StoreUnavailableException;
 import org.openmaas.auth.InvalidTokenException;
+import org.openmaas.catalog.ProductChangeException;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.GenerationEvent;
@@ -54,6 +55,10 @@ public final class ErrorTable {
             case AccountsException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
             case AccountsException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
             case AccountsException.Conflict e -> new ErrorReply(409, ABORTED, e.getMessage(), 0);
+            case ProductChangeException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
+            case ProductChangeException.AlreadyExists e -> new ErrorReply(409, ALREADY_EXISTS, e.getMessage(), 0);
+            case ProductChangeException.Stopping e ->
+                    new ErrorReply(503, UNAVAILABLE, e.getMessage(), RETRY_UNAVAILABLE_SECONDS);
             case NotEntitledException e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
             case LimitExceededException e -> new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case RequestExceedsLimitException e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The products that can serve now, in the order they were declared. Products are added as their models load. */
+/** The products that can serve now, in the order they were declared. Products are added as their models load, and
+ * may be replaced or removed while the server runs ({@link ProductLifecycle}). */
 public final class Catalog implements AutoCloseable {
 
     private final CopyOnWriteArrayList<CatalogEntry> entries = new CopyOnWriteArrayList<>();
@@ -14,6 +15,23 @@ public final class Catalog implements AutoCloseable {
             throw new IllegalArgumentException("product " + entry.product().productName() + " is already in the catalog");
         }
         entries.add(entry);
+    }
+
+    /**
+     * Serves {@code entry} from now on: in the place of the product of the same name, which is returned (its engine
+     * still runs, for the requests it has), or last when there was none.
+     */
+    public synchronized Optional<CatalogEntry> put(CatalogEntry entry) {
+        Optional<CatalogEntry> old = find(entry.product().productName());
+        old.ifPresentOrElse(o -> entries.set(entries.indexOf(o), entry), () -> entries.add(entry));
+        return old;
+    }
+
+    /** Takes the product out: new requests no longer find it; its engine, returned, still runs what it has. */
+    public synchronized Optional<CatalogEntry> remove(String productName) {
+        Optional<CatalogEntry> old = find(productName);
+        old.ifPresent(entries::remove);
+        return old;
     }
 
     public List<CatalogEntry> entries() {

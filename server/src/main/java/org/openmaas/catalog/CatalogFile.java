@@ -123,7 +123,8 @@ public final class CatalogFile {
         Set<String> names = new HashSet<>();
         Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < document.products().size(); i++) {
-            ProductConfig product = toProduct(document.products().get(i), i, baseDir, file, environment);
+            ProductConfig product = toProduct(document.products().get(i), "catalog file " + file + ", product " + (i + 1),
+                    baseDir, environment);
             if (!names.add(product.productName())) {
                 throw new IllegalArgumentException("catalog file " + file + ": product_name " + product.productName()
                         + " is declared twice");
@@ -163,9 +164,29 @@ public final class CatalogFile {
         }
     }
 
-    private static ProductConfig toProduct(JsonNode node, int index, Path baseDir, Path file,
-                                           Map<String, String> environment) {
-        String where = "catalog file " + file + ", product " + (index + 1);
+    /**
+     * One product as the admin API and {@code maas admin products} take it: a catalog entry's keys, in YAML or JSON,
+     * checked as the file's entries are.
+     *
+     * @param baseDir the folder relative model paths are taken from
+     * @throws IllegalArgumentException with a sentence naming the product and the mistake
+     */
+    public static ProductConfig readEntry(String text, Path baseDir, Map<String, String> environment) {
+        JsonNode node;
+        try {
+            node = YAML.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a product is one catalog entry in YAML or JSON (product_name, model, "
+                    + "...), which this is not: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
+            throw new IllegalArgumentException("a product is one catalog entry, an object of keys (product_name, "
+                    + "model, ...), not " + node.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
+        return toProduct(node == null || node.isMissingNode() ? null : node, "product", baseDir, environment);
+    }
+
+    private static ProductConfig toProduct(JsonNode node, String where, Path baseDir, Map<String, String> environment) {
         if (node == null || node.isNull()) { // a bare '-' (or '- ~') in the list: YAML reads it as null, not as an entry without keys
             throw new IllegalArgumentException(where + ": the entry is empty; give at least product_name and model");
         }

@@ -19,6 +19,7 @@ import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.cli.connection.EnvironmentSource;
+import org.openmaas.catalog.ProductChangeException;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -113,11 +114,25 @@ final class ServeCommand implements Callable<Integer> {
         MaasServer server = MaasServer.start(config());
         server.bootstrapCredentials().ifPresent(created -> System.out.println(announcement(created)));
         Future<String> stop = StopSignals.take();
+        if (catalog != null) {
+            StopSignals.onHangup(() -> reload(server));
+        }
         System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
                 + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");
         LOG.info(stop.get() + " received");
         server.close(); // drains while logging still works: the JVM's shutdown begins only once this returns
         return 0;
+    }
+
+    /** SIGHUP: the catalog file's changes are applied; a file with a mistake changes nothing. */
+    private void reload(MaasServer server) {
+        try {
+            List<String> changes = server.reloadCatalog();
+            LOG.info("SIGHUP: catalog file " + catalog + " reloaded: " + (changes.isEmpty() ? "nothing changed"
+                    : String.join(", ", changes) + " (GET /v1/admin/products shows when each serves)"));
+        } catch (IllegalArgumentException | ProductChangeException e) {
+            LOG.severe("SIGHUP: catalog file " + catalog + " not reloaded, nothing changed: " + e.getMessage());
+        }
     }
 
     /** The configuration the flags give, each unset one from its variable in the root command's environment. */

@@ -5,7 +5,7 @@ import java.util.concurrent.Future;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT (Ctrl-C) as a request to stop, handled by {@code maas serve} itself. Left to the JVM, they would
+ * SIGTERM and SIGINT (Ctrl-C) as a request to stop (and SIGHUP as one to reload the catalog file), handled by {@code maas serve} itself. Left to the JVM, they would
  * run the shutdown hooks at once, all together — the JDK's {@code LogManager} resets in one of them, so the server's
  * drain would log nothing (no access line for its last streams and refusals, not its own progress) — and the process
  * would exit 143 however cleanly it stopped. {@code sun.misc.Signal} (module {@code jdk.unsupported}, kept accessible
@@ -23,5 +23,13 @@ final class StopSignals {
             Signal.handle(new Signal(name), signal -> received.complete("SIG" + signal.getName()));
         }
         return received;
+    }
+
+    /**
+     * From now on each SIGHUP runs {@code reload}, on a thread of its own: the signal's thread is the JVM's, and a
+     * reload reads a file.
+     */
+    static void onHangup(Runnable reload) {
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("maas-reload").start(reload));
     }
 }

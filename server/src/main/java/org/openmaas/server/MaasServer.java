@@ -10,9 +10,12 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
@@ -47,6 +50,8 @@ import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
+import org.openmaas.catalog.CatalogFile;
+import org.openmaas.catalog.ProductLifecycle;
 import org.openmaas.metrics.Refusals;
 import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.ApiKeyStore;
@@ -74,6 +79,7 @@ public final class MaasServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final Catalog catalog;
+    private final ProductLifecycle products;
     private final Readiness readiness;
     private final InFlight inFlight;
     private final WebServer webServer;
@@ -82,12 +88,14 @@ public final class MaasServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private MaasServer(ServerConfig config, Database database, Catalog catalog, Readiness readiness,
+    private MaasServer(ServerConfig config, Database database, Catalog catalog, ProductLifecycle products,
+                       Readiness readiness,
                        InFlight inFlight, WebServer webServer, Optional<Bootstrap.Credentials> bootstrap,
                        Admission admission, ScheduledExecutorService housekeeping) {
         this.config = config;
         this.database = database;
         this.catalog = catalog;
+        this.products = products;
         this.readiness = readiness;
         this.inFlight = inFlight;
         this.webServer = webServer;
@@ -142,9 +150,12 @@ public final class MaasServer implements AutoCloseable {
             }), HOUSEKEEPING_EVERY.toMillis(), HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
+            ModelLoader models = new ModelLoader(config);
+            ProductLifecycle products = new ProductLifecycle(catalog, product -> models.load(product, catalog),
+                    () -> readyWhenServing(catalog, readiness));
             Services services = new Services(tokens, guard, new ClientAddress(config.trustedProxies()), apiKeys,
-                    credentials, entitlements, metering, admission, catalog, readiness, config.clock(),
-                    config.corsOrigins());
+                    credentials, entitlements, metering, admission, catalog, products, readiness, config.clock(),
+                    config.corsOrigins(), config.environment(), productsBaseDir(config));
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -156,7 +167,7 @@ public final class MaasServer implements AutoCloseable {
             if (webServer.port() < 0) {
                 throw ListenPort.taken(config.host(), config.port()); // taken between the check and the start
             }
-            MaasServer server = new MaasServer(config, database, catalog, readiness, inFlight, webServer, bootstrap,
+            MaasServer server = new MaasServer(config, database, catalog, products, readiness, inFlight, webServer, bootstrap,
                     admission, housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
             try {
@@ -165,6 +176,7 @@ public final class MaasServer implements AutoCloseable {
                 server.close(); // a start that fails stops what it started: the listener and the engines that loaded
                 throw e;
             }
+            products.adoptLoaded();
             if (catalog.isEmpty()) {
                 readiness.notReady("no model could be loaded; see the log above");
                 LOG.severe("no product could be loaded: /v1/maas/models is empty and /ready answers 503");
@@ -182,7 +194,26 @@ public final class MaasServer implements AutoCloseable {
     /** What the routes are built from. */
     record Services(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress, ApiKeys apiKeys,
                     CredentialStore credentials, Entitlements entitlements, MeteringStore metering, Admission admission,
-                    Catalog catalog, Readiness readiness, Clock clock, CorsOrigins corsOrigins) {
+                    Catalog catalog, ProductLifecycle products, Readiness readiness, Clock clock,
+                    CorsOrigins corsOrigins, Map<String, String> environment, Path productsBaseDir) {
+    }
+
+    /**
+     * After a run-time change: a server that had no product (or has none left) takes requests as soon as one serves,
+     * and says it has none once the last one is removed. The lifecycle is closed before the server stops, so this
+     * never undoes the stop's "not ready".
+     */
+    private static void readyWhenServing(Catalog catalog, Readiness readiness) {
+        if (catalog.isEmpty()) {
+            readiness.notReady("no product is serving: GET /v1/admin/products says why");
+        } else {
+            readiness.ready();
+        }
+    }
+
+    /** Where a product added at run time finds a relative model path: beside the catalog file, as its entries do. */
+    private static Path productsBaseDir(ServerConfig config) {
+        return config.catalogFile().map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
     }
 
     /** The routes of the whole server; {@code main} and the tests both build it here. */
@@ -195,7 +226,7 @@ public final class MaasServer implements AutoCloseable {
         routing.addFilter(new ConnectionClose())
                 .addFilter(new AccessLog())
                 .addFilter(new CorsFilter(s.corsOrigins()))
-                .register(new HealthApi(s.readiness(), s.catalog()))
+                .register(new HealthApi(s.readiness(), s.catalog(), s.products()))
                 .register(new MetricsApi(metrics))
                 .register(new TokenEndpoint(s.tokens(), s.guard(), s.clientAddress()))
                 .register(new MaasApi(s.catalog(), auth, s.entitlements(), runner))
@@ -204,7 +235,7 @@ public final class MaasServer implements AutoCloseable {
                 .register(new OpenApiDocument());
         AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
                 new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
-                s.tokens().keys(), refusals, s.catalog());
+                s.tokens().keys(), refusals, s.catalog(), s.products(), s.productsBaseDir(), s.environment());
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
@@ -232,7 +263,7 @@ public final class MaasServer implements AutoCloseable {
         if (allowed == null && path.startsWith("/v1/admin/")) {
             throw new ApiException.NotFound("no such admin endpoint: " + method + " " + path
                     + "; the admin API has /v1/admin/accounts, /v1/admin/clients (and their api-keys), "
-                    + "/v1/admin/usage and /v1/admin/signing-keys (see the README's operator section)");
+                    + "/v1/admin/usage, /v1/admin/signing-keys, /v1/admin/engines and /v1/admin/products (see the README's operator section)");
         }
         if (allowed == null && OpenAiApi.owns(path)) {
             throw new ApiException.NotFound("Invalid URL (" + method + " " + path + "); the OpenAI-compatible API is "
@@ -288,6 +319,25 @@ public final class MaasServer implements AutoCloseable {
         return catalog;
     }
 
+    /** Products added, changed and removed while the server runs. */
+    public ProductLifecycle products() {
+        return products;
+    }
+
+    /**
+     * Makes the products those of the catalog file as it is now, as the admin calls would: products no longer in it
+     * are removed (those added through the admin API too: the file is the source of truth), new ones added, changed
+     * ones loaded again; the others keep their engines.
+     *
+     * @return what changed, one line per product
+     * @throws IllegalArgumentException when the file has a mistake (nothing is changed then)
+     */
+    public List<String> reloadCatalog() {
+        Path file = config.catalogFile().orElseThrow(() -> new IllegalStateException(
+                "the server was started without --catalog: there is no catalog file to reload"));
+        return products.apply(CatalogFile.read(file, config.environment()));
+    }
+
     public Readiness readiness() {
         return readiness;
     }
@@ -312,6 +362,7 @@ public final class MaasServer implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        products.stopChanges();
         readiness.notReady("the server is shutting down");
         LOG.info("stopping: new generations are refused; " + busyEngines() + " in flight may finish within the grace "
                 + "period of " + config.shutdownGrace().toSeconds() + " s");
@@ -324,6 +375,7 @@ public final class MaasServer implements AutoCloseable {
             LOG.warning("the shutdown grace period of " + config.shutdownGrace().toSeconds() + " s is over; ending "
                     + cut + " generation(s) with an error line");
         }
+        products.close();
         catalog.close();
         inFlight.awaitNone(LAST_LINES);
         webServer.stop();
@@ -334,7 +386,8 @@ public final class MaasServer implements AutoCloseable {
     }
 
     private int busyEngines() {
-        return catalog.entries().stream().mapToInt(e -> e.engine().load().active() + e.engine().load().queued()).sum();
+        return catalog.entries().stream().mapToInt(e -> e.engine().load().active() + e.engine().load().queued()).sum()
+                + products.drainingGenerations();
     }
 
     private static void sleep(Duration duration) {

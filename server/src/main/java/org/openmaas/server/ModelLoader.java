@@ -33,9 +33,12 @@ final class ModelLoader {
 
     private final ServerConfig config;
     private final HubClient hub;
+    /** The llama.cpp build the start chose: products added at run time load with it too, as a process has one. */
+    private volatile Optional<Path> llamaLibrary;
 
     ModelLoader(ServerConfig config) {
         this.config = config;
+        this.llamaLibrary = config.llamaLibrary();
         boolean terminal = System.console() != null && System.console().isTerminal();
         this.hub = HubClient.fromEnvironment(config.environment(),
                 TransferListener.console(new PrintWriter(System.err, true), terminal));
@@ -44,31 +47,11 @@ final class ModelLoader {
     void loadInto(Catalog catalog) {
         List<ProductConfig> products = products();
         int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
-        Optional<Path> llamaLibrary = config.llamaLibrary()
-                .or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
+        llamaLibrary = config.llamaLibrary().or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
-                long start = System.nanoTime();
-                Engine engine;
-                String modelName;
-                if (product.source() instanceof ModelSource.Remote remote) {
-                    // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
-                    engine = EngineFactory.remote(product, remote.engine());
-                    modelName = product.modelName();
-                } else {
-                    Path file = modelFile(product.source());
-                    engine = EngineFactory.open(product, file, threads, llamaLibrary, config.gpuLayers());
-                    modelName = product.modelName() != null ? product.modelName()
-                            : engine.model().name() != null ? engine.model().name()
-                            : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
-                }
-                catalog.add(new CatalogEntry(new Product(product.productName(), product.productId(), modelName),
-                        product, engine));
-                SmokeTestModel.warnIfServed(product.productName(), modelName);
-                LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
-                        + " (context " + engine.model().contextLength() + " tokens, started in "
-                        + (System.nanoTime() - start) / 1_000_000 + " ms)");
+                catalog.add(open(product, threads));
             } catch (RuntimeException | IOException e) {
                 String failure = "product " + product.productName() + " cannot load its model " + product.source()
                         + ": " + reason(e);
@@ -81,6 +64,42 @@ final class ModelLoader {
             throw new StartupException(String.join("; ", failures)
                     + " (--allow-partial serves the products that did load)");
         }
+    }
+
+    /**
+     * A product added or changed while the server runs: the machine's cores are shared as at the start, among the
+     * products this process runs itself once this one is among them.
+     */
+    CatalogEntry load(ProductConfig product, Catalog catalog) throws IOException {
+        long others = catalog.entries().stream().filter(e -> !isRemote(e.config())
+                && !e.product().productName().equals(product.productName())).count();
+        try {
+            return open(product, threadsPerEngine((int) others + 1));
+        } catch (RuntimeException | IOException e) {
+            throw new IOException(reason(e), e);
+        }
+    }
+
+    private CatalogEntry open(ProductConfig product, int threads) throws IOException {
+        long start = System.nanoTime();
+        Engine engine;
+        String modelName;
+        if (product.source() instanceof ModelSource.Remote remote) {
+            // Nothing of llama.cpp is touched for it: a catalog of remote products loads no native library.
+            engine = EngineFactory.remote(product, remote.engine());
+            modelName = product.modelName();
+        } else {
+            Path file = modelFile(product.source());
+            engine = EngineFactory.open(product, file, threads, llamaLibrary, config.gpuLayers());
+            modelName = product.modelName() != null ? product.modelName()
+                    : engine.model().name() != null ? engine.model().name()
+                    : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+        }
+        SmokeTestModel.warnIfServed(product.productName(), modelName);
+        LOG.info("product " + product.productName() + " serves " + modelName + " from " + product.source()
+                + " (context " + engine.model().contextLength() + " tokens, started in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms)");
+        return new CatalogEntry(new Product(product.productName(), product.productId(), modelName), product, engine);
     }
 
     /**

@@ -148,6 +148,10 @@ class OpenApiDocumentTest {
         assertValid("UsageRecordList", server.get("/v1/admin/usage/records", token), 200);
         assertValid("RefusalList", server.get("/v1/admin/usage/refusals", token), 200);
         assertValid("SigningKeyList", server.get("/v1/admin/signing-keys", token), 200);
+        assertValid("ProductList", server.get("/v1/admin/products", token), 200);
+        assertValid("AdminProduct", server.get("/v1/admin/products/" + PRODUCT, token), 200);
+        assertValid("ProductList", server.get("/v1/admin/products", token), 200);
+        assertValid("AdminProduct", server.get("/v1/admin/products/" + PRODUCT, token), 200);
         assertValid("Error", server.get("/v1/admin/accounts/999999999999", token), 404);
     }
 

@@ -195,6 +195,10 @@ public final class ScriptedEngine implements Engine {
         return new EngineLoad(active, waiting.size(), slots);
     }
 
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Ends every generation with "the server is shutting down" and returns once none runs. */
     @Override
     public void close() {

@@ -7,11 +7,12 @@ import picocli.CommandLine.Command;
  * command is its own class; these groups only gather them.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Manage cloud accounts, clients, API keys, entitlements, limits, usage and signing keys of a "
-                + "running server.",
+        description = "Manage cloud accounts, clients, API keys, entitlements, limits, usage, signing keys and products "
+                + "of a running server.",
         subcommands = {AdminCommand.Accounts.class, AdminCommand.Clients.class, AdminCommand.ApiKeys.class,
                 AdminCommand.Entitlements.class,
-                AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class, Engines.class})
+                AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class, Engines.class,
+                AdminCommand.Products.class})
 public final class AdminCommand extends CommandGroup {
 
     @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Cloud accounts.",
@@ -38,6 +39,12 @@ public final class AdminCommand extends CommandGroup {
     @Command(name = "limits", mixinStandardHelpOptions = true,
             description = "Client rate limits and account quotas.", subcommands = {LimitsShow.class, LimitsSet.class})
     static final class Limits extends CommandGroup {
+    }
+
+    @Command(name = "products", mixinStandardHelpOptions = true,
+            description = "The products the server serves, added, changed and removed while it runs.",
+            subcommands = {ProductsList.class, ProductsAdd.class, ProductsSet.class, ProductsRemove.class})
+    static final class Products extends CommandGroup {
     }
 
     @Command(name = "signing-keys", mixinStandardHelpOptions = true, description = "Token signing keys.",

@@ -66,7 +66,8 @@ class AdminAuthorizationTest {
     @ParameterizedTest(name = "{0} as {1}")
     @MethodSource("everyRouteAndCaller")
     void anAdminRouteRefusesACallerWithoutTheAdminScope(Route route, Caller caller) {
-        String path = route.path().replace("{id}", "maas-nobody").replace("{key}", "key_nothing");
+        String path = route.path().replace("{id}", "maas-nobody").replace("{key}", "key_nothing")
+                .replace("{name}", "maas-model-nobody");
         String credential = switch (caller) {
             case INFERENCE_TOKEN -> inferenceToken;
             case API_KEY -> apiKey;
@@ -90,7 +91,7 @@ class AdminAuthorizationTest {
     /** The routes {@link AdminApi#register} makes, read by registering it into a routing that records them. */
     static List<Route> adminRoutes() {
         RecordingRouting routing = new RecordingRouting();
-        AdminApi.register(routing, null, null, null, null, null, null, null);
+        AdminApi.register(routing, null, null, null, null, null, null, null, null, null, null);
         return routing.routes;
     }
 
