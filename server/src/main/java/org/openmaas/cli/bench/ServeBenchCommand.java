@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.openmaas.cli.connection.ConnectionOptions;
 import org.openmaas.client.MaasClient;
@@ -92,6 +93,15 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** What run {@code r} is about to measure, so a long benchmark says what it is doing while it does it. */
+    private String startLine(int r, Model target) {
+        return "bench serve: run " + (r + 1) + " of " + repeat + ": " + requests + " requests of " + maxNewTokens
+                + " new tokens to " + target.productName() + " from " + clients + " concurrent client(s)"
+                + (mixed ? " going round stream, generate, OpenAI completion and catalog" : ", streaming")
+                + (rampUpSeconds > 0 ? ", started over " + rampUpSeconds + " s" : "")
+                + " (at most " + durationSeconds + " s)...";
+    }
+
     private int run(MaasEndpoint endpoint, LoadGenerator.Settings settings) throws Exception {
         Model target = endpoint.product(product);
         for (int i = 0; i < warmup; i++) {
@@ -107,10 +117,10 @@ final class ServeBenchCommand implements Callable<Integer> {
         Machine before = Machine.now();
         List<ServeRun> runs = new ArrayList<>(repeat);
         for (int r = 0; r < repeat; r++) {
-            if (repeat > 1) {
-                spec.commandLine().getErr().printf("bench serve: run %d of %d...%n", r + 1, repeat);
-            }
+            spec.commandLine().getErr().println(startLine(r, target));
             ServeRun run = ServeRun.of(LoadGenerator.run(endpoint, target, settings, r * requests));
+            spec.commandLine().getErr().printf(Locale.ROOT, "bench serve: run %d of %d done in %.1f s: %d requests "
+                    + "succeeded, %d failed%n", r + 1, repeat, run.wallSeconds(), run.succeeded(), run.failed());
             if (run.succeeded() > 0 && run.measured() == 0) {
                 throw new IllegalArgumentException("no request succeeded after the ramp-up of " + rampUpSeconds
                         + " s, so there are no latencies to report: give more --requests or a shorter --ramp-up");

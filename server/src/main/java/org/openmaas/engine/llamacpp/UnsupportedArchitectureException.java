@@ -9,24 +9,9 @@ import java.nio.file.Path;
  */
 public final class UnsupportedArchitectureException extends IOException {
 
-    private final String architecture;
-    private final String build;
-
     UnsupportedArchitectureException(Path file, String architecture, String build) {
         super(file + " has the architecture '" + architecture + "' (its general.architecture), which this llama.cpp "
                 + "build (" + build + ") does not support; a newer llama.cpp (--llama-lib) or a model of an "
                 + "architecture it knows can serve");
-        this.architecture = architecture;
-        this.build = build;
-    }
-
-    /** {@code general.architecture} as llama.cpp read it. */
-    public String architecture() {
-        return architecture;
-    }
-
-    /** The llama.cpp build that refused it: its version and library file. */
-    public String build() {
-        return build;
     }
 }
