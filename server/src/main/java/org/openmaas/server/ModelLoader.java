@@ -82,8 +82,7 @@ final class ModelLoader {
                 MemoryEstimate estimate = MemoryEstimate.of(GgufReader.read(file), product.contextLength(),
                         product.slots(), product.llama().kvCacheType());
                 LOG.info("product " + product.productName() + " needs an estimated " + estimate.describe()
-                        + available.stream().mapToObj(bytes -> "; " + MemoryEstimate.mib(bytes) + " available")
-                        .findFirst().orElse(""));
+                        + (available.isPresent() ? "; " + MemoryEstimate.mib(available.getAsLong()) + " available" : ""));
                 boolean offloaded = product.llama().gpuLayers().orElse(config.gpuLayers()) != 0;
                 if (available.isPresent() && !offloaded && taken + estimate.totalBytes() > available.getAsLong()) {
                     throw new IOException(tooLarge(estimate, taken, available.getAsLong()));
@@ -103,8 +102,8 @@ final class ModelLoader {
         return "not enough memory: it needs an estimated " + estimate.describe() + " but "
                 + MemoryEstimate.mib(available) + " is available (MemAvailable in /proc/meminfo)"
                 + (taken > 0 ? ", of which the products before it take " + MemoryEstimate.mib(taken) : "")
-                + "; a smaller context_length (--context-length), fewer slots (--slots), kv_cache_type q8_0, a "
-                + "smaller quantization of the model, or --allow-partial to serve the other products";
+                + "; a smaller context_length (--context-length), fewer slots (--slots), kv_cache_type q8_0 or a "
+                + "smaller quantization of the model fits it";
     }
 
     /** Loads the engine of each product {@link #check()} passed into {@code catalog}. */
