@@ -11,6 +11,7 @@ import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.llamacpp.LlamaEngine;
+import org.openmaas.engine.llamacpp.LlamaModel;
 import org.openmaas.engine.remote.LlamaServerUpstream;
 import org.openmaas.engine.remote.MaasUpstream;
 import org.openmaas.engine.remote.OpenAiUpstream;
@@ -49,6 +50,15 @@ final class EngineFactory {
                 Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate(), -1,
                 product.prefillChunk(), llama.gpuLayers().orElse(gpuLayers), llama.flashAttention(),
                 llama.kvCacheType()));
+    }
+
+    /**
+     * Has llama.cpp read {@code file}'s header and vocabulary, not its tensors: an architecture it does not know is
+     * refused before anything else starts.
+     */
+    static void probe(Path file, Optional<Path> llamaLibrary) throws IOException {
+        llamaLibrary.ifPresent(LlamaEngine::useLibraryFolder);
+        LlamaModel.probe(file);
     }
 
     /** A pool over the product's endpoints; nothing of llama.cpp is loaded for it. */

@@ -104,9 +104,15 @@ public final class MaasServer implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
-    /** Starts everything and returns once every product's model has loaded or failed to. */
+    /**
+     * Starts everything and returns once every product's model has loaded or failed to. The models are checked first,
+     * so a start that fails on one has created no store, credentials or keys in the data directory.
+     */
     public static MaasServer start(ServerConfig config) {
-        return start(config, new ModelLoader(config)::loadInto);
+        ListenPort.requireFree(config.host(), config.port());
+        ModelLoader models = new ModelLoader(config);
+        List<ModelLoader.Checked> checked = models.check();
+        return start(config, catalog -> models.loadInto(catalog, checked));
     }
 
     /**

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openmaas.catalog.Catalog;
@@ -16,12 +18,14 @@ import org.openmaas.catalog.ModelSource;
 import org.openmaas.catalog.Product;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.engine.Engine;
+import org.openmaas.engine.llamacpp.MemoryEstimate;
+import org.openmaas.gguf.GgufReader;
 import org.openmaas.hub.HubClient;
 import org.openmaas.hub.TransferListener;
 
 /**
- * Decides which products to serve (catalog file, {@code --model} files, or the default model) and loads each one's
- * engine. A product whose model cannot load stops the start, naming the product and why; with
+ * Decides which products to serve (catalog file, {@code --model} files, or the default model), checks their models
+ * and loads each one's engine. A product whose model cannot load stops the start, naming the product and why; with
  * {@code --allow-partial} it is logged and left out, and the others still serve.
  */
 final class ModelLoader {
@@ -33,33 +37,103 @@ final class ModelLoader {
 
     private final ServerConfig config;
     private final HubClient hub;
+    private final Supplier<OptionalLong> availableMemory;
     /** The llama.cpp build the start chose: products added at run time load with it too, as a process has one. */
     private volatile Optional<Path> llamaLibrary;
 
     ModelLoader(ServerConfig config) {
+        this(config, AvailableMemory.system());
+    }
+
+    /** @param availableMemory bytes the engines may take, read before the checks (empty: not known, not checked) */
+    ModelLoader(ServerConfig config, Supplier<OptionalLong> availableMemory) {
         this.config = config;
+        this.availableMemory = availableMemory;
         this.llamaLibrary = config.llamaLibrary();
         boolean terminal = System.console() != null && System.console().isTerminal();
         this.hub = HubClient.fromEnvironment(config.environment(),
                 TransferListener.console(new PrintWriter(System.err, true), terminal));
     }
 
-    void loadInto(Catalog catalog) {
+    /** A product that passed the checks made before loading; {@code file} is null for a remote product. */
+    record Checked(ProductConfig product, Path file) {
+    }
+
+    /**
+     * Resolves each product's model file (downloading a hub reference) and checks, before anything is loaded or
+     * written in the data directory, what can be checked: a readable GGUF, an architecture this llama.cpp knows (read
+     * by llama.cpp without its tensors) and room in memory for the weights and KV cache of all products together.
+     *
+     * @return the products that passed; with {@code --allow-partial}, the others are logged and left out
+     * @throws StartupException naming each product that failed and why, without {@code --allow-partial}
+     */
+    List<Checked> check() {
         List<ProductConfig> products = products();
-        int threads = threadsPerEngine((int) products.stream().filter(p -> !isRemote(p)).count());
         llamaLibrary = config.llamaLibrary().or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
+        OptionalLong available = availableMemory.get();
+        long taken = 0;
+        List<Checked> passed = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (ProductConfig product : products) {
             try {
-                catalog.add(open(product, threads));
+                if (isRemote(product)) {
+                    passed.add(new Checked(product, null));
+                    continue;
+                }
+                Path file = modelFile(product.source());
+                EngineFactory.probe(file, llamaLibrary); // first: an unknown architecture's keys mean nothing here
+                MemoryEstimate estimate = MemoryEstimate.of(GgufReader.read(file), product.contextLength(),
+                        product.slots(), product.llama().kvCacheType());
+                LOG.info("product " + product.productName() + " needs an estimated " + estimate.describe()
+                        + (available.isPresent() ? "; " + MemoryEstimate.mib(available.getAsLong()) + " available" : ""));
+                boolean offloaded = product.llama().gpuLayers().orElse(config.gpuLayers()) != 0;
+                if (available.isPresent() && !offloaded && taken + estimate.totalBytes() > available.getAsLong()) {
+                    throw new IOException(tooLarge(estimate, taken, available.getAsLong()));
+                }
+                taken += offloaded ? 0 : estimate.totalBytes();
+                passed.add(new Checked(product, file));
             } catch (RuntimeException | IOException e) {
-                String failure = "product " + product.productName() + " cannot load its model " + product.source()
-                        + ": " + reason(e);
-                failures.add(failure);
-                LOG.log(Level.SEVERE, config.allowPartial() ? failure + "; it is left out of the catalog" : failure);
-                LOG.log(Level.FINE, "load failure of " + product.productName(), e);
+                failures.add(failure(product, e));
             }
         }
+        requireNoFailures(failures);
+        return passed;
+    }
+
+    /** The refusal of a product whose estimate does not fit, with what would make it fit. */
+    private static String tooLarge(MemoryEstimate estimate, long taken, long available) {
+        return "not enough memory: it needs an estimated " + estimate.describe() + " but "
+                + MemoryEstimate.mib(available) + " is available (MemAvailable in /proc/meminfo)"
+                + (taken > 0 ? ", of which the products before it take " + MemoryEstimate.mib(taken) : "")
+                + "; a smaller context_length (--context-length), fewer slots (--slots), kv_cache_type q8_0 or a "
+                + "smaller quantization of the model fits it";
+    }
+
+    /** Loads the engine of each product {@link #check()} passed into {@code catalog}. */
+    void loadInto(Catalog catalog, List<Checked> checked) {
+        int threads = threadsPerEngine((int) checked.stream().filter(c -> !isRemote(c.product())).count());
+        List<String> failures = new ArrayList<>();
+        for (Checked each : checked) {
+            ProductConfig product = each.product();
+            try {
+                catalog.add(open(product, each.file(), threads));
+            } catch (RuntimeException | IOException e) {
+                failures.add(failure(product, e));
+            }
+        }
+        requireNoFailures(failures);
+    }
+
+    /** Logs why {@code product} failed and returns it in words. */
+    private String failure(ProductConfig product, Exception e) {
+        String failure = "product " + product.productName() + " cannot load its model " + product.source() + ": "
+                + reason(e);
+        LOG.log(Level.SEVERE, config.allowPartial() ? failure + "; it is left out of the catalog" : failure);
+        LOG.log(Level.FINE, "load failure of " + product.productName(), e);
+        return failure;
+    }
+
+    private void requireNoFailures(List<String> failures) {
         if (!failures.isEmpty() && !config.allowPartial()) {
             throw new StartupException(String.join("; ", failures)
                     + " (--allow-partial serves the products that did load)");
@@ -74,13 +148,14 @@ final class ModelLoader {
         long others = catalog.entries().stream().filter(e -> !isRemote(e.config())
                 && !e.product().productName().equals(product.productName())).count();
         try {
-            return open(product, threadsPerEngine((int) others + 1));
+            return open(product, null, threadsPerEngine((int) others + 1));
         } catch (RuntimeException | IOException e) {
             throw new IOException(reason(e), e);
         }
     }
 
-    private CatalogEntry open(ProductConfig product, int threads) throws IOException {
+    /** @param file the model file {@link #check()} resolved; null to resolve it now (or for a remote product) */
+    private CatalogEntry open(ProductConfig product, Path file, int threads) throws IOException {
         long start = System.nanoTime();
         Engine engine;
         String modelName;
@@ -89,7 +164,9 @@ final class ModelLoader {
             engine = EngineFactory.remote(product, remote.engine());
             modelName = product.modelName();
         } else {
-            Path file = modelFile(product.source());
+            if (file == null) {
+                file = modelFile(product.source());
+            }
             engine = EngineFactory.open(product, file, threads, llamaLibrary, config.gpuLayers());
             modelName = product.modelName() != null ? product.modelName()
                     : engine.model().name() != null ? engine.model().name()

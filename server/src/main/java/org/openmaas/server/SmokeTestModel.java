@@ -24,6 +24,7 @@ final class SmokeTestModel {
     static Path create(Path modelsDir, String whyNoRealModel) {
         Path file = modelsDir.resolve(FILE);
         try {
+            Files.createDirectories(modelsDir); // the models are checked before the server creates its directories
             RandomLlama.write(RandomLlama.Spec.tiny().withName(NAME), file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the smoke-test model " + file, e);

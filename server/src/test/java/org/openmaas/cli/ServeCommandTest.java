@@ -2,6 +2,7 @@ package org.openmaas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.gguf.GgufValue;
+import org.openmaas.gguf.GgufWriter;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
@@ -97,6 +100,22 @@ class ServeCommandTest {
         assertThat(run.err()).startsWith("maas serve: product maas-model-missing cannot load its model " + missing)
                 .endsWith("(--allow-partial serves the products that did load)" + System.lineSeparator())
                 .hasLineCount(1);
+    }
+
+    @Test
+    void aModelOfAnArchitectureLlamaCppDoesNotKnowStopsTheStartBeforeTheDataDirectoryIsCreated(@TempDir Path dir)
+            throws IOException {
+        Path future = dir.resolve("future.gguf");
+        new GgufWriter().put("general.architecture", new GgufValue.Text("openmaas-future")).write(future);
+
+        Cli.Run run = Cli.run(Map.of(), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
+                dir.resolve("data").toString(), "--model", future.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("maas serve: product maas-model-future cannot load its model " + future)
+                .contains("has the architecture 'openmaas-future'", "does not support")
+                .hasLineCount(1);
+        assertThat(dir.resolve("data")).doesNotExist(); // no store, no credentials
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.openmaas.cli.connection.ConnectionOptions;
 import org.openmaas.client.MaasClient;
@@ -138,6 +139,15 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** What run {@code r} is about to measure, so a long benchmark says what it is doing while it does it. */
+    private String startLine(int r, Endpoint endpoint) {
+        return "bench serve: run " + (r + 1) + " of " + repeat + ": " + requests + " requests of " + maxNewTokens
+                + " new tokens to " + endpoint.target() + " from " + clients + " concurrent client(s)"
+                + (mixed ? " going round stream, generate, OpenAI completion and catalog" : ", streaming")
+                + (rampUpSeconds > 0 ? ", started over " + rampUpSeconds + " s" : "")
+                + " (at most " + durationSeconds + " s)...";
+    }
+
     private int run(Endpoint endpoint, LoadGenerator.Settings settings) throws Exception {
         for (int i = 0; i < warmup; i++) {
             // From the end of the set: the measured requests must not find the warm-up's cells.
@@ -151,10 +161,10 @@ final class ServeBenchCommand implements Callable<Integer> {
         Machine before = Machine.now();
         List<ServeRun> runs = new ArrayList<>(repeat);
         for (int r = 0; r < repeat; r++) {
-            if (repeat > 1) {
-                spec.commandLine().getErr().printf("bench serve: run %d of %d...%n", r + 1, repeat);
-            }
+            spec.commandLine().getErr().println(startLine(r, endpoint));
             ServeRun run = ServeRun.of(LoadGenerator.run(endpoint, settings, r * requests));
+            spec.commandLine().getErr().printf(Locale.ROOT, "bench serve: run %d of %d done in %.1f s: %d requests "
+                    + "succeeded, %d failed%n", r + 1, repeat, run.wallSeconds(), run.succeeded(), run.failed());
             if (run.succeeded() > 0 && run.measured() == 0) {
                 throw new IllegalArgumentException("no request succeeded after the ramp-up of " + rampUpSeconds
                         + " s, so there are no latencies to report: give more --requests or a shorter --ramp-up");

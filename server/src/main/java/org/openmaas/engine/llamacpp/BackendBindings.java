@@ -118,6 +118,11 @@ final class BackendBindings {
     }
 
     /** One line for the server's log: the release, where it came from, the CPU variant, the CPU's features, the devices. */
+    /** {@code llama_version()}: the release the library was built from, e.g. {@code b7300}. */
+    static String version() {
+        return text(VERSION.call());
+    }
+
     static String describe(NativeLibrary.Opened library) {
         return "llama.cpp " + text(VERSION.call()) + " from " + library.llama() + "; CPU backend: " + cpuVariant()
                 + "; " + text(PRINT_SYSTEM_INFO.call()) + "; devices: " + String.join(", ", devices());

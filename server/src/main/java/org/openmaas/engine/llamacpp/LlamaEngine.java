@@ -198,7 +198,7 @@ public final class LlamaEngine implements Engine, Tokenizer {
         return (int) Math.min((long) contextLength * config.slots(), Math.max(PrefixCache.SUBSTANTIAL_PREFIX, affordable));
     }
 
-    private static int resolveContextLength(int configured, int trained) {
+    static int resolveContextLength(int configured, int trained) {
         if (configured == 0) {
             return trained > 0 ? Math.min(trained, DEFAULT_CONTEXT_CAP) : DEFAULT_CONTEXT_CAP;
         }

@@ -1,6 +1,7 @@
 package org.openmaas.engine.llamacpp;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openmaas.engine.ChatMessage;
 
 /**
@@ -24,6 +27,8 @@ import org.openmaas.engine.ChatMessage;
 public final class LlamaModel implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LlamaModel.class.getName());
+    // llama_model_create's refusal (src/llama-model.cpp), the one place llama.cpp says it lacks an architecture
+    private static final Pattern UNKNOWN_ARCHITECTURE = Pattern.compile("unknown model architecture: '([^']*)'");
 
     private final Path file;
     private final MemorySegment model;  // llama_model *: owned here, freed by close() with llama_model_free
@@ -77,25 +82,52 @@ public final class LlamaModel implements AutoCloseable {
      * @throws IllegalStateException when llama.cpp itself cannot be loaded (the message says how to get it)
      */
     public static LlamaModel load(Path file, String chatTemplateOverride, int gpuLayers) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString());
-        }
-        LlamaLibrary.load();
-        MemorySegment model;
-        try (Arena arena = Arena.ofConfined()) { // params and path: only needed during the call
-            MemorySegment params = ModelBindings.DEFAULT_PARAMS.call(arena);
-            params.set(JAVA_INT, ModelBindings.PARAMS_N_GPU_LAYERS, gpuLayers);
-            model = ModelBindings.LOAD_FROM_FILE.call(arena.allocateFrom(file.toAbsolutePath().toString()), params);
-        }
-        if (model.equals(MemorySegment.NULL)) {
-            throw new IOException("llama.cpp could not load " + file + " (its log says why)");
-        }
+        MemorySegment model = loadNative(file, gpuLayers, false);
         try {
             return new LlamaModel(file, model, chatTemplateOverride);
         } catch (RuntimeException e) {
             ModelBindings.FREE.call(model);
             throw e;
         }
+    }
+
+    /**
+     * Checks that llama.cpp can read {@code file}'s header and vocabulary, its architecture among them, without
+     * loading a tensor: a start refuses a model it cannot serve before it writes anything.
+     *
+     * @throws UnsupportedArchitectureException when this llama.cpp does not know the file's architecture
+     * @throws IOException                      when the file is missing or llama.cpp refuses it for another reason
+     */
+    public static void probe(Path file) throws IOException {
+        ModelBindings.FREE.call(loadNative(file, 0, true));
+    }
+
+    private static MemorySegment loadNative(Path file, int gpuLayers, boolean vocabOnly) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        NativeLibrary.Opened library = LlamaLibrary.load();
+        MemorySegment model;
+        NativeLog.clearErrors();
+        try (Arena arena = Arena.ofConfined()) { // params and path: only needed during the call
+            MemorySegment params = ModelBindings.DEFAULT_PARAMS.call(arena);
+            params.set(JAVA_INT, ModelBindings.PARAMS_N_GPU_LAYERS, gpuLayers);
+            params.set(JAVA_BOOLEAN, ModelBindings.PARAMS_VOCAB_ONLY, vocabOnly);
+            model = ModelBindings.LOAD_FROM_FILE.call(arena.allocateFrom(file.toAbsolutePath().toString()), params);
+        }
+        if (model.equals(MemorySegment.NULL)) {
+            List<String> said = NativeLog.errors();
+            for (String line : said) {
+                Matcher unknown = UNKNOWN_ARCHITECTURE.matcher(line);
+                if (unknown.find()) {
+                    throw new UnsupportedArchitectureException(file, unknown.group(1),
+                            "libllama " + BackendBindings.version() + " from " + library.llama());
+                }
+            }
+            throw new IOException("llama.cpp could not load " + file
+                    + (said.isEmpty() ? " (its log says why)" : ": " + String.join("; ", said)));
+        }
+        return model;
     }
 
     public Path file() {

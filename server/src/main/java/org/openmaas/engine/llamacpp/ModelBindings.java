@@ -44,6 +44,7 @@ final class ModelBindings {
             JAVA_BOOLEAN.withName("load_mtp"),
             MemoryLayout.paddingLayout(2));
     static final long PARAMS_N_GPU_LAYERS = offset(PARAMS, "n_gpu_layers");
+    static final long PARAMS_VOCAB_ONLY = offset(PARAMS, "vocab_only");
 
     /** {@code const struct llama_vocab * llama_model_get_vocab(const struct llama_model * model)}: owned by the model. */
     public interface GetVocab {

@@ -1,6 +1,8 @@
 package org.openmaas.engine.llamacpp;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +23,8 @@ final class NativeLog {
     private static final int GGML_LOG_LEVEL_CONT = 5;
 
     private static final ThreadLocal<Line> LINES = ThreadLocal.withInitial(Line::new);
+    // llama.cpp says why a load failed only in its log, on the loading thread: its error lines are kept for it.
+    private static final ThreadLocal<List<String>> ERRORS = ThreadLocal.withInitial(ArrayList::new);
 
     private NativeLog() {
     }
@@ -36,6 +40,7 @@ final class NativeLog {
             Line line = LINES.get();
             if (level != GGML_LOG_LEVEL_CONT) {
                 line.level = level == GGML_LOG_LEVEL_ERROR || level == GGML_LOG_LEVEL_WARN ? Level.WARNING : Level.FINE;
+                line.error = level == GGML_LOG_LEVEL_ERROR;
             }
             line.text.append(piece);
             int newline;
@@ -44,6 +49,9 @@ final class NativeLog {
                 line.text.delete(0, newline + 1);
                 if (!complete.isEmpty()) {
                     LOG.logp(line.level, "llama.cpp", null, complete);
+                    if (line.error) {
+                        ERRORS.get().add(complete);
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -51,8 +59,19 @@ final class NativeLog {
         }
     }
 
+    /** Forgets this thread's error lines, before a call whose failure {@link #errors()} should explain. */
+    static void clearErrors() {
+        ERRORS.remove();
+    }
+
+    /** The error lines llama.cpp logged on this thread since {@link #clearErrors()}, oldest first. */
+    static List<String> errors() {
+        return List.copyOf(ERRORS.get());
+    }
+
     private static final class Line {
         final StringBuilder text = new StringBuilder();
         Level level = Level.FINE;
+        boolean error;
     }
 }

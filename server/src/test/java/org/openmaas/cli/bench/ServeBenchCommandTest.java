@@ -197,6 +197,19 @@ class ServeBenchCommandTest {
     }
 
     @Test
+    void eachRunSaysOnStderrWhichOfHowManyItIsAndWhatItMeasures() {
+        BenchRun run = bench("--requests", "2", "--max-new-tokens", "3", "--clients", "2", "--repeat", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err().lines().filter(line -> line.startsWith("bench serve: run ")))
+                .hasSize(4)
+                .first().asString().matches("bench serve: run 1 of 2: 2 requests of 3 new tokens to \\S+ from 2 "
+                        + "concurrent client\\(s\\), streaming \\(at most 300 s\\)\\.\\.\\.");
+        assertThat(run.err()).containsPattern("bench serve: run 2 of 2 done in [0-9.]+ s: 2 requests succeeded, 0 failed");
+        assertThat(run.out()).doesNotContain("bench serve: run"); // the report alone on stdout, for pipes
+    }
+
+    @Test
     void repeatedRampUpRunsSayHowManyRequestsEachMeasured() {
         BenchRun run = bench("--clients", "2", "--requests", "4", "--max-new-tokens", "2", "--ramp-up", "0.3",
                 "--repeat", "2");
