@@ -55,8 +55,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
     private static final String PRODUCT = "maas-model-gateway-bench";
     private static final Pattern SERVING = Pattern.compile("is serving .* on http://127\\.0\\.0\\.1:(\\d+)");
 
-    @Option(names = "--llama-tools", paramLabel = "DIR", description = "The folder of llama-server (`scripts/llama-cpp.sh"
-            + " tools` builds it and prints the folder; default: env MAAS_LLAMA_TOOLS).")
+    @Option(names = "--llama-tools", paramLabel = "DIR", description = "The folder of llama-server"
+            + " (`scripts/llama-cpp.sh tools` builds it and prints the folder; default: env MAAS_LLAMA_TOOLS).")
     Path llamaTools;
 
     @Option(names = "--model", defaultValue = "../shared/models/stories260K.gguf",
@@ -90,6 +90,12 @@ final class GatewayBenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}); each number reported is the median of its side's runs.")
     int rounds;
 
+    @Option(names = "--warmup-runs", defaultValue = "1", description = {"Unmeasured runs of the whole load on each"
+            + " side before the rounds (default: ${DEFAULT-VALUE}).",
+            "The gateway is a fresh JVM: its first thousands of tokens are interpreted and compiled, which measures the"
+                    + " JIT, not the steady gateway."})
+    int warmupRuns;
+
     @Mixin
     ReportOptions report;
 
@@ -103,6 +109,9 @@ final class GatewayBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1: " + rounds);
+        }
+        if (warmupRuns < 0) {
+            throw new IllegalArgumentException("--warmup-runs must be at least 0: " + warmupRuns);
         }
         if (slots < 1 || context < 1) {
             throw new IllegalArgumentException("--slots and --context must be at least 1: " + slots + ", " + context);
@@ -128,6 +137,11 @@ final class GatewayBenchCommand implements Callable<Integer> {
                             + " (logs in " + dir + ")");
                 }
             }
+            for (int w = 0; w < warmupRuns; w++) {
+                spec.commandLine().getErr().printf("bench gateway: warm-up run %d of %d...%n", w + 1, warmupRuns);
+                LoadGenerator.run(straight, settings, 0);
+                LoadGenerator.run(through, settings, 0);
+            }
             Machine before = Machine.now();
             List<ServeRun> directRuns = new ArrayList<>();
             List<ServeRun> gatewayRuns = new ArrayList<>();
@@ -140,7 +154,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, 0)));
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), slots, context,
-                    settings, before, Machine.now(), directRuns, gatewayRuns);
+                    settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns);
             if (report.json) {
                 spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(result));

@@ -16,14 +16,15 @@ import org.openmaas.cli.table.Table;
  * @param gateway the runs through the gateway, in order
  */
 record GatewayReport(String command, String model, int slots, int context, int clients, int requests,
-                     double rampUpSeconds, int maxNewTokens, String machine, String loadBefore, String loadAfter,
-                     List<ServeRun> direct, List<ServeRun> gateway) {
+                     double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine, String loadBefore,
+                     String loadAfter, List<ServeRun> direct, List<ServeRun> gateway) {
 
     static GatewayReport of(String command, String model, int slots, int context, LoadGenerator.Settings settings,
-                            Machine before, Machine after, List<ServeRun> direct, List<ServeRun> gateway) {
+                            int warmupRuns, Machine before, Machine after, List<ServeRun> direct,
+                            List<ServeRun> gateway) {
         return new GatewayReport(command, model, slots, context, settings.clients(), settings.requests(),
-                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), before.describe(), before.load(),
-                after.load(), List.copyOf(direct), List.copyOf(gateway));
+                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns, before.describe(),
+                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway));
     }
 
     /** Failed requests on both sides. */
@@ -69,11 +70,13 @@ record GatewayReport(String command, String model, int slots, int context, int c
 
                 %s on llama-server (%d slots of %d tokens), straight and through OpenMaaS (a catalog product with \
                 `engine: {type: llama-server}`), both on the OpenAI route `/v1/completions`: %d concurrent streams, \
-                %s, %d requests per run, %d new tokens per request, greedy. %d rounds of a direct run then a gateway \
-                run; each number is the median of its side's runs (every run in brackets).
+                %s, %d requests per run, %d new tokens per request, greedy. After %d unmeasured run(s) of each side, \
+                %d rounds of a direct run then a gateway run; each number is the median of its side's runs (every run \
+                in brackets).
                 Machine: %s; load average %s before, %s after.
 
-                %s""".formatted(command, model, slots, context, clients, ramp, requests, maxNewTokens, direct.size(),
+                %s""".formatted(command, model, slots, context, clients, ramp, requests, maxNewTokens, warmupRuns,
+                direct.size(),
                 machine, loadBefore, loadAfter, table.markdown());
     }
 
