@@ -1,6 +1,7 @@
 package org.openmaas.cli.bench;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import java.util.function.ToDoubleFunction;
 import org.openmaas.cli.table.Table;
@@ -63,6 +64,9 @@ record GatewayReport(String command, String model, int slots, int context, int c
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
                         ratio(run -> run.endToEndLatencyMs().p50()), "")
                 .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "");
+        String error = Stream.concat(direct.stream().map(run -> error("direct", run)),
+                        gateway.stream().map(run -> error("gateway", run)))
+                .filter(Objects::nonNull).findFirst().orElse("");
         String ramp = rampUpSeconds == 0 ? "all starting at once"
                 : "starting evenly over %.1f s, latencies of the requests sent after".formatted(rampUpSeconds);
         return """
@@ -74,10 +78,14 @@ record GatewayReport(String command, String model, int slots, int context, int c
                 %d rounds of a direct run then a gateway run; each number is the median of its side's runs (every run \
                 in brackets).
                 Machine: %s; load average %s before, %s after.
-
+                %s
                 %s""".formatted(command, model, slots, context, clients, ramp, requests, maxNewTokens, warmupRuns,
                 direct.size(),
-                machine, loadBefore, loadAfter, table.markdown());
+                machine, loadBefore, loadAfter, error, table.markdown());
+    }
+
+    private static String error(String side, ServeRun run) {
+        return run.firstError() == null ? null : "First error (" + side + "): " + run.firstError() + "\n";
     }
 
     private String ratio(ToDoubleFunction<ServeRun> number) {
