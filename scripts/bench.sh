@@ -98,6 +98,10 @@ if [[ -f "$stories" ]]; then
   ./maas bench serve --api openai --base-url "$llama_url" --clients 8 --requests 48 --ramp-up 5 --repeat "$repeat" \
     --pid "$server" --write "$docs"
   stop
+  # The gateway's cost (issue 12): the same load straight at a llama-server and through an OpenMaaS in front of it,
+  # the two taking turns; the command starts and stops both servers itself.
+  ./maas bench gateway --llama-tools "$tools" --model "$stories" --clients 8 --requests 96 --rounds "$repeat" \
+    --write "$docs"
 fi
 
 # How many admissions and settlements one PostgreSQL carries for 1, 2 and 4 instances (docs/SCALING.md): on

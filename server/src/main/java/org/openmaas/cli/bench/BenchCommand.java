@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the engine, a running server and the store; print tables (or --json) with the command"
                 + " line and the machine.",
-        subcommands = {EngineBenchCommand.class, ServeBenchCommand.class, StoreBenchCommand.class,
-                MakeModelCommand.class})
+        subcommands = {EngineBenchCommand.class, ServeBenchCommand.class, GatewayBenchCommand.class,
+                StoreBenchCommand.class, MakeModelCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -18,7 +18,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: engine, serve, store"
-                + " or make-model");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: engine, serve,"
+                + " gateway, store or make-model");
     }
 }

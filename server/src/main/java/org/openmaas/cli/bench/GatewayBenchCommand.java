@@ -1,0 +1,295 @@
+package org.openmaas.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.openmaas.auth.Bootstrap;
+import org.openmaas.cli.Main;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code maas bench gateway}: what OpenMaaS in front of an engine costs. It starts one llama.cpp {@code llama-server}
+ * and one {@code maas serve} whose only product is that server ({@code engine: {type: llama-server}}), then drives
+ * {@code bench serve --api openai}'s load straight at llama-server and through the gateway's OpenAI route, the two
+ * sides taking turns run by run so that other work on the machine slows both alike.
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = {"Measure the gateway's cost: the same streamed /v1/completions load (bench serve --api openai)"
+                + " straight at a llama-server this command starts and through an OpenMaaS it starts in front of that"
+                + " server, direct and gateway taking turns for --rounds rounds; report the median of the rounds for"
+                + " each side and the ratios gateway/direct against the targets (tok/s >= 0.97x, TTFT p50 within"
+                + " +5 ms).",
+                "Both servers listen on free loopback ports and stop when the command ends."})
+final class GatewayBenchCommand implements Callable<Integer> {
+
+    /** Issue 12's targets: what going through the gateway may cost at most. */
+    static final double TOKENS_PER_SECOND_RATIO = 0.97;
+    static final double TTFT_P50_EXTRA_MS = 5;
+
+    private static final Duration START_PATIENCE = Duration.ofSeconds(120);
+    private static final String PRODUCT = "maas-model-gateway-bench";
+    private static final Pattern SERVING = Pattern.compile("is serving .* on http://127\\.0\\.0\\.1:(\\d+)");
+
+    @Option(names = "--llama-tools", paramLabel = "DIR", description = "The folder of llama-server"
+            + " (`scripts/llama-cpp.sh tools` builds it and prints the folder; default: env MAAS_LLAMA_TOOLS).")
+    Path llamaTools;
+
+    @Option(names = "--model", defaultValue = "../shared/models/stories260K.gguf",
+            description = "The GGUF llama-server serves (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--slots", defaultValue = "8", description = "llama-server's slots (-np), also the gateway's"
+            + " max_concurrent (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(names = "--context", defaultValue = "512", description = "Context tokens per slot (default:"
+            + " ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--clients", defaultValue = "8", description = "Concurrent streams (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--requests", defaultValue = "48", description = "Requests per run (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--ramp-up", defaultValue = "0", paramLabel = "SECONDS", description = "As bench serve's: start"
+            + " the clients evenly over this many seconds and measure only the requests sent after (default:"
+            + " ${DEFAULT-VALUE}).")
+    double rampUpSeconds;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64",
+            description = "max_tokens of every request (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of one direct run then one gateway run"
+            + " (default: ${DEFAULT-VALUE}); each number reported is the median of its side's runs.")
+    int rounds;
+
+    @Option(names = "--warmup-runs", defaultValue = "1", description = {"Unmeasured runs of the whole load on each"
+            + " side before the rounds (default: ${DEFAULT-VALUE}).",
+            "The gateway is a fresh JVM: its first thousands of tokens are interpreted and compiled, which measures the"
+                    + " JIT, not the steady gateway."})
+    int warmupRuns;
+
+    @Mixin
+    ReportOptions report;
+
+    /** The bootstrap client's secret of the gateway this run starts. */
+    private final String secret = "bench-" + UUID.randomUUID();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1: " + rounds);
+        }
+        if (warmupRuns < 0) {
+            throw new IllegalArgumentException("--warmup-runs must be at least 0: " + warmupRuns);
+        }
+        if (slots < 1 || context < 1) {
+            throw new IllegalArgumentException("--slots and --context must be at least 1: " + slots + ", " + context);
+        }
+        Path server = llamaServer();
+        if (!Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("--model " + model + " is not a file; give a GGUF model");
+        }
+        LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests, Duration.ofHours(1),
+                Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens, false);
+        Path dir = Files.createTempDirectory("maas-bench-gateway-");
+        List<Process> started = new ArrayList<>();
+        try {
+            URI direct = startLlamaServer(server, dir, started);
+            URI gateway = startGateway(direct, dir, started);
+            OpenAiEndpoint straight = new OpenAiEndpoint(OpenAiEndpoint.apiBase(direct.toString()), null, null);
+            OpenAiEndpoint through = new OpenAiEndpoint(OpenAiEndpoint.apiBase(gateway.toString()), token(gateway),
+                    PRODUCT);
+            for (OpenAiEndpoint side : List.of(straight, through)) {
+                Timing warm = side.send(Endpoint.Kind.STREAM, Prompts.get(-1), maxNewTokens);
+                if (!warm.ok()) {
+                    throw new IllegalStateException("the warm-up request to " + side.api() + " failed: " + warm.error()
+                            + " (logs in " + dir + ")");
+                }
+            }
+            for (int w = 0; w < warmupRuns; w++) {
+                spec.commandLine().getErr().printf("bench gateway: warm-up run %d of %d...%n", w + 1, warmupRuns);
+                LoadGenerator.run(straight, settings, 0);
+                LoadGenerator.run(through, settings, 0);
+            }
+            Machine before = Machine.now();
+            List<ServeRun> directRuns = new ArrayList<>();
+            List<ServeRun> gatewayRuns = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                spec.commandLine().getErr().printf("bench gateway: round %d of %d, direct...%n", r + 1, rounds);
+                // Every run sends the same prompts in the same order, so the two sides differ only by the gateway.
+                directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, 0)));
+                spec.commandLine().getErr().printf("bench gateway: round %d of %d, through the gateway...%n", r + 1,
+                        rounds);
+                gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, 0)));
+            }
+            GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), slots, context,
+                    settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns);
+            if (report.json) {
+                spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(result));
+            } else {
+                spec.commandLine().getOut().print(result.markdown());
+            }
+            spec.commandLine().getOut().flush();
+            if (report.write != null) {
+                BenchmarksFile.update(report.write, "gateway " + model.getFileName() + " " + clients + " clients",
+                        result.markdown());
+            }
+            return result.failed() == 0 ? 0 : 1;
+        } finally {
+            for (Process process : started.reversed()) {
+                stop(process);
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private Path llamaServer() {
+        Path folder = llamaTools;
+        if (folder == null) {
+            String fromEnv = System.getenv("MAAS_LLAMA_TOOLS");
+            if (fromEnv == null || fromEnv.isBlank()) {
+                throw new IllegalArgumentException("name the folder of llama-server with --llama-tools or"
+                        + " MAAS_LLAMA_TOOLS (`scripts/llama-cpp.sh tools` builds it and prints the folder)");
+            }
+            folder = Path.of(fromEnv);
+        }
+        Path binary = folder.resolve("llama-server");
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalArgumentException("no executable llama-server in " + folder
+                    + " (`scripts/llama-cpp.sh tools` builds it and prints its folder)");
+        }
+        return binary;
+    }
+
+    private URI startLlamaServer(Path binary, Path dir, List<Process> started) throws Exception {
+        int port = freePort();
+        Path log = dir.resolve("llama-server.log");
+        started.add(new ProcessBuilder(List.of(binary.toString(), "-m", model.toString(), "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "-np", Integer.toString(slots),
+                "-c", Integer.toString(slots * context), "--no-webui"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        URI uri = URI.create("http://127.0.0.1:" + port);
+        Instant deadline = Instant.now().plus(START_PATIENCE);
+        HttpClient http = HttpClient.newHttpClient();
+        while (Instant.now().isBefore(deadline)) {
+            if (!started.getLast().isAlive()) {
+                throw new IllegalStateException("llama-server exited: " + Files.readString(log));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(uri.resolve("/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return uri;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("llama-server was not healthy within " + START_PATIENCE + ": "
+                + Files.readString(log));
+    }
+
+    /** {@code maas serve} in its own JVM, as the launcher runs it, with known bootstrap credentials. */
+    private URI startGateway(URI upstream, Path dir, List<Process> started) throws Exception {
+        Path catalog = Files.writeString(dir.resolve("catalog.yaml"), """
+                products:
+                  - product_name: %s
+                    model_name: %s
+                    context_length: %d
+                    engine: {type: llama-server, endpoints: ["%s"], max_concurrent: %d}
+                """.formatted(PRODUCT, model.getFileName(), context, upstream, slots));
+        Path log = dir.resolve("maas-serve.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // the launcher's options for serve (see ./maas)
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
+                "--data-dir", dir.resolve("data").toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(Bootstrap.ENV_ACCOUNT, "123456789012");
+        builder.environment().put(Bootstrap.ENV_CLIENT_ID, "bench-gateway");
+        builder.environment().put(Bootstrap.ENV_CLIENT_SECRET, secret);
+        started.add(builder.start());
+        Instant deadline = Instant.now().plus(START_PATIENCE);
+        while (Instant.now().isBefore(deadline)) {
+            if (!started.getLast().isAlive()) {
+                throw new IllegalStateException("maas serve exited: " + Files.readString(log));
+            }
+            Matcher serving = SERVING.matcher(Files.readString(log));
+            if (serving.find()) {
+                return URI.create("http://127.0.0.1:" + serving.group(1));
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("maas serve did not start within " + START_PATIENCE + ": "
+                + Files.readString(log));
+    }
+
+    /** An access token of the bootstrap client: the gateway's OpenAI route takes it as the bearer key. */
+    private String token(URI gateway) throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString(("bench-gateway:" + secret).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(gateway.resolve("/oauth2/token")).header("Authorization", "Basic " + basic)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the gateway refused the bootstrap client a token: HTTP "
+                    + response.statusCode() + " " + response.body());
+        }
+        return new ObjectMapper().readTree(response.body()).path("access_token").asText();
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The command as typed: it goes into files others read (it holds no secret). */
+    private String commandLine() {
+        return spec.root().name() + " " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+    }
+}

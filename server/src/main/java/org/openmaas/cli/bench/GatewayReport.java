@@ -1,0 +1,105 @@
+package org.openmaas.cli.bench;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import java.util.function.ToDoubleFunction;
+import org.openmaas.cli.table.Table;
+
+/**
+ * What {@code bench gateway} found: the same load straight at llama-server and through the gateway, run by run in
+ * turns. Each side's number is the median of its runs (every run listed in brackets): with the sides alternating,
+ * a slow moment of the machine lands in one run of one side and the median leaves it out.
+ *
+ * @param command the command line
+ * @param model   the GGUF file llama-server served
+ * @param direct  the runs straight at llama-server, in order
+ * @param gateway the runs through the gateway, in order
+ */
+record GatewayReport(String command, String model, int slots, int context, int clients, int requests,
+                     double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine, String loadBefore,
+                     String loadAfter, List<ServeRun> direct, List<ServeRun> gateway) {
+
+    static GatewayReport of(String command, String model, int slots, int context, LoadGenerator.Settings settings,
+                            int warmupRuns, Machine before, Machine after, List<ServeRun> direct,
+                            List<ServeRun> gateway) {
+        return new GatewayReport(command, model, slots, context, settings.clients(), settings.requests(),
+                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns, before.describe(),
+                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway));
+    }
+
+    /** Failed requests on both sides. */
+    int failed() {
+        return Stream.concat(direct.stream(), gateway.stream()).mapToInt(ServeRun::failed).sum();
+    }
+
+    /** The median over a side's runs of one number. */
+    static double median(List<ServeRun> runs, ToDoubleFunction<ServeRun> number) {
+        double[] sorted = runs.stream().mapToDouble(number).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    String markdown() {
+        double directRate = median(direct, ServeRun::aggregateTokensPerSecond);
+        double gatewayRate = median(gateway, ServeRun::aggregateTokensPerSecond);
+        double directTtft = median(direct, run -> run.timeToFirstTokenMs().p50());
+        double gatewayTtft = median(gateway, run -> run.timeToFirstTokenMs().p50());
+        Table table = new Table("", "direct", "gateway", "gateway/direct", "target")
+                .row("aggregate output tok/s", cell(direct, ServeRun::aggregateTokensPerSecond),
+                        cell(gateway, ServeRun::aggregateTokensPerSecond),
+                        "%.3f×".formatted(gatewayRate / directRate),
+                        "≥ %.2f×: %s".formatted(GatewayBenchCommand.TOKENS_PER_SECOND_RATIO,
+                                gatewayRate >= GatewayBenchCommand.TOKENS_PER_SECOND_RATIO * directRate
+                                        ? "met" : "missed"))
+                .row("time to first token p50, ms", cell(direct, run -> run.timeToFirstTokenMs().p50()),
+                        cell(gateway, run -> run.timeToFirstTokenMs().p50()),
+                        "%+.1f ms".formatted(gatewayTtft - directTtft),
+                        "≤ +%.0f ms: %s".formatted(GatewayBenchCommand.TTFT_P50_EXTRA_MS,
+                                gatewayTtft - directTtft <= GatewayBenchCommand.TTFT_P50_EXTRA_MS ? "met" : "missed"))
+                .row("time to first token p99, ms", cell(direct, run -> run.timeToFirstTokenMs().p99()),
+                        cell(gateway, run -> run.timeToFirstTokenMs().p99()),
+                        ratio(run -> run.timeToFirstTokenMs().p99()), "")
+                .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
+                        cell(gateway, run -> run.endToEndLatencyMs().p50()),
+                        ratio(run -> run.endToEndLatencyMs().p50()), "")
+                .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "");
+        String error = Stream.concat(direct.stream().map(run -> error("direct", run)),
+                        gateway.stream().map(run -> error("gateway", run)))
+                .filter(Objects::nonNull).findFirst().orElse("");
+        String ramp = rampUpSeconds == 0 ? "all starting at once"
+                : "starting evenly over %.1f s, latencies of the requests sent after".formatted(rampUpSeconds);
+        return """
+                `%s`
+
+                %s on llama-server (%d slots of %d tokens), straight and through OpenMaaS (a catalog product with \
+                `engine: {type: llama-server}`), both on the OpenAI route `/v1/completions`: %d concurrent streams, \
+                %s, %d requests per run, %d new tokens per request, greedy. After %d unmeasured run(s) of each side, \
+                %d rounds of a direct run then a gateway run; each number is the median of its side's runs (every run \
+                in brackets).
+                Machine: %s; load average %s before, %s after.
+                %s
+                %s""".formatted(command, model, slots, context, clients, ramp, requests, maxNewTokens, warmupRuns,
+                direct.size(),
+                machine, loadBefore, loadAfter, error, table.markdown());
+    }
+
+    private static String error(String side, ServeRun run) {
+        return run.firstError() == null ? null : "First error (" + side + "): " + run.firstError() + "\n";
+    }
+
+    private String ratio(ToDoubleFunction<ServeRun> number) {
+        return "%.3f×".formatted(median(gateway, number) / median(direct, number));
+    }
+
+    private static String cell(List<ServeRun> runs, ToDoubleFunction<ServeRun> number) {
+        String median = "%.1f".formatted(median(runs, number));
+        return runs.size() == 1 ? median : median + " (" + String.join(", ",
+                runs.stream().map(run -> "%.1f".formatted(number.applyAsDouble(run))).toList()) + ")";
+    }
+
+    private static String counts(List<ServeRun> runs) {
+        return "%d, %d / %d".formatted(runs.stream().mapToLong(ServeRun::outputTokens).sum(),
+                runs.stream().mapToInt(ServeRun::succeeded).sum(), runs.stream().mapToInt(ServeRun::failed).sum());
+    }
+}

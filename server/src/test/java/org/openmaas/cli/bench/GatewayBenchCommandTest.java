@@ -1,0 +1,58 @@
+package org.openmaas.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.testing.LlamaServerProcess;
+import org.openmaas.testing.TestModels;
+
+/**
+ * {@code bench gateway} with real processes: a llama-server and a {@code maas serve} in front of it, a tiny load.
+ * Functional only: both sides ran and counted the same tokens, and the table was written; never a speed.
+ */
+class GatewayBenchCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSameLoadRunsStraightAndThroughTheGatewayRoundByRoundAndCountsTheSameTokens() throws Exception {
+        Path docs = dir.resolve("BENCHMARKS.md");
+        BenchRun run = BenchRun.of("gateway", "--llama-tools", System.getenv(LlamaServerProcess.TOOLS_ENV),
+                "--model", TestModels.tiny().getFirst().toString(), "--slots", "2", "--clients", "2",
+                "--requests", "2", "--max-new-tokens", "4", "--rounds", "2", "--json", "--write", docs.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = JSON.readTree(run.out());
+        for (String side : new String[] {"direct", "gateway"}) {
+            assertThat(json.path(side)).as(side).hasSize(2);
+            for (JsonNode each : json.path(side)) {
+                assertThat(each.path("succeeded").asInt()).as(side).isEqualTo(2);
+                assertThat(each.path("failed").asInt()).as(side).isZero();
+                assertThat(each.path("outputTokens").asLong()).as(side).isEqualTo(8);
+            }
+        }
+        assertThat(run.err()).containsSubsequence("round 1 of 2, direct", "round 1 of 2, through the gateway",
+                "round 2 of 2, direct", "round 2 of 2, through the gateway");
+        String table = Files.readString(docs);
+        assertThat(table).contains("<!-- bench:gateway ", "gateway/direct", "≥ 0.97×", "≤ +5 ms")
+                .containsPattern("\\| aggregate output tok/s +\\|")
+                .containsPattern("\\| time to first token p50, ms +\\|")
+                .containsPattern("\\| output tokens, requests ok / failed +\\| 16, 4 / 0 +\\| 16, 4 / 0 +\\|");
+    }
+
+    @Test
+    void aFolderWithoutLlamaServerIsRefusedSayingHowToBuildIt() {
+        BenchRun run = BenchRun.of("gateway", "--llama-tools", dir.toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("no executable llama-server in " + dir, "scripts/llama-cpp.sh tools");
+    }
+}
