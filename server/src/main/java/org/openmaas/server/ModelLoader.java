@@ -38,8 +38,11 @@ final class ModelLoader {
     private final ServerConfig config;
     private final HubClient hub;
     private final Supplier<OptionalLong> availableMemory;
-    /** The llama.cpp build the start chose: products added at run time load with it too, as a process has one. */
-    private volatile Optional<Path> llamaLibrary;
+    /**
+     * The llama.cpp build to load ({@code --llama-lib}, else the catalog's {@code llama_lib}, else the default): the
+     * same for the products of the start and those added at run time, as a process computes with one build.
+     */
+    private final Optional<Path> llamaLibrary;
 
     ModelLoader(ServerConfig config) {
         this(config, AvailableMemory.system());
@@ -49,7 +52,7 @@ final class ModelLoader {
     ModelLoader(ServerConfig config, Supplier<OptionalLong> availableMemory) {
         this.config = config;
         this.availableMemory = availableMemory;
-        this.llamaLibrary = config.llamaLibrary();
+        this.llamaLibrary = config.llamaLibrary().or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
         boolean terminal = System.console() != null && System.console().isTerminal();
         this.hub = HubClient.fromEnvironment(config.environment(),
                 TransferListener.console(new PrintWriter(System.err, true), terminal));
@@ -69,7 +72,6 @@ final class ModelLoader {
      */
     List<Checked> check() {
         List<ProductConfig> products = products();
-        llamaLibrary = config.llamaLibrary().or(() -> config.catalogFile().flatMap(CatalogFile::llamaLibrary));
         OptionalLong available = availableMemory.get();
         long taken = 0;
         List<Checked> passed = new ArrayList<>();
