@@ -1,7 +1,5 @@
 package org.openmaas.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,16 +110,7 @@ final class EngineBenchCommand implements Callable<Integer> {
         EngineReport result = EngineReport.of(commandLine(), model.getFileName().toString(), Files.size(model),
                 phase(EnginePhase.OPENMAAS, cores, 1, levels.getLast()), before, Machine.now(), levels.subList(1,
                         levels.size()), results, reference);
-        if (report.json) {
-            spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(result));
-        } else {
-            spec.commandLine().getOut().print(result.markdown());
-        }
-        spec.commandLine().getOut().flush();
-        if (report.write != null) {
-            BenchmarksFile.update(report.write, "engine " + model.getFileName(), result.markdown());
-        }
+        report.publish(spec.commandLine().getOut(), result, result.markdown(), "engine " + model.getFileName());
         return 0;
     }
 

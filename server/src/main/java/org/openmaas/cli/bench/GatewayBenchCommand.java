@@ -1,7 +1,6 @@
 package org.openmaas.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -155,17 +154,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), slots, context,
                     settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns);
-            if (report.json) {
-                spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(result));
-            } else {
-                spec.commandLine().getOut().print(result.markdown());
-            }
-            spec.commandLine().getOut().flush();
-            if (report.write != null) {
-                BenchmarksFile.update(report.write, "gateway " + model.getFileName() + " " + clients + " clients",
-                        result.markdown());
-            }
+            report.publish(spec.commandLine().getOut(), result, result.markdown(),
+                    "gateway " + model.getFileName() + " " + clients + " clients");
             return result.failed() == 0 ? 0 : 1;
         } finally {
             for (Process process : started.reversed()) {

@@ -1,7 +1,5 @@
 package org.openmaas.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,18 +172,9 @@ final class ServeBenchCommand implements Callable<Integer> {
         ServerMemory memory = pid == null ? null : ServerMemory.of(pid);
         ServeReport result = ServeReport.of(commandLine(), endpoint, settings, before, Machine.now(), runs, warm,
                 memory);
-        if (report.json) {
-            spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(result));
-        } else {
-            spec.commandLine().getOut().print(result.markdown());
-        }
-        spec.commandLine().getOut().flush();
-        if (report.write != null) {
-            BenchmarksFile.update(report.write, "serve " + (api.equals(OPENAI) ? "openai " : "") + endpoint.target()
-                    + " " + clients + " clients" + (rampUpSeconds > 0 ? " ramp-up" : "") + (mixed ? " mixed" : ""),
-                    result.markdown());
-        }
+        report.publish(spec.commandLine().getOut(), result, result.markdown(), "serve "
+                + (api.equals(OPENAI) ? "openai " : "") + endpoint.target() + " " + clients + " clients"
+                + (rampUpSeconds > 0 ? " ramp-up" : "") + (mixed ? " mixed" : ""));
         return result.failed() == 0 ? 0 : 1;
     }
 

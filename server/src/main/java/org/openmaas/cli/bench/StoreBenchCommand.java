@@ -1,7 +1,6 @@
 package org.openmaas.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -106,17 +105,8 @@ final class StoreBenchCommand implements Callable<Integer> {
         }
         StoreReport result = new StoreReport(commandLine(), postgres, threads, clients, warmupSeconds,
                 durationSeconds, repeat, before.describe(), before.load(), Machine.now().load(), steps);
-        if (report.json) {
-            spec.commandLine().getOut().println(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(result));
-        } else {
-            spec.commandLine().getOut().print(result.markdown());
-        }
-        spec.commandLine().getOut().flush();
-        if (report.write != null) {
-            BenchmarksFile.update(report.write, "store " + clients + " client" + (clients == 1 ? "" : "s"),
-                    result.markdown());
-        }
+        report.publish(spec.commandLine().getOut(), result, result.markdown(),
+                "store " + clients + " client" + (clients == 1 ? "" : "s"));
         return steps.stream().allMatch(StoreReport.Step::clean) ? 0 : 1;
     }
 
