@@ -44,9 +44,12 @@ class RemoteFailoverTest {
     @BeforeAll
     static void start() throws IOException {
         Path stories = TestModels.stories();
-        upstreams = new LlamaServerProcess[] {LlamaServerProcess.start(stories, 2, 1024),
-                LlamaServerProcess.start(stories, 2, 1024)};
-        proxies = new CuttingProxy[] {CuttingProxy.to(upstreams[0].endpoint()), CuttingProxy.to(upstreams[1].endpoint())};
+        upstreams = new LlamaServerProcess[2];
+        proxies = new CuttingProxy[2];
+        for (int i = 0; i < 2; i++) { // one at a time, so stop() closes what started before a failure
+            upstreams[i] = LlamaServerProcess.start(stories, 2, 1024);
+            proxies[i] = CuttingProxy.to(upstreams[i].endpoint());
+        }
         Path catalog = Files.writeString(dir.resolve("catalog.yaml"), """
                 products:
                   - product_name: %s
@@ -62,9 +65,14 @@ class RemoteFailoverTest {
 
     @AfterAll
     static void stop() throws IOException {
+        // Null when the start was skipped (no ../shared model) or failed part way.
         if (server != null) server.close();
-        for (CuttingProxy proxy : proxies) proxy.close();
-        for (LlamaServerProcess upstream : upstreams) upstream.close();
+        for (CuttingProxy proxy : proxies == null ? new CuttingProxy[0] : proxies) {
+            if (proxy != null) proxy.close();
+        }
+        for (LlamaServerProcess upstream : upstreams == null ? new LlamaServerProcess[0] : upstreams) {
+            if (upstream != null) upstream.close();
+        }
     }
 
     @Test
