@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param stopSequences generation ends once the generated text ends with one of these
  * @param topNTokens   how many most likely alternatives to report with every token (0 to 5)
  * @param reproducible never share a decode step with other sequences, so the tokens do not depend on load
+ * @param constraint   the shape the generated text must have ({@link OutputConstraint#NONE}: any)
  */
 public record GenerationRequest(
         String requestId,
@@ -25,19 +26,28 @@ public record GenerationRequest(
         Sampling sampling,
         List<String> stopSequences,
         int topNTokens,
-        boolean reproducible) {
+        boolean reproducible,
+        OutputConstraint constraint) {
 
     public GenerationRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(constraint, "constraint");
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1: " + maxNewTokens);
         if (topNTokens < 0) throw new IllegalArgumentException("topNTokens must be >= 0: " + topNTokens);
         stopSequences = List.copyOf(stopSequences);
     }
 
-    /** A request whose prompt is already tokenized. */
+    /** A request with no constraint on its output. */
+    public GenerationRequest(String requestId, String account, Prompt prompt, int maxNewTokens, Sampling sampling,
+                             List<String> stopSequences, int topNTokens, boolean reproducible) {
+        this(requestId, account, prompt, maxNewTokens, sampling, stopSequences, topNTokens, reproducible,
+                OutputConstraint.NONE);
+    }
+
+    /** A request whose prompt is already tokenized, with no constraint on its output. */
     public GenerationRequest(String requestId, String account, int[] promptTokens, int maxNewTokens, Sampling sampling,
                              List<String> stopSequences, int topNTokens, boolean reproducible) {
         this(requestId, account, new Prompt.Tokens(promptTokens), maxNewTokens, sampling, stopSequences, topNTokens,
@@ -63,6 +73,7 @@ public record GenerationRequest(
         // Never the prompt's content: logs must not carry user text.
         return "GenerationRequest[requestId=" + requestId + ", account=" + account + ", prompt=" + prompt
                 + ", maxNewTokens=" + maxNewTokens + ", sampling=" + sampling + ", stopSequences="
-                + stopSequences.size() + ", topNTokens=" + topNTokens + ", reproducible=" + reproducible + "]";
+                + stopSequences.size() + ", topNTokens=" + topNTokens + ", reproducible=" + reproducible
+                + ", constraint=" + constraint.getClass().getSimpleName() + "]";
     }
 }
