@@ -1,12 +1,11 @@
 package org.openmaas.api.admin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
-import org.openmaas.console.Invitation;
+import org.openmaas.api.console.UserInvites;
 import org.openmaas.console.Users;
 import org.openmaas.console.model.User;
 
@@ -29,10 +28,6 @@ public final class UsersAdminApi implements HttpService {
                 .post("/v1/admin/users", this::create);
     }
 
-    record NewUser(@JsonProperty("email") String email, @JsonProperty("operator") Boolean operator,
-                   @JsonProperty("account") String account, @JsonProperty("role") String role) {
-    }
-
     record UserJson(String id, String email, boolean operator, boolean disabled, boolean has_password,
                     String created_at) {
         static UserJson of(User u) {
@@ -44,18 +39,11 @@ public final class UsersAdminApi implements HttpService {
     record UserList(List<UserJson> users) {
     }
 
-    /** @param invite_url the link's path on this server: {@code /console/invite/<token>} */
-    record InviteJson(String user_id, String email, boolean operator, String invite_url, String invite_expires_at) {
-    }
-
     private void list(ServerRequest req, ServerResponse res) {
         AdminGate.send(res, new UserList(users.list().stream().map(UserJson::of).toList()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        NewUser body = AdminGate.body(req, NewUser.class);
-        Invitation i = users.invite(body.email(), Boolean.TRUE.equals(body.operator()), body.account(), body.role());
-        AdminGate.created(res, new InviteJson(i.user().id(), i.user().email(), i.user().operator(), i.path(),
-                AdminGate.iso(i.expiresAt())));
+        AdminGate.created(res, UserInvites.invite(users, AdminGate.body(req, UserInvites.NewUser.class)));
     }
 }

@@ -1,6 +1,5 @@
 package org.openmaas.api.console;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -39,13 +38,11 @@ final class ConsoleHttp {
     }
 
     static void send(ServerResponse res, Object body) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(body));
+        Json.send(res, body);
     }
 
     static void created(ServerResponse res, Object body) {
-        res.status(Status.CREATED_201);
-        send(res, body);
+        Json.created(res, body);
     }
 
     static void noContent(ServerResponse res) {

@@ -16,7 +16,6 @@ import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.ModelSource;
 import org.openmaas.catalog.ProductLifecycle;
-import org.openmaas.console.Invitation;
 import org.openmaas.console.Sessions;
 import org.openmaas.console.Users;
 import org.openmaas.console.model.User;
@@ -94,18 +93,7 @@ final class OperatorRoutes implements HttpService {
     record UserList(List<UserJson> users) {
     }
 
-    record NewUser(@JsonProperty("email") String email, @JsonProperty("operator") Boolean operator,
-                   @JsonProperty("account") String account, @JsonProperty("role") String role) {
-    }
-
     record UserChange(@JsonProperty("operator") Boolean operator, @JsonProperty("disabled") Boolean disabled) {
-    }
-
-    record InviteJson(String user_id, String email, boolean operator, String invite_url, String invite_expires_at) {
-        static InviteJson of(Invitation i) {
-            return new InviteJson(i.user().id(), i.user().email(), i.user().operator(), i.path(),
-                    i.expiresAt().toString());
-        }
     }
 
     /** @param ready whether requests reach it now */
@@ -165,10 +153,7 @@ final class OperatorRoutes implements HttpService {
     }
 
     private void createUser(ServerRequest req, ServerResponse res) {
-        NewUser body = ConsoleHttp.body(req, NewUser.class);
-        Invitation invitation = users.invite(body.email(), Boolean.TRUE.equals(body.operator()), body.account(),
-                body.role());
-        ConsoleHttp.created(res, InviteJson.of(invitation));
+        ConsoleHttp.created(res, UserInvites.invite(users, ConsoleHttp.body(req, UserInvites.NewUser.class)));
     }
 
     private void updateUser(ServerRequest req, ServerResponse res) {
