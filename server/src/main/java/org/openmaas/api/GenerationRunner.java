@@ -6,9 +6,11 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import org.openmaas.auth.Principal;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.Embedder;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.FinishReason;
@@ -16,6 +18,7 @@ import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.metering.Admission;
+import org.openmaas.metering.Claim;
 import org.openmaas.metering.LimitExceededException;
 import org.openmaas.metering.Ticket;
 import org.openmaas.metrics.GenerationTimer;
@@ -84,6 +87,7 @@ public final class GenerationRunner {
     }
 
     private static final String CANCELLED = "cancelled";
+    private static final String EMBEDDED = "embedded";
     private static final String FAILED = "failed";
 
     private final Readiness readiness;
@@ -105,33 +109,73 @@ public final class GenerationRunner {
      * opened is withdrawn when the engine takes no more.
      */
     public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request) {
+        Ticket ticket = admit(exchange, principal, entry,
+                Claim.generation(request.prompt().tokenBound(), request.maxNewTokens(), 1));
+        Generation generation;
+        try {
+            generation = entry.engine().submit(request);
+        } catch (EngineOverloadedException | EngineClosedException e) {
+            throw refusedByEngine(e, ticket, principal, entry);
+        } catch (RuntimeException e) {
+            ticket.failed(0, "not started: " + e.getMessage());
+            throw e;
+        }
+        return new Run(generation, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+    }
+
+    /**
+     * Admits a validated embeddings request as a generation is admitted — its input tokens are what it reserves and is
+     * charged — and waits for its vectors on the product's engine. The usage is settled before this returns.
+     *
+     * @param inputs token ids, each checked against the embedder's {@link Embedder#maxInputTokens()}
+     */
+    public List<float[]> embed(Exchange exchange, Principal principal, CatalogEntry entry, Embedder embedder,
+                               List<int[]> inputs) {
+        int tokens = inputs.stream().mapToInt(input -> input.length).sum();
+        Ticket ticket = admit(exchange, principal, entry, Claim.embeddings(tokens));
+        exchange.tokens(tokens, 0);
+        try {
+            List<float[]> vectors = embedder.embed(inputs);
+            ticket.finished(tokens, 0, null);
+            exchange.outcome(EMBEDDED);
+            return vectors;
+        } catch (EngineOverloadedException | EngineClosedException e) {
+            throw refusedByEngine(e, ticket, principal, entry);
+        } catch (InterruptedException e) {
+            ticket.cancelled(0);
+            exchange.outcome(CANCELLED);
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("the server is shutting down", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
+        } catch (RuntimeException e) {
+            ticket.failed(0, e.getMessage());
+            exchange.outcome(FAILED);
+            throw e;
+        }
+    }
+
+    /** The server is taking work, then {@link Admission}: the one way into an engine. */
+    private Ticket admit(Exchange exchange, Principal principal, CatalogEntry entry, Claim claim) {
         String product = entry.product().productName();
         if (!readiness.isReady()) {
             refusals.count(principal.clientId(), product, Refusals.NOT_READY);
             throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
                     + "); retry shortly or on another instance", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
         }
-        Ticket ticket;
         try {
-            ticket = admission.admit(exchange.requestId(), principal, product, request.prompt().tokenBound(),
-                    request.maxNewTokens());
+            return admission.admit(exchange.requestId(), principal, product, claim);
         } catch (LimitExceededException e) {
             refusals.count(principal.clientId(), product, e.limit());
             throw e;
         }
-        Generation generation;
-        try {
-            generation = entry.engine().submit(request);
-        } catch (EngineOverloadedException | EngineClosedException e) {
-            ticket.withdraw(e.getMessage());
-            refusals.count(principal.clientId(), product,
-                    e instanceof EngineOverloadedException ? Refusals.QUEUE_FULL : Refusals.ENGINE_CLOSED);
-            throw e;
-        } catch (RuntimeException e) {
-            ticket.failed(0, "not started: " + e.getMessage());
-            throw e;
-        }
-        return new Run(generation, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+    }
+
+    /** The engine took no more work: the admission is withdrawn (a refusal is counted, not billed). */
+    private RuntimeException refusedByEngine(RuntimeException e, Ticket ticket, Principal principal,
+                                             CatalogEntry entry) {
+        ticket.withdraw(e.getMessage());
+        refusals.count(principal.clientId(), entry.product().productName(),
+                e instanceof EngineOverloadedException ? Refusals.QUEUE_FULL : Refusals.ENGINE_CLOSED);
+        return e;
     }
 
     /**

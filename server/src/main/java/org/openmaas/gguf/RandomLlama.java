@@ -25,15 +25,18 @@ public final class RandomLlama {
      *
      * @param vocabularySize total tokens, at least 259 (three specials and 256 byte tokens)
      * @param chatTemplate   stored as {@code tokenizer.chat_template}, or null for none
+     * @param pooling        stored as {@code {arch}.pooling_type}, which makes llama.cpp pool an embedding per text
+     *                       ({@link Pooling#NONE}: not stored, a generative model)
      */
     public record Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount,
                        int headCountKv, int feedForwardLength, int contextLength, TensorType type, long seed,
-                       String chatTemplate, Architecture architecture) {
+                       String chatTemplate, Architecture architecture, Pooling pooling) {
 
         public Spec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(architecture, "architecture");
+            Objects.requireNonNull(pooling, "pooling");
             requirePositive("embeddingLength", embeddingLength);
             requirePositive("blockCount", blockCount);
             requirePositive("headCount", headCount);
@@ -60,6 +63,14 @@ public final class RandomLlama {
             }
         }
 
+        /** A generative model. */
+        public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
+                    int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate,
+                    Architecture architecture) {
+            this(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv, feedForwardLength,
+                    contextLength, type, seed, chatTemplate, architecture, Pooling.NONE);
+        }
+
         /** A Llama. */
         public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
                     int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate) {
@@ -79,27 +90,32 @@ public final class RandomLlama {
 
         public Spec withName(String name) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, pooling);
         }
 
         public Spec withType(TensorType type) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, pooling);
         }
 
         public Spec withSeed(long seed) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, pooling);
         }
 
         public Spec withChatTemplate(String chatTemplate) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, pooling);
         }
 
         public Spec withArchitecture(Architecture architecture) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, pooling);
+        }
+
+        public Spec withPooling(Pooling pooling) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, pooling);
         }
 
         public int headDimension() {
@@ -197,6 +213,9 @@ public final class RandomLlama {
             // Their converters always write the head size, which real Qwen3 and Gemma 3 models choose freely.
             writer.put(arch + ".attention.key_length", GgufValue.u32(spec.headDimension()))
                     .put(arch + ".attention.value_length", GgufValue.u32(spec.headDimension()));
+        }
+        if (spec.pooling() != Pooling.NONE) {
+            writer.put(arch + ".pooling_type", GgufValue.u32(spec.pooling().value()));
         }
         if (spec.architecture() == Architecture.GEMMA3) {
             writer.put(arch + ".attention.sliding_window", GgufValue.u32(Architecture.GEMMA3_SLIDING_WINDOW));

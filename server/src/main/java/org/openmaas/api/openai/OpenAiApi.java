@@ -25,7 +25,8 @@ import org.openmaas.catalog.CatalogEntry;
  * The OpenAI-compatible API beside the MaaS API, over the same catalog, credentials and admission:
  * {@code GET /v1/models}, {@code GET /v1/models/{model}}, {@code POST /v1/chat/completions} (messages rendered with
  * the model's chat template) and {@code POST /v1/completions} (a raw prompt), each whole or streamed as server-sent
- * events. Errors have OpenAI's shape (see {@link #owns}).
+ * events, and {@code POST /v1/embeddings} for products that serve an embedding model. Errors have OpenAI's shape
+ * (see {@link #owns}).
  *
  * <p>Each generation reads top to bottom as in the MaaS API: authenticate, authorize (the inference scope before the
  * body is parsed, then the account's entitlement to what {@code model} names — a name the account may not use gets
@@ -42,6 +43,7 @@ public final class OpenAiApi implements HttpService {
     private final GenerationRunner runner;
     private final Clock clock;
     private final OpenAiValidation validation;
+    private final EmbeddingValidation embeddingValidation;
     private final long startedAt;
 
     public OpenAiApi(Catalog catalog, BearerAuth auth, Entitlements entitlements, GenerationRunner runner,
@@ -52,6 +54,7 @@ public final class OpenAiApi implements HttpService {
         this.runner = runner;
         this.clock = clock;
         this.validation = new OpenAiValidation(catalog, entitlements::allows);
+        this.embeddingValidation = new EmbeddingValidation(validation);
         this.startedAt = clock.instant().getEpochSecond();
     }
 
@@ -68,7 +71,8 @@ public final class OpenAiApi implements HttpService {
         rules.get("/v1/models", this::models)
                 .get("/v1/models/{model}", this::model)
                 .post("/v1/chat/completions", this::chatCompletions)
-                .post("/v1/completions", this::completions);
+                .post("/v1/completions", this::completions)
+                .post("/v1/embeddings", this::embeddings);
     }
 
     /** Every product that can serve now and the caller's account may use; its id is the product name. */
@@ -101,6 +105,24 @@ public final class OpenAiApi implements HttpService {
     private void completions(ServerRequest req, ServerResponse res) {
         generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs) ->
                 new Dialect.Text("cmpl-" + id, now(), model, logprobs));
+    }
+
+    /**
+     * Vectors of the inputs, from a product marked {@code embeddings}: authenticated, authorized, validated and admitted
+     * as a generation is, its usage the input tokens.
+     */
+    private void embeddings(ServerRequest req, ServerResponse res) {
+        Exchange exchange = AccessLog.exchange(req);
+        Principal principal = auth.authenticate(req);
+        requireInferenceScope(principal);
+        EmbeddingBody body = Bodies.readJson(req, MaasApi.MAX_BODY_BYTES, EmbeddingBody.class);
+        authorize(principal, body.model());
+        EmbeddingValidation.Validated valid = embeddingValidation.validate(body, principal.cloudAccountId());
+        String product = valid.entry().product().productName();
+        exchange.product(product);
+        List<float[]> vectors = runner.embed(exchange, principal, valid.entry(), valid.embedder(), valid.inputs());
+        int tokens = valid.inputs().stream().mapToInt(input -> input.length).sum();
+        sendJson(res, OpenAiWire.embeddings(vectors, valid.base64(), product, tokens));
     }
 
     /** How one route validates its body. */

@@ -2,6 +2,7 @@ package org.openmaas.api.openai;
 
 import static org.openmaas.api.Checks.floatInRange;
 import static org.openmaas.api.Checks.intInRange;
+import static org.openmaas.api.Checks.requireGenerates;
 import static org.openmaas.api.Checks.stopSequences;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,6 +62,7 @@ final class OpenAiValidation {
 
     Validated chat(ChatCompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
+        requireGenerates(entry);
         if (!entry.engine().model().hasChatTemplate()) {
             throw invalid("model", "model '" + body.model() + "' has no chat template, so it cannot take messages; "
                     + "use POST /v1/completions with a prompt, or ask the operator to set chat_template for "
@@ -96,6 +98,7 @@ final class OpenAiValidation {
 
     Validated completion(CompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
+        requireGenerates(entry);
         Options options = options(body, body.logprobs() != null);
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
