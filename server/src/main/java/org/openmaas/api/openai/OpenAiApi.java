@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
@@ -98,13 +99,13 @@ public final class OpenAiApi implements HttpService {
     }
 
     private void chatCompletions(ServerRequest req, ServerResponse res) {
-        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, logprobs) ->
-                new Dialect.Chat("chatcmpl-" + id, now(), model, logprobs));
+        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, logprobs, index) ->
+                new Dialect.Chat("chatcmpl-" + id, now(), model, logprobs, index));
     }
 
     private void completions(ServerRequest req, ServerResponse res) {
-        generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs) ->
-                new Dialect.Text("cmpl-" + id, now(), model, logprobs));
+        generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs, index) ->
+                new Dialect.Text("cmpl-" + id, now(), model, logprobs, index));
     }
 
     /**
@@ -130,9 +131,9 @@ public final class OpenAiApi implements HttpService {
         OpenAiValidation.Validated validate(B body, String account, String requestId);
     }
 
-    /** How one route's response looks, for request {@code id} of product {@code model}. */
+    /** How choice {@code index} of one route's response looks, for request {@code id} of product {@code model}. */
     private interface DialectFactory {
-        Dialect dialect(String id, String model, boolean logprobs);
+        Dialect dialect(String id, String model, boolean logprobs, int index);
     }
 
     /** The request path of both generation routes, top to bottom. */
@@ -146,23 +147,24 @@ public final class OpenAiApi implements HttpService {
         OpenAiValidation.Validated valid = validator.validate(body, principal.cloudAccountId(), exchange.requestId());
         String product = valid.entry().product().productName();
         exchange.product(product);
-        respond(res, exchange, principal, valid,
-                dialects.dialect(exchange.requestId(), product, valid.options().logprobs()));
+        respond(res, exchange, principal, valid, IntStream.range(0, valid.options().choices())
+                .mapToObj(i -> dialects.dialect(exchange.requestId(), product, valid.options().logprobs(), i))
+                .toList());
     }
 
-    /** Admits the request, then streams its choice as server-sent events or answers with the whole of it. */
+    /** Admits the request, then streams its choices as server-sent events or answers with the whole of them. */
     private void respond(ServerResponse res, Exchange exchange, Principal principal, OpenAiValidation.Validated valid,
-                         Dialect dialect) {
-        GenerationRunner.Run run = runner.start(exchange, principal, valid.entry(), valid.request());
+                         List<Dialect> choices) {
+        GenerationRunner.Run run = runner.start(exchange, principal, valid.entry(), valid.request(), choices.size());
         List<String> stops = valid.request().stopSequences();
         int promptTokens = valid.request().prompt().tokenBound(); // exact unless the engine tokenizes
         if (valid.options().stream()) {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, dialect,
+            run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, choices,
                     valid.options().includeUsage(), stops, promptTokens));
             return;
         }
-        run.answer(res, new ChoiceWriter.Collected(dialect, stops, promptTokens));
+        run.answer(res, new ChoiceWriter.Collected(choices, stops, promptTokens));
     }
 
     private static void requireInferenceScope(Principal principal) {

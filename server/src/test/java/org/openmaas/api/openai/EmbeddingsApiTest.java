@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -11,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +26,8 @@ import org.openmaas.testing.TestServer;
 
 /**
  * {@code POST /v1/embeddings} over HTTP on a random-weight Llama whose GGUF declares mean pooling, served by a product
- * marked {@code embeddings: true} beside a product that generates.
+ * marked {@code embeddings: true} beside a product that generates; also through LangChain4j's OpenAI embedding model,
+ * a client no one here wrote.
  */
 class EmbeddingsApiTest {
 
@@ -188,6 +193,23 @@ class EmbeddingsApiTest {
         assertThat(TestServer.json(third.body()).get("error").get("message").asText())
                 .contains("5 tokens left of its monthly_generated_tokens quota (25: 20 used")
                 .contains("10 input tokens");
+    }
+
+    @Test
+    void langChain4jsOpenAiEmbeddingModelGetsTheServersVectors() {
+        OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder().baseUrl(server.uri("/v1").toString())
+                .apiKey(key).modelName(EMBED).build();
+        float[] overHttp = floats(TestServer.json(embed(key, "\"input\": \"a cat\"").body())
+                .get("data").get(0).get("embedding"));
+
+        Embedding one = model.embed("a cat").content();
+        List<Embedding> all = model.embedAll(List.of(TextSegment.from("a cat"), TextSegment.from("a dog"))).content();
+
+        assertThat(model.dimension()).isEqualTo(DIMENSIONS);
+        assertThat(one.vector()).containsExactly(overHttp);
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).vector()).containsExactly(overHttp, within(1e-4f));
+        assertThat(all.get(1).vector()).hasSize(DIMENSIONS).isNotEqualTo(overHttp);
     }
 
     private static HttpResponse<String> embed(String key, String fields) {
