@@ -201,12 +201,12 @@ public final class CatalogFile {
             }
             UUID id = entry.productId() == null ? ProductConfig.stableId(entry.productName()) : parseId(entry.productId());
             int maxQueued = entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued();
-            if (entry.engine() != null) {
-                return remoteProduct(entry, id, maxQueued, environment);
-            }
             boolean embeddings = Boolean.TRUE.equals(entry.embeddings());
             if (embeddings) {
                 requireNoGenerationKeys(entry);
+            }
+            if (entry.engine() != null) {
+                return remoteProduct(entry, id, maxQueued, environment);
             }
             if (entry.model() == null || entry.model().isBlank()) {
                 throw new IllegalArgumentException("model is required: a GGUF path or hf://owner/repo/file.gguf "
