@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openmaas.engine.llamacpp.FlashAttention;
 import org.openmaas.engine.llamacpp.KvCacheType;
@@ -249,10 +250,15 @@ public final class CatalogFile {
         generationOnly.put("slots", entry.slots());
         generationOnly.put("reproducible", entry.reproducible());
         generationOnly.put("prefill_chunk", entry.prefillChunk());
-        generationOnly.forEach((key, value) -> {
+        refuseSet(generationOnly, key -> key + " configures generation; a product with embeddings: true only embeds "
+                + "(POST /v1/embeddings), so leave " + key + " out");
+    }
+
+    /** Refuses the first of {@code keys} that the entry sets, saying why with {@code refusal} of its name. */
+    private static void refuseSet(Map<String, Object> keys, Function<String, String> refusal) {
+        keys.forEach((key, value) -> {
             if (value != null) {
-                throw new IllegalArgumentException(key + " configures generation; a product with embeddings: true "
-                        + "only embeds (POST /v1/embeddings), so leave " + key + " out");
+                throw new IllegalArgumentException(refusal.apply(key));
             }
         });
     }
@@ -271,12 +277,8 @@ public final class CatalogFile {
         embeddedOnly.put("gpu_layers", entry.gpuLayers());
         embeddedOnly.put("flash_attention", entry.flashAttention());
         embeddedOnly.put("kv_cache_type", entry.kvCacheType());
-        embeddedOnly.forEach((key, value) -> {
-            if (value != null) {
-                throw new IllegalArgumentException(key + " configures a model this process loads; a product with an "
-                        + "engine: block is served by its upstream, so leave " + key + " out (set it on the upstream)");
-            }
-        });
+        refuseSet(embeddedOnly, key -> key + " configures a model this process loads; a product with an engine: "
+                + "block is served by its upstream, so leave " + key + " out (set it on the upstream)");
         if (blankToNull(entry.modelName()) == null) {
             throw new IllegalArgumentException("model_name is required with an engine: block (there is no GGUF here "
                     + "to read it from)");

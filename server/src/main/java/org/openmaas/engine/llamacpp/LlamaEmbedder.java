@@ -218,19 +218,7 @@ public final class LlamaEmbedder implements Engine, Embedder, Tokenizer {
     public void close() {
         stopped = true;
         thread.interrupt(); // wakes a thread waiting for work; a running decode finishes first
-        if (Thread.currentThread() != thread) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        LlamaEngine.awaitEnd(thread);
     }
 
     /** The engine thread's body: one request at a time until close(). */

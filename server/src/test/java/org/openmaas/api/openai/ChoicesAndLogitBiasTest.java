@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openmaas.catalog.ProductConfig;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
 
@@ -19,15 +21,16 @@ import org.openmaas.testing.TestServer;
  */
 class ChoicesAndLogitBiasTest {
 
+    static final Path MODEL = TestModels.chat();
+    static final String PRODUCT = ProductConfig.forModelFile(MODEL, 0, null, 1).productName();
+
     static TestServer server;
     static String key;
-    static String model;
 
     @BeforeAll
     static void start() {
-        server = TestServer.serving(List.of(TestModels.chat()));
+        server = TestServer.serving(List.of(MODEL));
         key = server.apiKey();
-        model = TestServer.json(server.get("/v1/models", key).body()).get("data").get(0).get("id").asText();
     }
 
     @AfterAll
@@ -110,14 +113,14 @@ class ChoicesAndLogitBiasTest {
     private static HttpResponse<String> chat(String fields) {
         return server.post("/v1/chat/completions", key, """
                 {"model": "%s", "messages": [{"role": "user", "content": "Tell me a story."}], "temperature": 1, %s}"""
-                .formatted(model, fields));
+                .formatted(PRODUCT, fields));
     }
 
     /** Five greedy tokens continuing "Once upon a time", with each token's text reported. */
     private static HttpResponse<String> completion(String fields) {
         return server.post("/v1/completions", key, """
                 {"model": "%s", "prompt": "Once upon a time", "max_tokens": 5, "temperature": 0, "logprobs": 0%s}"""
-                .formatted(model, fields.isEmpty() ? "" : ", " + fields));
+                .formatted(PRODUCT, fields.isEmpty() ? "" : ", " + fields));
     }
 
     private static List<String> tokens(HttpResponse<String> response) {
