@@ -31,8 +31,9 @@ import org.openmaas.metrics.ServingMetrics;
  * server-sent events, either one's whole-result JSON): let the validated request in, then drain its events on the
  * request's own thread while the route writes them.
  *
- * <p>{@link #start} is the one place a generation is admitted: the server is taking work, then {@link Admission}
- * (entitlement, limits, quota; it opens the usage record), then the engine's bounded queue. {@link Run} is the one
+ * <p>{@link #start} is the one place a generation is admitted — and {@link #embed} an embeddings request, the same way:
+ * the server is taking work, then {@link Admission} (entitlement, limits, quota; it opens the usage record), then the
+ * engine's bounded queue. One request may hold several generations (OpenAI's {@code n}). {@link Run} is the one
  * place its events are drained, streamed or collected: a heartbeat whenever the client has been sent nothing for
  * {@link #HEARTBEAT} (a client that left is only noticed by writing to it, and one that left must never keep a slot
  * busy, queued or generating), the serving metrics timed as tokens reach the client, the access log's counts, the usage
@@ -322,6 +323,9 @@ public final class GenerationRunner {
                         continue;
                     }
                     int i = next.choice();
+                    if (ended[i] != null) {
+                        continue; // a choice its stop sequence ended: what the engine made before it noticed
+                    }
                     Generation generation = generations.get(i);
                     switch (next.event()) {
                         case GenerationEvent.TokenGenerated token -> {

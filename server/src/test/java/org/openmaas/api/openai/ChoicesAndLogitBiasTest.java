@@ -76,6 +76,20 @@ class ChoicesAndLogitBiasTest {
     }
 
     @Test
+    void aStopSequenceEndsOnlyItsOwnChoice() {
+        List<String> events = events(chat("\"n\": 3, \"seed\": 11, \"max_tokens\": 20, \"stop\": [\" \"], "
+                + "\"stream\": true, \"stream_options\": {\"include_usage\": true}"));
+
+        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(TestServer::json).toList();
+        List<String> finished = chunks.stream().filter(c -> !c.get("choices").isEmpty()).map(c -> c.get("choices").get(0))
+                .filter(c -> c.get("finish_reason").isTextual()).map(c -> c.get("index").asText()).toList();
+
+        assertThat(finished).containsExactlyInAnyOrder("0", "1", "2");
+        assertThat(chunks.getLast().get("usage").get("completion_tokens").asInt()).isBetween(3, 60);
+        assertThat(events).containsOnlyOnce("[DONE]").last().isEqualTo("[DONE]");
+    }
+
+    @Test
     void aTokenBiasedBy100IsTheOnlyOneGenerated() {
         List<String> forced = tokens(completion("\"logit_bias\": {\"300\": 100}"));
         List<String> other = tokens(completion("\"logit_bias\": {\"301\": 100}"));
