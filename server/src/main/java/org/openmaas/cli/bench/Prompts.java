@@ -48,6 +48,18 @@ final class Prompts {
     private Prompts() {
     }
 
+    /**
+     * Every prompt of the set once, starting at prompt {@code first}, joined with spaces (about 2800 characters): one long
+     * prompt for prompt-processing runs, sharing no prefix with the one that starts elsewhere.
+     */
+    static String all(int first) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < ALL.size(); i++) {
+            text.append(i == 0 ? "" : " ").append(get(first + i));
+        }
+        return text.toString();
+    }
+
     /** Prompt {@code i} of the set, going round when more are needed than there are. */
     static String get(int i) {
         return ALL.get(Math.floorMod(i, ALL.size()));

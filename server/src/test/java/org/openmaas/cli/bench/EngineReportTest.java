@@ -20,6 +20,26 @@ class EngineReportTest {
     }
 
     @Test
+    void generationRateCountsOnlyWhatWasGeneratedOnceEverySequenceHadItsFirstToken() {
+        // The first sequence starts 1 s early: of its 20 tokens after the first, the 10 of its second half count.
+        EnginePhase.Result result = new EnginePhase.Result(null, List.of(
+                new EnginePhase.Run(0, 21, List.of(), "", 0, 1_000_000_000L, 3_000_000_000L),
+                new EnginePhase.Run(1, 11, List.of(), "", 0, 2_000_000_000L, 3_000_000_000L)), 3_000_000_000L);
+
+        assertThat(EngineReport.generationRate(result)).isEqualTo(20.0); // 10 + 10 tokens in the last second
+    }
+
+    @Test
+    void promptRateIsPromptTokensOverTheTimeToEachFirstToken() {
+        EnginePhase.Result result = new EnginePhase.Result(null, List.of(
+                new EnginePhase.Run(1, 512, List.of(), "", 0, 1_000_000_000L, 1_000_000_000L),
+                new EnginePhase.Run(2, 512, List.of(), "", 2_000_000_000L, 5_000_000_000L, 5_000_000_000L)),
+                5_000_000_000L);
+
+        assertThat(EngineReport.promptRate(result)).isEqualTo(256.0); // 1024 tokens in 1 s + 3 s
+    }
+
+    @Test
     void theReferenceColumnComparesWithLlamaCppsOwnToolsWhenTheyRan() {
         EngineReport.Measure measure = new EngineReport.Measure("single stream: decode tok/s", List.of(90.0, 95.0),
                 List.of(60.0, 50.0), List.of(100.0, 99.0));
