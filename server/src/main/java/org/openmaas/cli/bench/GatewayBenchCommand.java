@@ -266,6 +266,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // the launcher's options for serve (see ./maas)
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
