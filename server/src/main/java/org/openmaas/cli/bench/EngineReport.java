@@ -129,20 +129,24 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
     }
 
     /**
-     * What llama-batched-bench's S_TG measures: tokens generated once every sequence has its first token (all prompts
-     * processed), over the time from then until the last sequence ended. A sequence that started earlier counts the
-     * share of its tokens that fell after that moment (its steps are evenly spaced).
+     * What llama-batched-bench's S_TG measures: the rate while every sequence generates, from the moment the last one
+     * got its first token (all prompts processed) until the first one ended (the scheduler admits prompts one step
+     * apart, and a greedy sequence may end early at EOS: neither ramp is S_TG's). Each sequence counts the share of
+     * its tokens that fell in that window (its steps are evenly spaced); NaN when the window is empty.
      */
     static double generationRate(EnginePhase.Result result) {
         long from = result.runs().stream().mapToLong(EnginePhase.Run::firstNanos).max().orElse(0);
+        long to = result.runs().stream().mapToLong(EnginePhase.Run::lastNanos).min().orElse(0);
+        if (to <= from) {
+            return Double.NaN;
+        }
         double tokens = 0;
         for (EnginePhase.Run run : result.runs()) {
             long span = run.lastNanos() - run.firstNanos();
-            if (span > 0) {
-                tokens += (run.tokens() - 1) * (double) (run.lastNanos() - Math.max(run.firstNanos(), from)) / span;
-            }
+            tokens += (run.tokens() - 1) * (double) (Math.min(run.lastNanos(), to) - Math.max(run.firstNanos(), from))
+                    / span;
         }
-        return tokens / ((result.wallNanos() - from) / 1e9);
+        return tokens / ((to - from) / 1e9);
     }
 
     /** All tokens generated, over the time from submitting every sequence until the last one ended. */

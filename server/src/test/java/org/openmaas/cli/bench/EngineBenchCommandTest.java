@@ -30,7 +30,7 @@ class EngineBenchCommandTest {
 
     @Test
     void jsonCarriesEveryMeasureWithItsRatio() throws Exception {
-        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "3", "--context", "256",
+        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "8", "--context", "256",
                 "--concurrency", "2", "--prompt-tokens", "64", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();

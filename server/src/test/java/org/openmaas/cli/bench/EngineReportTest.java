@@ -2,6 +2,7 @@ package org.openmaas.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,13 +21,14 @@ class EngineReportTest {
     }
 
     @Test
-    void generationRateCountsOnlyWhatWasGeneratedOnceEverySequenceHadItsFirstToken() {
-        // The first sequence starts 1 s early: of its 20 tokens after the first, the 10 of its second half count.
+    void generationRateCountsOnlyWhatWasGeneratedWhileEverySequenceWasGenerating() {
+        // Both generate only between 2 and 3 s: the first's 30 tokens span 3 s, so 10 of them fall in that second,
+        // and all 20 of the second's.
         EnginePhase.Result result = new EnginePhase.Result(null, List.of(
-                new EnginePhase.Run(0, 21, List.of(), "", 0, 1_000_000_000L, 3_000_000_000L),
-                new EnginePhase.Run(1, 11, List.of(), "", 0, 2_000_000_000L, 3_000_000_000L)), 3_000_000_000L);
+                new EnginePhase.Run(0, 31, List.of(), "", 0, 1_000_000_000L, 4_000_000_000L),
+                new EnginePhase.Run(1, 21, List.of(), "", 0, 2_000_000_000L, 3_000_000_000L)), 4_000_000_000L);
 
-        assertThat(EngineReport.generationRate(result)).isEqualTo(20.0); // 10 + 10 tokens in the last second
+        assertThat(EngineReport.generationRate(result)).isCloseTo(30.0, within(1e-9));
     }
 
     @Test
