@@ -159,10 +159,13 @@ final class GatewayBenchCommand implements Callable<Integer> {
                             + " (logs in " + dir + ")");
                 }
             }
+            // Every run sends prompts no run sent before: a repeated prompt would find llama-server's memory of it (its
+            // --cache-ram), which a gateway run behind it would then get for free, and an OpenMaaS run would not.
+            int runs = 0;
             for (int w = 0; w < warmupRuns; w++) {
                 spec.commandLine().getErr().printf("bench gateway: warm-up run %d of %d...%n", w + 1, warmupRuns);
-                LoadGenerator.run(straight, settings, 0);
-                LoadGenerator.run(through, settings, 0);
+                LoadGenerator.run(straight, settings, runs++ * requests);
+                LoadGenerator.run(through, settings, runs++ * requests);
             }
             Machine before = Machine.now();
             List<ServeRun> directRuns = new ArrayList<>();
@@ -170,11 +173,10 @@ final class GatewayBenchCommand implements Callable<Integer> {
             for (int r = 0; r < rounds; r++) {
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
                         front == Front.gateway ? "direct" : "llama-server");
-                // Every run sends the same prompts in the same order, so the two sides differ only by the gateway.
-                directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, 0)));
+                directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, runs++ * requests)));
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
                         front == Front.gateway ? "through the gateway" : "OpenMaaS");
-                gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, 0)));
+                gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, runs++ * requests)));
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, threads(), slots,
                     context, settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns,
