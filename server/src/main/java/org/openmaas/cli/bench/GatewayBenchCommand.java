@@ -142,18 +142,26 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 LoadGenerator.run(through, settings, 0);
             }
             Machine before = Machine.now();
+            long llamaPid = started.get(0).pid();
+            long gatewayPid = started.get(1).pid();
             List<ServeRun> directRuns = new ArrayList<>();
             List<ServeRun> gatewayRuns = new ArrayList<>();
+            List<RunCpu> directCpu = new ArrayList<>();
+            List<RunCpu> gatewayCpu = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, direct...%n", r + 1, rounds);
                 // Every run sends the same prompts in the same order, so the two sides differ only by the gateway.
+                double[] cpu = RunCpu.now(llamaPid, gatewayPid);
                 directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, 0)));
+                directCpu.add(RunCpu.since(cpu, llamaPid, gatewayPid, directRuns.getLast().outputTokens()));
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, through the gateway...%n", r + 1,
                         rounds);
+                cpu = RunCpu.now(llamaPid, gatewayPid);
                 gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, 0)));
+                gatewayCpu.add(RunCpu.since(cpu, llamaPid, gatewayPid, gatewayRuns.getLast().outputTokens()));
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), slots, context,
-                    settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns);
+                    settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns, directCpu, gatewayCpu);
             report.publish(spec.commandLine().getOut(), result, result.markdown(),
                     "gateway " + model.getFileName() + " " + clients + " clients");
             return result.failed() == 0 ? 0 : 1;
