@@ -165,12 +165,13 @@ public final class GenerationRunner {
         }
 
         /**
-         * Streams the generation as {@code contentType}, through a writer on the response's output stream. A client
-         * that goes away ends the stream quietly, and the engine stops at its next step.
+         * Streams the generation as {@code contentType}, through a writer on the response's output stream (whose
+         * flushes wait while more events are queued, see {@link FlushWhenIdle}). A client that goes away ends the
+         * stream quietly, and the engine stops at its next step.
          */
         public void stream(ServerResponse res, String contentType, Function<OutputStream, Writer> writerOn) {
             res.header(HeaderNames.CONTENT_TYPE, contentType);
-            try (OutputStream out = res.outputStream()) {
+            try (OutputStream out = new FlushWhenIdle(res.outputStream(), generation)) {
                 drive(writerOn.apply(out), Heartbeat.WHEN_IDLE);
             } catch (IOException e) {
                 // The client went away; drive() has told the engine to stop and settled the usage as cancelled.
