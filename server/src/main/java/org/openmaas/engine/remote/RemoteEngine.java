@@ -34,6 +34,7 @@ import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
+import org.openmaas.engine.UnsupportedParameterException;
 
 /**
  * A product served by a pool of upstream endpoints that all speak one {@link Upstream} protocol.
@@ -142,8 +143,17 @@ public final class RemoteEngine implements Engine {
         return Optional.empty();
     }
 
+    /**
+     * Refuses what the upstream cannot honour, and {@code reproducible} on every protocol: batch-invariant decoding is
+     * the embedded engine's (a context of its own per request), which no upstream protocol can ask for.
+     */
     @Override
     public void requireSupported(GenerationRequest request) {
+        if (request.reproducible()) {
+            throw new UnsupportedParameterException("reproducible", "reproducible is not supported by this product's"
+                    + " engine (an engine elsewhere decodes requests beside each other); send it only to products"
+                    + " this server loads");
+        }
         upstream.requireSupported(request);
     }
 

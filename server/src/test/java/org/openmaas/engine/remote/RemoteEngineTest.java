@@ -366,6 +366,19 @@ class RemoteEngineTest {
         assertThat(upstream.calls()).isEmpty();
     }
 
+    @Test
+    void aReproducibleRequestIsRefusedNamingTheParameterSinceNoUpstreamCanHonourIt() {
+        pool(4, 8, 3);
+        GenerationRequest reproducible = new GenerationRequest("req", "acct", new Prompt.Text("hi"), 4,
+                Sampling.greedy(), List.of(), 0, true);
+
+        assertThatThrownBy(() -> engine.requireSupported(reproducible))
+                .isInstanceOfSatisfying(UnsupportedParameterException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("reproducible"))
+                .hasMessageContaining("products this server loads");
+        assertThat(upstream.calls()).isEmpty();
+    }
+
     private static int[] concat(int[] prefix, int last) {
         int[] all = Arrays.copyOf(prefix, prefix.length + 1);
         all[prefix.length] = last;
