@@ -131,7 +131,8 @@ public final class GenerationRunner {
             ticket.failed(0, "not started: " + e.getMessage());
             throw e;
         }
-        return new Run(generation, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+        return new Run(generation, entry.engine().lastTokenInFinished(), ticket, exchange,
+                metrics.timer(exchange.product(), exchange.startedAt()));
     }
 
     /**
@@ -146,14 +147,17 @@ public final class GenerationRunner {
     public static final class Run {
 
         private final Generation generation;
+        private final boolean lastTokenInFinished;
         private final Ticket ticket;
         private final Exchange exchange;
         private final GenerationTimer timer;
         /** Exact for a tokenized prompt; for text, the bound admission reserved until the engine reports its count. */
         private int promptTokens;
 
-        private Run(Generation generation, Ticket ticket, Exchange exchange, GenerationTimer timer) {
+        private Run(Generation generation, boolean lastTokenInFinished, Ticket ticket, Exchange exchange,
+                    GenerationTimer timer) {
             this.generation = generation;
+            this.lastTokenInFinished = lastTokenInFinished;
             this.ticket = ticket;
             this.exchange = exchange;
             this.timer = timer;
@@ -162,6 +166,11 @@ public final class GenerationRunner {
 
         public GenerationRequest request() {
             return generation.request();
+        }
+
+        /** Whether the generation's end carries its last token ({@link org.openmaas.engine.Engine#lastTokenInFinished}). */
+        public boolean lastTokenInFinished() {
+            return lastTokenInFinished;
         }
 
         /**
@@ -244,8 +253,10 @@ public final class GenerationRunner {
                             promptTokens = finished.promptTokens();
                             ticket.finished(finished.promptTokens(), finished.generatedTokens(), outcome);
                             writer.finished(finished);
-                            timer.token(generation.queueWait());
-                            generated++;
+                            if (finished.lastToken().isPresent()) {
+                                timer.token(generation.queueWait());
+                                generated++;
+                            }
                         }
                         case GenerationEvent.Failed failed -> {
                             outcome = FAILED;
