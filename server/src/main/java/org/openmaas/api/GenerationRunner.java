@@ -164,7 +164,8 @@ public final class GenerationRunner {
             ticket.failed(0, "not started: " + e.getMessage());
             throw e;
         }
-        return new Run(generations, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+        return new Run(generations, entry.engine().lastTokenInFinished(), ticket, exchange,
+                metrics.timer(exchange.product(), exchange.startedAt()));
     }
 
     /**
@@ -234,14 +235,17 @@ public final class GenerationRunner {
     public static final class Run {
 
         private final List<Generation> generations;
+        private final boolean lastTokenInFinished;
         private final Ticket ticket;
         private final Exchange exchange;
         private final GenerationTimer timer;
         /** Exact for a tokenized prompt; for text, the bound admission reserved until the engine reports its count. */
         private int promptTokens;
 
-        private Run(List<Generation> generations, Ticket ticket, Exchange exchange, GenerationTimer timer) {
+        private Run(List<Generation> generations, boolean lastTokenInFinished, Ticket ticket, Exchange exchange,
+                    GenerationTimer timer) {
             this.generations = List.copyOf(generations);
+            this.lastTokenInFinished = lastTokenInFinished;
             this.ticket = ticket;
             this.exchange = exchange;
             this.timer = timer;
@@ -253,13 +257,20 @@ public final class GenerationRunner {
             return generations.getFirst().request();
         }
 
+        /** Whether the generation's end carries its last token ({@link org.openmaas.engine.Engine#lastTokenInFinished}). */
+        public boolean lastTokenInFinished() {
+            return lastTokenInFinished;
+        }
+
         /**
-         * Streams the generations as {@code contentType}, through a writer on the response's output stream. A client
-         * that goes away ends the stream quietly, and the engine stops at its next step.
+         * Streams the generations as {@code contentType}, through a writer on the response's output stream (whose
+         * flushes wait while more events are queued, see {@link FlushWhenIdle}). A client that goes away ends the
+         * stream quietly, and the engine stops at its next step.
          */
         public void stream(ServerResponse res, String contentType, Function<OutputStream, ? extends Stream> writerOn) {
             res.header(HeaderNames.CONTENT_TYPE, contentType);
-            try (OutputStream out = res.outputStream()) {
+            try (OutputStream out = new FlushWhenIdle(res.outputStream(),
+                    () -> generations.stream().anyMatch(Generation::hasEvents))) {
                 drive(writerOn.apply(out), Heartbeat.WHEN_IDLE);
             } catch (IOException e) {
                 // The client went away; drive() has told the engine to stop and settled the usage as cancelled.
@@ -346,7 +357,9 @@ public final class GenerationRunner {
                             generated[i] = finished.generatedTokens();
                             outcome = settleWhenLast(--open, ended, generated);
                             choices.get(i).finished(finished);
-                            timer.token(generation.queueWait());
+                            if (finished.lastToken().isPresent()) {
+                                timer.token(generation.queueWait());
+                            }
                         }
                         case GenerationEvent.Failed failed -> {
                             outcome = FAILED;

@@ -49,7 +49,9 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
 
     @Override
     public void finished(GenerationEvent.Finished finished) throws IOException {
-        emit(text.add(finished.lastToken()));
+        if (finished.lastToken().isPresent()) {
+            emit(text.add(finished.lastToken().get()));
+        }
         emit(text.finish());
         end(text.stopped() ? "stop" : OpenAiWire.finishReason(finished.reason()),
                 new Usage(finished.promptTokens(), finished.generatedTokens()));

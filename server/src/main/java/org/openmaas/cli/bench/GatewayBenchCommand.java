@@ -168,18 +168,26 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 LoadGenerator.run(through, settings, runs++ * requests);
             }
             Machine before = Machine.now();
+            long llamaPid = started.getFirst().pid();
+            long openmaasPid = started.getLast().pid();
             List<ServeRun> directRuns = new ArrayList<>();
             List<ServeRun> gatewayRuns = new ArrayList<>();
+            List<RunCpu> directCpu = new ArrayList<>();
+            List<RunCpu> gatewayCpu = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
                         front == Front.gateway ? "direct" : "llama-server");
+                double[] cpu = RunCpu.now(llamaPid, openmaasPid);
                 directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, runs++ * requests)));
+                directCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, directRuns.getLast().outputTokens()));
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
                         front == Front.gateway ? "through the gateway" : "OpenMaaS");
+                cpu = RunCpu.now(llamaPid, openmaasPid);
                 gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, runs++ * requests)));
+                gatewayCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, gatewayRuns.getLast().outputTokens()));
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, threads(), slots,
-                    context, settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns,
+                    context, settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns, directCpu, gatewayCpu,
                     ServerMemory.of(started.getFirst().pid()), ServerMemory.of(started.getLast().pid()));
             report.publish(spec.commandLine().getOut(), result, result.markdown(),
                     (front == Front.gateway ? "gateway " : "llama-server ") + model.getFileName() + " " + clients

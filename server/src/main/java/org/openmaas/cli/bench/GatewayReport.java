@@ -16,22 +16,26 @@ import org.openmaas.cli.table.Table;
  * @param model          the GGUF file llama-server served
  * @param direct         the runs straight at llama-server, in order
  * @param gateway        the runs at OpenMaaS, in order
+ * @param directCpu      the servers' CPU time over each llama-server run
+ * @param gatewayCpu     the servers' CPU time over each OpenMaaS run
  * @param directMemory   llama-server's resident memory at the end
  * @param openmaasMemory OpenMaaS's
  */
 record GatewayReport(String command, String model, GatewayBenchCommand.Front front, int threads, int slots, int context,
                      int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine,
                      String loadBefore, String loadAfter, List<ServeRun> direct, List<ServeRun> gateway,
-                     ServerMemory directMemory, ServerMemory openmaasMemory) {
+                     List<RunCpu> directCpu, List<RunCpu> gatewayCpu, ServerMemory directMemory,
+                     ServerMemory openmaasMemory) {
 
     static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, int threads, int slots,
                             int context,
                             LoadGenerator.Settings settings, int warmupRuns, Machine before, Machine after,
-                            List<ServeRun> direct, List<ServeRun> gateway, ServerMemory directMemory,
-                            ServerMemory openmaasMemory) {
+                            List<ServeRun> direct, List<ServeRun> gateway, List<RunCpu> directCpu,
+                            List<RunCpu> gatewayCpu, ServerMemory directMemory, ServerMemory openmaasMemory) {
         return new GatewayReport(command, model, front, threads, slots, context, settings.clients(), settings.requests(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns, before.describe(),
-                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), directMemory, openmaasMemory);
+                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), List.copyOf(directCpu),
+                List.copyOf(gatewayCpu), directMemory, openmaasMemory);
     }
 
     /** Failed requests on both sides. */
@@ -40,7 +44,7 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
     }
 
     /** The median over a side's runs of one number. */
-    static double median(List<ServeRun> runs, ToDoubleFunction<ServeRun> number) {
+    static <R> double median(List<R> runs, ToDoubleFunction<R> number) {
         double[] sorted = runs.stream().mapToDouble(number).sorted().toArray();
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -73,6 +77,12 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
                         ratio(run -> run.endToEndLatencyMs().p50()), "")
+                .row("llama-server CPU µs per output token", cell(directCpu, RunCpu::llamaServerMicrosPerToken),
+                        relay ? cell(gatewayCpu, RunCpu::llamaServerMicrosPerToken) : "-", "", "")
+                .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per output token", "-",
+                        cell(gatewayCpu, RunCpu::gatewayMicrosPerToken), "", "")
+                .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per token, JIT left out", "-",
+                        cell(gatewayCpu, RunCpu::gatewayWithoutJitMicrosPerToken), "", "")
                 .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "")
                 .row("resident memory at the end (peak), MiB", memory(directMemory), memory(openmaasMemory), "", "");
         String error = Stream.concat(direct.stream().map(run -> error("direct", run)),
@@ -90,7 +100,10 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
 
                 %s, both on the OpenAI route `/v1/completions`: %d concurrent streams, %s, %d requests per run, %d \
                 new tokens per request, greedy. After %d unmeasured run(s) of each side, %d rounds of a llama-server \
-                run then an OpenMaaS run; each number is the median of its side's runs (every run in brackets).
+                run then an OpenMaaS run; each number is the median of its side's runs (every run in brackets). CPU \
+                µs per output token: each server process's user plus system time over a run (`/proc/PID/stat`, 10 ms \
+                ticks) divided by the tokens the run's clients received; OpenMaaS's JIT compiler threads are also \
+                shown apart (a fresh JVM compiles for thousands of requests).
                 Machine: %s; load average %s before, %s after.
                 %s
                 %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens, warmupRuns, direct.size(),
@@ -113,7 +126,7 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
         return "%.3f×".formatted(median(gateway, number) / median(direct, number));
     }
 
-    private static String cell(List<ServeRun> runs, ToDoubleFunction<ServeRun> number) {
+    private static <R> String cell(List<R> runs, ToDoubleFunction<R> number) {
         String median = "%.1f".formatted(median(runs, number));
         return runs.size() == 1 ? median : median + " (" + String.join(", ",
                 runs.stream().map(run -> "%.1f".formatted(number.applyAsDouble(run))).toList()) + ")";

@@ -52,7 +52,7 @@ final class OpenMaasSide implements EngineSide {
             switch (event) {
                 case GenerationEvent.TokenGenerated token -> ids.add(token.token().id());
                 case GenerationEvent.Finished finished -> {
-                    ids.add(finished.lastToken().token().id());
+                    finished.lastToken().ifPresent(last -> ids.add(last.token().id()));
                     return new EnginePhase.Run(index, ids.size(), ids, finished.generatedText(), start,
                             first < 0 ? now : first, now);
                 }

@@ -38,6 +38,11 @@ class GatewayBenchCommandTest {
                 assertThat(each.path("failed").asInt()).as(side).isZero();
                 assertThat(each.path("outputTokens").asLong()).as(side).isEqualTo(8);
             }
+            for (JsonNode cpu : json.path(side + "Cpu")) {
+                assertThat(cpu.path("outputTokens").asLong()).as(side).isEqualTo(8);
+                assertThat(cpu.path("llamaServerSeconds").asDouble()).as(side).isNotNegative();
+            }
+            assertThat(json.path(side + "Cpu")).as(side).hasSize(2);
         }
         assertThat(run.err()).containsSubsequence("round 1 of 2, direct", "round 1 of 2, through the gateway",
                 "round 2 of 2, direct", "round 2 of 2, through the gateway");
@@ -45,6 +50,8 @@ class GatewayBenchCommandTest {
         assertThat(table).contains("<!-- bench:gateway ", "gateway/direct", "≥ 0.97×", "≤ +5 ms")
                 .containsPattern("\\| aggregate output tok/s +\\|")
                 .containsPattern("\\| time to first token p50, ms +\\|")
+                .containsPattern("\\| llama-server CPU µs per output token +\\|")
+                .containsPattern("\\| gateway CPU µs per output token +\\| - +\\|")
                 .containsPattern("\\| output tokens, requests ok / failed +\\| 16, 4 / 0 +\\| 16, 4 / 0 +\\|");
     }
 
