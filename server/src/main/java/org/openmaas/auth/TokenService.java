@@ -29,6 +29,7 @@ import org.openmaas.store.CredentialStore;
  * holding the key verifies them without a database round trip; a revoked client is refused within
  * {@link ClientStatus#TTL} because verification also asks whether the client is still active, and a token's scopes
  * are only those of its scopes the client still holds, so a scope taken away stops working within that time too.
+ * A token's signature is checked once ({@link VerifiedTokens}); the rest on every call.
  */
 public final class TokenService {
 
@@ -43,6 +44,7 @@ public final class TokenService {
     private final CredentialStore store;
     private final ClientStatus clientStatus;
     private final Clock clock;
+    private final VerifiedTokens verified = new VerifiedTokens();
 
     public TokenService(SigningKeys keys, CredentialStore store, Clock clock) {
         this.keys = keys;
@@ -117,6 +119,24 @@ public final class TokenService {
 
     /** The caller behind a bearer token; {@link InvalidTokenException} says why a token is refused. */
     public Principal verify(String token) {
+        VerifiedTokens.Claims claims = verified.get(token).orElseGet(() -> verifySignature(token));
+        if (keys.verifier(claims.keyId()).isEmpty()) {
+            throw new InvalidTokenException("the access token was not signed by this service");
+        }
+        if (!clock.instant().isBefore(claims.expiry())) {
+            throw new InvalidTokenException("the access token has expired; request a new one from /oauth2/token");
+        }
+        ClientStatus.Status status = clientStatus.current(claims.clientId());
+        if (!status.active()) {
+            throw new InvalidTokenException("client " + claims.clientId() + " is revoked");
+        }
+        Set<String> scopes = new HashSet<>(Arrays.asList(claims.scope().split(" ")));
+        scopes.retainAll(status.scopes());
+        return new Principal(claims.clientId(), claims.account(), scopes);
+    }
+
+    /** Checks a token's signature, issuer and audience and reads its claims; remembers them when all hold. */
+    private VerifiedTokens.Claims verifySignature(String token) {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -145,19 +165,13 @@ public final class TokenService {
             throw new InvalidTokenException("the access token was issued for another service");
         }
         Date expiry = claims.getExpirationTime();
-        if (expiry == null || !clock.instant().isBefore(expiry.toInstant())) {
+        if (expiry == null) {
             throw new InvalidTokenException("the access token has expired; request a new one from /oauth2/token");
         }
-        String clientId = stringClaim(claims, CLAIM_CLIENT);
-        String account = stringClaim(claims, CLAIM_ACCOUNT);
-        String scope = stringClaim(claims, CLAIM_SCOPE);
-        ClientStatus.Status status = clientStatus.current(clientId);
-        if (!status.active()) {
-            throw new InvalidTokenException("client " + clientId + " is revoked");
-        }
-        Set<String> scopes = new HashSet<>(Arrays.asList(scope.split(" ")));
-        scopes.retainAll(status.scopes());
-        return new Principal(clientId, account, scopes);
+        VerifiedTokens.Claims read = new VerifiedTokens.Claims(header.getKeyID(), stringClaim(claims, CLAIM_CLIENT),
+                stringClaim(claims, CLAIM_ACCOUNT), stringClaim(claims, CLAIM_SCOPE), expiry.toInstant());
+        verified.put(token, read);
+        return read;
     }
 
     private static Set<String> grantedScopes(Client client, String requested) {

@@ -44,6 +44,22 @@ public interface Engine extends AutoCloseable {
         return EngineStats.NONE;
     }
 
+    /**
+     * What turns texts into vectors, when this engine serves an embedding model (a product marked {@code embeddings})
+     * instead of generating; empty for an engine that generates.
+     */
+    default Optional<Embedder> embedder() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether {@link GenerationEvent.Finished} carries the generation's last token (see {@link GenerationEvent}): true
+     * for an engine that knows a token is the last as it generates it.
+     */
+    default boolean lastTokenInFinished() {
+        return true;
+    }
+
     /** The servers this engine sends generations to, for health and metrics; none for an engine in this process. */
     default List<EndpointStatus> endpoints() {
         return List.of();

@@ -40,6 +40,11 @@ public final class Generation {
         return events.take();
     }
 
+    /** Whether an event is waiting to be taken, so a streamer may hold its flush for it. */
+    public boolean hasEvents() {
+        return !events.isEmpty();
+    }
+
     /** Asks the engine to stop this generation and free its slot at its next step; no further events follow. */
     public void cancel() {
         cancelled = true;

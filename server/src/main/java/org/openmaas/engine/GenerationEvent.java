@@ -2,12 +2,18 @@ package org.openmaas.engine;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * What a running generation reports, in order: zero or more {@link TokenGenerated}, then exactly one
- * {@link Finished} (which carries the last token, so a streamer can write it together with the details without
- * holding any token back) or {@link Failed}. A cancelled generation reports nothing more.
+ * {@link Finished} or {@link Failed}. A cancelled generation reports nothing more.
+ *
+ * <p>An engine that knows a token is the last as it generates it (the embedded one) sends it in {@link Finished}, so a
+ * streamer whose last line carries the last token with the details (the MaaS stream) holds no token back. An engine
+ * that learns of the end only after the last token (one elsewhere: the upstream's end arrives after it) sends every
+ * token as a {@link TokenGenerated} as it arrives and {@link Finished} without one ({@link Engine#lastTokenInFinished()}
+ * says which); such a streamer then holds each token back until the next event itself.
  */
 public sealed interface GenerationEvent {
 
@@ -24,21 +30,28 @@ public sealed interface GenerationEvent {
     }
 
     /**
-     * The last token and how the generation ended.
+     * How the generation ended, with its last token when the engine knew it to be the last as it generated it.
      *
      * @param lastToken       the token that ended the generation (EOS, the end of a stop sequence, or the last one
-     *                        allowed); every generation has at least one token
-     * @param generatedTokens tokens generated, {@code lastToken} included
+     *                        allowed), or empty when it came as a {@link TokenGenerated}; every generation has at
+     *                        least one token
+     * @param generatedTokens tokens generated, the last one included
      * @param generatedText   the concatenation of every non-special token's text
      * @param seed            the seed used, present when the request sampled
      */
-    record Finished(TokenGenerated lastToken, FinishReason reason, int promptTokens, int generatedTokens,
+    record Finished(Optional<TokenGenerated> lastToken, FinishReason reason, int promptTokens, int generatedTokens,
                     String generatedText, OptionalLong seed) implements GenerationEvent {
         public Finished {
             Objects.requireNonNull(lastToken, "lastToken");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(generatedText, "generatedText");
             Objects.requireNonNull(seed, "seed");
+        }
+
+        /** The end, with its last token. */
+        public Finished(TokenGenerated lastToken, FinishReason reason, int promptTokens, int generatedTokens,
+                        String generatedText, OptionalLong seed) {
+            this(Optional.of(lastToken), reason, promptTokens, generatedTokens, generatedText, seed);
         }
     }
 

@@ -10,6 +10,7 @@ import org.openmaas.catalog.ProductConfig;
 import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.llamacpp.LlamaEmbedder;
 import org.openmaas.engine.llamacpp.LlamaEngine;
 import org.openmaas.engine.llamacpp.LlamaModel;
 import org.openmaas.engine.remote.LlamaServerUpstream;
@@ -46,10 +47,11 @@ final class EngineFactory {
             throws IOException {
         llamaLibrary.ifPresent(LlamaEngine::useLibraryFolder);
         LlamaSettings llama = product.llama();
-        return LlamaEngine.start(new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
+        LlamaEngine.Config config = new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
                 Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate(), -1,
                 product.prefillChunk(), llama.gpuLayers().orElse(gpuLayers), llama.flashAttention(),
-                llama.kvCacheType()));
+                llama.kvCacheType());
+        return product.embeddings() ? LlamaEmbedder.start(config, product.productName()) : LlamaEngine.start(config);
     }
 
     /**
@@ -70,7 +72,9 @@ final class EngineFactory {
     }
 
     private static Upstream upstream(RemoteEngineConfig engine) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        // The selector thread hands what it reads straight to the waiting reader instead of through a worker thread:
+        // one thread hand-off less per streamed token. What runs there only parses and queues bytes; nothing blocks.
+        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).executor(Runnable::run).build();
         return switch (engine.type()) {
             case LLAMA_SERVER -> new LlamaServerUpstream(client, engine.upstreamModel(), engine.apiKey());
             case VLLM -> new VllmUpstream(client, engine.upstreamModel(), engine.apiKey());

@@ -8,13 +8,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP proxy in front of a real server that a test can cut: after {@link #cutAfter} it forwards that many
  * more response bytes and then nothing, though the server goes on sending (as a network that stalls), until the server
  * closes the connection, which the proxy then closes too. So a test knows a stream is still going when it kills the
- * server, however fast the server generates.
+ * server, however fast the server generates. It also keeps what the clients sent, so a test sees which requests went.
  */
 public final class CuttingProxy implements AutoCloseable {
 
@@ -23,6 +24,7 @@ public final class CuttingProxy implements AutoCloseable {
     /** Response bytes still to forward; negative: no cut. */
     private final AtomicLong allowance = new AtomicLong(-1);
     private volatile boolean cut;
+    private final StringBuffer sent = new StringBuffer(); // request bytes as ISO-8859-1, all connections
 
     private CuttingProxy(ServerSocket listener, URI target) {
         this.listener = listener;
@@ -61,6 +63,11 @@ public final class CuttingProxy implements AutoCloseable {
         return cut;
     }
 
+    /** Everything the clients sent so far (request lines, headers, bodies), bytes as ISO-8859-1 characters. */
+    public String sent() {
+        return sent.toString();
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {
@@ -80,6 +87,9 @@ public final class CuttingProxy implements AutoCloseable {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                if (!response) {
+                    sent.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                }
                 int forward = response ? allowed(n) : n;
                 if (forward > 0) {
                     out.write(buffer, 0, forward);

@@ -33,7 +33,7 @@ class ScriptedEngineTest {
             assertThat(next(generation)).isInstanceOfSatisfying(GenerationEvent.TokenGenerated.class,
                     t -> assertThat(t.token().text()).isEqualTo("Once"));
             assertThat(next(generation)).isInstanceOfSatisfying(GenerationEvent.Finished.class, f -> {
-                assertThat(f.lastToken().token().text()).isEqualTo(" upon");
+                assertThat(f.lastToken().orElseThrow().token().text()).isEqualTo(" upon");
                 assertThat(f.reason()).isEqualTo(FinishReason.EOS_TOKEN);
                 assertThat(f.generatedTokens()).isEqualTo(2);
                 assertThat(f.generatedText()).isEqualTo("Once upon");

@@ -86,14 +86,28 @@ public final class MaasApi implements HttpService {
     private void generateStream(ServerRequest req, ServerResponse res) {
         Exchange exchange = AccessLog.exchange(req);
         GenerationRunner.Run run = start(req, exchange);
-        run.stream(res, "application/x-ndjson", out -> new NdjsonLines(out, exchange.requestId()));
+        run.stream(res, "application/x-ndjson", out -> new NdjsonLines(out, exchange.requestId(),
+                !run.lastTokenInFinished()));
     }
 
     /**
      * Writes {@code generatestream}'s lines, flushed one by one; a blank line is the heartbeat (NDJSON readers skip
-     * blank lines: the guide's script filters them with {@code if line}).
+     * blank lines: the guide's script filters them with {@code if line}). The last line carries the last token with
+     * the details: from an engine that sends its last token apart from its end, each token's line waits for the next
+     * event ({@code holdBack}).
      */
-    private record NdjsonLines(OutputStream out, String requestId) implements GenerationRunner.Writer {
+    private static final class NdjsonLines implements GenerationRunner.Writer {
+
+        private final OutputStream out;
+        private final String requestId;
+        private final boolean holdBack;
+        private GenerationEvent.TokenGenerated held;
+
+        NdjsonLines(OutputStream out, String requestId, boolean holdBack) {
+            this.out = out;
+            this.requestId = requestId;
+            this.holdBack = holdBack;
+        }
 
         @Override
         public void heartbeat() throws IOException {
@@ -103,19 +117,39 @@ public final class MaasApi implements HttpService {
 
         @Override
         public boolean token(GenerationEvent.TokenGenerated token) throws IOException {
-            writeLine(out, WireLines.tokenLine(token, requestId));
+            if (!holdBack) {
+                writeLine(out, WireLines.tokenLine(token, requestId));
+                return false;
+            }
+            writeHeld();
+            held = token;
             return false;
         }
 
         @Override
         public void finished(GenerationEvent.Finished finished) throws IOException {
-            writeLine(out, WireLines.finalLine(finished, requestId));
+            if (finished.lastToken().isPresent()) {
+                writeHeld();
+                writeLine(out, WireLines.finalLine(finished, finished.lastToken().get(), requestId));
+            } else if (held != null) {
+                writeLine(out, WireLines.finalLine(finished, held, requestId));
+            } else {
+                throw new IllegalStateException("the engine ended a generation without a token");
+            }
         }
 
         @Override
         public void failed(GenerationEvent.Failed failed) throws IOException {
+            writeHeld();
             out.write(ErrorTable.generationFailure(failed).streamLine());
             out.write(NEWLINE);
+        }
+
+        private void writeHeld() throws IOException {
+            if (held != null) {
+                writeLine(out, WireLines.tokenLine(held, requestId));
+                held = null;
+            }
         }
     }
 
@@ -148,7 +182,7 @@ public final class MaasApi implements HttpService {
 
         @Override
         public void finished(GenerationEvent.Finished finished) {
-            tokens.add(finished.lastToken());
+            finished.lastToken().ifPresent(tokens::add);
             this.finished = finished;
         }
 

@@ -51,8 +51,9 @@ final class WireLines {
                 requestId)));
     }
 
-    static StreamLine finalLine(GenerationEvent.Finished finished, String requestId) {
-        GenerationEvent.TokenGenerated last = finished.lastToken();
+    /** The stream's last line: its last token, {@code last}, with the generation's text and details. */
+    static StreamLine finalLine(GenerationEvent.Finished finished, GenerationEvent.TokenGenerated last,
+                                String requestId) {
         return new StreamLine(new Result(new Response(token(last.token()), tokens(last.topTokens()),
                 finished.generatedText(), details(finished), requestId)));
     }

@@ -7,25 +7,35 @@ import java.util.function.ToDoubleFunction;
 import org.openmaas.cli.table.Table;
 
 /**
- * What {@code bench gateway} found: the same load straight at llama-server and through the gateway, run by run in
- * turns. Each side's number is the median of its runs (every run listed in brackets): with the sides alternating,
- * a slow moment of the machine lands in one run of one side and the median leaves it out.
+ * What {@code bench gateway} found: the same load straight at llama-server and at OpenMaaS (through it as a gateway,
+ * or serving the model itself), run by run in turns. Each side's number is the median of its runs (every run listed
+ * in brackets): with the sides alternating, a slow moment of the machine lands in one run of one side and the median
+ * leaves it out.
  *
- * @param command the command line
- * @param model   the GGUF file llama-server served
- * @param direct  the runs straight at llama-server, in order
- * @param gateway the runs through the gateway, in order
+ * @param command        the command line
+ * @param model          the GGUF file llama-server served
+ * @param direct         the runs straight at llama-server, in order
+ * @param gateway        the runs at OpenMaaS, in order
+ * @param directCpu      the servers' CPU time over each llama-server run
+ * @param gatewayCpu     the servers' CPU time over each OpenMaaS run
+ * @param directMemory   llama-server's resident memory at the end
+ * @param openmaasMemory OpenMaaS's
  */
-record GatewayReport(String command, String model, int slots, int context, int clients, int requests,
-                     double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine, String loadBefore,
-                     String loadAfter, List<ServeRun> direct, List<ServeRun> gateway) {
+record GatewayReport(String command, String model, GatewayBenchCommand.Front front, int threads, int slots, int context,
+                     int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine,
+                     String loadBefore, String loadAfter, List<ServeRun> direct, List<ServeRun> gateway,
+                     List<RunCpu> directCpu, List<RunCpu> gatewayCpu, ServerMemory directMemory,
+                     ServerMemory openmaasMemory) {
 
-    static GatewayReport of(String command, String model, int slots, int context, LoadGenerator.Settings settings,
-                            int warmupRuns, Machine before, Machine after, List<ServeRun> direct,
-                            List<ServeRun> gateway) {
-        return new GatewayReport(command, model, slots, context, settings.clients(), settings.requests(),
+    static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, int threads, int slots,
+                            int context,
+                            LoadGenerator.Settings settings, int warmupRuns, Machine before, Machine after,
+                            List<ServeRun> direct, List<ServeRun> gateway, List<RunCpu> directCpu,
+                            List<RunCpu> gatewayCpu, ServerMemory directMemory, ServerMemory openmaasMemory) {
+        return new GatewayReport(command, model, front, threads, slots, context, settings.clients(), settings.requests(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns, before.describe(),
-                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway));
+                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), List.copyOf(directCpu),
+                List.copyOf(gatewayCpu), directMemory, openmaasMemory);
     }
 
     /** Failed requests on both sides. */
@@ -34,7 +44,7 @@ record GatewayReport(String command, String model, int slots, int context, int c
     }
 
     /** The median over a side's runs of one number. */
-    static double median(List<ServeRun> runs, ToDoubleFunction<ServeRun> number) {
+    static <R> double median(List<R> runs, ToDoubleFunction<R> number) {
         double[] sorted = runs.stream().mapToDouble(number).sorted().toArray();
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -45,43 +55,67 @@ record GatewayReport(String command, String model, int slots, int context, int c
         double gatewayRate = median(gateway, ServeRun::aggregateTokensPerSecond);
         double directTtft = median(direct, run -> run.timeToFirstTokenMs().p50());
         double gatewayTtft = median(gateway, run -> run.timeToFirstTokenMs().p50());
-        Table table = new Table("", "direct", "gateway", "gateway/direct", "target")
+        double p99Ratio = median(gateway, run -> run.timeToFirstTokenMs().p99())
+                / median(direct, run -> run.timeToFirstTokenMs().p99());
+        boolean relay = front == GatewayBenchCommand.Front.gateway;
+        Table table = new Table("", relay ? "direct" : "llama-server", relay ? "gateway" : "OpenMaaS",
+                relay ? "gateway/direct" : "OpenMaaS/llama-server", "target")
                 .row("aggregate output tok/s", cell(direct, ServeRun::aggregateTokensPerSecond),
                         cell(gateway, ServeRun::aggregateTokensPerSecond),
                         "%.3f×".formatted(gatewayRate / directRate),
-                        "≥ %.2f×: %s".formatted(GatewayBenchCommand.TOKENS_PER_SECOND_RATIO,
-                                gatewayRate >= GatewayBenchCommand.TOKENS_PER_SECOND_RATIO * directRate
-                                        ? "met" : "missed"))
+                        "≥ %.2f×: %s".formatted(front.tokensPerSecondRatio,
+                                met(gatewayRate >= front.tokensPerSecondRatio * directRate)))
                 .row("time to first token p50, ms", cell(direct, run -> run.timeToFirstTokenMs().p50()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p50()),
                         "%+.1f ms".formatted(gatewayTtft - directTtft),
-                        "≤ +%.0f ms: %s".formatted(GatewayBenchCommand.TTFT_P50_EXTRA_MS,
-                                gatewayTtft - directTtft <= GatewayBenchCommand.TTFT_P50_EXTRA_MS ? "met" : "missed"))
+                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs,
+                                met(gatewayTtft - directTtft <= front.ttftP50ExtraMs)))
                 .row("time to first token p99, ms", cell(direct, run -> run.timeToFirstTokenMs().p99()),
-                        cell(gateway, run -> run.timeToFirstTokenMs().p99()),
-                        ratio(run -> run.timeToFirstTokenMs().p99()), "")
+                        cell(gateway, run -> run.timeToFirstTokenMs().p99()), "%.3f×".formatted(p99Ratio),
+                        Double.isNaN(front.ttftP99Ratio) ? ""
+                                : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio <= front.ttftP99Ratio)))
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
                         ratio(run -> run.endToEndLatencyMs().p50()), "")
-                .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "");
+                .row("llama-server CPU µs per output token", cell(directCpu, RunCpu::llamaServerMicrosPerToken),
+                        relay ? cell(gatewayCpu, RunCpu::llamaServerMicrosPerToken) : "-", "", "")
+                .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per output token", "-",
+                        cell(gatewayCpu, RunCpu::gatewayMicrosPerToken), "", "")
+                .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per token, JIT left out", "-",
+                        cell(gatewayCpu, RunCpu::gatewayWithoutJitMicrosPerToken), "", "")
+                .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "")
+                .row("resident memory at the end (peak), MiB", memory(directMemory), memory(openmaasMemory), "", "");
         String error = Stream.concat(direct.stream().map(run -> error("direct", run)),
                         gateway.stream().map(run -> error("gateway", run)))
                 .filter(Objects::nonNull).findFirst().orElse("");
         String ramp = rampUpSeconds == 0 ? "all starting at once"
                 : "starting evenly over %.1f s, latencies of the requests sent after".formatted(rampUpSeconds);
+        String sides = relay
+                ? ("%s on llama-server (%d slots of %d tokens, %d threads), straight and through OpenMaaS (a catalog product with "
+                + "`engine: {type: llama-server}`)").formatted(model, slots, context, threads)
+                : ("%s on llama-server and on OpenMaaS's embedded engine (each %d slots of %d tokens, %d threads)")
+                .formatted(model, slots, context, threads);
         return """
                 `%s`
 
-                %s on llama-server (%d slots of %d tokens), straight and through OpenMaaS (a catalog product with \
-                `engine: {type: llama-server}`), both on the OpenAI route `/v1/completions`: %d concurrent streams, \
-                %s, %d requests per run, %d new tokens per request, greedy. After %d unmeasured run(s) of each side, \
-                %d rounds of a direct run then a gateway run; each number is the median of its side's runs (every run \
-                in brackets).
+                %s, both on the OpenAI route `/v1/completions`: %d concurrent streams, %s, %d requests per run, %d \
+                new tokens per request, greedy. After %d unmeasured run(s) of each side, %d rounds of a llama-server \
+                run then an OpenMaaS run; each number is the median of its side's runs (every run in brackets). CPU \
+                µs per output token: each server process's user plus system time over a run (`/proc/PID/stat`, 10 ms \
+                ticks) divided by the tokens the run's clients received; OpenMaaS's JIT compiler threads are also \
+                shown apart (a fresh JVM compiles for thousands of requests).
                 Machine: %s; load average %s before, %s after.
                 %s
-                %s""".formatted(command, model, slots, context, clients, ramp, requests, maxNewTokens, warmupRuns,
-                direct.size(),
+                %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens, warmupRuns, direct.size(),
                 machine, loadBefore, loadAfter, error, table.markdown());
+    }
+
+    private static String met(boolean met) {
+        return met ? "met" : "missed";
+    }
+
+    private static String memory(ServerMemory memory) {
+        return "%d (%d)".formatted(memory.rssBytes() >> 20, memory.peakRssBytes() >> 20);
     }
 
     private static String error(String side, ServeRun run) {
@@ -92,7 +126,7 @@ record GatewayReport(String command, String model, int slots, int context, int c
         return "%.3f×".formatted(median(gateway, number) / median(direct, number));
     }
 
-    private static String cell(List<ServeRun> runs, ToDoubleFunction<ServeRun> number) {
+    private static <R> String cell(List<R> runs, ToDoubleFunction<R> number) {
         String median = "%.1f".formatted(median(runs, number));
         return runs.size() == 1 ? median : median + " (" + String.join(", ",
                 runs.stream().map(run -> "%.1f".formatted(number.applyAsDouble(run))).toList()) + ")";

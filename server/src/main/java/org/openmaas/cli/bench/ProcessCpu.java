@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * CPU time that processes on this machine have used, from {@code /proc/PID/stat} (user plus system time, in the
@@ -42,8 +43,26 @@ final class ProcessCpu {
         return after.entrySet().stream().mapToDouble(e -> e.getValue() - before.getOrDefault(e.getKey(), 0.0)).sum();
     }
 
+    /**
+     * CPU seconds of those threads of process {@code pid} whose name ({@code /proc/PID/task/TID/comm}) starts with
+     * {@code prefix}; threads that ended took their time with them.
+     */
+    static double threadSeconds(long pid, String prefix) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.filter(task -> read(task.resolve("comm")).startsWith(prefix))
+                    .mapToDouble(task -> seconds(task.resolve("stat"))).sum();
+        } catch (IOException e) {
+            return 0; // the process ended meanwhile
+        }
+    }
+
     private static double seconds(long pid) {
-        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        return seconds(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static double seconds(Path statFile) {
+        String stat = read(statFile);
         if (stat.isEmpty()) {
             return 0;
         }

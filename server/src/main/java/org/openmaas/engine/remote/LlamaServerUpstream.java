@@ -24,12 +24,14 @@ import org.openmaas.engine.Utf8Accumulator;
 /**
  * llama.cpp's {@code llama-server}, on its native routes, which give everything the MaaS stream carries.
  *
- * <p>An attempt tokenizes the prompt first ({@code POST /tokenize}; a conversation is rendered by the server's chat
- * template with {@code POST /apply-template} and tokenized with its control tokens recognised, as the embedded engine
- * does) and sends the ids, plus the ids already generated on a continuation, to {@code POST /completion} with
- * {@code stream}, {@code return_tokens}, {@code n_probs}, {@code n_predict}, the sampling parameters and
- * {@code cache_prompt}. So the prompt is tokenized exactly as the embedded engine would (raw text without special
- * tokens parsed), and a greedy continuation goes on as the uninterrupted generation would.
+ * <p>An attempt sends the prompt to {@code POST /completion} with {@code stream}, {@code return_tokens},
+ * {@code n_probs}, {@code n_predict}, the sampling parameters and {@code cache_prompt}: a plain text prompt as text
+ * (when llama-server tokenizes it as the embedded engine would, see {@link #asText}; the prompt's token count comes
+ * from the last chunk), anything else as token ids, tokenized first ({@code POST /tokenize}; a conversation is rendered
+ * by the server's chat template with {@code POST /apply-template} and tokenized with its control tokens recognised, as
+ * the embedded engine does), plus the ids already generated on a continuation. So the prompt is tokenized exactly as
+ * the embedded engine would (raw text without special tokens parsed), and a greedy continuation goes on as the
+ * uninterrupted generation would.
  *
  * <p>Each streamed chunk gives its tokens' ids and, in {@code completion_probabilities}, each token's bytes, its
  * log-probability under the raw distribution and the most likely alternatives with their ids; text is decoded from
@@ -62,7 +64,11 @@ public final class LlamaServerUpstream implements Upstream {
      * @param apiKey        llama-server's {@code --api-key}, when it has one
      */
     public LlamaServerUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey) {
-        this.http = new UpstreamHttp(client, apiKey);
+        this(new UpstreamHttp(client, apiKey), upstreamModel);
+    }
+
+    LlamaServerUpstream(UpstreamHttp http, String upstreamModel) {
+        this.http = Objects.requireNonNull(http, "http");
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
     }
 
@@ -91,15 +97,8 @@ public final class LlamaServerUpstream implements Upstream {
     private void generate(URI endpoint, AttemptRun run)
             throws UpstreamException, IOException, InterruptedException {
         AttemptRequest attempt = run.request();
-        ArrayNode prompt = UpstreamHttp.JSON.createArrayNode();
-        for (int id : promptIds(endpoint, attempt.request().prompt())) {
-            prompt.add(id);
-        }
-        for (Token token : attempt.generated()) {
-            prompt.add(token.id());
-        }
         EventStream events = new EventStream(
-                run.opened(http.open(http.post(endpoint, "/completion", completionBody(attempt, prompt)))),
+                run.opened(http.open(http.post(endpoint, "/completion", completionBody(endpoint, attempt)))),
                 EventStream.Framing.SSE);
         Utf8Accumulator utf8 = new Utf8Accumulator();
         int topN = attempt.request().topNTokens();
@@ -157,12 +156,27 @@ public final class LlamaServerUpstream implements Upstream {
         }
     }
 
-    private ObjectNode completionBody(AttemptRequest attempt, ArrayNode prompt) {
+    private ObjectNode completionBody(URI endpoint, AttemptRequest attempt)
+            throws UpstreamException, InterruptedException {
         GenerationRequest request = attempt.request();
         Sampling sampling = request.sampling();
         ObjectNode body = UpstreamHttp.object();
         body.put("model", upstreamModel);
-        body.set("prompt", prompt);
+        int promptBound;
+        Optional<Prompt.Text> text = asText(attempt);
+        if (text.isPresent()) {
+            body.put("prompt", text.get().text());
+            promptBound = text.get().tokenBound();
+        } else {
+            ArrayNode prompt = body.putArray("prompt");
+            for (int id : promptIds(endpoint, request.prompt())) {
+                prompt.add(id);
+            }
+            for (Token token : attempt.generated()) {
+                prompt.add(token.id());
+            }
+            promptBound = prompt.size();
+        }
         body.put("stream", true);
         body.put("return_tokens", true);
         body.put("n_probs", Math.max(1, request.topNTokens())); // at least 1: the token's own bytes and logprob
@@ -176,11 +190,27 @@ public final class LlamaServerUpstream implements Upstream {
         body.put("repeat_penalty", sampling.repetitionPenalty());
         body.put("frequency_penalty", sampling.frequencyPenalty());
         body.put("presence_penalty", sampling.presencePenalty());
+        UpstreamHttp.putLogitBias(body, sampling);
         // The sequence's every token, prompt included, as the embedded engine's penalties see them.
-        body.put("repeat_last_n", prompt.size() + attempt.remainingTokens());
+        body.put("repeat_last_n", promptBound + attempt.remainingTokens());
         body.put("seed", Integer.toUnsignedLong(sampling.seed32()));
         body.putArray("samplers").add("penalties").add("temperature").add("top_k").add("top_p").add("typ_p");
         return body;
+    }
+
+    /**
+     * The prompt when it may go as text, saving a {@code /tokenize} round trip: a first attempt's plain text that holds
+     * no {@code <} or {@code [}. llama-server tokenizes a text prompt with special tokens parsed, where the embedded
+     * engine does not; a control token's text ({@code <s>}, {@code <|im_start|>}, {@code [INST]}) starts with one of
+     * those two characters in every vocabulary we know, so without them both give the same ids. Anything else is
+     * tokenized first: a conversation, and a continuation, which must resend the very ids of the first attempt.
+     */
+    private static Optional<Prompt.Text> asText(AttemptRequest attempt) {
+        if (!attempt.isContinuation() && attempt.request().prompt() instanceof Prompt.Text text
+                && text.text().indexOf('<') < 0 && text.text().indexOf('[') < 0) {
+            return Optional.of(text);
+        }
+        return Optional.empty();
     }
 
     /** The prompt's ids as the embedded engine would tokenize it. */

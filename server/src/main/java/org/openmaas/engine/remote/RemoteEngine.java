@@ -34,6 +34,7 @@ import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
+import org.openmaas.engine.UnsupportedParameterException;
 
 /**
  * A product served by a pool of upstream endpoints that all speak one {@link Upstream} protocol.
@@ -136,14 +137,32 @@ public final class RemoteEngine implements Engine {
         return model;
     }
 
+    /**
+     * The upstream's end arrives after its last token: each token goes to the caller as it arrives, and
+     * {@link GenerationEvent.Finished} carries none.
+     */
+    @Override
+    public boolean lastTokenInFinished() {
+        return false;
+    }
+
     /** The upstream tokenizes: validation hands this engine the client's text or conversation. */
     @Override
     public Optional<Tokenizer> tokenizer() {
         return Optional.empty();
     }
 
+    /**
+     * Refuses what the upstream cannot honour, and {@code reproducible} on every protocol: batch-invariant decoding is
+     * the embedded engine's (a context of its own per request), which no upstream protocol can ask for.
+     */
     @Override
     public void requireSupported(GenerationRequest request) {
+        if (request.reproducible()) {
+            throw new UnsupportedParameterException("reproducible", "reproducible is not supported by this product's"
+                    + " engine (an engine elsewhere decodes requests beside each other); send it only to products"
+                    + " this server loads");
+        }
         upstream.requireSupported(request);
     }
 
@@ -433,11 +452,7 @@ public final class RemoteEngine implements Engine {
                 endpoint.timeToFirstTokenNanos = endpoint.timeToFirstTokenNanos < 0 ? ttft
                         : (endpoint.timeToFirstTokenNanos * 7 + ttft) / 8;
             }
-            if (job.heldBack != null) {
-                job.generation.publish(job.heldBack);
-            }
-            // Held back until the next token or the end: Finished carries the last token.
-            job.heldBack = token;
+            job.generation.publish(token);
             job.accepted.add(token.token());
             if (!token.token().special()) {
                 job.text.append(token.token().text());
@@ -455,14 +470,14 @@ public final class RemoteEngine implements Engine {
             release(job);
             endpoint.consecutiveFailures = 0;
             endpoint.ejectedUntil = null;
-            if (job.heldBack == null) {
+            if (job.accepted.isEmpty()) {
                 end(job, new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL, "the upstream " + endpoint.uri
                         + " ended the generation without a token"));
             } else {
                 GenerationRequest request = job.generation.request();
                 // A continuation's upstream counted the tokens resent to it as prompt.
                 int prompt = Math.max(0, promptTokens - job.generatedBefore);
-                end(job, new GenerationEvent.Finished(job.heldBack, reason, prompt,
+                end(job, new GenerationEvent.Finished(Optional.empty(), reason, prompt,
                         job.generatedBefore + generatedTokens, job.text.toString(), seed(request)));
             }
             launches = dispatch();
@@ -506,7 +521,7 @@ public final class RemoteEngine implements Engine {
             } else if (job.accepted.size() >= job.generation.request().maxNewTokens()) {
                 // Every token is in; only the upstream's end was lost. Its counts are the resent ones'.
                 GenerationRequest request = job.generation.request();
-                end(job, new GenerationEvent.Finished(job.heldBack, FinishReason.LENGTH, request.prompt().tokenBound(),
+                end(job, new GenerationEvent.Finished(Optional.empty(), FinishReason.LENGTH, request.prompt().tokenBound(),
                         job.accepted.size(), job.text.toString(), seed(request)));
             } else {
                 running.remove(job);
@@ -527,12 +542,11 @@ public final class RemoteEngine implements Engine {
     private static final class Job {
         final Generation generation;
         final List<Long> prefixKeys;
-        /** Tokens the upstreams generated so far: sent to the caller, but for {@link #heldBack}. */
+        /** Tokens the upstreams generated so far, all sent to the caller. */
         final List<Token> accepted = new ArrayList<>();
         final StringBuilder text = new StringBuilder();
         /** Endpoints an attempt of this job failed on: not tried again for it. */
         final Set<Endpoint> failedOn = new HashSet<>();
-        GenerationEvent.TokenGenerated heldBack;
         int attemptNumber;
         int generatedBefore;
         long attemptStartedAt;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.engine.Sampling;
 
 /**
  * The HTTP every protocol speaks to its endpoints: JSON requests with the upstream's bearer key, whole JSON answers for
@@ -31,16 +32,30 @@ final class UpstreamHttp {
     /** How long a short call may take: a health check or a tokenization that takes longer counts as unreachable. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * How long a stream's request may wait for the answer's headers: the upstream sends them with its first event, so
+     * this bounds its queueing and prompt processing. An endpoint that accepts and then says nothing counts as
+     * unreachable after it, and the attempt goes to another endpoint.
+     */
+    static final Duration HEADER_WAIT = Duration.ofSeconds(60);
+
     /** How much of a refusal's body is read for its message: enough for any error object, bounded for a rogue one. */
     private static final int ERROR_BODY_LIMIT = 4096;
 
     private final HttpClient client;
     private final Optional<String> apiKey;
+    private final Duration headerWait;
 
     /** @param apiKey the bearer key sent on every request, when the upstream asks for one */
     UpstreamHttp(HttpClient client, Optional<String> apiKey) {
+        this(client, apiKey, HEADER_WAIT);
+    }
+
+    /** @param headerWait how long a stream's request waits for the answer's headers */
+    UpstreamHttp(HttpClient client, Optional<String> apiKey, Duration headerWait) {
         this.client = Objects.requireNonNull(client, "client");
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.headerWait = Objects.requireNonNull(headerWait, "headerWait");
     }
 
     static ObjectNode object() {
@@ -104,10 +119,11 @@ final class UpstreamHttp {
 
     /**
      * Sends {@code request} and hands back the open body of its 2xx answer, for the caller to read and close; an
-     * interrupt while it waits for the answer aborts the exchange.
+     * interrupt while it waits for the answer aborts the exchange, and so does the header wait's end (the request's
+     * timeout covers the wait for the headers only, not the body that follows).
      */
     InputStream open(HttpRequest.Builder request) throws UpstreamException, InterruptedException {
-        HttpRequest built = request.build();
+        HttpRequest built = request.timeout(headerWait).build();
         HttpResponse<InputStream> response;
         try {
             response = client.send(built, HttpResponse.BodyHandlers.ofInputStream());
@@ -124,6 +140,18 @@ final class UpstreamHttp {
             body = "";
         }
         throw new UpstreamException(refusal(built.uri(), response.statusCode(), response.headers(), body));
+    }
+
+    /**
+     * Puts OpenAI's {@code logit_bias} (token id as a string: bias), as OpenAI, vLLM and llama-server all take it, when
+     * the request has some. A ban (-100) goes as it is: each of them adds it to the logit, so the token is in practice
+     * never drawn.
+     */
+    static void putLogitBias(ObjectNode body, Sampling sampling) {
+        if (!sampling.logitBias().isEmpty()) {
+            ObjectNode biases = body.putObject("logit_bias");
+            sampling.logitBias().forEach((token, bias) -> biases.put(Integer.toString(token), bias));
+        }
     }
 
     static UpstreamFailure unreachable(URI uri, IOException e) {

@@ -38,6 +38,11 @@ class GatewayBenchCommandTest {
                 assertThat(each.path("failed").asInt()).as(side).isZero();
                 assertThat(each.path("outputTokens").asLong()).as(side).isEqualTo(8);
             }
+            for (JsonNode cpu : json.path(side + "Cpu")) {
+                assertThat(cpu.path("outputTokens").asLong()).as(side).isEqualTo(8);
+                assertThat(cpu.path("llamaServerSeconds").asDouble()).as(side).isNotNegative();
+            }
+            assertThat(json.path(side + "Cpu")).as(side).hasSize(2);
         }
         assertThat(run.err()).containsSubsequence("round 1 of 2, direct", "round 1 of 2, through the gateway",
                 "round 2 of 2, direct", "round 2 of 2, through the gateway");
@@ -45,7 +50,25 @@ class GatewayBenchCommandTest {
         assertThat(table).contains("<!-- bench:gateway ", "gateway/direct", "≥ 0.97×", "≤ +5 ms")
                 .containsPattern("\\| aggregate output tok/s +\\|")
                 .containsPattern("\\| time to first token p50, ms +\\|")
+                .containsPattern("\\| llama-server CPU µs per output token +\\|")
+                .containsPattern("\\| gateway CPU µs per output token +\\| - +\\|")
                 .containsPattern("\\| output tokens, requests ok / failed +\\| 16, 4 / 0 +\\| 16, 4 / 0 +\\|");
+    }
+
+    @Test
+    void withTheEmbeddedEngineOpenMaasServesTheModelItselfBesideLlamaServerAndReportsBothMemories() throws Exception {
+        Path docs = dir.resolve("BENCHMARKS.md");
+        BenchRun run = BenchRun.of("gateway", "--openmaas", "embedded", "--llama-tools",
+                System.getenv(LlamaServerProcess.TOOLS_ENV), "--model", TestModels.tiny().getFirst().toString(),
+                "--slots", "2", "--clients", "2", "--requests", "2", "--max-new-tokens", "4", "--rounds", "1",
+                "--write", docs.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).containsSubsequence("round 1 of 1, llama-server", "round 1 of 1, OpenMaaS");
+        assertThat(Files.readString(docs)).contains("<!-- bench:llama-server ", "OpenMaaS/llama-server", "≥ 1.00×",
+                        "≤ +0 ms", "≤ 1.00×", "embedded engine")
+                .containsPattern("\\| output tokens, requests ok / failed +\\| 8, 2 / 0 +\\| 8, 2 / 0 +\\|")
+                .containsPattern("\\| resident memory at the end \\(peak\\), MiB +\\| \\d+ \\(\\d+\\) +\\| \\d+ \\(\\d+\\) +\\|");
     }
 
     @Test

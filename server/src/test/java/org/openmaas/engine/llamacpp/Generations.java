@@ -47,7 +47,7 @@ final class Generations {
             switch (event) {
                 case TokenGenerated token -> tokens.add(token);
                 case Finished finished -> {
-                    tokens.add(finished.lastToken());
+                    tokens.add(finished.lastToken().orElseThrow());
                     return new Outcome(tokens, finished);
                 }
                 case GenerationEvent.Failed failed -> {

@@ -3,11 +3,17 @@ package org.openmaas.engine.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +25,7 @@ import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
 import org.openmaas.testing.Await;
+import org.openmaas.testing.CuttingProxy;
 import org.openmaas.testing.LlamaServerProcess;
 import org.openmaas.testing.TestModels;
 
@@ -133,6 +140,36 @@ class LlamaServerUpstreamTest {
     }
 
     @Test
+    void aPlainTextPromptGoesAsTextWithoutATokenizeRoundTripAndItsCountStaysExact() throws Exception {
+        try (CuttingProxy proxy = CuttingProxy.to(endpoint)) {
+            RecordingListener run = new RecordingListener();
+            upstream.start(proxy.endpoint(), new AttemptRequest(request(Sampling.greedy(), 8, List.of(), 0), List.of()),
+                    run);
+
+            assertThat(run.ending()).isEqualTo(new RecordingListener.Ending(FinishReason.LENGTH, 5, 8, null));
+            assertThat(run.text()).isEqualTo(", there was a little girl");
+            assertThat(proxy.sent()).contains("POST /completion ", "\"prompt\":\"" + PROMPT + "\"")
+                    .doesNotContain("/tokenize");
+        }
+    }
+
+    @Test
+    void aTextThatCouldHoldAControlTokensTextIsTokenizedFirstWithoutSpecialTokensParsed() throws Exception {
+        // llama-server would read "<s>" in a text prompt as the BOS token; the embedded engine reads three characters.
+        String prompt = "Once upon a <s> time";
+        int[] plain = tokenize(prompt, false);
+        assertThat(plain).hasSizeGreaterThan(tokenize(prompt, true).length);
+        try (CuttingProxy proxy = CuttingProxy.to(endpoint)) {
+            RecordingListener run = new RecordingListener();
+            upstream.start(proxy.endpoint(), new AttemptRequest(new GenerationRequest("special", "acct",
+                    new Prompt.Text(prompt), 4, Sampling.greedy(), List.of(), 0, false), List.of()), run);
+
+            assertThat(run.ending().promptTokens()).isEqualTo(plain.length);
+            assertThat(proxy.sent()).contains("POST /tokenize ");
+        }
+    }
+
+    @Test
     void aSeededSampledRunIsReplayedExactly() throws Exception {
         GenerationRequest request = request(new Sampling(true, 1.2f, 40, 0.9f, 1f, 1.1f, 0f, -7L), 40, List.of(), 0);
 
@@ -187,6 +224,20 @@ class LlamaServerUpstreamTest {
     }
 
     @Test
+    void anEndpointThatAcceptsButNeverAnswersIsUnreachableOnceTheHeaderWaitEnds() throws Exception {
+        LlamaServerUpstream impatient = new LlamaServerUpstream(new UpstreamHttp(http, Optional.empty(),
+                Duration.ofMillis(300)), "stories260K");
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RecordingListener run = new RecordingListener();
+            impatient.start(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                    new AttemptRequest(request(Sampling.greedy(), 5, List.of(), 0), List.of()), run);
+
+            assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Unreachable.class,
+                    failure -> assertThat(failure.message()).contains("did not answer /completion", "Timeout"));
+        }
+    }
+
+    @Test
     void aReadyServerPassesTheProbe() throws Exception {
         upstream.probe(endpoint);
     }
@@ -196,6 +247,16 @@ class LlamaServerUpstreamTest {
         upstream.requireSupported(request(new Sampling(true, 0.7f, 5, 0.9f, 0.8f, 1.2f, 0.5f, 0.3f, 1L), 5,
                 List.of("x"), 5));
         assertThat(upstream.continuesFromTokenIds()).isTrue();
+    }
+
+    /** The ids llama-server's own tokenizer gives {@code text}, BOS added. */
+    private static int[] tokenize(String text, boolean parseSpecial) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        endpoint.resolve("/tokenize")).POST(HttpRequest.BodyPublishers.ofString(UpstreamHttp.object()
+                        .put("content", text).put("add_special", true).put("parse_special", parseSpecial).toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return StreamSupport.stream(UpstreamHttp.JSON.readTree(response.body()).path("tokens").spliterator(), false)
+                .mapToInt(JsonNode::asInt).toArray();
     }
 
     private RecordingListener run(GenerationRequest request, List<Token> generated) throws Exception {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.EndpointStatus;
@@ -78,11 +79,12 @@ class RemoteEngineTest {
         return events;
     }
 
+    /** The ids of the tokens among the events; a failure shows as -1. */
     private static List<Integer> tokenIds(List<GenerationEvent> events) {
-        return events.stream().map(e -> switch (e) {
-            case GenerationEvent.TokenGenerated t -> t.token().id();
-            case GenerationEvent.Finished f -> f.lastToken().token().id();
-            case GenerationEvent.Failed f -> -1;
+        return events.stream().flatMap(e -> switch (e) {
+            case GenerationEvent.TokenGenerated t -> Stream.of(t.token().id());
+            case GenerationEvent.Finished f -> f.lastToken().stream().map(t -> t.token().id());
+            case GenerationEvent.Failed f -> Stream.of(-1);
         }).toList();
     }
 
@@ -176,9 +178,8 @@ class RemoteEngineTest {
         assertThat(upstream.call(1).request.isContinuation()).isFalse();
         List<GenerationEvent> events = drain(generation);
         assertThat(tokenIds(events)).containsExactly(5, 6);
-        assertThat(events.getLast()).isEqualTo(new GenerationEvent.Finished(
-                new GenerationEvent.TokenGenerated(ScriptedUpstream.token(6), List.of()), FinishReason.EOS_TOKEN, 2, 2,
-                "<5><6>", OptionalLong.empty()));
+        assertThat(events.getLast()).isEqualTo(new GenerationEvent.Finished(Optional.empty(), FinishReason.EOS_TOKEN,
+                2, 2, "<5><6>", OptionalLong.empty()));
     }
 
     @Test
@@ -264,12 +265,12 @@ class RemoteEngineTest {
         assertThat(continuation.endpoint).isEqualTo(B);
         assertThat(continuation.request.generated()).extracting(Token::id).containsExactly(1, 2, 3);
         assertThat(continuation.request.remainingTokens()).isEqualTo(2);
-        assertThat(tokenIds(drain(generation))).as("the third is held back until the stream goes on").containsExactly(1, 2);
+        assertThat(tokenIds(drain(generation))).as("every token sent before the break").containsExactly(1, 2, 3);
 
         continuation.tokens(4, 5).finish(FinishReason.LENGTH, 3 + 3, 2); // its prompt: 3 tokens plus the 3 resent
 
         List<GenerationEvent> rest = drain(generation);
-        assertThat(tokenIds(rest)).containsExactly(3, 4, 5);
+        assertThat(tokenIds(rest)).containsExactly(4, 5);
         assertThat(rest.getLast()).isInstanceOfSatisfying(GenerationEvent.Finished.class, f -> {
             assertThat(f.promptTokens()).isEqualTo(3);
             assertThat(f.generatedTokens()).isEqualTo(5);
@@ -280,15 +281,19 @@ class RemoteEngineTest {
     }
 
     @Test
-    void theLatestTokenIsHeldBackUntilTheNextArrivesSinceTheFinishCarriesIt() throws InterruptedException {
+    void eachTokenGoesToTheCallerAsItArrivesAndTheFinishCarriesNone() throws InterruptedException {
         pool(4, 8, 3);
         Generation generation = engine.submit(request("hello"));
 
         upstream.call(0).tokens(1);
-        assertThat(drain(generation)).isEmpty();
-
-        upstream.call(0).tokens(2);
         assertThat(tokenIds(drain(generation))).containsExactly(1);
+
+        upstream.call(0).tokens(2).finish(FinishReason.LENGTH, 2, 2);
+        List<GenerationEvent> rest = drain(generation);
+        assertThat(tokenIds(rest)).containsExactly(2);
+        assertThat(rest.getLast()).isInstanceOfSatisfying(GenerationEvent.Finished.class,
+                f -> assertThat(f.lastToken()).isEmpty());
+        assertThat(engine.lastTokenInFinished()).isFalse();
     }
 
     @Test
@@ -363,6 +368,19 @@ class RemoteEngineTest {
 
         assertThatThrownBy(() -> engine.requireSupported(typical)).isInstanceOf(UnsupportedParameterException.class)
                 .hasMessageContaining("typical_p");
+        assertThat(upstream.calls()).isEmpty();
+    }
+
+    @Test
+    void aReproducibleRequestIsRefusedNamingTheParameterSinceNoUpstreamCanHonourIt() {
+        pool(4, 8, 3);
+        GenerationRequest reproducible = new GenerationRequest("req", "acct", new Prompt.Text("hi"), 4,
+                Sampling.greedy(), List.of(), 0, true);
+
+        assertThatThrownBy(() -> engine.requireSupported(reproducible))
+                .isInstanceOfSatisfying(UnsupportedParameterException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("reproducible"))
+                .hasMessageContaining("products this server loads");
         assertThat(upstream.calls()).isEmpty();
     }
 
