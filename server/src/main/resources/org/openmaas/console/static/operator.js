@@ -1,0 +1,129 @@
+// Operator: the instance as a whole. Live serving metrics, products with their engines' health, cloud accounts
+// with their limits and entitlements, and users (created with a one-time invite link).
+import {get, post, put} from './api.js';
+import {action, copyButton, field, formatNumber, h, replace, status, table} from './dom.js';
+
+export const title = 'Operator';
+
+const METRICS_EVERY_MS = 2000;
+
+export async function render(main) {
+  const page = {
+    outcome: h('div.outcome', {'aria-live': 'polite'}),
+    metrics: h('section', {'aria-labelledby': 'metrics-title'}),
+    products: h('section', {'aria-labelledby': 'products-title'}),
+    accounts: h('section', {'aria-labelledby': 'accounts-title'}),
+    editor: h('div.editor'),
+    users: h('section', {'aria-labelledby': 'users-title'}),
+  };
+  replace(main, h('h1', {}, title), page.outcome, page.metrics, page.products, page.accounts, page.users);
+  await Promise.all([drawMetrics(page), drawProducts(page), drawAccounts(page), drawUsers(page)]);
+  const timer = setInterval(() => drawMetrics(page).catch(() => null), METRICS_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+async function drawMetrics(page) {
+  const metrics = await get('/operator/metrics');
+  replace(page.metrics, h('h2', {id: 'metrics-title'}, 'Live serving'),
+    h('dl.metrics', {id: 'metrics'}, Object.entries(metrics).map(([name, value]) => h('div', {},
+      h('dt', {}, name.replaceAll('_', ' ')),
+      h('dd', {}, typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(1) : formatNumber(value))))),
+    h('p.hint', {}, `Refreshed every ${METRICS_EVERY_MS / 1000} s.`));
+}
+
+async function drawProducts(page) {
+  const {products} = await get('/operator/products');
+  page.productNames = products.map(p => p.product_name);
+  replace(page.products, h('h2', {id: 'products-title'}, 'Products'),
+    table(['Product', 'Model', 'Engine', 'Health', 'Endpoints'], products, p => [
+      h('span', {}, h('strong', {}, p.product_name), h('br'), h('code.id', {}, p.product_id)),
+      p.model_name, p.engine,
+      h(`span.badge.${p.ready ? 'ok' : 'bad'}`, {}, p.ready ? 'ready' : 'not ready'),
+      (p.endpoints || []).length ? h('ul.plain', {}, p.endpoints.map(e =>
+          h('li', {}, h('code', {}, e.url), ` ${e.state}, ${formatNumber(e.in_flight)} in flight`))) : '—',
+    ], 'No product is configured.'));
+}
+
+async function drawAccounts(page) {
+  const {accounts} = await get('/operator/accounts');
+  const id = h('input', {name: 'account-id', inputmode: 'numeric', pattern: '[0-9]{12}',
+      placeholder: 'chosen when empty'});
+  const name = h('input', {name: 'account-name', required: true});
+  const form = h('form.inline', {id: 'new-account'}, field('Name', name), field('Id (12 digits)', id),
+      h('button', {type: 'submit'}, 'Create account'));
+  form.addEventListener('submit', action(page.outcome, async () => {
+    const created = await post('/operator/accounts', id.value.trim() ? {id: id.value.trim(), name: name.value.trim()}
+        : {name: name.value.trim()});
+    replace(page.outcome, status(`Account ${created.name || name.value} (${created.id}) was created.`, 'info'));
+    await drawAccounts(page);
+  }));
+  const limitNames = [...new Set(accounts.flatMap(a => Object.keys(a)))].filter(k => k !== 'id' && k !== 'name');
+  replace(page.accounts, h('h2', {id: 'accounts-title'}, 'Cloud accounts'), form,
+    table(['Id', 'Name', ...limitNames.map(n => n.replaceAll('_', ' ')), ''], accounts, a => [
+      h('code', {}, a.id), a.name, ...limitNames.map(n => a[n] === null || a[n] === undefined ? 'unlimited'
+          : formatNumber(a[n])),
+      h('button.secondary', {type: 'button', 'aria-label': `Edit ${a.name}`,
+          onclick: action(page.outcome, () => editAccount(page, a, limitNames))}, 'Edit'),
+    ], 'No account yet.'),
+    page.editor);
+}
+
+/** Limits (empty: unlimited) and the products the account may use. */
+async function editAccount(page, account, limitNames) {
+  const path = `/operator/accounts/${encodeURIComponent(account.id)}`;
+  const {products: granted} = await get(`${path}/entitlements`);
+  const grantedNames = new Set(granted.map(p => typeof p === 'string' ? p : p.product_name));
+  const limits = Object.fromEntries(limitNames.map(n => [n, h('input', {type: 'number', min: 0, step: 1, name: n,
+      value: account[n] ?? '', placeholder: 'unlimited'})]));
+  const checks = (page.productNames || []).map(n => h('input', {type: 'checkbox', name: 'product', value: n,
+      checked: grantedNames.has(n)}));
+  const form = h('form.card', {id: 'edit-account'},
+    h('h3', {}, `${account.name} (${account.id})`),
+    h('fieldset', {}, h('legend', {}, 'Limits'), h('div.grid', {},
+        limitNames.map(n => field(n.replaceAll('_', ' '), limits[n], 'empty: unlimited')))),
+    h('fieldset', {}, h('legend', {}, 'Products it may use'),
+      checks.length ? checks.map(c => h('label.check', {}, c, ` ${c.value}`)) : h('p', {}, 'No product.')),
+    h('div.actions', {}, h('button', {type: 'submit'}, 'Save'),
+      h('button.secondary', {type: 'button', onclick: () => replace(page.editor)}, 'Close')));
+  form.addEventListener('submit', action(page.outcome, async () => {
+    const values = Object.fromEntries(limitNames.map(n => [n, limits[n].value === '' ? null : Number(limits[n].value)]));
+    await put(`${path}/limits`, values);
+    await put(`${path}/entitlements`, {products: checks.filter(c => c.checked).map(c => c.value)});
+    replace(page.outcome, status(`${account.name} was saved.`, 'info'));
+    await drawAccounts(page);
+  }));
+  replace(page.editor, form);
+  form.querySelector('input, button').focus();
+}
+
+async function drawUsers(page) {
+  const {users} = await get('/operator/users');
+  const {accounts} = await get('/operator/accounts');
+  const email = h('input', {type: 'email', name: 'user-email', required: true});
+  const operator = h('input', {type: 'checkbox', name: 'user-operator'});
+  const account = h('select', {name: 'user-account'}, h('option', {value: ''}, '(none)'),
+      accounts.map(a => h('option', {value: a.id}, `${a.name} (${a.id})`)));
+  const role = h('select', {name: 'user-role'}, h('option', {value: 'member'}, 'member'),
+      h('option', {value: 'owner'}, 'owner'));
+  const form = h('form.inline', {id: 'new-user'}, field('Email', email), field('Account', account),
+      field('Role', role), h('label.check', {}, operator, ' Operator'), h('button', {type: 'submit'}, 'Invite user'));
+  form.addEventListener('submit', action(page.outcome, async () => {
+    const body = {email: email.value.trim(), operator: operator.checked};
+    if (account.value) Object.assign(body, {account: account.value, role: role.value});
+    const created = await post('/operator/users', body);
+    replace(page.outcome, inviteLink(body.email, created.invite_url));
+    await drawUsers(page);
+  }));
+  replace(page.users, h('h2', {id: 'users-title'}, 'Users'), form,
+    table(['Email', 'Operator', 'Accounts'], users, u => [u.email, u.operator ? 'yes' : 'no',
+      (u.accounts || []).map(a => typeof a === 'string' ? a : `${a.id} (${a.role})`).join(', ') || '—'],
+      'No user yet.'));
+}
+
+/** The one-time link a new user signs up with, to pass on to them. */
+export function inviteLink(email, invitePath) {
+  const url = new URL(invitePath, location.origin).href;
+  return h('div.card.secret-panel', {role: 'status'},
+    h('p', {}, `Send ${email} this one-time sign-up link:`),
+    h('div.code-with-copy', {}, h('code', {id: 'invite-url'}, url), copyButton(() => url, 'Copy link')));
+}
