@@ -25,6 +25,16 @@ public final class GuideScript {
     /** The script with its globals set to a server at {@code baseUrl} (e.g. {@code http://127.0.0.1:8080}). */
     public static String pointedAt(String baseUrl, String account, String clientId, String clientSecret)
             throws IOException {
+        return withGlobals(String.join("\n",
+                "CLIENT_ID = \"" + clientId + "\"",
+                "CLIENT_SECRET = \"" + clientSecret + "\"",
+                "CLOUD_ACCOUNT = \"" + account + "\"",
+                "API_BASE_URL = \"" + baseUrl + "/v1/maas\"",
+                "AUTH_URL = \"" + baseUrl + "/oauth2/token\""));
+    }
+
+    /** The script with its five globals' lines replaced by {@code globals}, as a user pastes them. */
+    public static String withGlobals(String globals) throws IOException {
         Assumptions.assumeTrue(Files.exists(GUIDE), "the guide is at " + GUIDE);
         String guide = Files.readString(GUIDE);
         int heading = guide.indexOf("Complete Python Workflow Script\n===");
@@ -36,14 +46,13 @@ public final class GuideScript {
                 lines.add(line.startsWith("   ") ? line.substring(3) : line);
             }
         }
-        return String.join("\n", lines)
-                .replace("CLIENT_ID = \"my_client_id\"", "CLIENT_ID = \"" + clientId + "\"")
-                .replace("CLIENT_SECRET = \"my_client_secret\"", "CLIENT_SECRET = \"" + clientSecret + "\"")
-                .replace("CLOUD_ACCOUNT = \"my_cloud_account\"", "CLOUD_ACCOUNT = \"" + account + "\"")
-                .replace("API_BASE_URL = \"https://us-region-2-sdk-api.cloud.intel.com/v1/maas\"",
-                        "API_BASE_URL = \"" + baseUrl + "/v1/maas\"")
-                .replace("AUTH_URL = \"https://client-token.api.idcservice.net/oauth2/token\"",
-                        "AUTH_URL = \"" + baseUrl + "/oauth2/token\"");
+        String script = String.join("\n", lines);
+        int first = script.indexOf("CLIENT_ID = \"my_client_id\"");
+        int last = script.indexOf('\n', script.indexOf("AUTH_URL = \"", first));
+        if (first < 0 || last < 0) {
+            throw new IllegalStateException("the guide's script no longer starts with its five globals: " + GUIDE);
+        }
+        return script.substring(0, first) + globals + script.substring(last);
     }
 
     /** Runs {@code script} with python3 in {@code dir}; fails unless it exits 0 within 5 minutes. Its output. */

@@ -1,0 +1,324 @@
+package org.openmaas.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.testing.Await;
+import org.openmaas.testing.Browser;
+import org.openmaas.testing.GuideScript;
+import org.openmaas.testing.TestModels;
+import org.openmaas.testing.TestServer;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The console in a real browser (headless chromium) against a real server on llama.cpp: people sign in, make
+ * credentials that the guide's script then uses, stream from the playground and read their usage, and the browser's
+ * own rules (CSRF, other sites, other accounts) hold. Each test signs up a new person through an invite link made
+ * with the admin API, in a browser of its own. The pages' screenshots in docs/console are written here.
+ */
+class ConsoleBrowserTest {
+
+    private static final String PASSWORD = "correct horse battery staple";
+
+    private static TestServer server;
+    private static String stories;
+    private static String slow;
+
+    private Browser browser;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.serving(List.of(TestModels.tiny().getFirst(), TestModels.slow()));
+        JsonNode models = TestServer.json(server.get("/v1/maas/models", server.token()).body()).get("models");
+        for (JsonNode model : models) {
+            String name = model.get("product_name").asText();
+            if (name.contains("slow")) {
+                slow = name;
+            } else {
+                stories = name;
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void startBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            assertThat(browser.scriptProblems()).as("script errors and CSP refusals on the pages").isEmpty();
+            browser.close();
+        }
+    }
+
+    @Test
+    void aPersonSignsInWithTheKeyboardAndSeesTheModelsOfTheirAccount() {
+        String email = signUp(false, "member");
+        browser.clickButton("Sign out");
+        browser.await(By.id("sign-in"));
+        browser.screenshot("sign-in", Browser.DESKTOP);
+
+        browser.fill("Email", email);
+        browser.fill("Password", "not the password");
+        browser.labelled("Password").sendKeys(Keys.ENTER);
+        assertThat(browser.await(By.cssSelector("#sign-in [role=alert]")).getText()).isEqualTo("Wrong email or password.");
+        browser.fill("Password", PASSWORD);
+        browser.labelled("Password").sendKeys(Keys.ENTER);
+
+        browser.await(By.xpath("//h1[.='Models']"));
+        WebElement catalog = browser.await(By.cssSelector("main table"));
+        assertThat(catalog.getText()).contains(stories).contains(slow).contains("512 tokens");
+        browser.screenshot("models", Browser.DESKTOP);
+    }
+
+    @Test
+    void aClientCreatedOnTheCredentialsPageRunsTheGuidesScriptWithTheGlobalsThePageShowed() throws Exception {
+        signUp(false, "member");
+        openPage("Credentials");
+        browser.driver().findElement(By.name("client-name")).sendKeys("guide-app");
+        browser.clickButton("Create client");
+
+        String secret = browser.await(By.id("secret-value")).getDomProperty("value");
+        String globals = browser.await(By.id("guide-globals")).getText();
+        assertThat(globals).contains("CLIENT_SECRET = \"" + secret + "\"")
+                .contains("CLOUD_ACCOUNT = \"" + TestServer.ACCOUNT + "\"");
+        browser.screenshot("credentials", Browser.DESKTOP);
+
+        String output = GuideScript.run(dir, GuideScript.withGlobals(globals));
+        assertThat(output).contains("Authentication successful").contains("- Finish reason: FINISH_REASON_")
+                .doesNotContain("Traceback");
+    }
+
+    @Test
+    void thePlaygroundStreamsTokensWithTheirProbabilitiesAndShowsHowTheGenerationEnded() {
+        signUp(false, "member");
+        openPage("Playground");
+        new Select(browser.labelled("Product")).selectByValue(stories);
+        browser.fill("Max new tokens", "30");
+        browser.clickButton("Generate");
+
+        String finish = browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("finish-reason"))).getText();
+        assertThat(finish).matches("FINISH_REASON_(LENGTH|EOS_TOKEN)");
+        List<WebElement> tokens = browser.driver().findElements(By.cssSelector("#output .token"));
+        assertThat(tokens).isNotEmpty().hasSizeLessThanOrEqualTo(30);
+        assertThat(tokens.getFirst().getDomAttribute("title")).contains("logprob").contains("p = ");
+        assertThat(browser.driver().findElement(By.id("ttft")).getText()).endsWith(" ms");
+        browser.screenshot("playground", Browser.DESKTOP);
+    }
+
+    @Test
+    void thePlaygroundShowsTokensWhileTheGenerationRunsAndStopEndsIt() {
+        signUp(false, "member");
+        openPage("Playground");
+        new Select(browser.labelled("Product")).selectByValue(slow);
+        browser.fill("Max new tokens", "1500");
+        browser.clickButton("Generate");
+
+        browser.until(d -> d.findElements(By.cssSelector("#output .token")).size() >= 3);
+        assertThat(browser.driver().findElements(By.id("finish-reason"))).as("no end shown yet").isEmpty();
+        browser.clickButton("Stop");
+
+        assertThat(browser.await(By.id("finish-reason")).getText()).startsWith("stopped here");
+    }
+
+    @Test
+    void anApiKeyRevokedOnTheCredentialsPageStopsWorking() throws Exception {
+        signUp(false, "member");
+        openPage("Credentials");
+        browser.driver().findElement(By.name("key-name")).sendKeys("tool");
+        browser.clickButton("Create key");
+        String key = browser.await(By.id("secret-value")).getDomProperty("value");
+        assertThat(key).startsWith("sk-");
+        assertThat(server.get("/v1/models", key).statusCode()).isEqualTo(200);
+
+        browser.clickButton("I have copied it");
+        browser.click(By.cssSelector("button[aria-label='Revoke key tool']"));
+        browser.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.await(By.xpath("//*[@role='status' and .='API key tool was revoked.']"));
+
+        Await.until(() -> server.get("/v1/models", key).statusCode() == 401);
+    }
+
+    @Test
+    void usageShowsAGenerationMadeInThePlayground() {
+        signUp(false, "member");
+        openPage("Usage");
+        int before = requestsToday();
+
+        openPage("Playground");
+        new Select(browser.labelled("Product")).selectByValue(stories);
+        browser.fill("Max new tokens", "10");
+        browser.clickButton("Generate");
+        browser.await(By.id("finish-reason"));
+        openPage("Usage");
+
+        assertThat(requestsToday()).isEqualTo(before + 1);
+        String csv = (String) ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch(document.getElementById('usage-csv').href).then(r => r.text()).then(done);""");
+        assertThat(csv).contains(stories);
+        browser.screenshot("usage", new Dimension(1200, 1500));
+    }
+
+    @Test
+    void aFormOnAnotherSiteCannotMakeAClient() throws Exception {
+        signUp(false, "member");
+        HttpServer otherSite = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String target = server.uri("/console/api/accounts/" + TestServer.ACCOUNT + "/clients").toString();
+        byte[] page = ("""
+                <!doctype html><form method="post" action="%s" enctype="text/plain">
+                <input name='{"name": "forged", "x": "' value='"}'></form>
+                <script>document.forms[0].submit()</script>""".formatted(target)).getBytes(StandardCharsets.UTF_8);
+        otherSite.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        otherSite.start();
+        try {
+            // localhost is another site than 127.0.0.1: the browser treats the page as a stranger's.
+            browser.open("http://localhost:" + otherSite.getAddress().getPort() + "/");
+            browser.until(d -> d.getCurrentUrl().startsWith(target));
+            assertThat(browser.driver().findElement(By.tagName("body")).getText()).contains("\"error\"");
+        } finally {
+            otherSite.stop(0);
+        }
+
+        browser.open(server.uri("/console/#/credentials").toString());
+        browser.await(By.xpath("//h2[.='API clients']"));
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).doesNotContain("forged");
+    }
+
+    @Test
+    void aPostWithoutTheCsrfTokenIsRefusedEvenFromTheConsolesOwnPage() {
+        signUp(false, "member");
+
+        Map<?, ?> answer = (Map<?, ?>) fetch("POST", "/console/api/accounts/" + TestServer.ACCOUNT + "/clients",
+                "{\"name\": \"no-token\"}");
+
+        assertThat(answer.get("status")).isEqualTo(403L);
+        assertThat(answer.get("body").toString()).contains("\"code\":\"csrf\"");
+    }
+
+    @Test
+    void aMemberOfOneAccountCannotSeeAnother() {
+        String other = server.newAccount();
+        signUp(false, "member");
+
+        List<String> offered = new Select(browser.await(By.id("account"))).getOptions().stream()
+                .map(o -> o.getDomProperty("value")).toList();
+        Map<?, ?> models = (Map<?, ?>) fetch("GET", "/console/api/accounts/" + other + "/models", null);
+
+        assertThat(offered).containsExactly(TestServer.ACCOUNT);
+        assertThat(models.get("status")).isEqualTo(404L);
+    }
+
+    @Test
+    void everyPageHasLabelledControlsAndFitsAPhone() {
+        signUp(true, "owner");
+        for (String page : List.of("Models", "Playground", "Credentials", "Usage", "Members", "Operator")) {
+            openPage(page);
+            assertThat(unlabelledControls()).as("controls without a label on " + page).isEmpty();
+            browser.driver().manage().window().setSize(Browser.PHONE);
+            assertThat(overflowsSideways()).as(page + " scrolls sideways on a phone").isFalse();
+            browser.driver().manage().window().setSize(Browser.DESKTOP);
+        }
+        assertThat(browser.await(By.id("metrics")).getText()).isNotBlank();
+        assertThat(browser.await(By.xpath("//h2[.='Products']/following-sibling::*[1]")).getText()).contains("ready");
+        browser.screenshot("operator", new Dimension(1200, 1300));
+        openPage("Members");
+        browser.screenshot("members", Browser.DESKTOP);
+        openPage("Playground");
+        browser.screenshot("playground-phone", Browser.PHONE);
+    }
+
+    /** A new person, invited through the admin API as an operator at a terminal would, who accepts in the browser. */
+    private String signUp(boolean operator, String role) {
+        String email = "person-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> invited = server.post("/v1/admin/users", server.token(), """
+                {"email": "%s", "operator": %s, "account": "%s", "role": "%s"}"""
+                .formatted(email, operator, TestServer.ACCOUNT, role));
+        assertThat(invited.statusCode()).as(invited.body()).isEqualTo(201);
+        browser.open(server.uri(TestServer.json(invited.body()).get("invite_url").asText()).toString());
+        browser.fill("Password", PASSWORD);
+        browser.fill("Password again", PASSWORD);
+        browser.clickButton("Set password and sign in");
+        browser.await(By.cssSelector("nav[aria-label=Pages]"));
+        return email;
+    }
+
+    private void openPage(String title) {
+        browser.click(By.xpath("//nav//a[.='" + title + "']"));
+        browser.await(By.xpath("//main/h1[.='" + title + "']"));
+        browser.until(d -> d.findElements(By.xpath("//main/p[.='Loading…']")).isEmpty());
+    }
+
+    /** The requests of today's row for the stories product in the usage table (0 without one). */
+    private int requestsToday() {
+        browser.until(d -> !d.findElements(By.id("no-usage")).isEmpty() || !d.findElements(By.cssSelector("main table")).isEmpty());
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        return browser.driver().findElements(By.cssSelector("main table tbody tr")).stream()
+                .map(row -> row.findElements(By.tagName("td")))
+                .filter(cells -> cells.get(0).getText().equals(today) && cells.get(1).getText().equals(stories))
+                .mapToInt(cells -> Integer.parseInt(cells.get(2).getText().replace(",", "")))
+                .sum();
+    }
+
+    /** A fetch from the console's own page, as its scripts make them: {status, body}. */
+    private Object fetch(String method, String path, String jsonBody) {
+        return ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+                const [method, path, body, done] = arguments;
+                fetch(path, {method, body: body === null ? undefined : body,
+                             headers: body === null ? {} : {'Content-Type': 'application/json'}})
+                    .then(async r => done({status: r.status, body: await r.text()}));""", method, path, jsonBody);
+    }
+
+    /** Form controls that neither a label nor aria-label names. */
+    @SuppressWarnings("unchecked")
+    private List<String> unlabelledControls() {
+        return (List<String>) ((JavascriptExecutor) browser.driver()).executeScript("""
+                return [...document.querySelectorAll('input, select, textarea')]
+                    .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+                    .map(el => el.outerHTML);""");
+    }
+
+    private boolean overflowsSideways() {
+        return (Boolean) ((JavascriptExecutor) browser.driver()).executeScript(
+                "return document.documentElement.scrollWidth > window.innerWidth;");
+    }
+}
