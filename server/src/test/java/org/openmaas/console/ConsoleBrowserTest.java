@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +47,11 @@ class ConsoleBrowserTest {
     private static final String PASSWORD = "correct horse battery staple";
 
     private static TestServer server;
+    /** The product names and ids of the two models. */
     private static String stories;
     private static String slow;
+    private static String chat;
+    private static final Map<String, String> PRODUCT_IDS = new HashMap<>();
 
     private Browser browser;
 
@@ -53,12 +60,15 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void startServer() {
-        server = TestServer.serving(List.of(TestModels.tiny().getFirst(), TestModels.slow()));
+        server = TestServer.serving(List.of(TestModels.tiny().getFirst(), TestModels.slow(), TestModels.chat()));
         JsonNode models = TestServer.json(server.get("/v1/maas/models", server.token()).body()).get("models");
         for (JsonNode model : models) {
             String name = model.get("product_name").asText();
+            PRODUCT_IDS.put(name, model.get("product_id").asText());
             if (name.contains("slow")) {
                 slow = name;
+            } else if (name.contains("chat")) {
+                chat = name;
             } else {
                 stories = name;
             }
@@ -101,22 +111,18 @@ class ConsoleBrowserTest {
 
         browser.await(By.xpath("//h1[.='Models']"));
         WebElement catalog = browser.await(By.cssSelector("main table"));
-        assertThat(catalog.getText()).contains(stories).contains(slow).contains("512 tokens");
+        assertThat(catalog.getText()).contains(stories, PRODUCT_IDS.get(stories), slow, PRODUCT_IDS.get(slow));
         browser.screenshot("models", Browser.DESKTOP);
     }
 
     @Test
     void aClientCreatedOnTheCredentialsPageRunsTheGuidesScriptWithTheGlobalsThePageShowed() throws Exception {
         signUp(false, "member");
-        openPage("Credentials");
-        browser.driver().findElement(By.name("client-name")).sendKeys("guide-app");
-        browser.clickButton("Create client");
-
-        String secret = browser.await(By.id("secret-value")).getDomProperty("value");
+        String secret = createClient("guide-app").secret();
         String globals = browser.await(By.id("guide-globals")).getText();
         assertThat(globals).contains("CLIENT_SECRET = \"" + secret + "\"")
                 .contains("CLOUD_ACCOUNT = \"" + TestServer.ACCOUNT + "\"");
-        browser.screenshot("credentials", Browser.DESKTOP);
+        browser.screenshot("credentials", new Dimension(1200, 1300));
 
         String output = GuideScript.run(dir, GuideScript.withGlobals(globals));
         assertThat(output).contains("Authentication successful").contains("- Finish reason: FINISH_REASON_")
@@ -137,7 +143,7 @@ class ConsoleBrowserTest {
         assertThat(tokens).isNotEmpty().hasSizeLessThanOrEqualTo(30);
         assertThat(tokens.getFirst().getDomAttribute("title")).contains("logprob").contains("p = ");
         assertThat(browser.driver().findElement(By.id("ttft")).getText()).endsWith(" ms");
-        browser.screenshot("playground", Browser.DESKTOP);
+        browser.screenshot("playground", new Dimension(1200, 2000));
     }
 
     @Test
@@ -156,10 +162,50 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void thePlaygroundsPythonCodeRunsAsCopied() throws Exception {
+        signUp(false, "member");
+        TestServer.Client client = createClient("copied-python");
+        String code = copiedCode("python", client.id());
+
+        String output = runCopied(List.of("python3", "-c", code), Map.of("CLIENT_SECRET", client.secret()), "");
+
+        assertThat(TestServer.json(output.strip().lines().toList().getLast())
+                .path("result").path("response").path("details").path("finish_reason").asText())
+                .startsWith("FINISH_REASON_");
+    }
+
+    @Test
+    void thePlaygroundsCurlCommandsRunAsCopied() throws Exception {
+        signUp(false, "member");
+        TestServer.Client client = createClient("copied-curl");
+        String code = copiedCode("curl", client.id());
+
+        String output = runCopied(List.of("bash", "-c", code), Map.of(), client.secret() + "\n");
+
+        assertThat(output).contains("\"generated_text\"").contains("FINISH_REASON_");
+    }
+
+    @Test
+    void theChatModeStreamsAnAnswerAndKeepsTheConversation() {
+        signUp(false, "member");
+        openPage("Playground");
+        new Select(browser.labelled("Product")).selectByValue(chat);
+        browser.click(By.cssSelector("input[name=mode][value=chat]"));
+        browser.fill("Your message", "Hello!");
+        browser.fill("Max new tokens", "8");
+        browser.clickButton("Generate");
+
+        assertThat(browser.await(By.id("finish-reason")).getText()).isIn("length", "stop");
+        assertThat(browser.driver().findElements(By.cssSelector(".transcript li")))
+                .extracting(WebElement::getText).first().isEqualTo("Hello!");
+        assertThat(browser.driver().findElements(By.cssSelector("#output .token"))).isNotEmpty();
+    }
+
+    @Test
     void anApiKeyRevokedOnTheCredentialsPageStopsWorking() throws Exception {
         signUp(false, "member");
         openPage("Credentials");
-        browser.driver().findElement(By.name("key-name")).sendKeys("tool");
+        browser.await(By.name("key-name")).sendKeys("tool");
         browser.clickButton("Create key");
         String key = browser.await(By.id("secret-value")).getDomProperty("value");
         assertThat(key).startsWith("sk-");
@@ -260,7 +306,7 @@ class ConsoleBrowserTest {
         }
         assertThat(browser.await(By.id("metrics")).getText()).isNotBlank();
         assertThat(browser.await(By.xpath("//h2[.='Products']/following-sibling::*[1]")).getText()).contains("ready");
-        browser.screenshot("operator", new Dimension(1200, 1300));
+        browser.screenshot("operator", new Dimension(1200, 1500));
         openPage("Members");
         browser.screenshot("members", Browser.DESKTOP);
         openPage("Playground");
@@ -282,9 +328,43 @@ class ConsoleBrowserTest {
         return email;
     }
 
+    /** A client made on the Credentials page: its id and the secret the page showed once. */
+    private TestServer.Client createClient(String name) {
+        openPage("Credentials");
+        browser.await(By.name("client-name")).sendKeys(name);
+        browser.clickButton("Create client");
+        String secret = browser.await(By.id("secret-value")).getDomProperty("value");
+        return new TestServer.Client(TestServer.ACCOUNT, browser.await(By.id("secret-client-id")).getText(), secret);
+    }
+
+    /** The playground's "copy as" code for a short generation on the stories product, for {@code clientId}. */
+    private String copiedCode(String format, String clientId) {
+        openPage("Playground");
+        new Select(browser.labelled("Product")).selectByValue(stories);
+        browser.fill("Max new tokens", "12");
+        new Select(browser.labelled("Format")).selectByValue(format);
+        new Select(browser.labelled("API client")).selectByValue(clientId);
+        return browser.await(By.cssSelector("pre.snippet")).getDomProperty("textContent");
+    }
+
+    /** Runs copied code as a person would paste it into a terminal; fails unless it exits 0 in two minutes. */
+    private String runCopied(List<String> command, Map<String, String> env, String input) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("copied.out").toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the code finishes").isTrue();
+        String output = Files.readString(dir.resolve("copied.out"));
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
     private void openPage(String title) {
         browser.click(By.xpath("//nav//a[.='" + title + "']"));
-        browser.await(By.xpath("//main/h1[.='" + title + "']"));
+        browser.await(By.xpath("//main//h1[.='" + title + "']"));
         browser.until(d -> d.findElements(By.xpath("//main/p[.='Loading…']")).isEmpty());
     }
 

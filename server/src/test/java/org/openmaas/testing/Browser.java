@@ -118,9 +118,10 @@ public final class Browser implements AutoCloseable {
         click(By.xpath("//button[normalize-space(.)='" + text + "']"));
     }
 
-    /** Saves what the window shows as docs/console/{@code name}.png, at {@code size}. */
+    /** Saves what the window shows from the page's top as docs/console/{@code name}.png, at {@code size}. */
     public void screenshot(String name, Dimension size) {
         driver.manage().window().setSize(size);
+        driver.executeScript("document.activeElement.blur(); window.scrollTo(0, 0);");
         try {
             Files.createDirectories(SCREENSHOTS);
             Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));

@@ -31,8 +31,8 @@ async function drawClients(page) {
   replace(page.clients, h('h2', {id: 'clients-title'}, 'API clients'),
     h('p', {}, 'A client gets tokens at /oauth2/token with its id and secret, as the guide\'s script does.'),
     form,
-    table(['Name', 'Client id', 'Created', 'Status', ''], clients, c => [
-      c.name, h('code', {}, c.client_id), formatTime(c.created_at), c.status,
+    table(['Name', 'Client id', 'Created', 'Last used', 'Status', ''], clients, c => [
+      c.name, h('code', {}, c.client_id), formatTime(c.created_at), formatTime(c.last_used_at), c.status,
       c.status === 'active' ? h('div.buttons', {},
         h('button.secondary', {type: 'button', 'aria-label': `Rotate the secret of ${c.name}`,
             onclick: action(page.secret, async () => {
@@ -64,8 +64,8 @@ async function drawKeys(page) {
   replace(page.keys, h('h2', {id: 'keys-title'}, 'API keys'),
     h('p', {}, 'An sk- key is sent as a Bearer token by OpenAI-compatible clients.'),
     form,
-    table(['Name', 'Key', 'Created', 'Status', ''], keys, k => [
-      k.name, h('code', {}, `${k.prefix}…`), formatTime(k.created_at), k.status,
+    table(['Name', 'Key', 'Created', 'Last used', 'Status', ''], keys, k => [
+      k.name, h('code', {}, `${k.prefix}…`), formatTime(k.created_at), formatTime(k.last_used_at), k.status,
       k.status === 'active' ? h('button.danger', {type: 'button', 'aria-label': `Revoke key ${k.name}`,
           onclick: action(page.secret, async () => {
             if (!confirm(`Revoke the key ${k.name}? It stops working at once.`)) return;

@@ -1,7 +1,7 @@
 // Operator: the instance as a whole. Live serving metrics, products with their engines' health, cloud accounts
 // with their limits and entitlements, and users (created with a one-time invite link).
 import {get, post, put} from './api.js';
-import {action, copyButton, field, formatNumber, h, replace, status, table} from './dom.js';
+import {action, copyButton, field, formatNumber, formatTime, h, replace, status, table} from './dom.js';
 
 export const title = 'Operator';
 
@@ -22,13 +22,23 @@ export async function render(main) {
   return () => clearInterval(timer);
 }
 
+/** The totals since the server started, and tokens per second between this reading and the one before. */
 async function drawMetrics(page) {
-  const metrics = await get('/operator/metrics');
+  const m = await get('/operator/metrics');
+  const now = performance.now();
+  const previous = page.lastReading;
+  page.lastReading = {at: now, generated: m.generated_tokens_total};
+  const rate = previous && now > previous.at
+      ? ((m.generated_tokens_total - previous.generated) / ((now - previous.at) / 1000)).toFixed(1) : '—';
+  const figures = [['In flight', m.in_flight], ['Queued', m.queued], ['Requests', m.requests_total],
+                   ['Prompt tokens', m.prompt_tokens_total], ['Generated tokens', m.generated_tokens_total]];
   replace(page.metrics, h('h2', {id: 'metrics-title'}, 'Live serving'),
-    h('dl.metrics', {id: 'metrics'}, Object.entries(metrics).map(([name, value]) => h('div', {},
-      h('dt', {}, name.replaceAll('_', ' ')),
-      h('dd', {}, typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(1) : formatNumber(value))))),
-    h('p.hint', {}, `Refreshed every ${METRICS_EVERY_MS / 1000} s.`));
+    h('dl.metrics', {id: 'metrics'},
+      figures.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, formatNumber(value)))),
+      h('div', {}, h('dt', {}, 'Generated tokens/s'), h('dd', {id: 'tokens-per-second'}, rate))),
+    table(['Product', 'Generating', 'Queued'], m.products || [], p => [p.product_name,
+      `${formatNumber(p.active)} of ${formatNumber(p.slots)} slots`, formatNumber(p.queued)]),
+    h('p.hint', {}, `Totals since this instance started; refreshed every ${METRICS_EVERY_MS / 1000} s.`));
 }
 
 async function drawProducts(page) {
@@ -38,7 +48,8 @@ async function drawProducts(page) {
     table(['Product', 'Model', 'Engine', 'Health', 'Endpoints'], products, p => [
       h('span', {}, h('strong', {}, p.product_name), h('br'), h('code.id', {}, p.product_id)),
       p.model_name, p.engine,
-      h(`span.badge.${p.ready ? 'ok' : 'bad'}`, {}, p.ready ? 'ready' : 'not ready'),
+      h('span', {}, h(`span.badge.${p.ready ? 'ok' : 'bad'}`, {}, p.ready ? 'ready' : p.state || 'not ready'),
+        p.error ? h('small.hint', {}, ` ${p.error}`) : null),
       (p.endpoints || []).length ? h('ul.plain', {}, p.endpoints.map(e =>
           h('li', {}, h('code', {}, e.url), ` ${e.state}, ${formatNumber(e.in_flight)} in flight`))) : '—',
     ], 'No product is configured.'));
@@ -57,43 +68,44 @@ async function drawAccounts(page) {
     replace(page.outcome, status(`Account ${created.name || name.value} (${created.id}) was created.`, 'info'));
     await drawAccounts(page);
   }));
-  const limitNames = [...new Set(accounts.flatMap(a => Object.keys(a)))].filter(k => k !== 'id' && k !== 'name');
   replace(page.accounts, h('h2', {id: 'accounts-title'}, 'Cloud accounts'), form,
-    table(['Id', 'Name', ...limitNames.map(n => n.replaceAll('_', ' ')), ''], accounts, a => [
-      h('code', {}, a.id), a.name, ...limitNames.map(n => a[n] === null || a[n] === undefined ? 'unlimited'
-          : formatNumber(a[n])),
+    table(['Id', 'Name', 'Status', 'Monthly tokens', 'Products', 'Created', ''], accounts, a => [
+      h('code', {}, a.id), a.name, a.status,
+      a.monthly_tokens === null ? 'unlimited' : formatNumber(a.monthly_tokens),
+      a.all_products ? 'all' : 'chosen', formatTime(a.created_at),
       h('button.secondary', {type: 'button', 'aria-label': `Edit ${a.name}`,
-          onclick: action(page.outcome, () => editAccount(page, a, limitNames))}, 'Edit'),
+          onclick: action(page.outcome, () => editAccount(page, a))}, 'Edit'),
     ], 'No account yet.'),
     page.editor);
 }
 
-/** Limits (empty: unlimited) and the products the account may use. */
-async function editAccount(page, account, limitNames) {
+/** The account's monthly quota (empty: unlimited) and the products it may use. */
+async function editAccount(page, account) {
   const path = `/operator/accounts/${encodeURIComponent(account.id)}`;
-  const {products: granted} = await get(`${path}/entitlements`);
-  const grantedNames = new Set(granted.map(p => typeof p === 'string' ? p : p.product_name));
-  const limits = Object.fromEntries(limitNames.map(n => [n, h('input', {type: 'number', min: 0, step: 1, name: n,
-      value: account[n] ?? '', placeholder: 'unlimited'})]));
+  const granted = await get(`${path}/entitlements`);
+  const quota = h('input', {type: 'number', min: 0, step: 1, name: 'monthly-tokens',
+      value: account.monthly_tokens ?? '', placeholder: 'unlimited'});
+  const all = h('input', {type: 'checkbox', name: 'all-products', checked: granted.all_products});
   const checks = (page.productNames || []).map(n => h('input', {type: 'checkbox', name: 'product', value: n,
-      checked: grantedNames.has(n)}));
+      checked: granted.products.includes(n)}));
   const form = h('form.card', {id: 'edit-account'},
     h('h3', {}, `${account.name} (${account.id})`),
-    h('fieldset', {}, h('legend', {}, 'Limits'), h('div.grid', {},
-        limitNames.map(n => field(n.replaceAll('_', ' '), limits[n], 'empty: unlimited')))),
+    field('Monthly generated tokens', quota, 'empty: unlimited'),
     h('fieldset', {}, h('legend', {}, 'Products it may use'),
-      checks.length ? checks.map(c => h('label.check', {}, c, ` ${c.value}`)) : h('p', {}, 'No product.')),
+      h('label.check', {}, all, ' Every product, also those added later'),
+      checks.map(c => h('label.check', {}, c, ` ${c.value}`))),
     h('div.actions', {}, h('button', {type: 'submit'}, 'Save'),
       h('button.secondary', {type: 'button', onclick: () => replace(page.editor)}, 'Close')));
   form.addEventListener('submit', action(page.outcome, async () => {
-    const values = Object.fromEntries(limitNames.map(n => [n, limits[n].value === '' ? null : Number(limits[n].value)]));
-    await put(`${path}/limits`, values);
-    await put(`${path}/entitlements`, {products: checks.filter(c => c.checked).map(c => c.value)});
+    await put(`${path}/limits`, {monthly_tokens: quota.value === '' ? null : Number(quota.value)});
+    await put(`${path}/entitlements`, {all_products: all.checked,
+                                       products: checks.filter(c => c.checked).map(c => c.value)});
     replace(page.outcome, status(`${account.name} was saved.`, 'info'));
+    replace(page.editor);
     await drawAccounts(page);
   }));
   replace(page.editor, form);
-  form.querySelector('input, button').focus();
+  quota.focus();
 }
 
 async function drawUsers(page) {
@@ -116,7 +128,7 @@ async function drawUsers(page) {
   }));
   replace(page.users, h('h2', {id: 'users-title'}, 'Users'), form,
     table(['Email', 'Operator', 'Accounts'], users, u => [u.email, u.operator ? 'yes' : 'no',
-      (u.accounts || []).map(a => typeof a === 'string' ? a : `${a.id} (${a.role})`).join(', ') || '—'],
+      (u.accounts || []).map(a => `${a.name} (${a.id}): ${a.role}`).join(', ') || '—'],
       'No user yet.'));
 }
 

@@ -33,17 +33,16 @@ export async function render(main, {account, params}) {
     replace(main, h('h1', {}, title), h('p.empty', {}, 'This account may use no product yet: an operator grants them.'));
     return;
   }
-  const clientId = (clients.find(c => c.status === 'active') || {}).client_id;
-  const ui = new Playground(account, models, clientId, params.get('product'));
+  const active = clients.filter(c => c.status === 'active');
+  const ui = new Playground(account, models, active, params.get('product'));
   replace(main, ui.element);
   return () => ui.cancel();
 }
 
 class Playground {
-  constructor(account, models, clientId, productName) {
+  constructor(account, models, clients, productName) {
     this.account = account;
     this.models = models;
-    this.clientId = clientId;
     this.token = null;
     this.controller = null;
     this.history = [];
@@ -68,6 +67,10 @@ class Playground {
     this.format = h('select', {name: 'format', onchange: () => this.showSnippet()},
         Object.entries(FORMATS).map(([value, label]) => h('option', {value}, label)));
     this.code = h('pre.snippet', {tabindex: 0}, h('code'));
+    // The code names one of the account's clients; its secret is never shown again, so the code asks for it.
+    this.client = h('select', {name: 'client', onchange: () => this.showSnippet()},
+        clients.length ? clients.map(c => h('option', {value: c.client_id}, `${c.name} (${c.client_id})`))
+            : h('option', {value: ''}, 'my_client_id (create a client on the Credentials page)'));
 
     this.chatFields = h('div.chat-only', {hidden: true}, field('System message', this.system), this.transcript,
         h('button.secondary', {type: 'button', onclick: () => this.newChat()}, 'New chat'));
@@ -97,7 +100,8 @@ class Playground {
         this.output, this.stats),
       h('section.copy-as', {'aria-labelledby': 'copy-title'},
         h('h2', {id: 'copy-title'}, 'Copy as'),
-        h('div.row', {}, field('Format', this.format), copyButton(() => this.code.textContent, 'Copy code')),
+        h('div.row', {}, field('Format', this.format), field('API client', this.client),
+          copyButton(() => this.code.textContent, 'Copy code')),
         this.code));
     this.productChanged();
   }
@@ -156,7 +160,7 @@ class Playground {
 
   request() {
     return {origin: location.origin, account: this.account, product: this.selected(), prompt: this.prompt.value,
-            params: this.params(), clientId: this.clientId, mode: this.mode(), messages: this.messages()};
+            params: this.params(), clientId: this.client.value, mode: this.mode(), messages: this.messages()};
   }
 
   showSnippet() {

@@ -37,7 +37,7 @@ function draw(results, usage, from, to) {
   replace(results,
     h('section.cards', {},
       h('div.card', {}, h('h2', {}, 'Monthly quota'), gauge(usage.quota.used_this_month, usage.quota.monthly_tokens)),
-      h('div.card', {}, h('h2', {}, 'Limits'), limits(usage.limits))),
+      h('div.card', {id: 'limits'}, h('h2', {}, 'Limits per API client'), limits(usage.limits))),
     usage.days.length === 0 ? h('p.empty', {id: 'no-usage'}, 'No generation in this period.') : [
       stackedBars('Generated tokens per day', days, perDay('generated_tokens'), 'tokens'),
       stackedBars('Requests per day', days, perDay('requests'), 'requests'),
@@ -49,11 +49,15 @@ function draw(results, usage, from, to) {
     ]);
 }
 
-function limits(limits) {
-  const entries = Object.entries(limits || {});
-  if (!entries.length) return h('p', {}, 'No limits are set.');
-  return h('dl.limits', {id: 'limits'}, entries.map(([name, value]) => [
-    h('dt', {}, name.replaceAll('_', ' ')), h('dd', {}, value === null ? 'unlimited' : formatNumber(value))]));
+/** The rate limits are per API client: one row each (empty: unlimited). */
+function limits(clients) {
+  return table(['Client', 'Requests / min', 'Generated tokens / min', 'Concurrent streams'], clients || [], c => [
+    h('span', {title: c.client_id}, c.name || c.client_id), unlimited(c.requests_per_minute),
+    unlimited(c.generated_tokens_per_minute), unlimited(c.concurrent_streams)], 'No API client, so no limits.');
+}
+
+function unlimited(value) {
+  return value === null || value === undefined ? 'unlimited' : formatNumber(value);
 }
 
 function isoDay(millis) {
