@@ -37,21 +37,19 @@ export function stackedBars(caption, categories, series, unit) {
       yAxis(max, y, plotW), bars, xLabels));
 }
 
-/** Horizontal bars, one per product. */
+/** Horizontal bars, one per product, each under its product's name (names are long). */
 export function productBars(caption, rows, unit) {
   const max = niceMax(Math.max(0, ...rows.map(r => r.value)));
-  const rowH = 26;
-  const labelW = 220;
-  const height = Math.max(1, rows.length) * rowH + 8;
-  const plotW = WIDTH - labelW - 90;
+  const rowH = 40;
+  const plotW = WIDTH - 90;
+  const width = v => Math.max(1, (v / max) * plotW);
   return figure(caption, [],
-    svg('svg', {viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': caption},
+    svg('svg', {viewBox: `0 0 ${WIDTH} ${Math.max(1, rows.length) * rowH}`, role: 'img', 'aria-label': caption},
       rows.map((r, k) => [
-        svg('text', {class: 'axis', x: labelW - 8, y: k * rowH + 20, 'text-anchor': 'end'}, r.name),
-        svg('rect', {class: `bar series-${k % 8}`, x: labelW, y: k * rowH + 6, height: rowH - 8,
-            width: Math.max(1, (r.value / max) * plotW)}, svg('title', {}, `${r.name}: ${formatNumber(r.value)} ${unit}`)),
-        svg('text', {class: 'value', x: labelW + Math.max(1, (r.value / max) * plotW) + 6, y: k * rowH + 20},
-            formatNumber(r.value)),
+        svg('text', {class: 'axis', x: 0, y: k * rowH + 12}, r.name),
+        svg('rect', {class: `bar series-${k % 8}`, x: 0, y: k * rowH + 17, height: 16, width: width(r.value)},
+            svg('title', {}, `${r.name}: ${formatNumber(r.value)} ${unit}`)),
+        svg('text', {class: 'value', x: width(r.value) + 6, y: k * rowH + 30}, formatNumber(r.value)),
       ])));
 }
 

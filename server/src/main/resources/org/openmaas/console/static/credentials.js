@@ -36,9 +36,12 @@ async function drawClients(page) {
       c.status === 'active' ? h('div.buttons', {},
         h('button.secondary', {type: 'button', 'aria-label': `Rotate the secret of ${c.name}`,
             onclick: action(page.secret, async () => {
-              if (!confirm(`Rotate the secret of ${c.name}? The old one stops working now.`)) return;
+              if (!confirm(`Rotate the secret of ${c.name}? Every app using it will need the new one.`)) return;
               const rotated = await post(accountPath(page.account, `/clients/${encodeURIComponent(c.client_id)}/rotate`));
-              showClientSecret(page, rotated.client_id, rotated.client_secret, `The secret of ${c.name} was rotated.`);
+              const grace = rotated.previous_secret_expires_at
+                  ? ` The old secret works until ${formatTime(rotated.previous_secret_expires_at)}.` : '';
+              showClientSecret(page, rotated.client_id, rotated.client_secret,
+                  `The secret of ${c.name} was rotated.${grace}`);
             })}, 'Rotate secret'),
         h('button.danger', {type: 'button', 'aria-label': `Revoke ${c.name}`,
             onclick: action(page.secret, async () => {

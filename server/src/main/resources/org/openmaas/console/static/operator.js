@@ -1,14 +1,15 @@
 // Operator: the instance as a whole. Live serving metrics, products with their engines' health, cloud accounts
 // with their limits and entitlements, and users (created with a one-time invite link).
-import {get, post, put} from './api.js';
+import {get, patch, post, put} from './api.js';
 import {action, copyButton, field, formatNumber, formatTime, h, replace, status, table} from './dom.js';
 
 export const title = 'Operator';
 
 const METRICS_EVERY_MS = 2000;
 
-export async function render(main) {
+export async function render(main, {me}) {
   const page = {
+    me,
     outcome: h('div.outcome', {'aria-live': 'polite'}),
     metrics: h('section', {'aria-labelledby': 'metrics-title'}),
     products: h('section', {'aria-labelledby': 'products-title'}),
@@ -127,8 +128,16 @@ async function drawUsers(page) {
     await drawUsers(page);
   }));
   replace(page.users, h('h2', {id: 'users-title'}, 'Users'), form,
-    table(['Email', 'Operator', 'Accounts'], users, u => [u.email, u.operator ? 'yes' : 'no',
-      (u.accounts || []).map(a => `${a.name} (${a.id}): ${a.role}`).join(', ') || '—'],
+    table(['Email', 'Operator', 'Accounts', 'Status', ''], users, u => [u.email, u.operator ? 'yes' : 'no',
+      (u.accounts || []).map(a => `${a.name} (${a.id}): ${a.role}`).join(', ') || '—',
+      u.disabled ? 'disabled' : u.has_password ? 'active' : 'invited',
+      u.id === page.me.user.id ? '(you)' : h('button.secondary', {type: 'button',
+        'aria-label': `${u.disabled ? 'Enable' : 'Disable'} ${u.email}`,
+        onclick: action(page.outcome, async () => {
+          await patch(`/operator/users/${encodeURIComponent(u.id)}`, {disabled: !u.disabled});
+          replace(page.outcome, status(`${u.email} was ${u.disabled ? 'enabled' : 'disabled'}.`, 'info'));
+          await drawUsers(page);
+        })}, u.disabled ? 'Enable' : 'Disable')],
       'No user yet.'));
 }
 
