@@ -1,5 +1,5 @@
 # Sourced by ./dev: makes sure Debian's chromium and its chromedriver are installed, for the console's browser tests
-# (ConsoleBrowserTest and the other tests on org.openmaas.testing.Browser). Run alone (scripts/chromium.sh) before a
+# (ConsoleBrowserTest, through org.openmaas.testing.Chromium). Run alone (scripts/chromium.sh) before a
 # plain `mvn verify`. Without them those tests are skipped on a developer's machine and fail under CI.
 chromium_installed() {
   [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]

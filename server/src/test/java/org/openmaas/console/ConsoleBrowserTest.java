@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.testing.Await;
-import org.openmaas.testing.Browser;
+import org.openmaas.testing.Chromium;
 import org.openmaas.testing.GuideScript;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
@@ -53,7 +53,7 @@ class ConsoleBrowserTest {
     private static String chat;
     private static final Map<String, String> PRODUCT_IDS = new HashMap<>();
 
-    private Browser browser;
+    private Chromium browser;
 
     @TempDir
     Path dir;
@@ -84,7 +84,7 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void startBrowser() {
-        browser = Browser.start();
+        browser = Chromium.start();
     }
 
     @AfterEach
@@ -100,7 +100,7 @@ class ConsoleBrowserTest {
         String email = signUp(false, "member");
         browser.clickButton("Sign out");
         browser.await(By.id("sign-in"));
-        browser.screenshot("sign-in", Browser.DESKTOP);
+        browser.screenshot("sign-in", Chromium.DESKTOP);
 
         browser.fill("Email", email);
         browser.fill("Password", "not the password");
@@ -112,7 +112,7 @@ class ConsoleBrowserTest {
         browser.await(By.xpath("//h1[.='Models']"));
         WebElement catalog = browser.await(By.cssSelector("main table"));
         assertThat(catalog.getText()).contains(stories, PRODUCT_IDS.get(stories), slow, PRODUCT_IDS.get(slow));
-        browser.screenshot("models", Browser.DESKTOP);
+        browser.screenshot("models", Chromium.DESKTOP);
     }
 
     @Test
@@ -319,14 +319,14 @@ class ConsoleBrowserTest {
         for (String page : List.of("Models", "Playground", "Credentials", "Usage", "Members", "Operator")) {
             openPage(page);
             assertThat(unlabelledControls()).as("controls without a label on " + page).isEmpty();
-            browser.driver().manage().window().setSize(Browser.PHONE);
+            browser.driver().manage().window().setSize(Chromium.PHONE);
             assertThat(overflowsSideways()).as(page + " scrolls sideways on a phone").isFalse();
-            browser.driver().manage().window().setSize(Browser.DESKTOP);
+            browser.driver().manage().window().setSize(Chromium.DESKTOP);
         }
         openPage("Members");
-        browser.screenshot("members", Browser.DESKTOP);
+        browser.screenshot("members", Chromium.DESKTOP);
         openPage("Playground");
-        browser.screenshot("playground-phone", Browser.PHONE);
+        browser.screenshot("playground-phone", Chromium.PHONE);
     }
 
     /** A new person, invited through the admin API as an operator at a terminal would, who accepts in the browser. */

@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the console's tests. Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (scripts/chromium.sh
  * installs them) the calling test is skipped on a developer's machine and fails under CI ({@code CI} set).
  */
-public final class Browser implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -46,12 +46,12 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path profile;
 
-    private Browser(ChromeDriver driver, Path profile) {
+    private Chromium(ChromeDriver driver, Path profile) {
         this.driver = driver;
         this.profile = profile;
     }
 
-    public static Browser start() {
+    public static Chromium start() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             String why = CHROMIUM + " or " + CHROMEDRIVER + " is missing: the console's browser tests need Debian's "
                     + "chromium and chromium-driver (scripts/chromium.sh installs them; ./dev test runs it)";
@@ -74,7 +74,7 @@ public final class Browser implements AutoCloseable {
             options.setCapability("goog:loggingPrefs", logs);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-            return new Browser(new ChromeDriver(service, options), profile);
+            return new Chromium(new ChromeDriver(service, options), profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
