@@ -47,11 +47,12 @@ class ConsoleBrowserTest {
     private static final String PASSWORD = "correct horse battery staple";
 
     private static TestServer server;
-    /** The product names and ids of the two models. */
+    /** The three products (the real stories260K, a slow random model, one with a chat template) and their ids. */
     private static String stories;
     private static String slow;
     private static String chat;
     private static final Map<String, String> PRODUCT_IDS = new HashMap<>();
+    private static final Map<String, String> MODEL_NAMES = new HashMap<>();
 
     private Chromium browser;
 
@@ -65,6 +66,7 @@ class ConsoleBrowserTest {
         for (JsonNode model : models) {
             String name = model.get("product_name").asText();
             PRODUCT_IDS.put(name, model.get("product_id").asText());
+            MODEL_NAMES.put(name, model.get("model_name").asText());
             if (name.contains("slow")) {
                 slow = name;
             } else if (name.contains("chat")) {
@@ -294,22 +296,31 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void anOperatorSetsAnAccountsMonthlyQuotaAndTheAccountsUsageShowsIt() {
+    void anOperatorSetsAnAccountsQuotaAndProductsAndItsUsageShowsThem() {
+        TestServer.Client client = server.newClient("inference");
         signUp(true, "owner");
         openPage("Operator");
         assertThat(browser.await(By.id("metrics")).getText()).contains("Generated tokens/s");
         assertThat(browser.await(By.xpath("//h2[.='Products']/following-sibling::*[1]")).getText()).contains("ready");
-        String row = "//tr[td/code[.='" + TestServer.ACCOUNT + "']]";
+        String row = "//tr[td/code[.='" + client.account() + "']]";
         browser.click(By.xpath(row + "//button[.='Edit']"));
-        browser.fill("Monthly generated tokens", "1000000");
+        browser.fill("Monthly generated tokens", "400");
+        WebElement everyProduct = browser.await(By.name("all-products"));
+        if (!everyProduct.isSelected()) {
+            everyProduct.click();
+        }
         browser.clickButton("Save");
-        browser.await(By.xpath(row + "/td[.='1,000,000']"));
+        browser.await(By.xpath(row + "/td[.='400']"));
         browser.screenshot("operator", new Dimension(1200, 1500));
 
+        generate(client, stories, 60);
+        generate(client, stories, 60);
+        generate(client, chat, 40);
+        new Select(browser.await(By.id("account"))).selectByValue(client.account());
         openPage("Usage");
 
-        assertThat(browser.await(By.cssSelector("#quota figcaption")).getText())
-                .contains(" of 1,000,000 tokens this month");
+        assertThat(browser.await(By.cssSelector("#quota figcaption")).getText()).contains(" of 400 tokens this month");
+        assertThat(browser.driver().findElements(By.cssSelector("figure.chart"))).hasSize(3);
         browser.screenshot("usage", new Dimension(1200, 1500));
     }
 
@@ -342,6 +353,15 @@ class ConsoleBrowserTest {
         browser.clickButton("Set password and sign in");
         browser.await(By.cssSelector("nav[aria-label=Pages]"));
         return email;
+    }
+
+    /** A generation through the API by {@code client}, in its own account. */
+    private static void generate(TestServer.Client client, String product, int maxNewTokens) {
+        TestServer.Stream stream = server.stream(server.token(client.id(), client.secret()), """
+                {"model": "%s", "productName": "%s", "productId": "%s", "cloudAccountId": "%s",
+                 "request": {"prompt": "Once upon a time", "params": {"max_new_tokens": %d}}}"""
+                .formatted(MODEL_NAMES.get(product), product, PRODUCT_IDS.get(product), client.account(), maxNewTokens));
+        assertThat(stream.response().statusCode()).as(stream.response().body()).isEqualTo(200);
     }
 
     /** A client made on the Credentials page: its id and the secret the page showed once. */

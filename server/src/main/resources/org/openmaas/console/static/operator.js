@@ -88,7 +88,8 @@ async function editAccount(page, account) {
       value: account.monthly_tokens ?? '', placeholder: 'unlimited'});
   const all = h('input', {type: 'checkbox', name: 'all-products', checked: granted.all_products});
   const checks = (page.productNames || []).map(n => h('input', {type: 'checkbox', name: 'product', value: n,
-      checked: granted.products.includes(n)}));
+      checked: granted.products.includes(n), disabled: granted.all_products}));
+  all.addEventListener('change', () => checks.forEach(c => { c.disabled = all.checked; }));
   const form = h('form.card', {id: 'edit-account'},
     h('h3', {}, `${account.name} (${account.id})`),
     field('Monthly generated tokens', quota, 'empty: unlimited'),
@@ -99,8 +100,8 @@ async function editAccount(page, account) {
       h('button.secondary', {type: 'button', onclick: () => replace(page.editor)}, 'Close')));
   form.addEventListener('submit', action(page.outcome, async () => {
     await put(`${path}/limits`, {monthly_tokens: quota.value === '' ? null : Number(quota.value)});
-    await put(`${path}/entitlements`, {all_products: all.checked,
-                                       products: checks.filter(c => c.checked).map(c => c.value)});
+    await put(`${path}/entitlements`, all.checked ? {all_products: true}
+        : {products: checks.filter(c => c.checked).map(c => c.value)});
     replace(page.outcome, status(`${account.name} was saved.`, 'info'));
     replace(page.editor);
     await drawAccounts(page);
