@@ -102,7 +102,7 @@ class ConsoleBrowserTest {
         String email = signUp(false, "member");
         browser.clickButton("Sign out");
         browser.await(By.id("sign-in"));
-        browser.screenshot("sign-in", Chromium.DESKTOP);
+        browser.screenshot("sign-in", new Dimension(900, 520));
 
         browser.fill("Email", email);
         browser.fill("Password", "not the password");
@@ -134,12 +134,9 @@ class ConsoleBrowserTest {
     @Test
     void thePlaygroundStreamsTokensWithTheirProbabilitiesAndShowsHowTheGenerationEnded() {
         signUp(false, "member");
-        openPage("Playground");
-        new Select(browser.labelled("Product")).selectByValue(stories);
-        browser.fill("Max new tokens", "30");
-        browser.clickButton("Generate");
+        generateInPlayground(stories, 30);
 
-        String finish = browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("finish-reason"))).getText();
+        String finish = browser.await(By.id("finish-reason")).getText();
         assertThat(finish).matches("FINISH_REASON_(LENGTH|EOS_TOKEN)");
         List<WebElement> tokens = browser.driver().findElements(By.cssSelector("#output .token"));
         assertThat(tokens).isNotEmpty().hasSizeLessThanOrEqualTo(30);
@@ -151,10 +148,7 @@ class ConsoleBrowserTest {
     @Test
     void thePlaygroundShowsTokensWhileTheGenerationRunsAndStopEndsIt() {
         signUp(false, "member");
-        openPage("Playground");
-        new Select(browser.labelled("Product")).selectByValue(slow);
-        browser.fill("Max new tokens", "1500");
-        browser.clickButton("Generate");
+        generateInPlayground(slow, 1500);
 
         browser.until(d -> d.findElements(By.cssSelector("#output .token")).size() >= 3);
         assertThat(browser.driver().findElements(By.id("finish-reason"))).as("no end shown yet").isEmpty();
@@ -227,10 +221,7 @@ class ConsoleBrowserTest {
         openPage("Usage");
         int before = requestsToday();
 
-        openPage("Playground");
-        new Select(browser.labelled("Product")).selectByValue(stories);
-        browser.fill("Max new tokens", "10");
-        browser.clickButton("Generate");
+        generateInPlayground(stories, 10);
         browser.await(By.id("finish-reason"));
         openPage("Usage");
 
@@ -362,6 +353,14 @@ class ConsoleBrowserTest {
                  "request": {"prompt": "Once upon a time", "params": {"max_new_tokens": %d}}}"""
                 .formatted(MODEL_NAMES.get(product), product, PRODUCT_IDS.get(product), client.account(), maxNewTokens));
         assertThat(stream.response().statusCode()).as(stream.response().body()).isEqualTo(200);
+    }
+
+    /** Starts a generation of at most {@code maxNewTokens} on {@code product} from the playground. */
+    private void generateInPlayground(String product, int maxNewTokens) {
+        openPage("Playground");
+        new Select(browser.labelled("Product")).selectByValue(product);
+        browser.fill("Max new tokens", Integer.toString(maxNewTokens));
+        browser.clickButton("Generate");
     }
 
     /** A client made on the Credentials page: its id and the secret the page showed once. */

@@ -50,18 +50,11 @@ function showSignIn(message) {
 }
 
 /** After a sign-in (or an accepted invite): the shell and the page the location names. */
-async function signedIn(session) {
+function signedIn(session) {
   me = session;
   setCsrfToken(me.csrf_token);
   if (location.pathname !== '/console/') history.replaceState(null, '', '/console/' + location.hash);
-  accounts = me.accounts.map(a => ({id: a.id, name: a.name, role: a.role}));
-  if (me.user.operator) {
-    // An operator may open any account, not only those they belong to.
-    const all = (await get('/operator/accounts')).accounts;
-    for (const a of all) {
-      if (!accounts.some(mine => mine.id === a.id)) accounts.push({id: a.id, name: a.name, role: 'operator'});
-    }
-  }
+  accounts = me.accounts;   // an operator's include every account, with the role "operator" where not a member
   show();
 }
 
