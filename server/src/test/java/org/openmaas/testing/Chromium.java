@@ -37,8 +37,8 @@ public final class Chromium implements AutoCloseable {
     /** Where screenshots go: docs/console in the repository, shown in the README. */
     public static final Path SCREENSHOTS = Path.of(System.getProperty("openmaas.projectRoot", ".."))
             .resolve("docs").resolve("console");
-    /** How long a page may take to show what a test waits for: generous, the machine is shared and slow. */
-    public static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** How long a page may take to show what a test waits for: generous, as a shared machine under load is slow. */
+    public static final Duration PATIENCE = Duration.ofSeconds(120);
 
     public static final Dimension DESKTOP = new Dimension(1200, 860);
     public static final Dimension PHONE = new Dimension(390, 800);
