@@ -27,10 +27,22 @@ mkdir -p "$(dirname "$model")"
 # ten minutes on two cores)
 tools="$(scripts/llama-cpp.sh tools)"
 ./maas bench engine --model "$model" --repeat "$repeat" --llama-tools "$tools" --write "$docs"
+# The same shape with Llama 3's real tokenizer (128 256 tokens, from llama.cpp's source): what a real vocabulary costs
+vocab_model=/tmp/openmaas-bench/random-llama-bench-llama3-vocab.gguf
+./maas bench make-model "$vocab_model" --tokenizer-of "$(scripts/llama-cpp.sh source)/models/ggml-vocab-llama-bpe.gguf"
+./maas bench engine --model "$vocab_model" --concurrency 8 --repeat "$repeat" --llama-tools "$tools" --write "$docs"
 stories="../shared/models/stories260K.gguf"
 if [[ -f "$stories" ]]; then
   ./maas bench engine --model "$stories" --repeat "$repeat" --llama-tools "$tools" --write "$docs"
 fi
+# Both models behind HTTP on OpenMaaS's embedded engine and on llama-server, the same cold-prompt load in turns:
+# one stream on one slot, then 8 on 8 (issue 13's HTTP targets)
+for m in "$model" "$vocab_model"; do
+  ./maas bench gateway --openmaas embedded --llama-tools "$tools" --model "$m" --slots 1 --clients 1 --requests 16 \
+    --rounds "$repeat" --write "$docs"
+  ./maas bench gateway --openmaas embedded --llama-tools "$tools" --model "$m" --slots 8 --clients 8 --requests 48 \
+    --rounds "$repeat" --write "$docs"
+done
 
 # The same model behind HTTP, 512 tokens per sequence like the engine runs above: first with one slot, the engine
 # configuration of the single-stream run, so the two differ only by HTTP; then with 8 slots.

@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
                 "Each side runs in a JVM of its own, one per slot count."})
 final class EngineBenchCommand implements Callable<Integer> {
 
+    /** Prompts per prompt-processing phase, after its warm-up one. */
+    private static final int PROMPT_RUNS = 3;
+
     @Option(names = "--model", required = true, paramLabel = "GGUF", description = "The model both sides load.")
     Path model;
 
@@ -58,6 +61,10 @@ final class EngineBenchCommand implements Callable<Integer> {
                     + " prints it) on the same model and threads, as the reference column.")
     Path llamaTools;
 
+    @Option(names = "--prompt-tokens", defaultValue = "512",
+            description = "Prompt length of the prompt-processing runs, like llama-bench's pp512 (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
     @Mixin
     ReportOptions report;
 
@@ -81,6 +88,8 @@ final class EngineBenchCommand implements Callable<Integer> {
         Map<String, Map<Integer, List<EnginePhase.Result>>> results = new HashMap<>();
         Optional<LlamaCppTools> tools = Optional.ofNullable(llamaTools).map(LlamaCppTools::in);
         Map<Integer, List<Double>> reference = new HashMap<>(); // slot count (1: llama-bench's tg) -> rate per round
+        Map<String, List<EnginePhase.Result>> prompt = new HashMap<>(); // side -> prompt-processing phase per round
+        List<Double> promptReference = new ArrayList<>(); // llama-bench's pp per round
         Path dir = Files.createTempDirectory("maas-bench-engine-");
         try {
             for (int round = 1; round <= repeat; round++) {
@@ -94,11 +103,17 @@ final class EngineBenchCommand implements Callable<Integer> {
                                 .add(WorkerProcess.run(phase, dir));
                     }
                 }
+                for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {
+                    spec.commandLine().getErr().printf("bench engine: %s, %d-token prompts (run %d of %d)...%n", side,
+                            promptTokens, round, repeat);
+                    prompt.computeIfAbsent(side, s -> new ArrayList<>()).add(WorkerProcess.run(promptPhase(side, cores), dir));
+                }
                 if (tools.isPresent()) {
                     spec.commandLine().getErr().printf("bench engine: llama-bench and llama-batched-bench (run %d of %d)...%n",
                             round, repeat);
                     reference.computeIfAbsent(1, l -> new ArrayList<>())
                             .add(tools.get().decodeRate(model, cores, maxNewTokens));
+                    promptReference.add(tools.get().promptRate(model, cores, promptTokens));
                     tools.get().aggregateRates(model, cores, contextPerSequence, levels.subList(1, levels.size()),
                             maxNewTokens).forEach((level, rate) ->
                             reference.computeIfAbsent(level, l -> new ArrayList<>()).add(rate));
@@ -109,7 +124,7 @@ final class EngineBenchCommand implements Callable<Integer> {
         }
         EngineReport result = EngineReport.of(commandLine(), model.getFileName().toString(), Files.size(model),
                 phase(EnginePhase.OPENMAAS, cores, 1, levels.getLast()), before, Machine.now(), levels.subList(1,
-                        levels.size()), results, reference);
+                        levels.size()), results, reference, prompt, promptReference);
         report.publish(spec.commandLine().getOut(), result, result.markdown(), "engine " + model.getFileName());
         return 0;
     }
@@ -124,7 +139,17 @@ final class EngineBenchCommand implements Callable<Integer> {
             prompts.add(Prompts.get(i));
         }
         return new EnginePhase(side, model.toAbsolutePath().toString(), cores, contextPerSequence, slots, maxNewTokens,
-                prompts, slots > 1);
+                prompts, slots > 1, 0);
+    }
+
+    /** One side processing {@value #PROMPT_RUNS} fresh prompts of {@code promptTokens} tokens, one after another. */
+    private EnginePhase promptPhase(String side, int cores) {
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i <= PROMPT_RUNS; i++) {
+            prompts.add(Prompts.all(i));
+        }
+        return new EnginePhase(side, model.toAbsolutePath().toString(), cores, promptTokens + 1, 1, 1, prompts, false,
+                promptTokens);
     }
 
     private String commandLine() {

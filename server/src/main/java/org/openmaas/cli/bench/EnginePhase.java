@@ -9,9 +9,11 @@ import java.util.List;
  * @param contextPerSequence tokens per sequence; the context holds {@code slots} times as many
  * @param slots              sequences the engine decodes together (java-llama.cpp: parallel slots)
  * @param concurrent         all prompts at once, or one after another
+ * @param promptTokens       0 for a generation phase; else a prompt-processing phase: each prompt after the first (the
+ *                           warm-up) is cut to exactly this many tokens and processed alone, with one token generated
  */
 record EnginePhase(String side, String model, int threads, int contextPerSequence, int slots, int maxNewTokens,
-                   List<String> prompts, boolean concurrent) {
+                   List<String> prompts, boolean concurrent, int promptTokens) {
 
     static final String OPENMAAS = "openmaas";
     static final String JAVA_LLAMA_CPP = "java-llama.cpp";
@@ -34,8 +36,8 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
     /**
      * One generation.
      *
-     * @param tokens     tokens generated
      * @param ids        their ids when the side reports them (OpenMaaS), else empty
+     * @param tokens     tokens generated (a prompt-processing phase: prompt tokens processed)
      * @param firstNanos when the first token arrived (after the prompt was processed)
      * @param lastNanos  when the last token arrived
      */

@@ -14,7 +14,7 @@ import org.openmaas.cli.table.Table;
  * @param repeats how many times each phase ran; a throughput is the best of them
  */
 record EngineReport(String command, String model, long modelBytes, int threads, int contextPerSequence,
-                    int maxNewTokens, int repeats, String machine, String loadBefore, String loadAfter,
+                    int maxNewTokens, int promptTokens, int repeats, String machine, String loadBefore, String loadAfter,
                     List<Measure> measures, List<Divergence> divergence) {
 
     /**
@@ -51,20 +51,29 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
      * @param results   per side, per slot count (1: the single-stream phase), what the workers measured in each repeat
      * @param reference per slot count, llama.cpp's tools' rate in each repeat (1: llama-bench's tg, N:
      *                  llama-batched-bench's S_TG); empty when they were not run
+     * @param prompt    per side, the prompt-processing phase of each repeat
+     * @param promptReference llama-bench's pp rate in each repeat; empty when it was not run
      */
     static EngineReport of(String command, String model, long modelBytes, EnginePhase any, Machine before,
                            Machine after, List<Integer> concurrency,
                            Map<String, Map<Integer, List<EnginePhase.Result>>> results,
-                           Map<Integer, List<Double>> reference) {
+                           Map<Integer, List<Double>> reference, Map<String, List<EnginePhase.Result>> prompt,
+                           List<Double> promptReference) {
         Map<Integer, List<EnginePhase.Result>> ours = results.get(EnginePhase.OPENMAAS);
         Map<Integer, List<EnginePhase.Result>> theirs = results.get(EnginePhase.JAVA_LLAMA_CPP);
         List<Measure> measures = new ArrayList<>();
+        int promptTokens = prompt.get(EnginePhase.OPENMAAS).getFirst().phase().promptTokens();
+        measures.add(new Measure("prompt processing: pp" + promptTokens + " tok/s",
+                rates(prompt.get(EnginePhase.OPENMAAS), EngineReport::promptRate),
+                rates(prompt.get(EnginePhase.JAVA_LLAMA_CPP), EngineReport::promptRate), promptReference));
         measures.add(new Measure("single stream: decode tok/s", rates(ours.get(1), EngineReport::decodeRate),
                 rates(theirs.get(1), EngineReport::decodeRate), reference.getOrDefault(1, List.of())));
         List<Divergence> divergence = new ArrayList<>();
         for (int n : concurrency) {
-            measures.add(new Measure(n + " concurrent: aggregate tok/s", rates(ours.get(n), EngineReport::aggregateRate),
-                    rates(theirs.get(n), EngineReport::aggregateRate), reference.getOrDefault(n, List.of())));
+            measures.add(new Measure(n + " concurrent: generation tok/s", rates(ours.get(n), EngineReport::generationRate),
+                    rates(theirs.get(n), EngineReport::generationRate), reference.getOrDefault(n, List.of())));
+            measures.add(new Measure(n + " concurrent: with prompts tok/s", rates(ours.get(n), EngineReport::aggregateRate),
+                    rates(theirs.get(n), EngineReport::aggregateRate), List.of()));
             List<Integer> firstDifferent = new ArrayList<>();
             int sequences = 0;
             int oursDiffering = 0;
@@ -89,7 +98,7 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
             divergence.add(new Divergence(n, sequences, oursDiffering, firstDifferent, theirsDiffering));
         }
         return new EngineReport(command, model, modelBytes, any.threads(), any.contextPerSequence(),
-                any.maxNewTokens(), ours.get(1).size(), before.describe(), before.load(), after.load(), measures,
+                any.maxNewTokens(), promptTokens, ours.get(1).size(), before.describe(), before.load(), after.load(), measures,
                 divergence);
     }
 
@@ -106,6 +115,38 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
             nanos += run.lastNanos() - run.firstNanos();
         }
         return tokens / (nanos / 1e9);
+    }
+
+    /** Prompt tokens over the time from each prompt's submission to its first token, all prompts together. */
+    static double promptRate(EnginePhase.Result result) {
+        long tokens = 0;
+        long nanos = 0;
+        for (EnginePhase.Run run : result.runs()) {
+            tokens += run.tokens();
+            nanos += run.firstNanos() - run.startNanos();
+        }
+        return tokens / (nanos / 1e9);
+    }
+
+    /**
+     * What llama-batched-bench's S_TG measures: the rate while every sequence generates, from the moment the last one
+     * got its first token (all prompts processed) until the first one ended (the scheduler admits prompts one step
+     * apart, and a greedy sequence may end early at EOS: neither ramp is S_TG's). Each sequence counts the share of
+     * its tokens that fell in that window (its steps are evenly spaced); NaN when the window is empty.
+     */
+    static double generationRate(EnginePhase.Result result) {
+        long from = result.runs().stream().mapToLong(EnginePhase.Run::firstNanos).max().orElse(0);
+        long to = result.runs().stream().mapToLong(EnginePhase.Run::lastNanos).min().orElse(0);
+        if (to <= from) {
+            return Double.NaN;
+        }
+        double tokens = 0;
+        for (EnginePhase.Run run : result.runs()) {
+            long span = run.lastNanos() - run.firstNanos();
+            tokens += (run.tokens() - 1) * (double) (Math.min(run.lastNanos(), to) - Math.max(run.firstNanos(), from))
+                    / span;
+        }
+        return tokens / ((to - from) / 1e9);
     }
 
     /** All tokens generated, over the time from submitting every sequence until the last one ended. */
@@ -137,7 +178,7 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
             String ratio = "%.2f×".formatted(measure.ratio());
             if (withReference) {
                 throughput.row(measure.name(), ours, theirs, cell(measure.llamaCpp(), measure.llamaCppRepeats()), ratio,
-                        "%.2f×".formatted(measure.referenceRatio()));
+                        measure.llamaCppRepeats().isEmpty() ? "-" : "%.2f×".formatted(measure.referenceRatio()));
             } else {
                 throughput.row(measure.name(), ours, theirs, ratio);
             }
@@ -160,13 +201,14 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                 %s
                 %s""".formatted(command, model, modelBytes / 1e6, threads, contextPerSequence, maxNewTokens,
                 repeats == 1 ? "" : "; best of " + repeats + " runs (all runs in brackets)", machine, loadBefore,
-                loadAfter, withReference ? "\nllama.cpp tools: llama-bench tg%d for the single stream, llama-batched-bench "
-                        .formatted(maxNewTokens) + "S_TG (generation only, after 32-token prompts) for N at once." : "",
+                loadAfter, withReference ? ("\nllama.cpp tools: llama-bench pp%d for prompt processing, tg%d for the single "
+                        + "stream, llama-batched-bench S_TG (generation only, after 32-token prompts) for N at once.")
+                        .formatted(promptTokens, maxNewTokens) : "",
                 throughput.markdown(), differing.markdown());
     }
 
     private static String cell(double best, List<Double> repeats) {
-        return repeats.size() == 1 ? "%.1f".formatted(best)
+        return repeats.isEmpty() ? "-" : repeats.size() == 1 ? "%.1f".formatted(best)
                 : "%.1f (%s)".formatted(best, String.join(", ", repeats.stream().map("%.1f"::formatted).toList()));
     }
 }

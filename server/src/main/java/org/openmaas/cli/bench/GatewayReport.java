@@ -7,25 +7,31 @@ import java.util.function.ToDoubleFunction;
 import org.openmaas.cli.table.Table;
 
 /**
- * What {@code bench gateway} found: the same load straight at llama-server and through the gateway, run by run in
- * turns. Each side's number is the median of its runs (every run listed in brackets): with the sides alternating,
- * a slow moment of the machine lands in one run of one side and the median leaves it out.
+ * What {@code bench gateway} found: the same load straight at llama-server and at OpenMaaS (through it as a gateway,
+ * or serving the model itself), run by run in turns. Each side's number is the median of its runs (every run listed
+ * in brackets): with the sides alternating, a slow moment of the machine lands in one run of one side and the median
+ * leaves it out.
  *
- * @param command the command line
- * @param model   the GGUF file llama-server served
- * @param direct  the runs straight at llama-server, in order
- * @param gateway the runs through the gateway, in order
+ * @param command        the command line
+ * @param model          the GGUF file llama-server served
+ * @param direct         the runs straight at llama-server, in order
+ * @param gateway        the runs at OpenMaaS, in order
+ * @param directMemory   llama-server's resident memory at the end
+ * @param openmaasMemory OpenMaaS's
  */
-record GatewayReport(String command, String model, int slots, int context, int clients, int requests,
-                     double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine, String loadBefore,
-                     String loadAfter, List<ServeRun> direct, List<ServeRun> gateway) {
+record GatewayReport(String command, String model, GatewayBenchCommand.Front front, int threads, int slots, int context,
+                     int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine,
+                     String loadBefore, String loadAfter, List<ServeRun> direct, List<ServeRun> gateway,
+                     ServerMemory directMemory, ServerMemory openmaasMemory) {
 
-    static GatewayReport of(String command, String model, int slots, int context, LoadGenerator.Settings settings,
-                            int warmupRuns, Machine before, Machine after, List<ServeRun> direct,
-                            List<ServeRun> gateway) {
-        return new GatewayReport(command, model, slots, context, settings.clients(), settings.requests(),
+    static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, int threads, int slots,
+                            int context,
+                            LoadGenerator.Settings settings, int warmupRuns, Machine before, Machine after,
+                            List<ServeRun> direct, List<ServeRun> gateway, ServerMemory directMemory,
+                            ServerMemory openmaasMemory) {
+        return new GatewayReport(command, model, front, threads, slots, context, settings.clients(), settings.requests(),
                 settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns, before.describe(),
-                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway));
+                before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), directMemory, openmaasMemory);
     }
 
     /** Failed requests on both sides. */
@@ -45,43 +51,58 @@ record GatewayReport(String command, String model, int slots, int context, int c
         double gatewayRate = median(gateway, ServeRun::aggregateTokensPerSecond);
         double directTtft = median(direct, run -> run.timeToFirstTokenMs().p50());
         double gatewayTtft = median(gateway, run -> run.timeToFirstTokenMs().p50());
-        Table table = new Table("", "direct", "gateway", "gateway/direct", "target")
+        double p99Ratio = median(gateway, run -> run.timeToFirstTokenMs().p99())
+                / median(direct, run -> run.timeToFirstTokenMs().p99());
+        boolean relay = front == GatewayBenchCommand.Front.gateway;
+        Table table = new Table("", relay ? "direct" : "llama-server", relay ? "gateway" : "OpenMaaS",
+                relay ? "gateway/direct" : "OpenMaaS/llama-server", "target")
                 .row("aggregate output tok/s", cell(direct, ServeRun::aggregateTokensPerSecond),
                         cell(gateway, ServeRun::aggregateTokensPerSecond),
                         "%.3f×".formatted(gatewayRate / directRate),
-                        "≥ %.2f×: %s".formatted(GatewayBenchCommand.TOKENS_PER_SECOND_RATIO,
-                                gatewayRate >= GatewayBenchCommand.TOKENS_PER_SECOND_RATIO * directRate
-                                        ? "met" : "missed"))
+                        "≥ %.2f×: %s".formatted(front.tokensPerSecondRatio,
+                                met(gatewayRate >= front.tokensPerSecondRatio * directRate)))
                 .row("time to first token p50, ms", cell(direct, run -> run.timeToFirstTokenMs().p50()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p50()),
                         "%+.1f ms".formatted(gatewayTtft - directTtft),
-                        "≤ +%.0f ms: %s".formatted(GatewayBenchCommand.TTFT_P50_EXTRA_MS,
-                                gatewayTtft - directTtft <= GatewayBenchCommand.TTFT_P50_EXTRA_MS ? "met" : "missed"))
+                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs,
+                                met(gatewayTtft - directTtft <= front.ttftP50ExtraMs)))
                 .row("time to first token p99, ms", cell(direct, run -> run.timeToFirstTokenMs().p99()),
-                        cell(gateway, run -> run.timeToFirstTokenMs().p99()),
-                        ratio(run -> run.timeToFirstTokenMs().p99()), "")
+                        cell(gateway, run -> run.timeToFirstTokenMs().p99()), "%.3f×".formatted(p99Ratio),
+                        Double.isNaN(front.ttftP99Ratio) ? ""
+                                : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio <= front.ttftP99Ratio)))
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
                         ratio(run -> run.endToEndLatencyMs().p50()), "")
-                .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "");
+                .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "")
+                .row("resident memory at the end (peak), MiB", memory(directMemory), memory(openmaasMemory), "", "");
         String error = Stream.concat(direct.stream().map(run -> error("direct", run)),
                         gateway.stream().map(run -> error("gateway", run)))
                 .filter(Objects::nonNull).findFirst().orElse("");
         String ramp = rampUpSeconds == 0 ? "all starting at once"
                 : "starting evenly over %.1f s, latencies of the requests sent after".formatted(rampUpSeconds);
+        String sides = relay
+                ? ("%s on llama-server (%d slots of %d tokens, %d threads), straight and through OpenMaaS (a catalog product with "
+                + "`engine: {type: llama-server}`)").formatted(model, slots, context, threads)
+                : ("%s on llama-server and on OpenMaaS's embedded engine (each %d slots of %d tokens, %d threads)")
+                .formatted(model, slots, context, threads);
         return """
                 `%s`
 
-                %s on llama-server (%d slots of %d tokens), straight and through OpenMaaS (a catalog product with \
-                `engine: {type: llama-server}`), both on the OpenAI route `/v1/completions`: %d concurrent streams, \
-                %s, %d requests per run, %d new tokens per request, greedy. After %d unmeasured run(s) of each side, \
-                %d rounds of a direct run then a gateway run; each number is the median of its side's runs (every run \
-                in brackets).
+                %s, both on the OpenAI route `/v1/completions`: %d concurrent streams, %s, %d requests per run, %d \
+                new tokens per request, greedy. After %d unmeasured run(s) of each side, %d rounds of a llama-server \
+                run then an OpenMaaS run; each number is the median of its side's runs (every run in brackets).
                 Machine: %s; load average %s before, %s after.
                 %s
-                %s""".formatted(command, model, slots, context, clients, ramp, requests, maxNewTokens, warmupRuns,
-                direct.size(),
+                %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens, warmupRuns, direct.size(),
                 machine, loadBefore, loadAfter, error, table.markdown());
+    }
+
+    private static String met(boolean met) {
+        return met ? "met" : "missed";
+    }
+
+    private static String memory(ServerMemory memory) {
+        return "%d (%d)".formatted(memory.rssBytes() >> 20, memory.peakRssBytes() >> 20);
     }
 
     private static String error(String side, ServeRun run) {

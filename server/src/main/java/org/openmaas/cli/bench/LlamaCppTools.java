@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * llama.cpp's own benchmark tools, built from the source of the release the embedded engine loads
  * ({@code scripts/llama-cpp.sh tools} builds them and prints their folder): the reference {@code bench engine} measures both Java sides against, on the
- * same GGUF and threads. {@code llama-bench} gives the single-stream decode rate (tg), {@code llama-batched-bench} the
+ * same GGUF and threads. {@code llama-bench} gives the single-stream decode rate (tg) and the prompt-processing rate
+ * (pp), {@code llama-batched-bench} the
  * aggregate generation rate of N sequences (S_TG: generated tokens over the generation time, prompts excluded, in one
  * unified KV cache as the embedded engine's).
  */
@@ -49,6 +50,13 @@ final class LlamaCppTools {
     double decodeRate(Path model, int threads, int tokens) throws IOException, InterruptedException {
         String output = run(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
                 String.valueOf(threads), "-p", "0", "-n", String.valueOf(tokens), "-r", "1", "-o", "jsonl"));
+        return jsonLines(output).getFirst().get("avg_ts").asDouble();
+    }
+
+    /** {@code llama-bench}'s pp rate: a prompt of {@code tokens} tokens processed in one batch. */
+    double promptRate(Path model, int threads, int tokens) throws IOException, InterruptedException {
+        String output = run(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
+                String.valueOf(threads), "-p", String.valueOf(tokens), "-n", "0", "-r", "1", "-o", "jsonl"));
         return jsonLines(output).getFirst().get("avg_ts").asDouble();
     }
 

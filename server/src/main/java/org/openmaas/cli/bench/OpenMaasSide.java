@@ -2,6 +2,7 @@ package org.openmaas.cli.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.engine.Generation;
@@ -25,8 +26,23 @@ final class OpenMaasSide implements EngineSide {
 
     @Override
     public EnginePhase.Run generate(int index, String prompt, int maxNewTokens, long epoch) throws Exception {
+        return generate(index, engine.tokenize(prompt, false), maxNewTokens, epoch);
+    }
+
+    @Override
+    public EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) throws Exception {
+        int[] ids = engine.tokenize(text, false);
+        if (ids.length < tokens) {
+            throw new IllegalArgumentException("the prompt text has " + ids.length + " tokens, fewer than " + tokens);
+        }
+        EnginePhase.Run run = generate(index, Arrays.copyOf(ids, tokens), 1, epoch);
+        return new EnginePhase.Run(index, tokens, run.ids(), run.text(), run.startNanos(), run.firstNanos(),
+                run.lastNanos());
+    }
+
+    private EnginePhase.Run generate(int index, int[] prompt, int maxNewTokens, long epoch) throws Exception {
         long start = System.nanoTime() - epoch;
-        Generation generation = engine.submit(new GenerationRequest("bench-" + index, "bench", engine.tokenize(prompt, false),
+        Generation generation = engine.submit(new GenerationRequest("bench-" + index, "bench", prompt,
                 maxNewTokens, Sampling.greedy(), List.of(), 0, false));
         List<Integer> ids = new ArrayList<>(maxNewTokens);
         long first = -1;

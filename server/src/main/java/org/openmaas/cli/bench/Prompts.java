@@ -7,7 +7,9 @@ import java.util.List;
  * prefix cache cannot serve one from another beyond the first token), in the style of the stories models. There are
  * more of them than a benchmark runs streams at once, so that {@code bench serve} can keep the prompts in flight
  * distinct: with as many prompts as streams, every new request would find its prompt in another stream's cells and
- * measure the prefix cache instead of a prompt's processing.
+ * measure the prefix cache instead of a prompt's processing. Past the set, prompts go round it with a number in front
+ * ("2. Once upon a time…"), so no two prompts of a benchmark are the same: llama-server keeps whole prompts' caches
+ * in memory (its {@code --cache-ram}), and a repeated prompt would measure that cache, not a cold prompt.
  */
 final class Prompts {
 
@@ -48,8 +50,22 @@ final class Prompts {
     private Prompts() {
     }
 
-    /** Prompt {@code i} of the set, going round when more are needed than there are. */
+    /**
+     * Every prompt of the set once, starting at prompt {@code first}, joined with spaces (about 2800 characters): one long
+     * prompt for prompt-processing runs, sharing no prefix with the one that starts elsewhere.
+     */
+    static String all(int first) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < ALL.size(); i++) {
+            text.append(i == 0 ? "" : " ").append(get(first + i));
+        }
+        return text.toString();
+    }
+
+    /** Prompt {@code i}: the set's, then round it again with the round's number in front, never the same twice. */
     static String get(int i) {
-        return ALL.get(Math.floorMod(i, ALL.size()));
+        String prompt = ALL.get(Math.floorMod(i, ALL.size()));
+        int round = Math.floorDiv(i, ALL.size());
+        return round == 0 ? prompt : round + ". " + prompt;
     }
 }

@@ -30,7 +30,7 @@ final class WorkerProcess {
         JSON.writeValue(phaseFile.toFile(), phase);
         Process process = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Xmx1g",
                 // java-llama.cpp's extracted library is cached in the temp folder; ./maas names llama.cpp's folder
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-D" + LLAMA_LIB_PROPERTY + "=" + System.getProperty(LLAMA_LIB_PROPERTY, ""),

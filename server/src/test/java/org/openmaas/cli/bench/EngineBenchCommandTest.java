@@ -17,24 +17,25 @@ class EngineBenchCommandTest {
     @Test
     void bothSidesRunAndTheTableHasAThroughputRowPerPhaseAndADivergenceRowPerConcurrency() {
         BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "4", "--context", "256",
-                "--concurrency", "2");
+                "--concurrency", "2", "--prompt-tokens", "64");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
                 .contains("| measure", "| OpenMaaS", "| java-llama.cpp", "OpenMaaS / java-llama.cpp")
-                .contains("| single stream: decode tok/s", "| 2 concurrent: aggregate tok/s")
+                .contains("| prompt processing: pp64 tok/s", "| single stream: decode tok/s",
+                        "| 2 concurrent: generation tok/s", "| 2 concurrent: with prompts tok/s")
                 .contains("| 2 concurrent  ", "of 2 differ")
                 .contains("bench engine --model " + TINY);
     }
 
     @Test
     void jsonCarriesEveryMeasureWithItsRatio() throws Exception {
-        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "3", "--context", "256",
-                "--concurrency", "2", "--json");
+        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "8", "--context", "256",
+                "--concurrency", "2", "--prompt-tokens", "64", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
-        assertThat(json.path("measures")).hasSize(2);
+        assertThat(json.path("measures")).hasSize(4);
         for (JsonNode measure : json.path("measures")) {
             assertThat(measure.path("openmaas").asDouble()).isPositive();
             assertThat(measure.path("javaLlamaCpp").asDouble()).isPositive();

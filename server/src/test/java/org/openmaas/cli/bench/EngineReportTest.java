@@ -2,6 +2,7 @@ package org.openmaas.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,27 @@ class EngineReportTest {
 
         assertThat(EngineReport.decodeRate(result)).isEqualTo(15.0); // 30 tokens after the first, in 2 s
         assertThat(EngineReport.aggregateRate(result)).isEqualTo(32 / 3.0);
+    }
+
+    @Test
+    void generationRateCountsOnlyWhatWasGeneratedWhileEverySequenceWasGenerating() {
+        // Both generate only between 2 and 3 s: the first's 30 tokens span 3 s, so 10 of them fall in that second,
+        // and all 20 of the second's.
+        EnginePhase.Result result = new EnginePhase.Result(null, List.of(
+                new EnginePhase.Run(0, 31, List.of(), "", 0, 1_000_000_000L, 4_000_000_000L),
+                new EnginePhase.Run(1, 21, List.of(), "", 0, 2_000_000_000L, 3_000_000_000L)), 4_000_000_000L);
+
+        assertThat(EngineReport.generationRate(result)).isCloseTo(30.0, within(1e-9));
+    }
+
+    @Test
+    void promptRateIsPromptTokensOverTheTimeToEachFirstToken() {
+        EnginePhase.Result result = new EnginePhase.Result(null, List.of(
+                new EnginePhase.Run(1, 512, List.of(), "", 0, 1_000_000_000L, 1_000_000_000L),
+                new EnginePhase.Run(2, 512, List.of(), "", 2_000_000_000L, 5_000_000_000L, 5_000_000_000L)),
+                5_000_000_000L);
+
+        assertThat(EngineReport.promptRate(result)).isEqualTo(256.0); // 1024 tokens in 1 s + 3 s
     }
 
     @Test

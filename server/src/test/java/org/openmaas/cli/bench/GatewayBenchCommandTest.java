@@ -49,6 +49,22 @@ class GatewayBenchCommandTest {
     }
 
     @Test
+    void withTheEmbeddedEngineOpenMaasServesTheModelItselfBesideLlamaServerAndReportsBothMemories() throws Exception {
+        Path docs = dir.resolve("BENCHMARKS.md");
+        BenchRun run = BenchRun.of("gateway", "--openmaas", "embedded", "--llama-tools",
+                System.getenv(LlamaServerProcess.TOOLS_ENV), "--model", TestModels.tiny().getFirst().toString(),
+                "--slots", "2", "--clients", "2", "--requests", "2", "--max-new-tokens", "4", "--rounds", "1",
+                "--write", docs.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).containsSubsequence("round 1 of 1, llama-server", "round 1 of 1, OpenMaaS");
+        assertThat(Files.readString(docs)).contains("<!-- bench:llama-server ", "OpenMaaS/llama-server", "≥ 1.00×",
+                        "≤ +0 ms", "≤ 1.00×", "embedded engine")
+                .containsPattern("\\| output tokens, requests ok / failed +\\| 8, 2 / 0 +\\| 8, 2 / 0 +\\|")
+                .containsPattern("\\| resident memory at the end \\(peak\\), MiB +\\| \\d+ \\(\\d+\\) +\\| \\d+ \\(\\d+\\) +\\|");
+    }
+
+    @Test
     void aFolderWithoutLlamaServerIsRefusedSayingHowToBuildIt() {
         BenchRun run = BenchRun.of("gateway", "--llama-tools", dir.toString());
 
