@@ -66,7 +66,7 @@ for await (const chunk of await client.completions.create({
 out.completionStream = { text: completionStreamed };
 
 try {
-  await client.chat.completions.create({ model: chatModel, messages, n: 2 });
+  await client.chat.completions.create({ model: chatModel, messages, n: 9 });
   out.error = null;
 } catch (e) {
   out.error = { name: e.constructor.name, status: e.status, type: e.type, param: e.param, code: e.code, message: e.message };

@@ -1,6 +1,7 @@
 package org.openmaas.api;
 
 import java.util.List;
+import org.openmaas.catalog.CatalogEntry;
 
 /**
  * Range checks that every route's validation shares. Each refuses with a 400 whose message names the field, what is
@@ -65,6 +66,14 @@ public final class Checks {
             }
         }
         return List.copyOf(stop);
+    }
+
+    /** Refuses a generation on a product that only embeds, naming the product and what it serves instead. */
+    public static void requireGenerates(CatalogEntry entry) {
+        if (entry.engine().embedder().isPresent()) {
+            throw invalid("model", "product " + entry.product().productName() + " serves embeddings only (POST "
+                    + "/v1/embeddings); it does not generate text");
+        }
     }
 
     private static String fmt(float f) {

@@ -6,9 +6,12 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.openmaas.auth.Principal;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.engine.Embedder;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.FinishReason;
@@ -16,6 +19,7 @@ import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.metering.Admission;
+import org.openmaas.metering.Claim;
 import org.openmaas.metering.LimitExceededException;
 import org.openmaas.metering.Ticket;
 import org.openmaas.metrics.GenerationTimer;
@@ -27,8 +31,9 @@ import org.openmaas.metrics.ServingMetrics;
  * server-sent events, either one's whole-result JSON): let the validated request in, then drain its events on the
  * request's own thread while the route writes them.
  *
- * <p>{@link #start} is the one place a generation is admitted: the server is taking work, then {@link Admission}
- * (entitlement, limits, quota; it opens the usage record), then the engine's bounded queue. {@link Run} is the one
+ * <p>{@link #start} is the one place a generation is admitted — and {@link #embed} an embeddings request, the same way:
+ * the server is taking work, then {@link Admission} (entitlement, limits, quota; it opens the usage record), then the
+ * engine's bounded queue. One request may hold several generations (OpenAI's {@code n}). {@link Run} is the one
  * place its events are drained, streamed or collected: a heartbeat whenever the client has been sent nothing for
  * {@link #HEARTBEAT} (a client that left is only noticed by writing to it, and one that left must never keep a slot
  * busy, queued or generating), the serving metrics timed as tokens reach the client, the access log's counts, the usage
@@ -60,8 +65,14 @@ public final class GenerationRunner {
         void finished(GenerationEvent.Finished finished) throws IOException;
     }
 
-    /** How a streaming route writes one generation's events as they come. */
-    public interface Writer extends Tokens {
+    /**
+     * How a streaming route writes a request's events as they come: each choice's tokens to its {@link Tokens} (one
+     * choice unless OpenAI's {@code n} asks for more), and what belongs to the whole response.
+     */
+    public interface Stream {
+
+        /** Where each choice's events go, in choice order. */
+        List<? extends Tokens> choices();
 
         /** Nothing was written for {@link #HEARTBEAT}: write something the client ignores. */
         void heartbeat() throws IOException;
@@ -70,20 +81,42 @@ public final class GenerationRunner {
         void failed(GenerationEvent.Failed failed) throws IOException;
     }
 
-    /**
-     * How a whole-result route collects one generation into one JSON body. The runner writes the body, and a space as
-     * the heartbeat (JSON allows leading whitespace).
-     */
-    public interface Collector extends Tokens {
+    /** A stream of one choice. */
+    public interface Writer extends Tokens, Stream {
 
-        /** The body once the generation has ended. */
+        @Override
+        default List<? extends Tokens> choices() {
+            return List.of(this);
+        }
+    }
+
+    /**
+     * How a whole-result route collects a request's choices into one JSON body. The runner writes the body, and a
+     * space as the heartbeat (JSON allows leading whitespace).
+     */
+    public interface Whole {
+
+        /** Where each choice's events go, in choice order. */
+        List<? extends Tokens> choices();
+
+        /** The body once every choice has ended. */
         byte[] result();
 
         /** The body for a failure after the response has started: the route's error shape, its status is 200. */
         byte[] errorBody(ErrorReply reply);
     }
 
+    /** A whole result of one choice. */
+    public interface Collector extends Tokens, Whole {
+
+        @Override
+        default List<? extends Tokens> choices() {
+            return List.of(this);
+        }
+    }
+
     private static final String CANCELLED = "cancelled";
+    private static final String EMBEDDED = "embedded";
     private static final String FAILED = "failed";
 
     private final Readiness readiness;
@@ -105,33 +138,88 @@ public final class GenerationRunner {
      * opened is withdrawn when the engine takes no more.
      */
     public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request) {
+        return start(exchange, principal, entry, request, 1);
+    }
+
+    /**
+     * Admits {@code choices} generations of one request as one, each counting against the client's concurrent
+     * streams, and hands them to the engine: choice {@code i} draws from the request's seed + {@code i}, so each is an
+     * independent sample that a request with that seed replays.
+     */
+    public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request,
+                     int choices) {
+        Ticket ticket = admit(exchange, principal, entry,
+                Claim.generation(request.prompt().tokenBound(), request.maxNewTokens(), choices));
+        List<Generation> generations = new ArrayList<>(choices);
+        try {
+            for (int i = 0; i < choices; i++) {
+                generations.add(entry.engine().submit(i == 0 ? request
+                        : request.withSeed(request.sampling().seed() + i)));
+            }
+        } catch (EngineOverloadedException | EngineClosedException e) {
+            generations.forEach(Generation::cancel);
+            throw refusedByEngine(e, ticket, principal, entry);
+        } catch (RuntimeException e) {
+            generations.forEach(Generation::cancel);
+            ticket.failed(0, "not started: " + e.getMessage());
+            throw e;
+        }
+        return new Run(generations, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+    }
+
+    /**
+     * Admits a validated embeddings request as a generation is admitted — its input tokens are what it reserves and is
+     * charged — and waits for its vectors on the product's engine. The usage is settled before this returns.
+     *
+     * @param inputs token ids, each checked against the embedder's {@link Embedder#maxInputTokens()}
+     */
+    public List<float[]> embed(Exchange exchange, Principal principal, CatalogEntry entry, Embedder embedder,
+                               List<int[]> inputs) {
+        int tokens = inputs.stream().mapToInt(input -> input.length).sum();
+        Ticket ticket = admit(exchange, principal, entry, Claim.embeddings(tokens));
+        exchange.tokens(tokens, 0);
+        try {
+            List<float[]> vectors = embedder.embed(inputs);
+            ticket.finished(tokens, 0, null);
+            exchange.outcome(EMBEDDED);
+            return vectors;
+        } catch (EngineOverloadedException | EngineClosedException e) {
+            throw refusedByEngine(e, ticket, principal, entry);
+        } catch (InterruptedException e) {
+            ticket.cancelled(0);
+            exchange.outcome(CANCELLED);
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("the server is shutting down", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
+        } catch (RuntimeException e) {
+            ticket.failed(0, e.getMessage());
+            exchange.outcome(FAILED);
+            throw e;
+        }
+    }
+
+    /** The server is taking work, then {@link Admission}: the one way into an engine. */
+    private Ticket admit(Exchange exchange, Principal principal, CatalogEntry entry, Claim claim) {
         String product = entry.product().productName();
         if (!readiness.isReady()) {
             refusals.count(principal.clientId(), product, Refusals.NOT_READY);
             throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
                     + "); retry shortly or on another instance", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
         }
-        Ticket ticket;
         try {
-            ticket = admission.admit(exchange.requestId(), principal, product, request.prompt().tokenBound(),
-                    request.maxNewTokens());
+            return admission.admit(exchange.requestId(), principal, product, claim);
         } catch (LimitExceededException e) {
             refusals.count(principal.clientId(), product, e.limit());
             throw e;
         }
-        Generation generation;
-        try {
-            generation = entry.engine().submit(request);
-        } catch (EngineOverloadedException | EngineClosedException e) {
-            ticket.withdraw(e.getMessage());
-            refusals.count(principal.clientId(), product,
-                    e instanceof EngineOverloadedException ? Refusals.QUEUE_FULL : Refusals.ENGINE_CLOSED);
-            throw e;
-        } catch (RuntimeException e) {
-            ticket.failed(0, "not started: " + e.getMessage());
-            throw e;
-        }
-        return new Run(generation, ticket, exchange, metrics.timer(exchange.product(), exchange.startedAt()));
+    }
+
+    /** The engine took no more work: the admission is withdrawn (a refusal is counted, not billed). */
+    private RuntimeException refusedByEngine(RuntimeException e, Ticket ticket, Principal principal,
+                                             CatalogEntry entry) {
+        ticket.withdraw(e.getMessage());
+        refusals.count(principal.clientId(), entry.product().productName(),
+                e instanceof EngineOverloadedException ? Refusals.QUEUE_FULL : Refusals.ENGINE_CLOSED);
+        return e;
     }
 
     /**
@@ -142,33 +230,34 @@ public final class GenerationRunner {
         return "FINISH_REASON_" + reason.name();
     }
 
-    /** One admitted generation, drained by the thread of the request that started it. */
+    /** One admitted request's generations (its choices), drained by the thread of the request that started it. */
     public static final class Run {
 
-        private final Generation generation;
+        private final List<Generation> generations;
         private final Ticket ticket;
         private final Exchange exchange;
         private final GenerationTimer timer;
         /** Exact for a tokenized prompt; for text, the bound admission reserved until the engine reports its count. */
         private int promptTokens;
 
-        private Run(Generation generation, Ticket ticket, Exchange exchange, GenerationTimer timer) {
-            this.generation = generation;
+        private Run(List<Generation> generations, Ticket ticket, Exchange exchange, GenerationTimer timer) {
+            this.generations = List.copyOf(generations);
             this.ticket = ticket;
             this.exchange = exchange;
             this.timer = timer;
-            this.promptTokens = generation.request().prompt().tokenBound();
+            this.promptTokens = request().prompt().tokenBound();
         }
 
+        /** The request of the first choice (the others differ only in their seed). */
         public GenerationRequest request() {
-            return generation.request();
+            return generations.getFirst().request();
         }
 
         /**
-         * Streams the generation as {@code contentType}, through a writer on the response's output stream. A client
+         * Streams the generations as {@code contentType}, through a writer on the response's output stream. A client
          * that goes away ends the stream quietly, and the engine stops at its next step.
          */
-        public void stream(ServerResponse res, String contentType, Function<OutputStream, Writer> writerOn) {
+        public void stream(ServerResponse res, String contentType, Function<OutputStream, ? extends Stream> writerOn) {
             res.header(HeaderNames.CONTENT_TYPE, contentType);
             try (OutputStream out = res.outputStream()) {
                 drive(writerOn.apply(out), Heartbeat.WHEN_IDLE);
@@ -184,7 +273,7 @@ public final class GenerationRunner {
          * point — the engine's, the server stopping — is the collector's error body under that 200, as a stream ends
          * with an error line; failures before it (validation, admission, a full queue) keep their own status.
          */
-        public void answer(ServerResponse res, Collector collector) {
+        public void answer(ServerResponse res, Whole collector) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             try (OutputStream out = res.outputStream()) {
                 byte[] body;
@@ -206,49 +295,62 @@ public final class GenerationRunner {
         }
 
         /**
-         * Hands every event to {@code writer} until the generation ends, settling its usage before the writer writes
-         * the end, and a heartbeat whenever {@code heartbeat} says one is due. When the writer fails (the client went
-         * away) or this thread is interrupted, the engine is told to stop at its next step rather than generate for
-         * nobody, and the usage is settled as cancelled.
+         * Hands every choice's events to its {@link Tokens} until every choice has ended, settling the usage (all
+         * choices' tokens, the first choice's finish reason) before the last choice's end is handed on, and a heartbeat
+         * whenever {@code heartbeat} says one is due. When the writer fails (the client went away) or this thread is
+         * interrupted, the engine is told to stop every choice at its next step rather than generate for nobody, and
+         * the usage is settled as cancelled. A choice that fails ends the response: the others are cancelled.
          *
-         * @return whether the generation's end was handed to the writer (false when the thread was interrupted)
+         * @return whether the end was handed to the writer (false when the thread was interrupted)
          */
-        private boolean drive(Writer writer, Heartbeat heartbeat) throws IOException {
+        private boolean drive(Stream writer, Heartbeat heartbeat) throws IOException {
+            List<? extends Tokens> choices = writer.choices();
+            int[] generated = new int[choices.size()];
+            String[] ended = new String[choices.size()]; // each choice's outcome once it has ended
+            int open = choices.size();
             String outcome = CANCELLED;
-            int generated = 0;
             // A whole result's first heartbeat is due at once: it starts the response.
             long lastWrite = System.nanoTime() - (heartbeat == Heartbeat.FROM_THE_START ? HEARTBEAT.toNanos() : 0);
-            try {
-                while (outcome.equals(CANCELLED)) {
+            try (ChoiceEvents events = new ChoiceEvents(generations)) {
+                while (open > 0 && !outcome.equals(FAILED)) {
                     long due = HEARTBEAT.toNanos() - (System.nanoTime() - lastWrite);
-                    GenerationEvent event = due > 0 ? generation.poll(Duration.ofNanos(due)) : null;
-                    if (event == null || heartbeat == Heartbeat.WHEN_IDLE) {
+                    ChoiceEvents.Event next = due > 0 ? events.poll(Duration.ofNanos(due)) : null;
+                    if (next == null || heartbeat == Heartbeat.WHEN_IDLE) {
                         lastWrite = System.nanoTime();
                     }
-                    switch (event) {
-                        case null -> writer.heartbeat();
+                    if (next == null) {
+                        writer.heartbeat();
+                        continue;
+                    }
+                    int i = next.choice();
+                    if (ended[i] != null) {
+                        continue; // a choice its stop sequence ended: what the engine made before it noticed
+                    }
+                    Generation generation = generations.get(i);
+                    switch (next.event()) {
                         case GenerationEvent.TokenGenerated token -> {
-                            boolean stopped = writer.token(token);
+                            boolean stopped = choices.get(i).token(token);
                             timer.token(generation.queueWait());
-                            ticket.progress(++generated);
+                            generated[i]++;
+                            ticket.progress(sum(generated));
                             if (stopped) {
                                 generation.cancel();
-                                outcome = outcome(FinishReason.STOP_SEQUENCE);
-                                ticket.finished(promptTokens, generated, outcome);
-                                writer.stopped(generated);
+                                ended[i] = outcome(FinishReason.STOP_SEQUENCE);
+                                outcome = settleWhenLast(--open, ended, generated);
+                                choices.get(i).stopped(generated[i]);
                             }
                         }
                         case GenerationEvent.Finished finished -> {
-                            outcome = outcome(finished.reason());
+                            ended[i] = outcome(finished.reason());
                             promptTokens = finished.promptTokens();
-                            ticket.finished(finished.promptTokens(), finished.generatedTokens(), outcome);
-                            writer.finished(finished);
+                            generated[i] = finished.generatedTokens();
+                            outcome = settleWhenLast(--open, ended, generated);
+                            choices.get(i).finished(finished);
                             timer.token(generation.queueWait());
-                            generated++;
                         }
                         case GenerationEvent.Failed failed -> {
                             outcome = FAILED;
-                            ticket.failed(generated, failed.message());
+                            ticket.failed(sum(generated), failed.message());
                             writer.failed(failed);
                         }
                     }
@@ -256,18 +358,40 @@ public final class GenerationRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                ended(outcome, generated);
+                ended(outcome, sum(generated));
             }
             return !outcome.equals(CANCELLED);
         }
 
         /**
-         * However the response ended — a failed write surfaces as several exception types — a generation that did not
-         * end is cancelled (the engine frees its slot at its next step) and its usage settled exactly once.
+         * Settles the usage once no choice is open ({@code open} 0), before the last one's end is written; the
+         * outcome until then is still {@link #CANCELLED}, which is what a response cut short now would be.
+         */
+        private String settleWhenLast(int open, String[] ended, int[] generated) {
+            if (open > 0) {
+                return CANCELLED;
+            }
+            ticket.finished(promptTokens, sum(generated), ended[0]);
+            return ended[0];
+        }
+
+        private static int sum(int[] counts) {
+            int sum = 0;
+            for (int count : counts) {
+                sum += count;
+            }
+            return sum;
+        }
+
+        /**
+         * However the response ended — a failed write surfaces as several exception types — the generations that did
+         * not end are cancelled (the engine frees their slots at its next step) and the usage settled exactly once.
          */
         private void ended(String outcome, int generated) {
+            if (outcome.equals(CANCELLED) || outcome.equals(FAILED)) {
+                generations.forEach(Generation::cancel);
+            }
             if (outcome.equals(CANCELLED)) {
-                generation.cancel();
                 ticket.cancelled(generated);
             }
             if (!ticket.isSettled()) {
@@ -290,29 +414,19 @@ public final class GenerationRunner {
          * A collector on the response it answers: a space as the heartbeat, which fails once the client has gone. A
          * failure of the generation ends the drive as an exception, which {@link #answer} answers.
          */
-        private record WholeBody(OutputStream out, Collector collector) implements Writer {
+        private record WholeBody(OutputStream out, Whole collector) implements Stream {
 
             private static final byte[] SPACE = {' '};
+
+            @Override
+            public List<? extends Tokens> choices() {
+                return collector.choices();
+            }
 
             @Override
             public void heartbeat() throws IOException {
                 out.write(SPACE);
                 out.flush();
-            }
-
-            @Override
-            public boolean token(GenerationEvent.TokenGenerated token) throws IOException {
-                return collector.token(token);
-            }
-
-            @Override
-            public void stopped(int generatedTokens) throws IOException {
-                collector.stopped(generatedTokens);
-            }
-
-            @Override
-            public void finished(GenerationEvent.Finished finished) throws IOException {
-                collector.finished(finished);
             }
 
             @Override

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openmaas.engine.llamacpp.FlashAttention;
 import org.openmaas.engine.llamacpp.KvCacheType;
@@ -50,6 +51,7 @@ import org.openmaas.engine.remote.MaasUpstream;
  *     gpu_layers: 99                                      # optional: layers on the GPU (-1 all); else --gpu-layers
  *     flash_attention: auto                               # optional: auto (default), on or off
  *     kv_cache_type: q8_0                                 # optional: f16 (default), q8_0 (half the memory), q4_0, ...
+ *     embeddings: false                                   # optional: true for an embedding model (/v1/embeddings only)
  *   - product_name: maas-model-llama-3.1-70b                # a model served elsewhere: engine: instead of model:
  *     model_name: meta-llama/Meta-Llama-3.1-70B-Instruct   # required
  *     context_length: 8192                                # required: the upstream's context
@@ -90,6 +92,7 @@ public final class CatalogFile {
             @JsonProperty("gpu_layers") Integer gpuLayers,
             @JsonProperty("flash_attention") String flashAttention,
             @JsonProperty("kv_cache_type") String kvCacheType,
+            @JsonProperty("embeddings") Boolean embeddings,
             @JsonProperty("engine") EngineEntry engine) {
     }
 
@@ -199,6 +202,10 @@ public final class CatalogFile {
             }
             UUID id = entry.productId() == null ? ProductConfig.stableId(entry.productName()) : parseId(entry.productId());
             int maxQueued = entry.maxQueued() == null ? ProductConfig.DEFAULT_MAX_QUEUED : entry.maxQueued();
+            boolean embeddings = Boolean.TRUE.equals(entry.embeddings());
+            if (embeddings) {
+                requireNoGenerationKeys(entry);
+            }
             if (entry.engine() != null) {
                 return remoteProduct(entry, id, maxQueued, environment);
             }
@@ -217,7 +224,8 @@ public final class CatalogFile {
                     entry.prefillChunk() == null ? ProductConfig.DEFAULT_PREFILL_CHUNK : entry.prefillChunk(),
                     new LlamaSettings(entry.gpuLayers() == null ? OptionalInt.empty() : OptionalInt.of(entry.gpuLayers()),
                             entry.flashAttention() == null ? FlashAttention.AUTO : FlashAttention.parse(entry.flashAttention()),
-                            entry.kvCacheType() == null ? KvCacheType.F16 : KvCacheType.parse(entry.kvCacheType())));
+                            entry.kvCacheType() == null ? KvCacheType.F16 : KvCacheType.parse(entry.kvCacheType())),
+                    embeddings);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(where + unknownKey(e), e);
         } catch (JsonProcessingException e) {
@@ -225,6 +233,34 @@ public final class CatalogFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An embedding model's product makes vectors, so the keys that shape generation mean nothing for it. Beside an
+     * {@code engine:} block embeddings are refused: an upstream's {@code /v1/embeddings} is not passed through.
+     */
+    private static void requireNoGenerationKeys(Entry entry) {
+        if (entry.engine() != null) {
+            throw new IllegalArgumentException("embeddings: true is served by the embedded engine only (model:); an "
+                    + "engine: block's upstream embeddings are not passed through, so leave one of them out");
+        }
+        Map<String, Object> generationOnly = new LinkedHashMap<>();
+        generationOnly.put("prompt_format", entry.promptFormat());
+        generationOnly.put("chat_template", entry.chatTemplate());
+        generationOnly.put("slots", entry.slots());
+        generationOnly.put("reproducible", entry.reproducible());
+        generationOnly.put("prefill_chunk", entry.prefillChunk());
+        refuseSet(generationOnly, key -> key + " configures generation; a product with embeddings: true only embeds "
+                + "(POST /v1/embeddings), so leave " + key + " out");
+    }
+
+    /** Refuses the first of {@code keys} that the entry sets, saying why with {@code refusal} of its name. */
+    private static void refuseSet(Map<String, Object> keys, Function<String, String> refusal) {
+        keys.forEach((key, value) -> {
+            if (value != null) {
+                throw new IllegalArgumentException(refusal.apply(key));
+            }
+        });
     }
 
     /**
@@ -241,12 +277,8 @@ public final class CatalogFile {
         embeddedOnly.put("gpu_layers", entry.gpuLayers());
         embeddedOnly.put("flash_attention", entry.flashAttention());
         embeddedOnly.put("kv_cache_type", entry.kvCacheType());
-        embeddedOnly.forEach((key, value) -> {
-            if (value != null) {
-                throw new IllegalArgumentException(key + " configures a model this process loads; a product with an "
-                        + "engine: block is served by its upstream, so leave " + key + " out (set it on the upstream)");
-            }
-        });
+        refuseSet(embeddedOnly, key -> key + " configures a model this process loads; a product with an engine: "
+                + "block is served by its upstream, so leave " + key + " out (set it on the upstream)");
         if (blankToNull(entry.modelName()) == null) {
             throw new IllegalArgumentException("model_name is required with an engine: block (there is no GGUF here "
                     + "to read it from)");

@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * @param prefillChunk  most prompt tokens a decode step takes while other sequences generate: a longer prompt is
  *                      decoded over several steps, so the generating streams wait at most this much per token
  * @param llama         GPU layers, flash attention and KV cache type of the embedded engine
+ * @param embeddings    the model is an embedding model: the product serves {@code /v1/embeddings} and generates nothing
  */
 public record ProductConfig(String productName, UUID productId, String modelName, ModelSource source,
                             int contextLength, PromptFormat promptFormat, String chatTemplate, int slots,
-                            int maxQueued, boolean reproducible, int prefillChunk, LlamaSettings llama) {
+                            int maxQueued, boolean reproducible, int prefillChunk, LlamaSettings llama,
+                            boolean embeddings) {
 
     public static final int DEFAULT_MAX_QUEUED = 64;
 
@@ -60,6 +62,14 @@ public record ProductConfig(String productName, UUID productId, String modelName
             throw new IllegalArgumentException("prefill_chunk of " + productName + " must be at least 1, got "
                     + prefillChunk);
         }
+    }
+
+    /** A product that generates. */
+    public ProductConfig(String productName, UUID productId, String modelName, ModelSource source, int contextLength,
+                         PromptFormat promptFormat, String chatTemplate, int slots, int maxQueued, boolean reproducible,
+                         int prefillChunk, LlamaSettings llama) {
+        this(productName, productId, modelName, source, contextLength, promptFormat, chatTemplate, slots, maxQueued,
+                reproducible, prefillChunk, llama, false);
     }
 
     /** A product with llama.cpp's default settings ({@link LlamaSettings#DEFAULT}). */

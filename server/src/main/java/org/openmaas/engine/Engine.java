@@ -44,6 +44,14 @@ public interface Engine extends AutoCloseable {
         return EngineStats.NONE;
     }
 
+    /**
+     * What turns texts into vectors, when this engine serves an embedding model (a product marked {@code embeddings})
+     * instead of generating; empty for an engine that generates.
+     */
+    default Optional<Embedder> embedder() {
+        return Optional.empty();
+    }
+
     /** The servers this engine sends generations to, for health and metrics; none for an engine in this process. */
     default List<EndpointStatus> endpoints() {
         return List.of();

@@ -54,6 +54,12 @@ public record GenerationRequest(
                 reproducible);
     }
 
+    /** The same request drawing from {@code seed}: another choice of the same prompt (OpenAI's {@code n}). */
+    public GenerationRequest withSeed(long seed) {
+        return new GenerationRequest(requestId, account, prompt, maxNewTokens, sampling.withSeed(seed), stopSequences,
+                topNTokens, reproducible, constraint);
+    }
+
     /**
      * The prompt's token ids, for an engine with a {@link Tokenizer} (validation gives it nothing else); not to be
      * modified.

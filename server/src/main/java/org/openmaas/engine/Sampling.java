@@ -1,5 +1,7 @@
 package org.openmaas.engine;
 
+import java.util.Map;
+
 /**
  * How to choose each next token; every default already resolved by validation.
  *
@@ -7,7 +9,9 @@ package org.openmaas.engine;
  * and seed are unused. Neutral values: temperature 1, topK 0, topP 1, typicalP 1, repetitionPenalty 1,
  * frequencyPenalty 0.
  *
- * @param seed the full 64-bit seed (an unsigned value carried in a long), reported back so a request can be replayed
+ * @param seed      the full 64-bit seed (an unsigned value carried in a long), reported back so a request can be replayed
+ * @param logitBias added to the logits of these token ids before anything else (OpenAI's {@code logit_bias}): -100 to
+ *                  100, where -100 bans the token outright and 100 all but forces it
  */
 public record Sampling(
         boolean sample,
@@ -18,7 +22,12 @@ public record Sampling(
         float repetitionPenalty,
         float frequencyPenalty,
         float presencePenalty,
-        long seed) {
+        long seed,
+        Map<Integer, Float> logitBias) {
+
+    /** The bias that bans a token: an engine applies it as negative infinity, as OpenAI documents. */
+    public static final float BAN = -100f;
+    public static final float MAX_BIAS = 100f;
 
     public Sampling {
         if (sample && !(temperature > 0)) throw new IllegalArgumentException("sampling needs temperature > 0: " + temperature);
@@ -28,12 +37,29 @@ public record Sampling(
         if (!(repetitionPenalty > 0)) throw new IllegalArgumentException("repetitionPenalty must be > 0: " + repetitionPenalty);
         if (!Float.isFinite(frequencyPenalty)) throw new IllegalArgumentException("frequencyPenalty must be finite");
         if (!Float.isFinite(presencePenalty)) throw new IllegalArgumentException("presencePenalty must be finite");
+        logitBias = Map.copyOf(logitBias);
+        logitBias.values().forEach(bias -> {
+            if (!(bias >= BAN && bias <= MAX_BIAS)) throw new IllegalArgumentException("a logit bias must be in [-100, 100]: " + bias);
+        });
+    }
+
+    /** Without logit biases. */
+    public Sampling(boolean sample, float temperature, int topK, float topP, float typicalP, float repetitionPenalty,
+                    float frequencyPenalty, float presencePenalty, long seed) {
+        this(sample, temperature, topK, topP, typicalP, repetitionPenalty, frequencyPenalty, presencePenalty, seed,
+                Map.of());
     }
 
     /** Without a presence penalty (TGI has none). */
     public Sampling(boolean sample, float temperature, int topK, float topP, float typicalP, float repetitionPenalty,
                     float frequencyPenalty, long seed) {
         this(sample, temperature, topK, topP, typicalP, repetitionPenalty, frequencyPenalty, 0f, seed);
+    }
+
+    /** The same sampling from another seed. */
+    public Sampling withSeed(long seed) {
+        return new Sampling(sample, temperature, topK, topP, typicalP, repetitionPenalty, frequencyPenalty,
+                presencePenalty, seed, logitBias);
     }
 
     /** Most likely token at every step, no penalties. */

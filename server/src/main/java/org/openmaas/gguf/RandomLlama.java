@@ -31,15 +31,19 @@ public final class RandomLlama {
      * @param chatTemplate   stored as {@code tokenizer.chat_template}, or null for none
      * @param tokenizer      the {@code tokenizer.*} metadata of a real model's tokenizer ({@link #withTokenizerOf}),
      *                       or empty for the built-in SentencePiece vocabulary
+     * @param pooling        stored as {@code {arch}.pooling_type}, which makes llama.cpp pool an embedding per text
+     *                       ({@link Pooling#NONE}: not stored, a generative model)
      */
     public record Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount,
                        int headCountKv, int feedForwardLength, int contextLength, TensorType type, long seed,
-                       String chatTemplate, Architecture architecture, Map<String, GgufValue> tokenizer) {
+                       String chatTemplate, Architecture architecture, Map<String, GgufValue> tokenizer,
+                       Pooling pooling) {
 
         public Spec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(architecture, "architecture");
+            Objects.requireNonNull(pooling, "pooling");
             tokenizer = Collections.unmodifiableMap(new LinkedHashMap<>(tokenizer));
             requirePositive("embeddingLength", embeddingLength);
             requirePositive("blockCount", blockCount);
@@ -73,6 +77,14 @@ public final class RandomLlama {
             }
         }
 
+        /** A generative model. */
+        public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
+                    int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate,
+                    Architecture architecture, Map<String, GgufValue> tokenizer) {
+            this(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv, feedForwardLength,
+                    contextLength, type, seed, chatTemplate, architecture, tokenizer, Pooling.NONE);
+        }
+
         /** With the built-in SentencePiece vocabulary. */
         public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
                     int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate,
@@ -100,27 +112,27 @@ public final class RandomLlama {
 
         public Spec withName(String name) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
         public Spec withType(TensorType type) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
         public Spec withSeed(long seed) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
         public Spec withChatTemplate(String chatTemplate) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
         public Spec withArchitecture(Architecture architecture) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
         /**
@@ -138,7 +150,7 @@ public final class RandomLlama {
                 throw new IllegalArgumentException(vocabulary.path() + " has no tokenizer.ggml.tokens: not a vocabulary");
             }
             return new Spec(name, tokenCount(keys), embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, keys);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, keys, pooling);
         }
 
         private static int tokenCount(Map<String, GgufValue> tokenizer) {
@@ -146,6 +158,11 @@ public final class RandomLlama {
                 throw new IllegalArgumentException("tokenizer.ggml.tokens must be an array of strings");
             }
             return tokens.elements().size();
+        }
+
+        public Spec withPooling(Pooling pooling) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
         public int headDimension() {
@@ -243,6 +260,9 @@ public final class RandomLlama {
             // Their converters always write the head size, which real Qwen3 and Gemma 3 models choose freely.
             writer.put(arch + ".attention.key_length", GgufValue.u32(spec.headDimension()))
                     .put(arch + ".attention.value_length", GgufValue.u32(spec.headDimension()));
+        }
+        if (spec.pooling() != Pooling.NONE) {
+            writer.put(arch + ".pooling_type", GgufValue.u32(spec.pooling().value()));
         }
         if (spec.architecture() == Architecture.GEMMA3) {
             writer.put(arch + ".attention.sliding_window", GgufValue.u32(Architecture.GEMMA3_SLIDING_WINDOW));

@@ -46,6 +46,17 @@ public final class Admission {
      * @throws RequestExceedsLimitException when it asks for more than a limit could ever admit
      */
     public Ticket admit(String requestId, Principal principal, String productName, int promptTokens, int maxNewTokens) {
+        return admit(requestId, principal, productName, Claim.generation(promptTokens, maxNewTokens, 1));
+    }
+
+    /**
+     * Admits a request that claims {@code claim} or says which limit refuses it.
+     *
+     * @throws NotEntitledException         when the account may not use the product
+     * @throws LimitExceededException       when a limit refuses it for now
+     * @throws RequestExceedsLimitException when it asks for more than a limit could ever admit
+     */
+    public Ticket admit(String requestId, Principal principal, String productName, Claim claim) {
         if (!entitlements.allows(principal.cloudAccountId(), productName)) {
             throw new NotEntitledException("cloud account " + principal.cloudAccountId()
                     + " is not entitled to product " + productName + "; an administrator can grant it");
@@ -53,8 +64,9 @@ public final class Admission {
         Instant now = clock.instant();
         long window = now.getEpochSecond() / 60;
         NewRecord record = new NewRecord(requestId, principal.cloudAccountId(), principal.clientId(), productName,
-                instanceId, promptTokens, maxNewTokens, day(now), period(now), window, now);
-        Optional<RuntimeException> refused = store.admit(record, state -> refusal(record, state, now));
+                instanceId, claim.promptTokens(), claim.reservedTokens(), day(now), period(now), window, now,
+                claim.kind(), claim.sequences());
+        Optional<RuntimeException> refused = store.admit(record, state -> refusal(record, claim, state, now));
         if (refused.isPresent()) {
             throw refused.get();
         }
@@ -95,11 +107,16 @@ public final class Admission {
         return now.atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
-    private static Optional<RuntimeException> refusal(NewRecord r, AdmissionState s, Instant now) {
+    private static Optional<RuntimeException> refusal(NewRecord r, Claim claim, AdmissionState s, Instant now) {
         ClientLimits limits = s.limits();
         String client = "client '" + r.clientId() + "'";
         long minuteLeft = 60 - now.getEpochSecond() % 60;
-        if (limits.concurrentStreams() != null && s.openStreams() >= limits.concurrentStreams()) {
+        if (limits.concurrentStreams() != null && claim.sequences() > limits.concurrentStreams()) {
+            return Optional.of(new RequestExceedsLimitException("n " + claim.sequences() + " asks for more "
+                    + "generations at once than the limit of concurrent_streams (" + limits.concurrentStreams()
+                    + ") of " + client + "; ask for at most " + limits.concurrentStreams()));
+        }
+        if (limits.concurrentStreams() != null && s.openStreams() + claim.sequences() > limits.concurrentStreams()) {
             return Optional.of(new LimitExceededException("concurrent_streams", client + " already runs "
                     + s.openStreams() + " generation(s), its limit of concurrent_streams is "
                     + limits.concurrentStreams() + "; retry when one ends", 1));
@@ -111,14 +128,14 @@ public final class Admission {
         }
         Integer tpm = limits.generatedTokensPerMinute();
         if (tpm != null && r.reservedTokens() > tpm) {
-            return Optional.of(new RequestExceedsLimitException("max_new_tokens " + r.reservedTokens()
+            return Optional.of(new RequestExceedsLimitException(claim.described()
                     + " exceeds the limit of generated_tokens_per_minute (" + tpm + ") of " + client
                     + "; ask for at most " + tpm));
         }
         if (tpm != null && s.windowTokens() + r.reservedTokens() > tpm) {
             return Optional.of(new LimitExceededException("generated_tokens_per_minute", client
                     + " reached its limit of generated_tokens_per_minute (" + tpm + "): " + s.windowTokens()
-                    + " counted this minute and this request reserves max_new_tokens " + r.reservedTokens()
+                    + " counted this minute and this request reserves " + claim.described()
                     + "; retry in " + minuteLeft + " s", minuteLeft));
         }
         Long quota = s.monthlyQuota();
@@ -130,7 +147,7 @@ public final class Admission {
             return Optional.of(new LimitExceededException("monthly_generated_tokens", "cloud account "
                     + r.cloudAccountId() + " has " + left + " tokens left of its monthly_generated_tokens quota (" + quota
                     + ": " + s.quotaUsed() + " used, " + s.quotaReserved() + " reserved by running requests)"
-                    + ", fewer than this request's max_new_tokens " + r.reservedTokens()
+                    + ", fewer than this request's " + claim.described()
                     + "; ask for fewer tokens or retry after the quota resets on " + nextMonth.toLocalDate(), untilReset));
         }
         return Optional.empty();

@@ -10,6 +10,7 @@ import org.openmaas.catalog.ProductConfig;
 import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.llamacpp.LlamaEmbedder;
 import org.openmaas.engine.llamacpp.LlamaEngine;
 import org.openmaas.engine.llamacpp.LlamaModel;
 import org.openmaas.engine.remote.LlamaServerUpstream;
@@ -46,10 +47,11 @@ final class EngineFactory {
             throws IOException {
         llamaLibrary.ifPresent(LlamaEngine::useLibraryFolder);
         LlamaSettings llama = product.llama();
-        return LlamaEngine.start(new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
+        LlamaEngine.Config config = new LlamaEngine.Config(file, product.contextLength(), threads, product.slots(),
                 Math.max(BATCH_SIZE, product.slots()), product.maxQueued(), product.chatTemplate(), -1,
                 product.prefillChunk(), llama.gpuLayers().orElse(gpuLayers), llama.flashAttention(),
-                llama.kvCacheType()));
+                llama.kvCacheType());
+        return product.embeddings() ? LlamaEmbedder.start(config, product.productName()) : LlamaEngine.start(config);
     }
 
     /**

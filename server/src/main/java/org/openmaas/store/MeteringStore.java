@@ -13,6 +13,7 @@ import org.openmaas.accounts.model.AdmissionState;
 import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.accounts.model.DailyUsage;
 import org.openmaas.accounts.model.UsageFilter;
+import org.openmaas.accounts.model.UsageKind;
 import org.openmaas.accounts.model.UsageRecord;
 
 /**
@@ -31,14 +32,28 @@ public final class MeteringStore {
     public static final String FAILED = "failed";
     public static final String INTERRUPTED = "interrupted";
 
-    /** A record to open at admission. */
+    /**
+     * A record to open at admission.
+     *
+     * @param sequences streams the request counts against its client's concurrent_streams (OpenAI's {@code n})
+     */
     public record NewRecord(String requestId, String cloudAccountId, String clientId, String productName,
                             String instanceId, int promptTokens, int reservedTokens, String usageDay,
-                            String quotaPeriod, long rateWindow, Instant startedAt) {
+                            String quotaPeriod, long rateWindow, Instant startedAt, UsageKind kind, int sequences) {
         public NewRecord {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(cloudAccountId, "cloudAccountId");
             Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(kind, "kind");
+            if (sequences < 1) throw new IllegalArgumentException("sequences must be >= 1: " + sequences);
+        }
+
+        /** One generated sequence. */
+        public NewRecord(String requestId, String cloudAccountId, String clientId, String productName,
+                         String instanceId, int promptTokens, int reservedTokens, String usageDay, String quotaPeriod,
+                         long rateWindow, Instant startedAt) {
+            this(requestId, cloudAccountId, clientId, productName, instanceId, promptTokens, reservedTokens, usageDay,
+                    quotaPeriod, rateWindow, startedAt, UsageKind.GENERATION, 1);
         }
     }
 
@@ -85,7 +100,9 @@ public final class MeteringStore {
             Long quota = h.createQuery("SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account")
                     .bind("account", record.cloudAccountId())
                     .map((rs, ctx) -> CredentialStore.bigint(rs, "monthly_generated_tokens")).findOne().orElse(null);
-            long open = h.createQuery("SELECT COUNT(*) FROM usage_records WHERE client_id = :client AND status = 'open'")
+            long open = h.createQuery("""
+                            SELECT COALESCE(SUM(sequences), 0) FROM usage_records
+                            WHERE client_id = :client AND status = 'open'""")
                     .bind("client", record.clientId()).mapTo(Long.class).one();
             long[] window = h.createQuery("""
                             SELECT hits, tokens FROM rate_counters WHERE counter_key = :key AND window_start = :window
@@ -115,15 +132,16 @@ public final class MeteringStore {
             h.createUpdate("""
                             INSERT INTO usage_records (request_id, cloud_account_id, client_id, product_name, instance_id,
                                 status, prompt_tokens, reserved_tokens, generated_tokens, usage_day, quota_period,
-                                rate_window, started_at)
+                                rate_window, started_at, kind, sequences)
                             VALUES (:requestId, :account, :client, :product, :instance, 'open', :prompt, :reserved, 0,
-                                :day, :period, :window, :started)""")
+                                :day, :period, :window, :started, :kind, :sequences)""")
                     .bind("requestId", record.requestId()).bind("account", record.cloudAccountId())
                     .bind("client", record.clientId()).bind("product", record.productName())
                     .bind("instance", record.instanceId()).bind("prompt", record.promptTokens())
                     .bind("reserved", record.reservedTokens()).bind("day", record.usageDay())
                     .bind("period", record.quotaPeriod()).bind("window", record.rateWindow())
                     .bind("started", CredentialStore.utc(record.startedAt()))
+                    .bind("kind", record.kind().label()).bind("sequences", record.sequences())
                     .execute();
             return Optional.<R>empty();
         });
@@ -146,6 +164,8 @@ public final class MeteringStore {
             }
             UsageRecord record = open.get();
             int generated = Math.max(completion.generatedTokens(), record.generatedTokens());
+            int prompt = completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens();
+            int charged = record.kind().charged(prompt, generated);
             h.createUpdate("""
                             UPDATE usage_records SET status = :status, finish_reason = :reason, error_message = :error,
                                 prompt_tokens = :prompt, generated_tokens = :generated,
@@ -155,7 +175,7 @@ public final class MeteringStore {
                     .bind("requestId", record.requestId()).bind("status", completion.status())
                     .bind("reason", completion.finishReason())
                     .bind("error", truncate(completion.errorMessage()))
-                    .bind("prompt", completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens())
+                    .bind("prompt", prompt)
                     .bind("generated", generated).bind("ttft", completion.timeToFirstTokenMs())
                     .bind("duration", completion.durationMs())
                     .bind("completed", CredentialStore.utc(completion.completedAt()))
@@ -170,13 +190,13 @@ public final class MeteringStore {
                             UPDATE rate_counters SET tokens = tokens - :reserved + :generated
                             WHERE counter_key = :key AND window_start = :window""")
                     .bind("key", clientCounter(record.clientId())).bind("window", window)
-                    .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
+                    .bind("reserved", record.reservedTokens()).bind("generated", charged).execute();
             h.createUpdate("""
                             UPDATE quota_usage SET reserved_tokens = reserved_tokens - :reserved,
                                 used_tokens = used_tokens + :generated
                             WHERE cloud_account_id = :account AND period = :period""")
                     .bind("account", record.cloudAccountId()).bind("period", period)
-                    .bind("reserved", record.reservedTokens()).bind("generated", generated).execute();
+                    .bind("reserved", record.reservedTokens()).bind("generated", charged).execute();
             return true;
         });
     }
@@ -322,7 +342,7 @@ public final class MeteringStore {
         return h.createQuery("""
                 SELECT request_id, cloud_account_id, client_id, product_name, instance_id, status, finish_reason,
                     error_message, prompt_tokens, reserved_tokens, generated_tokens, time_to_first_token_ms,
-                    duration_ms, usage_day, started_at, completed_at
+                    duration_ms, usage_day, started_at, completed_at, kind, sequences
                 FROM usage_records""" + " " + where);
     }
 
@@ -333,7 +353,8 @@ public final class MeteringStore {
                 rs.getInt("reserved_tokens"), rs.getInt("generated_tokens"),
                 CredentialStore.bigint(rs, "time_to_first_token_ms"), CredentialStore.bigint(rs, "duration_ms"),
                 rs.getString("usage_day"), CredentialStore.instant(rs, "started_at"),
-                CredentialStore.instant(rs, "completed_at"));
+                CredentialStore.instant(rs, "completed_at"), UsageKind.of(rs.getString("kind")),
+                rs.getInt("sequences"));
     }
 
     private static String where(UsageFilter f) {

@@ -12,6 +12,8 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.openmaas.engine.llamacpp.FlashAttention;
 import org.openmaas.engine.llamacpp.KvCacheType;
 
@@ -179,6 +181,29 @@ class CatalogFileTest {
 
         assertThatThrownBy(() -> CatalogFile.read(file, Map.of()))
                 .hasMessageContaining("gpu_layers must be 0 or more, or -1 for all, got -2");
+    }
+
+    @Test
+    void anEmbeddingsProductIsReadAsSuchAndOthersGenerate() throws IOException {
+        Path file = write("products:\n  - {product_name: e, model: e.gguf, embeddings: true}\n"
+                + "  - {product_name: g, model: g.gguf}\n");
+
+        assertThat(CatalogFile.read(file, Map.of())).extracting(ProductConfig::embeddings).containsExactly(true, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            slots           | model: e.gguf, slots: 2              | slots configures generation; a product with embeddings: true only embeds (POST /v1/embeddings), so leave slots out
+            a chat template | model: e.gguf, chat_template: chatml | chat_template configures generation
+            a prompt format | model: e.gguf, prompt_format: chat   | prompt_format configures generation
+            an engine block | model_name: m, context_length: 9, engine: {type: vllm, endpoints: [http://a:1]} | embeddings: true is served by the embedded engine only (model:)
+            """)
+    void anEmbeddingsProductRefusesWhatOnlyGenerationOrAnUpstreamHas(String what, String keys, String message)
+            throws IOException {
+        Path file = write("products:\n  - {product_name: e, embeddings: true, " + keys + "}\n");
+
+        assertThatThrownBy(() -> CatalogFile.read(file, Map.of()))
+                .hasMessageStartingWith("catalog file " + file + ", product 1 (e): ").hasMessageContaining(message);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.openmaas.accounts.model.Client;
 import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.accounts.model.ProductGrants;
+import org.openmaas.accounts.model.UsageKind;
 import org.openmaas.accounts.model.UsageRecord;
 import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
@@ -241,6 +242,35 @@ class AdmissionTest {
                 .hasMessageContaining("concurrent_streams is 2");
         first.cancelled(3);
         assertThat(admit("app", 10)).isNotNull();
+    }
+
+    @Test
+    void nChoicesCountAsNStreamsAndReserveNTimesTheirTokens() {
+        credentials.setClientLimits("app", new ClientLimits(null, null, 3));
+        Ticket two = admission("instance-a").admit("req-n", principal("app"), PRODUCT, Claim.generation(5, 10, 2));
+
+        assertThat(metering.record(two.requestId()).orElseThrow().reservedTokens()).isEqualTo(20);
+        assertThatThrownBy(() -> admission("instance-a").admit("req-m", principal("app"), PRODUCT,
+                Claim.generation(5, 10, 2))).isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("concurrent_streams is 3");
+        assertThatThrownBy(() -> admission("instance-a").admit("req-big", principal("app"), PRODUCT,
+                Claim.generation(5, 10, 4))).isInstanceOf(RequestExceedsLimitException.class)
+                .hasMessageContaining("n 4 asks for more generations at once than the limit of concurrent_streams (3)");
+        assertThat(admit("app", 10)).isNotNull();
+    }
+
+    @Test
+    void embeddingsAreChargedTheirInputTokens() {
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        Ticket embedded = admission("instance-a").admit("req-e", principal("app"), PRODUCT, Claim.embeddings(12));
+
+        embedded.finished(12, 0, null);
+
+        UsageRecord record = metering.record(embedded.requestId()).orElseThrow();
+        assertThat(record.kind()).isEqualTo(UsageKind.EMBEDDINGS);
+        assertThat(record.promptTokens()).isEqualTo(12);
+        assertThat(record.generatedTokens()).isZero();
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(12, 0);
     }
 
     @Test

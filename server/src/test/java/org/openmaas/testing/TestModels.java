@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.openmaas.engine.llamacpp.LlamaSource;
 import org.openmaas.gguf.GgufReader;
+import org.openmaas.gguf.Pooling;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.gguf.TensorType;
 
@@ -39,6 +40,11 @@ public final class TestModels {
     /** A tiny generated model with a chat template (llama.cpp's built-in chatml), for chat routes: stories260K has none. */
     public static Path chat() {
         return generated(RandomLlama.Spec.tiny().withName("random-llama-chat").withChatTemplate("chatml"));
+    }
+
+    /** A tiny generated embedding model: mean pooling declared in its GGUF, vectors of 64 dimensions. */
+    public static Path embedding() {
+        return generated(RandomLlama.Spec.tiny().withName("random-llama-embed").withPooling(Pooling.MEAN));
     }
 
     /**

@@ -50,7 +50,7 @@ final class ProductsAdminApi implements HttpService {
      */
     record ProductJson(String product_name, String product_id, String model_name, String state, boolean serving,
                        String error, String source, String engine, int context_length, String prompt_format,
-                       int slots, int max_queued) {
+                       int slots, int max_queued, boolean embeddings) {
         static ProductJson of(ProductLifecycle.View view) {
             ProductConfig c = view.status().config();
             String modelName = view.entry().map(e -> e.product().modelName()).orElse(c.modelName());
@@ -59,7 +59,7 @@ final class ProductsAdminApi implements HttpService {
                     view.status().phase().name().toLowerCase(Locale.ROOT), view.entry().isPresent(),
                     view.status().error().orElse(null), remote ? null : c.source().toString(),
                     remote ? c.source().toString() : null, c.contextLength(),
-                    c.promptFormat().name().toLowerCase(Locale.ROOT), c.slots(), c.maxQueued());
+                    c.promptFormat().name().toLowerCase(Locale.ROOT), c.slots(), c.maxQueued(), c.embeddings());
         }
     }
 

@@ -63,11 +63,12 @@ public final class UsageAdminApi implements HttpService {
     record RecordJson(String request_id, String cloud_account_id, String client_id, String product_name,
                       String status, String finish_reason, String error, int prompt_tokens, int reserved_tokens,
                       int generated_tokens, Long time_to_first_token_ms, Long duration_ms, String started_at,
-                      String completed_at) {
+                      String completed_at, String kind, int sequences) {
         static RecordJson of(UsageRecord r) {
             return new RecordJson(r.requestId(), r.cloudAccountId(), r.clientId(), r.productName(), r.status(),
                     r.finishReason(), r.errorMessage(), r.promptTokens(), r.reservedTokens(), r.generatedTokens(),
-                    r.timeToFirstTokenMs(), r.durationMs(), AdminGate.iso(r.startedAt()), AdminGate.iso(r.completedAt()));
+                    r.timeToFirstTokenMs(), r.durationMs(), AdminGate.iso(r.startedAt()), AdminGate.iso(r.completedAt()),
+                    r.kind().label(), r.sequences());
         }
     }
 

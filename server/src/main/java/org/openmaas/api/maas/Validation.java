@@ -2,6 +2,7 @@ package org.openmaas.api.maas;
 
 import static org.openmaas.api.Checks.floatInRange;
 import static org.openmaas.api.Checks.intInRange;
+import static org.openmaas.api.Checks.requireGenerates;
 import static org.openmaas.api.Checks.stopSequences;
 
 import java.security.SecureRandom;
@@ -45,6 +46,7 @@ final class Validation {
 
     Validated validate(GenerateBody body, String requestId) {
         CatalogEntry entry = product(body);
+        requireGenerates(entry);
         GenerateBody.Prompt prompt = body.request();
         if (prompt == null) {
             throw invalid("request is required: {\"prompt\": \"...\", \"params\": {...}}");

@@ -15,9 +15,11 @@ import org.openmaas.engine.GenerationEvent;
 /**
  * Turns one generation's events into one OpenAI choice: its text through {@link ChoiceText} (so a stop sequence
  * anywhere ends it, and is not returned), its finish reason and its token counts. Subclasses say where the text goes:
- * a stream of server-sent events, or one JSON response at the end.
+ * a stream of server-sent events, or one JSON response at the end, each shared by the response's choices (OpenAI's
+ * {@code n}).
  */
-abstract sealed class ChoiceWriter implements GenerationRunner.Tokens {
+abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
+        permits ChoiceWriter.EventStream.StreamedChoice, ChoiceWriter.Collected.CollectedChoice {
 
     private final ChoiceText text;
     /** For a choice the stop rule ends: the engine has not reported its count, so the prompt's bound. */
@@ -54,25 +56,33 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens {
     }
 
     /**
-     * Server-sent events, as OpenAI streams: {@code data: {...}} per chunk, {@code data: [DONE]} at the end, a comment
-     * line as the heartbeat (event-stream readers ignore comments), and an error object as the last event when the
-     * generation fails after the stream started.
+     * Server-sent events, as OpenAI streams: {@code data: {...}} per chunk, {@code data: [DONE]} once every choice has
+     * ended, a comment line as the heartbeat (event-stream readers ignore comments), and an error object as the last
+     * event when a generation fails after the stream started. Each choice's chunks carry its index; its opening chunk
+     * comes before its first text, its closing chunk when it ends.
      */
-    static final class EventStream extends ChoiceWriter implements GenerationRunner.Writer {
+    static final class EventStream implements GenerationRunner.Stream {
 
         private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
         private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
         private final OutputStream out;
-        private final Dialect dialect;
         private final boolean includeUsage;
-        private boolean opened;
+        private final List<StreamedChoice> choices;
+        private final Tally tally;
 
-        EventStream(OutputStream out, Dialect dialect, boolean includeUsage, List<String> stops, int promptTokens) {
-            super(stops, promptTokens);
+        /** @param dialects one per choice, in choice order */
+        EventStream(OutputStream out, List<Dialect> dialects, boolean includeUsage, List<String> stops,
+                    int promptTokens) {
             this.out = out;
-            this.dialect = dialect;
             this.includeUsage = includeUsage;
+            this.tally = new Tally(dialects.size());
+            this.choices = dialects.stream().map(d -> new StreamedChoice(d, stops, promptTokens)).toList();
+        }
+
+        @Override
+        public List<StreamedChoice> choices() {
+            return choices;
         }
 
         @Override
@@ -82,37 +92,8 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens {
         }
 
         @Override
-        void emit(ChoiceText.Piece piece) throws IOException {
-            open();
-            if (!piece.isEmpty()) {
-                event(Json.write(dialect.chunk(piece)));
-            }
-        }
-
-        @Override
-        void end(String finishReason, Usage usage) throws IOException {
-            open();
-            event(Json.write(dialect.closing(finishReason)));
-            if (includeUsage) {
-                event(Json.write(dialect.usage(usage)));
-            }
-            out.write(DONE);
-            out.flush();
-        }
-
-        @Override
         public void failed(GenerationEvent.Failed failed) throws IOException {
             event(ErrorTable.generationFailure(failed).openAiBody());
-        }
-
-        private void open() throws IOException {
-            if (!opened) {
-                opened = true;
-                Object opening = dialect.opening();
-                if (opening != null) {
-                    event(Json.write(opening));
-                }
-            }
         }
 
         private void event(byte[] json) throws IOException {
@@ -121,42 +102,136 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens {
             out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
+
+        /** One choice's chunks on the shared stream. */
+        final class StreamedChoice extends ChoiceWriter {
+
+            private final Dialect dialect;
+            private boolean opened;
+
+            private StreamedChoice(Dialect dialect, List<String> stops, int promptTokens) {
+                super(stops, promptTokens);
+                this.dialect = dialect;
+            }
+
+            @Override
+            void emit(ChoiceText.Piece piece) throws IOException {
+                open();
+                if (!piece.isEmpty()) {
+                    event(Json.write(dialect.chunk(piece)));
+                }
+            }
+
+            @Override
+            void end(String finishReason, Usage usage) throws IOException {
+                open();
+                event(Json.write(dialect.closing(finishReason)));
+                if (tally.ended(usage)) {
+                    if (includeUsage) {
+                        event(Json.write(dialect.usage(tally.usage())));
+                    }
+                    out.write(DONE);
+                    out.flush();
+                }
+            }
+
+            private void open() throws IOException {
+                if (!opened) {
+                    opened = true;
+                    Object opening = dialect.opening();
+                    if (opening != null) {
+                        event(Json.write(opening));
+                    }
+                }
+            }
+        }
     }
 
-    /** The whole choice, collected until the generation ends; a failure after the response started in OpenAI's shape. */
-    static final class Collected extends ChoiceWriter implements GenerationRunner.Collector {
+    /**
+     * Every choice collected until all have ended, then one response holding them; a failure after the response started
+     * in OpenAI's shape.
+     */
+    static final class Collected implements GenerationRunner.Whole {
 
-        private final Dialect dialect;
-        private final StringBuilder text = new StringBuilder();
-        private final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
-        private String finishReason;
-        private Usage usage;
+        private final List<CollectedChoice> choices;
+        private final Tally tally;
 
-        Collected(Dialect dialect, List<String> stops, int promptTokens) {
-            super(stops, promptTokens);
-            this.dialect = dialect;
+        /** @param dialects one per choice, in choice order */
+        Collected(List<Dialect> dialects, List<String> stops, int promptTokens) {
+            this.tally = new Tally(dialects.size());
+            this.choices = dialects.stream().map(d -> new CollectedChoice(d, stops, promptTokens)).toList();
         }
 
         @Override
-        void emit(ChoiceText.Piece piece) {
-            text.append(piece.text());
-            tokens.addAll(piece.tokens());
-        }
-
-        @Override
-        void end(String finishReason, Usage usage) {
-            this.finishReason = finishReason;
-            this.usage = usage;
+        public List<CollectedChoice> choices() {
+            return choices;
         }
 
         @Override
         public byte[] result() {
-            return Json.write(dialect.whole(new ChoiceText.Piece(text.toString(), tokens), finishReason, usage));
+            List<Object> whole = choices.stream().map(CollectedChoice::whole).toList();
+            return Json.write(choices.getFirst().dialect.whole(whole, tally.usage()));
         }
 
         @Override
         public byte[] errorBody(ErrorReply reply) {
             return reply.openAiBody();
+        }
+
+        /** One choice's text and tokens. */
+        final class CollectedChoice extends ChoiceWriter {
+
+            private final Dialect dialect;
+            private final StringBuilder text = new StringBuilder();
+            private final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
+            private String finishReason;
+
+            private CollectedChoice(Dialect dialect, List<String> stops, int promptTokens) {
+                super(stops, promptTokens);
+                this.dialect = dialect;
+            }
+
+            @Override
+            void emit(ChoiceText.Piece piece) {
+                text.append(piece.text());
+                tokens.addAll(piece.tokens());
+            }
+
+            @Override
+            void end(String finishReason, Usage usage) {
+                this.finishReason = finishReason;
+                tally.ended(usage);
+            }
+
+            private Object whole() {
+                return dialect.choice(new ChoiceText.Piece(text.toString(), tokens), finishReason);
+            }
+        }
+    }
+
+    /**
+     * A response's usage over its choices: the prompt once (every choice continues the same one), the completion
+     * tokens of all. Counts the choices still open.
+     */
+    private static final class Tally {
+
+        private int open;
+        private int promptTokens;
+        private int completionTokens;
+
+        Tally(int choices) {
+            this.open = choices;
+        }
+
+        /** Adds an ended choice's usage; true when it was the last open choice. */
+        boolean ended(Usage usage) {
+            promptTokens = usage.prompt_tokens();
+            completionTokens += usage.completion_tokens();
+            return --open == 0;
+        }
+
+        Usage usage() {
+            return new Usage(promptTokens, completionTokens);
         }
     }
 }

@@ -12,8 +12,8 @@ import org.openmaas.api.openai.OpenAiWire.TextCompletion;
 import org.openmaas.api.openai.OpenAiWire.Usage;
 
 /**
- * What one response looks like on the wire: a chat completion or a legacy text completion, whole or as streamed
- * chunks. One instance per response.
+ * What one choice of a response looks like on the wire: a chat completion or a legacy text completion, whole or as
+ * streamed chunks. One instance per choice of a response.
  */
 sealed interface Dialect {
 
@@ -29,11 +29,14 @@ sealed interface Dialect {
     /** The chunk after the last, with no choices and the request's usage ({@code stream_options.include_usage}). */
     Object usage(Usage usage);
 
-    /** The whole response. */
-    Object whole(ChoiceText.Piece all, String finishReason, Usage usage);
+    /** This choice whole, for {@link #whole}. */
+    Object choice(ChoiceText.Piece all, String finishReason);
 
-    /** {@code chat.completion} and {@code chat.completion.chunk}. */
-    record Chat(String id, long created, String model, boolean logprobs) implements Dialect {
+    /** The whole response holding {@code choices}, each made by its own dialect's {@link #choice}. */
+    Object whole(List<Object> choices, Usage usage);
+
+    /** {@code chat.completion} and {@code chat.completion.chunk}, for choice {@code index}. */
+    record Chat(String id, long created, String model, boolean logprobs, int index) implements Dialect {
 
         @Override
         public Object opening() {
@@ -56,32 +59,39 @@ sealed interface Dialect {
         }
 
         @Override
-        public Object whole(ChoiceText.Piece all, String finishReason, Usage usage) {
-            return new ChatCompletion(id, "chat.completion", created, model, List.of(new ChatChoice(0,
-                    new AssistantMessage(all.text()), logprobs ? OpenAiWire.chatLogprobs(all.tokens()) : null,
-                    finishReason)), usage);
+        public Object choice(ChoiceText.Piece all, String finishReason) {
+            return new ChatChoice(index, new AssistantMessage(all.text()),
+                    logprobs ? OpenAiWire.chatLogprobs(all.tokens()) : null, finishReason);
+        }
+
+        @Override
+        public Object whole(List<Object> choices, Usage usage) {
+            return new ChatCompletion(id, "chat.completion", created, model,
+                    choices.stream().map(ChatChoice.class::cast).toList(), usage);
         }
 
         private ChatChunk chunk(Delta delta, ChoiceText.Piece piece, String finishReason) {
-            return new ChatChunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta,
+            return new ChatChunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(index, delta,
                     logprobs && piece != null ? OpenAiWire.chatLogprobs(piece.tokens()) : null, finishReason)), null);
         }
     }
 
-    /** {@code text_completion}, whole and streamed. */
+    /** {@code text_completion}, whole and streamed, for choice {@code index}. */
     final class Text implements Dialect {
 
         private final String id;
         private final long created;
         private final String model;
         private final boolean logprobs;
+        private final int index;
         private int offset; // where the next streamed chunk starts in the completion text
 
-        Text(String id, long created, String model, boolean logprobs) {
+        Text(String id, long created, String model, boolean logprobs, int index) {
             this.id = id;
             this.created = created;
             this.model = model;
             this.logprobs = logprobs;
+            this.index = index;
         }
 
         @Override
@@ -107,13 +117,24 @@ sealed interface Dialect {
         }
 
         @Override
-        public Object whole(ChoiceText.Piece all, String finishReason, Usage usage) {
-            return completion(all, finishReason, usage);
+        public Object choice(ChoiceText.Piece all, String finishReason) {
+            return textChoice(all, finishReason);
+        }
+
+        @Override
+        public Object whole(List<Object> choices, Usage usage) {
+            return new TextCompletion(id, "text_completion", created, model,
+                    choices.stream().map(TextChoice.class::cast).toList(), usage);
         }
 
         private TextCompletion completion(ChoiceText.Piece piece, String finishReason, Usage usage) {
-            return new TextCompletion(id, "text_completion", created, model, List.of(new TextChoice(piece.text(), 0,
-                    logprobs ? OpenAiWire.textLogprobs(piece.tokens(), offset) : null, finishReason)), usage);
+            return new TextCompletion(id, "text_completion", created, model, List.of(textChoice(piece, finishReason)),
+                    usage);
+        }
+
+        private TextChoice textChoice(ChoiceText.Piece piece, String finishReason) {
+            return new TextChoice(piece.text(), index, logprobs ? OpenAiWire.textLogprobs(piece.tokens(), offset) : null,
+                    finishReason);
         }
     }
 }

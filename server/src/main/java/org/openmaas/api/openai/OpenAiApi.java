@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.openmaas.api.AccessLog;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.BearerAuth;
@@ -25,7 +26,8 @@ import org.openmaas.catalog.CatalogEntry;
  * The OpenAI-compatible API beside the MaaS API, over the same catalog, credentials and admission:
  * {@code GET /v1/models}, {@code GET /v1/models/{model}}, {@code POST /v1/chat/completions} (messages rendered with
  * the model's chat template) and {@code POST /v1/completions} (a raw prompt), each whole or streamed as server-sent
- * events. Errors have OpenAI's shape (see {@link #owns}).
+ * events, and {@code POST /v1/embeddings} for products that serve an embedding model. Errors have OpenAI's shape
+ * (see {@link #owns}).
  *
  * <p>Each generation reads top to bottom as in the MaaS API: authenticate, authorize (the inference scope before the
  * body is parsed, then the account's entitlement to what {@code model} names — a name the account may not use gets
@@ -42,6 +44,7 @@ public final class OpenAiApi implements HttpService {
     private final GenerationRunner runner;
     private final Clock clock;
     private final OpenAiValidation validation;
+    private final EmbeddingValidation embeddingValidation;
     private final long startedAt;
 
     public OpenAiApi(Catalog catalog, BearerAuth auth, Entitlements entitlements, GenerationRunner runner,
@@ -52,6 +55,7 @@ public final class OpenAiApi implements HttpService {
         this.runner = runner;
         this.clock = clock;
         this.validation = new OpenAiValidation(catalog, entitlements::allows);
+        this.embeddingValidation = new EmbeddingValidation(validation);
         this.startedAt = clock.instant().getEpochSecond();
     }
 
@@ -68,7 +72,8 @@ public final class OpenAiApi implements HttpService {
         rules.get("/v1/models", this::models)
                 .get("/v1/models/{model}", this::model)
                 .post("/v1/chat/completions", this::chatCompletions)
-                .post("/v1/completions", this::completions);
+                .post("/v1/completions", this::completions)
+                .post("/v1/embeddings", this::embeddings);
     }
 
     /** Every product that can serve now and the caller's account may use; its id is the product name. */
@@ -94,13 +99,31 @@ public final class OpenAiApi implements HttpService {
     }
 
     private void chatCompletions(ServerRequest req, ServerResponse res) {
-        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, logprobs) ->
-                new Dialect.Chat("chatcmpl-" + id, now(), model, logprobs));
+        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, logprobs, index) ->
+                new Dialect.Chat("chatcmpl-" + id, now(), model, logprobs, index));
     }
 
     private void completions(ServerRequest req, ServerResponse res) {
-        generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs) ->
-                new Dialect.Text("cmpl-" + id, now(), model, logprobs));
+        generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs, index) ->
+                new Dialect.Text("cmpl-" + id, now(), model, logprobs, index));
+    }
+
+    /**
+     * Vectors of the inputs, from a product marked {@code embeddings}: authenticated, authorized, validated and admitted
+     * as a generation is, its usage the input tokens.
+     */
+    private void embeddings(ServerRequest req, ServerResponse res) {
+        Exchange exchange = AccessLog.exchange(req);
+        Principal principal = auth.authenticate(req);
+        requireInferenceScope(principal);
+        EmbeddingBody body = Bodies.readJson(req, MaasApi.MAX_BODY_BYTES, EmbeddingBody.class);
+        authorize(principal, body.model());
+        EmbeddingValidation.Validated valid = embeddingValidation.validate(body, principal.cloudAccountId());
+        String product = valid.entry().product().productName();
+        exchange.product(product);
+        List<float[]> vectors = runner.embed(exchange, principal, valid.entry(), valid.embedder(), valid.inputs());
+        int tokens = valid.inputs().stream().mapToInt(input -> input.length).sum();
+        sendJson(res, OpenAiWire.embeddings(vectors, valid.base64(), product, tokens));
     }
 
     /** How one route validates its body. */
@@ -108,9 +131,9 @@ public final class OpenAiApi implements HttpService {
         OpenAiValidation.Validated validate(B body, String account, String requestId);
     }
 
-    /** How one route's response looks, for request {@code id} of product {@code model}. */
+    /** How choice {@code index} of one route's response looks, for request {@code id} of product {@code model}. */
     private interface DialectFactory {
-        Dialect dialect(String id, String model, boolean logprobs);
+        Dialect dialect(String id, String model, boolean logprobs, int index);
     }
 
     /** The request path of both generation routes, top to bottom. */
@@ -124,23 +147,24 @@ public final class OpenAiApi implements HttpService {
         OpenAiValidation.Validated valid = validator.validate(body, principal.cloudAccountId(), exchange.requestId());
         String product = valid.entry().product().productName();
         exchange.product(product);
-        respond(res, exchange, principal, valid,
-                dialects.dialect(exchange.requestId(), product, valid.options().logprobs()));
+        respond(res, exchange, principal, valid, IntStream.range(0, valid.options().choices())
+                .mapToObj(i -> dialects.dialect(exchange.requestId(), product, valid.options().logprobs(), i))
+                .toList());
     }
 
-    /** Admits the request, then streams its choice as server-sent events or answers with the whole of it. */
+    /** Admits the request, then streams its choices as server-sent events or answers with the whole of them. */
     private void respond(ServerResponse res, Exchange exchange, Principal principal, OpenAiValidation.Validated valid,
-                         Dialect dialect) {
-        GenerationRunner.Run run = runner.start(exchange, principal, valid.entry(), valid.request());
+                         List<Dialect> choices) {
+        GenerationRunner.Run run = runner.start(exchange, principal, valid.entry(), valid.request(), choices.size());
         List<String> stops = valid.request().stopSequences();
         int promptTokens = valid.request().prompt().tokenBound(); // exact unless the engine tokenizes
         if (valid.options().stream()) {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, dialect,
+            run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, choices,
                     valid.options().includeUsage(), stops, promptTokens));
             return;
         }
-        run.answer(res, new ChoiceWriter.Collected(dialect, stops, promptTokens));
+        run.answer(res, new ChoiceWriter.Collected(choices, stops, promptTokens));
     }
 
     private static void requireInferenceScope(Principal principal) {

@@ -2,12 +2,15 @@ package org.openmaas.api.openai;
 
 import static org.openmaas.api.Checks.floatInRange;
 import static org.openmaas.api.Checks.intInRange;
+import static org.openmaas.api.Checks.requireGenerates;
 import static org.openmaas.api.Checks.stopSequences;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
@@ -28,6 +31,8 @@ final class OpenAiValidation {
 
     static final float MAX_TEMPERATURE = 2;
     static final float MAX_ABS_PENALTY = 2;
+    /** Choices one request may ask for ({@code n}): each is a generation of its own, decoded beside the others. */
+    static final int MAX_CHOICES = 8;
     /** The engine reports at most this many alternatives per token (OpenAI allows 20). */
     static final int MAX_TOP_LOGPROBS = 5;
     /** {@code max_tokens} of a chat completion, when absent: the rest of the context, but no more than this. */
@@ -41,8 +46,9 @@ final class OpenAiValidation {
      * How to answer, beside what to generate.
      *
      * @param logprobs whether to report each token's logprob (its alternatives: the request's topNTokens)
+     * @param choices  independent generations of the prompt ({@code n}); choice i draws from seed + i
      */
-    record Options(boolean stream, boolean includeUsage, boolean logprobs) {
+    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices) {
     }
 
     /** A request ready for the engine, with the catalog entry that will serve it. */
@@ -61,6 +67,7 @@ final class OpenAiValidation {
 
     Validated chat(ChatCompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
+        requireGenerates(entry);
         if (!entry.engine().model().hasChatTemplate()) {
             throw invalid("model", "model '" + body.model() + "' has no chat template, so it cannot take messages; "
                     + "use POST /v1/completions with a prompt, or ask the operator to set chat_template for "
@@ -96,6 +103,7 @@ final class OpenAiValidation {
 
     Validated completion(CompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
+        requireGenerates(entry);
         Options options = options(body, body.logprobs() != null);
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
@@ -151,33 +159,28 @@ final class OpenAiValidation {
         return entitled.test(account, entry.product().productName());
     }
 
-    /** The fields that say how to answer; only one choice per request. */
+    /** The fields that say how to answer. */
     private static Options options(CommonFields body, boolean logprobs) {
-        if (body.n() != null && body.n() != 1) {
-            throw invalid("n", "n must be 1 on this server (one choice per request), got " + body.n());
-        }
-        if (body.logitBias() != null && !body.logitBias().isEmpty()) {
-            throw invalid("logit_bias", "logit_bias is not supported");
-        }
+        int choices = intInRange("n", body.n(), 1, 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(body.stream());
         if (body.streamOptions() != null && !stream) {
             throw invalid("stream_options", "stream_options is only allowed when stream is true");
         }
         boolean includeUsage = stream && Boolean.TRUE.equals(body.streamOptions() == null ? null
                 : body.streamOptions().includeUsage());
-        return new Options(stream, includeUsage, logprobs);
+        return new Options(stream, includeUsage, logprobs, choices);
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
                                       Prompt prompt, int maxTokens, int topLogprobs) {
-        GenerationRequest request = new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body),
+        GenerationRequest request = new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body, entry),
                 stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible());
         entry.engine().requireSupported(request);
         return request;
     }
 
     /** OpenAI samples unless the temperature is 0; a top_p of 0 keeps only the most likely token, so it is greedy too. */
-    private Sampling sampling(CommonFields body) {
+    private Sampling sampling(CommonFields body, CatalogEntry entry) {
         float temperature = floatInRange("temperature", body.temperature(), 1, 0, true, MAX_TEMPERATURE);
         float topP = floatInRange("top_p", body.topP(), 1, 0, true, 1);
         float frequency = floatInRange("frequency_penalty", body.frequencyPenalty(), 0, -MAX_ABS_PENALTY, true,
@@ -187,7 +190,34 @@ final class OpenAiValidation {
         boolean sample = temperature > 0 && topP > 0;
         long seed = body.seed() != null ? body.seed() : seeds.nextLong();
         return new Sampling(sample, sample ? temperature : 1f, 0, sample ? topP : 1f, 1f, 1f, frequency, presence,
-                seed);
+                seed, logitBias(body.logitBias(), entry.engine().model().vocabSize()));
+    }
+
+    /** {@code logit_bias}: token ids (as strings) of the model's vocabulary, each mapped to -100 … 100. */
+    private static Map<Integer, Float> logitBias(Map<String, Double> given, int vocabSize) {
+        if (given == null) {
+            return Map.of();
+        }
+        Map<Integer, Float> biases = new HashMap<>();
+        given.forEach((id, bias) -> {
+            int token;
+            try {
+                token = Integer.parseInt(id);
+            } catch (NumberFormatException e) {
+                throw invalid("logit_bias", "logit_bias key '" + id + "' is not a token id; keys are token ids "
+                        + "(0 to " + (vocabSize - 1) + ") as strings");
+            }
+            if (token < 0 || token >= vocabSize) {
+                throw invalid("logit_bias", "logit_bias names token " + id + ", which is not in this model's "
+                        + "vocabulary (0 to " + (vocabSize - 1) + ")");
+            }
+            if (bias == null || !(bias >= Sampling.BAN && bias <= Sampling.MAX_BIAS)) {
+                throw invalid("logit_bias", "logit_bias of token " + id + " must be between -100 (banned) and 100, "
+                        + "got " + bias);
+            }
+            biases.put(token, bias.floatValue());
+        });
+        return biases;
     }
 
     /**

@@ -1,7 +1,10 @@
 package org.openmaas.api.openai;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +87,37 @@ final class OpenAiWire {
 
     record TextLogprobs(List<String> tokens, List<Float> token_logprobs, List<Map<String, Float>> top_logprobs,
                         List<Integer> text_offset) {
+    }
+
+    // Embeddings.
+
+    record EmbeddingList(String object, List<Embedding> data, String model, EmbeddingUsage usage) {
+    }
+
+    /** @param embedding a list of numbers, or their base64 text */
+    record Embedding(String object, int index, Object embedding) {
+    }
+
+    record EmbeddingUsage(int prompt_tokens, int total_tokens) {
+    }
+
+    /**
+     * The response to {@code POST /v1/embeddings}; in base64, each vector's float32 values little-endian, as OpenAI
+     * encodes them.
+     */
+    static EmbeddingList embeddings(List<float[]> vectors, boolean base64, String model, int promptTokens) {
+        List<Embedding> data = new java.util.ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            float[] vector = vectors.get(i);
+            data.add(new Embedding("embedding", i, base64 ? base64(vector) : vector));
+        }
+        return new EmbeddingList("list", data, model, new EmbeddingUsage(promptTokens, promptTokens));
+    }
+
+    private static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 
     /** OpenAI's finish reasons: an end-of-generation token and a stop sequence both are {@code stop}. */

@@ -74,6 +74,14 @@ final class ContextBindings {
     static final long PARAMS_TYPE_V = offset(PARAMS, "type_v");
     static final long PARAMS_NO_PERF = offset(PARAMS, "no_perf");
     static final long PARAMS_KV_UNIFIED = offset(PARAMS, "kv_unified");
+    static final long PARAMS_EMBEDDINGS = offset(PARAMS, "embeddings");
+
+    /** {@code enum llama_pooling_type}: how a context with embeddings on pools a sequence's token vectors. */
+    static final int POOLING_NONE = 0;
+    static final int POOLING_MEAN = 1;
+    static final int POOLING_CLS = 2;
+    static final int POOLING_LAST = 3;
+    static final int POOLING_RANK = 4;
 
     /** {@code llama_memory_t llama_get_memory(const struct llama_context * ctx)}: the context's KV cache, owned by it. */
     public interface GetMemory {
@@ -106,6 +114,14 @@ final class ContextBindings {
         void call(MemorySegment memory, boolean data);
     }
 
+    /**
+     * {@code float * llama_get_embeddings_seq(struct llama_context * ctx, llama_seq_id seq_id)}: the pooled vector of
+     * sequence {@code seqId} after the last decode (owned by the context, valid until the next decode), or NULL.
+     */
+    public interface GetEmbeddingsSeq {
+        MemorySegment call(MemorySegment context, int seqId);
+    }
+
     static final LlamaLibrary.DefaultParams DEFAULT_PARAMS = defaultParams("llama_context_default_params", PARAMS);
 
     /** {@code struct llama_context * llama_init_from_model(struct llama_model * model, struct llama_context_params)} */
@@ -121,6 +137,12 @@ final class ContextBindings {
      * (llama.cpp lowers the requested n_batch to the requested n_ctx); more aborts the process.
      */
     static final LlamaLibrary.Count N_BATCH = count("llama_n_batch");
+
+    /** {@code enum llama_pooling_type llama_pooling_type(const struct llama_context * ctx)}: the pooling in effect. */
+    static final LlamaLibrary.Count POOLING_TYPE = count("llama_pooling_type");
+
+    static final GetEmbeddingsSeq GET_EMBEDDINGS_SEQ = function(GetEmbeddingsSeq.class, "llama_get_embeddings_seq",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
 
     static final GetMemory GET_MEMORY =
             function(GetMemory.class, "llama_get_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));

@@ -296,18 +296,27 @@ public final class LlamaEngine implements Engine, Tokenizer {
     public void close() {
         loop.stop();
         thread.interrupt(); // wakes a loop waiting for work; a running step finishes first
-        if (Thread.currentThread() != thread) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+        awaitEnd(thread);
+    }
+
+    /**
+     * Waits for an engine thread to end, unless it is the caller (an engine closed from its own thread); an interrupt
+     * does not cut the wait short, since the thread frees native memory, but is kept for the caller.
+     */
+    static void awaitEnd(Thread thread) {
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

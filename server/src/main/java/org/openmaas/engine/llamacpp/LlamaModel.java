@@ -153,6 +153,11 @@ public final class LlamaModel implements AutoCloseable {
         return type.bytes(kvValuesPerToken);
     }
 
+    /** The length of the vectors the model outputs: an embedding's. */
+    int embeddingLength() {
+        return ModelBindings.N_EMBD_OUT.call(handle());
+    }
+
     public int vocabSize() {
         return vocabulary.size();
     }
@@ -167,6 +172,15 @@ public final class LlamaModel implements AutoCloseable {
      * @param parseSpecial whether text such as {@code </s>} becomes the special token rather than plain text
      */
     public int[] tokenize(String text, boolean parseSpecial) {
+        return tokenize(text, parseSpecial, false);
+    }
+
+    /**
+     * Token ids of {@code text}: with {@code vocabularySpecials}, as llama.cpp's embedding tools tokenize an input, with
+     * every special token the vocabulary adds around a text (BERT's {@code [CLS]} and {@code [SEP]}, an EOS some
+     * pool on); without, only the BOS a prompt starts with.
+     */
+    int[] tokenize(String text, boolean parseSpecial, boolean vocabularySpecials) {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
@@ -178,14 +192,15 @@ public final class LlamaModel implements AutoCloseable {
                 int capacity = utf8.length + 2;
                 while (true) {
                     MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
-                    // add_special false: BOS is added below, and an EOS some vocabularies append has no place in a prompt.
-                    int n = VocabBindings.TOKENIZE.call(vocab, nativeText, utf8.length, tokens, capacity, false,
-                            parseSpecial);
+                    // For a prompt add_special is false: BOS is added below, and an EOS some vocabularies append has
+                    // no place in a prompt.
+                    int n = VocabBindings.TOKENIZE.call(vocab, nativeText, utf8.length, tokens, capacity,
+                            vocabularySpecials, parseSpecial);
                     if (n == Integer.MIN_VALUE) {
                         throw new IllegalArgumentException("the text has too many tokens to count in 32 bits");
                     }
                     if (n >= 0) {
-                        int prefix = addBos && bos >= 0 ? 1 : 0;
+                        int prefix = !vocabularySpecials && addBos && bos >= 0 ? 1 : 0;
                         int[] ids = new int[prefix + n];
                         if (prefix == 1) {
                             ids[0] = bos;

@@ -86,6 +86,8 @@ final class ModelBindings {
     static final LlamaLibrary.Count N_LAYER = count("llama_model_n_layer");
     static final LlamaLibrary.Count N_EMBD = count("llama_model_n_embd");
     static final LlamaLibrary.Count N_HEAD = count("llama_model_n_head");
+    /** The length of the model's output vectors: what an embedding has. */
+    static final LlamaLibrary.Count N_EMBD_OUT = count("llama_model_n_embd_out");
     static final LlamaLibrary.Count N_HEAD_KV = count("llama_model_n_head_kv");
     static final Size SIZE = function(Size.class, "llama_model_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
     static final MetaValStr META_VAL_STR = function(MetaValStr.class, "llama_model_meta_val_str",

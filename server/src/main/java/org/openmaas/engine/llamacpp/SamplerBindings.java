@@ -25,6 +25,20 @@ final class SamplerBindings {
     static final StructLayout CHAIN_PARAMS = MemoryLayout.structLayout(JAVA_BOOLEAN.withName("no_perf"));
     static final long CHAIN_PARAMS_NO_PERF = offset(CHAIN_PARAMS, "no_perf");
 
+    // struct llama_logit_bias { llama_token token; float bias; }
+    static final StructLayout LOGIT_BIAS = MemoryLayout.structLayout(JAVA_INT.withName("token"),
+            JAVA_FLOAT.withName("bias"));
+    static final long LOGIT_BIAS_TOKEN = offset(LOGIT_BIAS, "token");
+    static final long LOGIT_BIAS_BIAS = offset(LOGIT_BIAS, "bias");
+
+    /**
+     * {@code struct llama_sampler * llama_sampler_init_logit_bias(int32_t n_vocab, int32_t n_logit_bias,
+     * const llama_logit_bias * logit_bias)}: adds each bias to its token's logit; the sampler copies the array.
+     */
+    public interface InitLogitBias {
+        MemorySegment call(int vocabSize, int count, MemorySegment biases);
+    }
+
     /**
      * {@code struct llama_sampler * llama_sampler_chain_init(struct llama_sampler_chain_params params)}: the caller owns
      * the chain.
@@ -109,6 +123,8 @@ final class SamplerBindings {
             FunctionDescriptor.of(ADDRESS, JAVA_FLOAT, JAVA_LONG));
     static final InitPenalties INIT_PENALTIES = function(InitPenalties.class, "llama_sampler_init_penalties",
             FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT));
+    static final InitLogitBias INIT_LOGIT_BIAS = function(InitLogitBias.class, "llama_sampler_init_logit_bias",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     static final Sample SAMPLE =
             function(Sample.class, "llama_sampler_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     static final Accept ACCEPT =

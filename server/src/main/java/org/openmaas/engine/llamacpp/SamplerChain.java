@@ -1,14 +1,17 @@
 package org.openmaas.engine.llamacpp;
 
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 import org.openmaas.engine.Sampling;
 
 /**
- * One sequence's llama.cpp sampler chain, built from its {@link Sampling}: penalties when they are not neutral, then
- * greedy, or the warpers that are active (temperature, top-k, top-p, typical, in TGI's order) and a seeded draw.
+ * One sequence's llama.cpp sampler chain, built from its {@link Sampling}: logit biases when there are some, penalties
+ * when they are not neutral, then greedy, or the warpers that are active (temperature, top-k, top-p, typical, in TGI's order) and a seeded draw.
  *
  * <p>Used by the engine thread only. Not thread-safe.
  */
@@ -35,6 +38,10 @@ final class SamplerChain implements AutoCloseable {
             MemorySegment params = SamplerBindings.CHAIN_DEFAULT_PARAMS.call(arena);
             params.set(JAVA_BOOLEAN, SamplerBindings.CHAIN_PARAMS_NO_PERF, true);
             chain = SamplerBindings.CHAIN_INIT.call(params);
+        }
+        if (!sampling.logitBias().isEmpty()) {
+            // First, as llama-server does: the penalties and warpers see the biased logits.
+            SamplerBindings.CHAIN_ADD.call(chain, logitBias(sampling.logitBias(), vocabSize));
         }
         boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
                 || sampling.presencePenalty() != 0f;
@@ -64,6 +71,22 @@ final class SamplerChain implements AutoCloseable {
         }
         SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_DIST.call(sampling.seed32()));
         return new SamplerChain(chain, penalized);
+    }
+
+    /** A logit-bias sampler; {@link Sampling#BAN} becomes negative infinity, so a banned token is never drawn. */
+    private static MemorySegment logitBias(Map<Integer, Float> biases, int vocabSize) {
+        try (Arena arena = Arena.ofConfined()) { // the array: llama.cpp copies it during the call
+            MemorySegment array = arena.allocate(SamplerBindings.LOGIT_BIAS, biases.size());
+            int i = 0;
+            for (Map.Entry<Integer, Float> bias : biases.entrySet()) {
+                MemorySegment entry = array.asSlice(i++ * SamplerBindings.LOGIT_BIAS.byteSize(),
+                        SamplerBindings.LOGIT_BIAS);
+                entry.set(JAVA_INT, SamplerBindings.LOGIT_BIAS_TOKEN, bias.getKey());
+                entry.set(JAVA_FLOAT, SamplerBindings.LOGIT_BIAS_BIAS,
+                        bias.getValue() <= Sampling.BAN ? Float.NEGATIVE_INFINITY : bias.getValue());
+            }
+            return SamplerBindings.INIT_LOGIT_BIAS.call(vocabSize, biases.size(), array);
+        }
     }
 
     /** Shows the prompt to the penalties, so repeating prompt text is penalized too, as TGI does. */

@@ -81,6 +81,15 @@ final class StepLoop {
 
     /** A context of {@code cells} KV cells for up to {@code sequences} sequences, with the configured batch and threads. */
     static MemorySegment createContext(LlamaModel model, LlamaEngine.Config config, long cells, int sequences) {
+        return createContext(model, config, cells, sequences, config.batchSize(), false);
+    }
+
+    /**
+     * A context as above with {@code batch} tokens per decode call; with {@code embeddings}, one that outputs every
+     * sequence's pooled vector (the pooling the GGUF declares) instead of generating.
+     */
+    static MemorySegment createContext(LlamaModel model, LlamaEngine.Config config, long cells, int sequences,
+                                       int batch, boolean embeddings) {
         if (cells > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("contextLength × slots is too large: " + cells);
         }
@@ -89,8 +98,9 @@ final class StepLoop {
             MemorySegment params = ContextBindings.DEFAULT_PARAMS.call(arena);
             params.set(JAVA_INT, ContextBindings.PARAMS_N_CTX, (int) cells);
             // One ubatch per decode call: a failed call then leaves the KV cache as it was.
-            params.set(JAVA_INT, ContextBindings.PARAMS_N_BATCH, config.batchSize());
-            params.set(JAVA_INT, ContextBindings.PARAMS_N_UBATCH, config.batchSize());
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_BATCH, batch);
+            params.set(JAVA_INT, ContextBindings.PARAMS_N_UBATCH, batch);
+            params.set(JAVA_BOOLEAN, ContextBindings.PARAMS_EMBEDDINGS, embeddings);
             params.set(JAVA_INT, ContextBindings.PARAMS_N_SEQ_MAX, sequences);
             params.set(JAVA_INT, ContextBindings.PARAMS_N_THREADS, config.threads());
             params.set(JAVA_INT, ContextBindings.PARAMS_N_THREADS_BATCH, config.threads());

@@ -176,6 +176,7 @@ public final class LlamaServerUpstream implements Upstream {
         body.put("repeat_penalty", sampling.repetitionPenalty());
         body.put("frequency_penalty", sampling.frequencyPenalty());
         body.put("presence_penalty", sampling.presencePenalty());
+        UpstreamHttp.putLogitBias(body, sampling);
         // The sequence's every token, prompt included, as the embedded engine's penalties see them.
         body.put("repeat_last_n", prompt.size() + attempt.remainingTokens());
         body.put("seed", Integer.toUnsignedLong(sampling.seed32()));

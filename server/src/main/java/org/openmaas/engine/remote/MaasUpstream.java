@@ -91,6 +91,10 @@ public final class MaasUpstream implements Upstream {
 
     @Override
     public void requireSupported(GenerationRequest request) {
+        if (!request.sampling().logitBias().isEmpty()) {
+            throw new UnsupportedParameterException("logit_bias", "logit_bias is not supported by this product's "
+                    + "engine (the MaaS API has none)");
+        }
         if (request.sampling().presencePenalty() != 0f) {
             throw new UnsupportedParameterException("presence_penalty", "presence_penalty is not supported by this"
                     + " product's engine (the MaaS API has none): leave it out, or use frequency_penalty or"

@@ -188,6 +188,7 @@ public final class OpenAiUpstream implements Upstream {
         if (sampling.sample()) {
             body.put("seed", sampling.seed());
         }
+        UpstreamHttp.putLogitBias(body, sampling);
         return body;
     }
 }

@@ -49,6 +49,10 @@ public final class TgiUpstream implements Upstream {
 
     @Override
     public void requireSupported(GenerationRequest request) {
+        if (!request.sampling().logitBias().isEmpty()) {
+            throw new UnsupportedParameterException("logit_bias", "logit_bias is not supported by this product's "
+                    + "engine (TGI has none)");
+        }
         if (request.sampling().presencePenalty() != 0f) {
             throw new UnsupportedParameterException("presence_penalty", "presence_penalty is not supported by this"
                     + " product's engine (TGI has none): leave it out, or use frequency_penalty or repetition_penalty");

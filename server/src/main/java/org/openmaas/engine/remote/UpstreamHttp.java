@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.engine.Sampling;
 
 /**
  * The HTTP every protocol speaks to its endpoints: JSON requests with the upstream's bearer key, whole JSON answers for
@@ -124,6 +125,18 @@ final class UpstreamHttp {
             body = "";
         }
         throw new UpstreamException(refusal(built.uri(), response.statusCode(), response.headers(), body));
+    }
+
+    /**
+     * Puts OpenAI's {@code logit_bias} (token id as a string: bias), as OpenAI, vLLM and llama-server all take it, when
+     * the request has some. A ban (-100) goes as it is: each of them adds it to the logit, so the token is in practice
+     * never drawn.
+     */
+    static void putLogitBias(ObjectNode body, Sampling sampling) {
+        if (!sampling.logitBias().isEmpty()) {
+            ObjectNode biases = body.putObject("logit_bias");
+            sampling.logitBias().forEach((token, bias) -> biases.put(Integer.toString(token), bias));
+        }
     }
 
     static UpstreamFailure unreachable(URI uri, IOException e) {

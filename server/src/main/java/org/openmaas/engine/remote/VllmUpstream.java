@@ -145,6 +145,7 @@ public final class VllmUpstream implements Upstream {
         body.put("frequency_penalty", sampling.frequencyPenalty());
         body.put("presence_penalty", sampling.presencePenalty());
         body.put("seed", sampling.seed()); // vLLM takes any signed 64-bit seed: the same bits replay the same draw
+        UpstreamHttp.putLogitBias(body, sampling);
         return body;
     }
 

@@ -65,8 +65,8 @@ class OpenAiBadInputTest {
                 bad("a missing content", replace(", \"content\": \"Hi\"", ""), 400, "messages[0].content", "content is required"),
                 bad("an image part", replace("\"Hi\"", "[{\"type\": \"image_url\", \"image_url\": {\"url\": \"x\"}}]"), 400, "messages[0].content", "images"),
                 bad("a content number", replace("\"Hi\"", "42"), 400, "messages[0].content", "must be a string or a list of text parts"),
-                bad("n of 2", field("\"n\": 2"), 400, "n", "n must be 1"),
-                bad("n of 0", field("\"n\": 0"), 400, "n", "n must be 1"),
+                bad("n of 9", field("\"n\": 9"), 400, "n", "n must be between 1 and 8"),
+                bad("n of 0", field("\"n\": 0"), 400, "n", "n must be between 1 and 8"),
                 bad("a negative temperature", field("\"temperature\": -0.1"), 400, "temperature", "temperature must be between 0 and 2"),
                 bad("a temperature above 2", field("\"temperature\": 2.5"), 400, "temperature", "temperature must be between 0 and 2"),
                 bad("a NaN temperature", field("\"temperature\": NaN"), 400, "temperature", "got NaN"),
@@ -90,7 +90,8 @@ class OpenAiBadInputTest {
                 bad("stream_options without stream", field("\"stream_options\": {\"include_usage\": true}"), 400, "stream_options", "only allowed when stream is true"),
                 bad("tools", field("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]"), 400, "tools", "tool calling is not supported"),
                 bad("a JSON response format", field("\"response_format\": {\"type\": \"json_object\"}"), 400, "response_format", "not supported"),
-                bad("logit_bias", field("\"logit_bias\": {\"50256\": -100}"), 400, "logit_bias", "not supported"),
+                bad("a logit_bias of a token outside the vocabulary", field("\"logit_bias\": {\"50256\": -100}"), 400, "logit_bias", "not in this model's vocabulary"),
+                bad("a logit_bias above 100", field("\"logit_bias\": {\"5\": 101}"), 400, "logit_bias", "between -100 (banned) and 100"),
                 bad("a body over the size limit", replace("\"Hi\"", "\"" + "a".repeat(MaasApi.MAX_BODY_BYTES) + "\""), 400, null, "larger than the limit"),
                 bad("messages longer than the context", replace("\"Hi\"", "\"" + "once upon a time ".repeat(600) + "\""), 400, "messages", "context"));
     }
@@ -106,7 +107,7 @@ class OpenAiBadInputTest {
                 badCompletion("best_of of 3", completion.replace("}", ", \"best_of\": 3}"), "best_of", "best_of must be 1"),
                 badCompletion("logprobs above 5", completion.replace("}", ", \"logprobs\": 6}"), "logprobs", "between 0 and 5"),
                 badCompletion("messages", completion.replace("}", ", \"messages\": []}"), "messages", "unknown field 'messages'"),
-                badCompletion("n of 3", completion.replace("}", ", \"n\": 3}"), "n", "n must be 1"));
+                badCompletion("n of 9", completion.replace("}", ", \"n\": 9}"), "n", "n must be between 1 and 8"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,8 +125,8 @@ class OpenAiBadInputTest {
 
     @Test
     void aStreamedRequestIsRefusedBeforeItsStreamStarts() {
-        assertError(server.post("/v1/chat/completions", key, field("\"stream\": true, \"n\": 2").apply(valid)), 400,
-                "n", "n must be 1");
+        assertError(server.post("/v1/chat/completions", key, field("\"stream\": true, \"n\": 9").apply(valid)), 400,
+                "n", "n must be between 1 and 8");
     }
 
     @Test
@@ -180,7 +181,7 @@ class OpenAiBadInputTest {
 
     @Test
     void anUnknownPathUnderV1AnswersInOpenAisShape() {
-        assertError(server.post("/v1/embeddings", key, "{}"), 404, null, "Invalid URL (POST /v1/embeddings)");
+        assertError(server.post("/v1/audio/speech", key, "{}"), 404, null, "Invalid URL (POST /v1/audio/speech)");
     }
 
     @Test

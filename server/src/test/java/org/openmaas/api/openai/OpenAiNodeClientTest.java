@@ -146,7 +146,7 @@ class OpenAiNodeClientTest {
         assertThat(error.get("status").asInt()).isEqualTo(400);
         assertThat(error.get("param").asText()).isEqualTo("n");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(error.get("message").asText()).contains("n must be 1");
+        assertThat(error.get("message").asText()).contains("n must be between 1 and 8");
     }
 
     private record Output(int exitCode, String stdout, String stderr) {

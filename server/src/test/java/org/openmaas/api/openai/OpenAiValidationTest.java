@@ -66,7 +66,7 @@ class OpenAiValidationTest {
                 .containsExactly(CharacterTokenizer.tokens("system: Be brief.\nuser: Hi!\nassistant: "));
         assertThat(request.maxNewTokens()).isEqualTo(5);
         assertThat(request.sampling().sample()).isFalse();
-        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false));
+        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false, 1));
     }
 
     @Test
@@ -126,7 +126,7 @@ class OpenAiValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            "n": 2                                    | n                     | n must be 1 on this server (one choice per request), got 2
+            "n": 9                                    | n                     | n must be between 1 and 8, got 9
             "temperature": 2.5                        | temperature           | temperature must be between 0 and 2, got 2.5
             "top_p": 1.1                              | top_p                 | top_p must be between 0 and 1, got 1.1
             "presence_penalty": -3                    | presence_penalty      | presence_penalty must be between -2 and 2, got -3.0
@@ -138,7 +138,7 @@ class OpenAiValidationTest {
             "stop": 7                                 | stop                  | stop must be a string or a list of strings, got NUMBER
             "tools": [{"type": "function"}]           | tools                 | tool calling is not supported (tools)
             "response_format": {"type": "json_object"} | response_format      | structured output (a response_format other than {"type": "text"}) is not supported (response_format)
-            "logit_bias": {"50256": -100}             | logit_bias            | logit_bias is not supported
+            "logit_bias": {"7": 101}                  | logit_bias            | logit_bias of token 7 must be between -100 (banned) and 100, got 101.0
             """)
     void aChatFieldOutsideWhatIsAllowedIsRefusedNamingTheField(String field, String param, String message) {
         assertRefused(() -> chat(chatBody(", " + field)), param, message);
@@ -195,7 +195,7 @@ class OpenAiValidationTest {
         OpenAiValidation.Validated valid = chat(chatBody(", \"logprobs\": true, \"top_logprobs\": 3, \"stream\": true, "
                 + "\"stream_options\": {\"include_usage\": true}"));
 
-        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true));
+        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true, 1));
         assertThat(valid.request().topNTokens()).isEqualTo(3);
     }
 

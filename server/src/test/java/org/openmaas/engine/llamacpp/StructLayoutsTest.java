@@ -39,6 +39,7 @@ class StructLayoutsTest {
             "llama_batch", BatchBindings.BATCH,
             "llama_chat_message", ChatBindings.MESSAGE,
             "llama_sampler_chain_params", SamplerBindings.CHAIN_PARAMS,
+            "llama_logit_bias", SamplerBindings.LOGIT_BIAS,
             "ggml_threadpool_params", Threadpool.PARAMS);
 
     /** The C enum constants the binding writes or reads, with the value it uses. */
@@ -185,6 +186,11 @@ class StructLayoutsTest {
         constants.put("LLAMA_FLASH_ATTN_TYPE_DISABLED", FlashAttention.OFF.value());
         constants.put("LLAMA_TOKEN_ATTR_UNKNOWN", VocabBindings.TOKEN_ATTR_UNKNOWN);
         constants.put("LLAMA_TOKEN_ATTR_CONTROL", VocabBindings.TOKEN_ATTR_CONTROL);
+        constants.put("LLAMA_POOLING_TYPE_NONE", ContextBindings.POOLING_NONE);
+        constants.put("LLAMA_POOLING_TYPE_MEAN", ContextBindings.POOLING_MEAN);
+        constants.put("LLAMA_POOLING_TYPE_CLS", ContextBindings.POOLING_CLS);
+        constants.put("LLAMA_POOLING_TYPE_LAST", ContextBindings.POOLING_LAST);
+        constants.put("LLAMA_POOLING_TYPE_RANK", ContextBindings.POOLING_RANK);
         constants.put("GGML_LOG_LEVEL_WARN", 3);
         constants.put("GGML_LOG_LEVEL_ERROR", 4);
         constants.put("GGML_LOG_LEVEL_CONT", 5);

@@ -158,6 +158,16 @@ class TgiUpstreamTest {
     }
 
     @Test
+    void logitBiasIsRefusedNamingIt() {
+        GenerationRequest biased = request(new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, 0f, 0L, Map.of(7, 5f)), 3,
+                List.of(), 0);
+
+        assertThatThrownBy(() -> upstream.requireSupported(biased))
+                .isInstanceOfSatisfying(UnsupportedParameterException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("logit_bias"));
+    }
+
+    @Test
     void theProbeAsksTheHealthRoute() throws Exception {
         upstream.probe(tgi.endpoint());
     }

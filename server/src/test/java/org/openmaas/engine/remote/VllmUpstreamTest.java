@@ -80,6 +80,17 @@ class VllmUpstreamTest {
     }
 
     @Test
+    void logitBiasGoesAsOpenAisObjectOfTokenIds() throws Exception {
+        Sampling biased = new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, 0f, 0L, Map.of(7, 100f, 9, -100f));
+        run(request(biased, 3, List.of(), 0), List.of()).finishReason();
+
+        JsonNode bias = vllm.lastRequest("/v1/completions").path("logit_bias");
+        assertThat(bias.path("7").floatValue()).isEqualTo(100f);
+        assertThat(bias.path("9").floatValue()).isEqualTo(-100f);
+        assertThat(bias.size()).isEqualTo(2);
+    }
+
+    @Test
     void greedyIsTemperatureZeroWithEveryTokenConsidered() throws Exception {
         run(request(Sampling.greedy(), 3, List.of(), 0), List.of()).finishReason();
 
