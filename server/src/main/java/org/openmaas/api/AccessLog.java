@@ -8,17 +8,19 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * One record per request, a JSON object on one line (see {@link Exchange#record}): request id, method, path, status,
  * client (authenticated, or only claimed), product, prompt and generated tokens, outcome, duration. Paths are logged
- * without their query; nothing else from headers or bodies is, and what a client sent is always inside a JSON string,
- * so it cannot forge a record.
+ * without their query (and the console's invite tokens); nothing else from headers or bodies is, and what a client
+ * sent is always inside a JSON string, so it cannot forge a record.
  */
 public final class AccessLog implements Filter {
 
     private static final Logger LOG = Logger.getLogger("org.openmaas.access");
     private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-ID");
+    private static final Pattern INVITE_TOKEN = Pattern.compile("^(/console/invite/|/console/api/invites/)[^/]+");
 
     /** The exchange record of {@code request}, created by this filter before any handler runs. */
     public static Exchange exchange(ServerRequest request) {
@@ -36,7 +38,13 @@ public final class AccessLog implements Filter {
             chain.proceed();
         } finally {
             long millis = (System.nanoTime() - start) / 1_000_000;
-            LOG.info(exchange.record(req.prologue().method().text(), req.path().path(), res.status().code(), millis));
+            LOG.info(exchange.record(req.prologue().method().text(), redacted(req.path().path()), res.status().code(),
+                    millis));
         }
+    }
+
+    /** The path without the secrets some paths carry: the console's invite tokens. */
+    static String redacted(String path) {
+        return INVITE_TOKEN.matcher(path).replaceFirst("$1<token>");
     }
 }

@@ -48,6 +48,16 @@ public sealed abstract class ApiException extends RuntimeException {
         }
     }
 
+    /**
+     * 403 PERMISSION_DENIED with the console's code {@code csrf}: a browser request that changes something without
+     * its session's CSRF token, or that its browser says came from another site's page.
+     */
+    public static final class CsrfRefused extends ApiException {
+        public CsrfRefused(String message) {
+            super(message);
+        }
+    }
+
     /** 404 NOT_FOUND. */
     public static final class NotFound extends ApiException {
         public NotFound(String message) {

@@ -5,11 +5,18 @@ package org.openmaas.api;
  *
  * @param retryAfterSeconds value of the {@code Retry-After} header; 0 for none
  * @param param             the request field the failure is about, or null (only OpenAI's error shape shows it)
+ * @param consoleCode       the console's {@code code} where its name for the gRPC code is not specific enough, else
+ *                          null
  */
-public record ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds, String param) {
+public record ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds, String param,
+                         String consoleCode) {
 
     public ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds) {
-        this(status, grpcCode, message, retryAfterSeconds, null);
+        this(status, grpcCode, message, retryAfterSeconds, null, null);
+    }
+
+    public ErrorReply(int status, int grpcCode, String message, long retryAfterSeconds, String param) {
+        this(status, grpcCode, message, retryAfterSeconds, param, null);
     }
 
     /** The grpc-gateway body: {@code {"code": 3, "message": "...", "details": []}}. */
@@ -30,6 +37,20 @@ public record ErrorReply(int status, int grpcCode, String message, long retryAft
     public byte[] openAiBody() {
         return Json.write(new OpenAiError(new OpenAiError.Detail(message, ErrorTable.openAiType(status), param,
                 ErrorTable.openAiCode(status, param))));
+    }
+
+    /**
+     * The console API's error body, {@code {"error": {"code": "not_found", "message": "..."}}}: the code is the gRPC
+     * code's name in lower case, or the more specific {@link #consoleCode}.
+     */
+    public byte[] consoleBody() {
+        String code = consoleCode != null ? consoleCode : ErrorTable.codeName(grpcCode);
+        return Json.write(new ConsoleError(new ConsoleError.Detail(code, message)));
+    }
+
+    record ConsoleError(Detail error) {
+        record Detail(String code, String message) {
+        }
     }
 
     record Body(int code, String message, Object[] details) {

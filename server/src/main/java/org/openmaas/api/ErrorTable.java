@@ -5,6 +5,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openmaas.accounts.model.AccountsException;
 import org.openmaas.accounts.model.StoreUnavailableException;
+import org.openmaas.auth.GuessingGuard;
 import org.openmaas.auth.InvalidTokenException;
 import org.openmaas.catalog.ProductChangeException;
 import org.openmaas.engine.EngineClosedException;
@@ -50,6 +51,7 @@ public final class ErrorTable {
             case ApiException.InvalidArgument e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0, e.param());
             case ApiException.Unauthenticated e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
             case ApiException.PermissionDenied e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0);
+            case ApiException.CsrfRefused e -> new ErrorReply(403, PERMISSION_DENIED, e.getMessage(), 0, null, "csrf");
             case ApiException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0, e.param());
             case AccountsException.Invalid e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
             case AccountsException.NotFound e -> new ErrorReply(404, NOT_FOUND, e.getMessage(), 0);
@@ -66,6 +68,8 @@ public final class ErrorTable {
                     new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case ApiException.Unavailable e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
             case InvalidTokenException e -> new ErrorReply(401, UNAUTHENTICATED, e.getMessage(), 0);
+            case GuessingGuard.TooManyFailures e ->
+                    new ErrorReply(429, RESOURCE_EXHAUSTED, e.getMessage(), e.retryAfterSeconds());
             case EngineOverloadedException e -> new ErrorReply(429, RESOURCE_EXHAUSTED,
                     e.getMessage() + "; retry shortly", RETRY_OVERLOADED_SECONDS);
             case UnsupportedParameterException e ->
@@ -97,6 +101,22 @@ public final class ErrorTable {
             case UNAVAILABLE -> new ErrorReply(503, UNAVAILABLE, failed.message() + "; retry the request",
                     RETRY_UNAVAILABLE_SECONDS);
             case REJECTED -> new ErrorReply(400, INVALID_ARGUMENT, failed.message(), 0);
+        };
+    }
+
+    /** The name of a gRPC code in lower case ({@code not_found}), as the console's error bodies give it. */
+    static String codeName(int grpcCode) {
+        return switch (grpcCode) {
+            case INVALID_ARGUMENT -> "invalid_argument";
+            case NOT_FOUND -> "not_found";
+            case ALREADY_EXISTS -> "already_exists";
+            case PERMISSION_DENIED -> "permission_denied";
+            case RESOURCE_EXHAUSTED -> "resource_exhausted";
+            case ABORTED -> "aborted";
+            case UNIMPLEMENTED -> "unimplemented";
+            case UNAVAILABLE -> "unavailable";
+            case UNAUTHENTICATED -> "unauthenticated";
+            default -> "internal";
         };
     }
 

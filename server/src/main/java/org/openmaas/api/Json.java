@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 import java.util.stream.Collectors;
 
 /** The one JSON mapper of the HTTP layer, and the translation of every body mistake into a clear 400. */
@@ -93,6 +96,18 @@ public final class Json {
         String where = e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         return new ApiException.InvalidArgument("the request body is not valid JSON: " + e.getOriginalMessage() + where);
+    }
+
+    /** Answers with {@code body} as JSON. */
+    public static void send(ServerResponse res, Object body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(write(body));
+    }
+
+    /** Answers 201 Created with {@code body} as JSON. */
+    public static void created(ServerResponse res, Object body) {
+        res.status(Status.CREATED_201);
+        send(res, body);
     }
 
     public static byte[] write(Object value) {

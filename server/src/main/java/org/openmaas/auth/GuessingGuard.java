@@ -1,6 +1,8 @@
 package org.openmaas.auth;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.openmaas.store.GuessingStore;
 
@@ -15,6 +17,8 @@ import org.openmaas.store.GuessingStore;
  *
  * <p>Per source address, failures are only counted: past the limit, a failed request is answered with 429 instead of
  * 401, but the address never stops a right secret, for behind a proxy or load balancer many callers share one.
+ *
+ * <p>The console's passwords are guarded alike, per email and per address, in counters of their own.
  */
 public final class GuessingGuard {
 
@@ -35,6 +39,24 @@ public final class GuessingGuard {
         }
     }
 
+    /** What is being guessed, which names its counters and its refusals. */
+    private enum Target {
+        CLIENT_SECRET("client:", "address:", "token requests", "client"),
+        PASSWORD("user:", "sign-in-address:", "sign-ins", "user");
+
+        final String subjectPrefix;
+        final String addressPrefix;
+        final String attempts;
+        final String subject;
+
+        Target(String subjectPrefix, String addressPrefix, String attempts, String subject) {
+            this.subjectPrefix = subjectPrefix;
+            this.addressPrefix = addressPrefix;
+            this.attempts = attempts;
+            this.subject = subject;
+        }
+    }
+
     private final GuessingStore counters;
     private final Clock clock;
 
@@ -52,23 +74,53 @@ public final class GuessingGuard {
      *                         check failed and {@code address} has failed too often
      */
     public <T> T check(String clientId, String address, Supplier<T> secretCheck) {
+        String key = clientId != null && Ids.CLIENT_ID.matcher(clientId).matches() ? clientId : null;
+        return guarded(Target.CLIENT_SECRET, key, address, secretCheck,
+                e -> e instanceof OAuthException o && o.error() == OAuthError.INVALID_CLIENT);
+    }
+
+    /**
+     * Runs a console sign-in's {@code passwordCheck} for {@code email} under the same limits as a client secret's:
+     * an empty result (no such user, or a wrong password) counts against the email and {@code address}, in counters
+     * of their own.
+     *
+     * @throws TooManyFailures as {@link #check} does
+     */
+    public <T> Optional<T> checkPassword(String email, String address, Supplier<Optional<T>> passwordCheck) {
+        try {
+            T found = guarded(Target.PASSWORD, email, address,
+                    () -> passwordCheck.get().orElseThrow(WrongPassword::new), WrongPassword.class::isInstance);
+            return Optional.of(found);
+        } catch (WrongPassword e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A sign-in whose password was wrong, carried out of {@link #guarded} to be counted. */
+    private static final class WrongPassword extends RuntimeException {
+        WrongPassword() {
+            super(null, null, false, false);
+        }
+    }
+
+    private <T> T guarded(Target target, String subject, String address, Supplier<T> check,
+                          Predicate<RuntimeException> wrongSecret) {
         long now = clock.instant().getEpochSecond();
-        String key = clientKey(clientId);
         GuessingStore.Reserved reserved = null;
-        if (key != null) {
-            switch (counters.reserve(key, now / 60, FAILURES_PER_CLIENT_PER_MINUTE)) {
-                case GuessingStore.Refused refused -> throw clientLocked(clientId, refused, now);
+        if (subject != null) {
+            switch (counters.reserve(target.subjectPrefix + subject, now / 60, FAILURES_PER_CLIENT_PER_MINUTE)) {
+                case GuessingStore.Refused refused -> throw locked(target, subject, refused, now);
                 case GuessingStore.Reserved r -> reserved = r;
             }
         }
         T result;
         try {
-            result = secretCheck.get();
+            result = check.get();
         } catch (RuntimeException e) {
-            boolean wrongSecret = e instanceof OAuthException o && o.error() == OAuthError.INVALID_CLIENT;
-            settle(reserved, wrongSecret);
-            if (wrongSecret) {
-                failed(address);
+            boolean wrong = wrongSecret.test(e);
+            settle(reserved, wrong);
+            if (wrong) {
+                failed(target, address);
             }
             throw e;
         }
@@ -77,12 +129,13 @@ public final class GuessingGuard {
     }
 
     /** @throws TooManyFailures when {@code address} has now failed too often this minute */
-    private void failed(String address) {
+    private void failed(Target target, String address) {
         long now = clock.instant().getEpochSecond();
-        long failures = counters.fail(addressKey(address), now / 60);
+        long failures = counters.fail(target.addressPrefix + (address == null ? "unknown"
+                : address.substring(0, Math.min(address.length(), 100))), now / 60);
         if (failures > FAILURES_PER_ADDRESS_PER_MINUTE) {
             long retryAfter = 60 - now % 60;
-            throw new TooManyFailures("too many failed token requests from this address ("
+            throw new TooManyFailures("too many failed " + target.attempts + " from this address ("
                     + FAILURES_PER_ADDRESS_PER_MINUTE + " a minute); retry in " + retryAfter + " s", retryAfter);
         }
     }
@@ -98,24 +151,15 @@ public final class GuessingGuard {
         }
     }
 
-    private static TooManyFailures clientLocked(String clientId, GuessingStore.Refused refused, long now) {
+    private static TooManyFailures locked(Target target, String subject, GuessingStore.Refused refused, long now) {
         if (refused.failures() >= FAILURES_PER_CLIENT_PER_MINUTE) {
             long retryAfter = 60 - now % 60;
-            return new TooManyFailures("too many failed token requests for client '" + clientId + "' ("
-                    + FAILURES_PER_CLIENT_PER_MINUTE + " a minute); retry in " + retryAfter + " s", retryAfter);
+            return new TooManyFailures("too many failed " + target.attempts + " for " + target.subject + " '" + subject
+                    + "' (" + FAILURES_PER_CLIENT_PER_MINUTE + " a minute); retry in " + retryAfter + " s", retryAfter);
         }
         // Attempts in flight hold the places: one of them ends within a second or so.
-        return new TooManyFailures(refused.checking() + " token requests for client '" + clientId + "' are being "
-                + "checked at once and " + refused.failures() + " failed this minute (at most "
+        return new TooManyFailures(refused.checking() + " " + target.attempts + " for " + target.subject + " '"
+                + subject + "' are being checked at once and " + refused.failures() + " failed this minute (at most "
                 + FAILURES_PER_CLIENT_PER_MINUTE + " together); retry in 1 s", 1);
-    }
-
-    private static String clientKey(String clientId) {
-        // Ids that cannot exist are not counted per id (they would only fill the table); the address still is.
-        return clientId != null && Ids.CLIENT_ID.matcher(clientId).matches() ? "client:" + clientId : null;
-    }
-
-    private static String addressKey(String address) {
-        return "address:" + (address == null ? "unknown" : address.substring(0, Math.min(address.length(), 100)));
     }
 }

@@ -3,7 +3,7 @@ package org.openmaas.auth;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
-/** The shapes of cloud account and client ids, and new random ones. */
+/** The shapes of cloud account and client ids, and new random ones (and console users' ids). */
 public final class Ids {
 
     public static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -26,8 +26,17 @@ public final class Ids {
 
     /** {@code maas-} and twelve lower-case letters and digits. */
     public static String newClientId() {
+        return random("maas-");
+    }
+
+    /** A console user's id: {@code user-} and twelve lower-case letters and digits. */
+    public static String newUserId() {
+        return random("user-");
+    }
+
+    private static String random(String prefix) {
         String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder id = new StringBuilder("maas-");
+        StringBuilder id = new StringBuilder(prefix);
         for (int i = 0; i < 12; i++) {
             id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }

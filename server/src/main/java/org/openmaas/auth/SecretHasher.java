@@ -1,9 +1,12 @@
 package org.openmaas.auth;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -44,6 +47,19 @@ public final class SecretHasher {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * The lower-case hex SHA-256 of a secret with 256 random bits (an API key, a session id, an invite token): there
+     * is nothing to guess, so a fast hash is enough, and it is computed on every request such a secret comes with.
+     */
+    public static String sha256(String randomSecret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(randomSecret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static byte[] derive(String secret, byte[] salt, int iterations) {

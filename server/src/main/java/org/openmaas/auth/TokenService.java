@@ -69,15 +69,39 @@ public final class TokenService {
         if (!client.active()) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "client " + clientId + " is revoked");
         }
-        Set<String> scopes = grantedScopes(client, requestedScope);
+        AccessToken token = mint(client, grantedScopes(client, requestedScope), LIFETIME);
+        store.recordUse(clientId, now);
+        return token;
+    }
+
+    /**
+     * A token for an active client of this service's own making, without its secret: the console's playground
+     * client, whose secret nobody keeps. Only code in this process calls it, for a user it has authorized.
+     *
+     * @param lifetime at most {@link #LIFETIME}, the longest a signing key is kept to verify
+     * @throws IllegalArgumentException when the client is not active, holds none of {@code scopes} or the lifetime is
+     *                                  out of range
+     */
+    public AccessToken issueFor(Client client, Set<String> scopes, Duration lifetime) {
+        if (!client.active() || !client.scopes().containsAll(scopes) || scopes.isEmpty()) {
+            throw new IllegalArgumentException("client " + client.clientId() + " is not active or lacks " + scopes);
+        }
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(LIFETIME) > 0) {
+            throw new IllegalArgumentException("a token lives between 1 s and " + LIFETIME + ", not " + lifetime);
+        }
+        return mint(client, scopes, lifetime);
+    }
+
+    private AccessToken mint(Client client, Set<String> scopes, Duration lifetime) {
+        Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
-                .subject(clientId)
+                .subject(client.clientId())
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(LIFETIME)))
+                .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
-                .claim(CLAIM_CLIENT, clientId)
+                .claim(CLAIM_CLIENT, client.clientId())
                 .claim(CLAIM_ACCOUNT, client.cloudAccountId())
                 .claim(CLAIM_SCOPE, String.join(" ", scopes))
                 .build();
@@ -88,8 +112,7 @@ public final class TokenService {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
-        store.recordUse(clientId, now);
-        return new AccessToken(jwt.serialize(), LIFETIME.toSeconds(), scopes);
+        return new AccessToken(jwt.serialize(), lifetime.toSeconds(), scopes);
     }
 
     /** The caller behind a bearer token; {@link InvalidTokenException} says why a token is refused. */

@@ -20,6 +20,7 @@ import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.cli.connection.EnvironmentSource;
 import org.openmaas.catalog.ProductChangeException;
+import org.openmaas.console.Invitation;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -113,6 +114,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, ExecutionException {
         MaasServer server = MaasServer.start(config());
         server.bootstrapCredentials().ifPresent(created -> System.out.println(announcement(created)));
+        server.firstOperatorInvitation().ifPresent(invitation -> System.out.println(
+                operatorAnnouncement(invitation, serverRoot(host, server.port()))));
         Future<String> stop = StopSignals.take();
         if (catalog != null) {
             StopSignals.onHangup(() -> reload(server));
@@ -152,6 +155,22 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownGraceSeconds), environment, Clock.systemUTC(), database, proxies,
                 allowPartial, cors, new ServerConfig.ModelFlags(contextLength,
                 Optional.ofNullable(chatTemplate).map(ServeCommand::templateSource), slots), llamaLibrary, gpuLayers);
+    }
+
+    /** The first operator's sign-in link, shown once: the console's only way in on a fresh server. */
+    static String operatorAnnouncement(Invitation invitation, String serverRoot) {
+        return """
+
+                The console's first operator, %s: set a password and sign in at (once, until %s)
+                  %s%s
+                """.formatted(invitation.user().email(), invitation.expiresAt(), serverRoot, invitation.path());
+    }
+
+    /** The server's root URL for links a person opens: {@code localhost} when it listens on every address. */
+    static String serverRoot(String host, int port) {
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]"
+                : host;
+        return "http://" + shown + ":" + port;
     }
 
     /** A Jinja source is many lines of quotes and braces, awkward in a shell: a file holding it is read instead. */

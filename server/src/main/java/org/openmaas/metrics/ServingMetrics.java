@@ -40,6 +40,21 @@ public final class ServingMetrics {
         return new GenerationTimer(this, product, startedAt);
     }
 
+    /**
+     * What this instance has served since it started, over every product: finished requests (however they ended),
+     * their prompt tokens and the tokens streamed. A rate is the difference of two summaries over their interval.
+     */
+    public record Summary(long requests, long promptTokens, long generatedTokens) {
+    }
+
+    public Summary summary() {
+        return new Summary(total("maas.requests"), total("maas.prompt.tokens"), total("maas.generated.tokens"));
+    }
+
+    private long total(String counter) {
+        return Math.round(registry.find(counter).counters().stream().mapToDouble(Counter::count).sum());
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         catalog.entries().forEach(this::registerEngineMeters);

@@ -39,6 +39,7 @@ import org.openmaas.api.Readiness;
 import org.openmaas.api.Exchange;
 import org.openmaas.api.OpenApiDocument;
 import org.openmaas.api.admin.AdminApi;
+import org.openmaas.api.console.ConsoleApi;
 import org.openmaas.api.maas.MaasApi;
 import org.openmaas.api.openai.ApiKeysApi;
 import org.openmaas.api.openai.OpenAiApi;
@@ -52,6 +53,12 @@ import org.openmaas.auth.TokenService;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogFile;
 import org.openmaas.catalog.ProductLifecycle;
+import org.openmaas.console.AccountCredentials;
+import org.openmaas.console.ConsoleSettings;
+import org.openmaas.console.FirstOperator;
+import org.openmaas.console.Invitation;
+import org.openmaas.console.Sessions;
+import org.openmaas.console.Users;
 import org.openmaas.metrics.Refusals;
 import org.openmaas.metrics.ServingMetrics;
 import org.openmaas.store.ApiKeyStore;
@@ -59,7 +66,9 @@ import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 import org.openmaas.store.GuessingStore;
 import org.openmaas.store.MeteringStore;
+import org.openmaas.store.SessionStore;
 import org.openmaas.store.SigningKeyStore;
+import org.openmaas.store.UserStore;
 import org.openmaas.metering.Admission;
 import org.openmaas.metering.UsageJournal;
 
@@ -84,6 +93,7 @@ public final class MaasServer implements AutoCloseable {
     private final InFlight inFlight;
     private final WebServer webServer;
     private final Optional<Bootstrap.Credentials> bootstrap;
+    private final Optional<Invitation> firstOperator;
     private final Admission admission;
     private final ScheduledExecutorService housekeeping;
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -91,7 +101,8 @@ public final class MaasServer implements AutoCloseable {
     private MaasServer(ServerConfig config, Database database, Catalog catalog, ProductLifecycle products,
                        Readiness readiness,
                        InFlight inFlight, WebServer webServer, Optional<Bootstrap.Credentials> bootstrap,
-                       Admission admission, ScheduledExecutorService housekeeping) {
+                       Optional<Invitation> firstOperator, Admission admission,
+                       ScheduledExecutorService housekeeping) {
         this.config = config;
         this.database = database;
         this.catalog = catalog;
@@ -100,6 +111,7 @@ public final class MaasServer implements AutoCloseable {
         this.inFlight = inFlight;
         this.webServer = webServer;
         this.bootstrap = bootstrap;
+        this.firstOperator = firstOperator;
         this.admission = admission;
         this.housekeeping = housekeeping;
     }
@@ -121,6 +133,7 @@ public final class MaasServer implements AutoCloseable {
      */
     public static MaasServer start(ServerConfig config, Consumer<Catalog> loader) {
         ListenPort.requireFree(config.host(), config.port());
+        ConsoleSettings consoleSettings = ConsoleSettings.of(config.environment());
         createDirectories(config);
         Database database = config.databaseUrl().map(Database::open).orElseGet(() -> Database.embedded(config.dataDir()));
         LOG.info("store: " + (config.databaseUrl().isPresent() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
@@ -143,6 +156,11 @@ public final class MaasServer implements AutoCloseable {
             MeteringStore metering = new MeteringStore(database);
             GuessingGuard guard = new GuessingGuard(new GuessingStore(database), config.clock());
             Entitlements entitlements = new Entitlements(credentials, config.clock());
+            UserStore userStore = new UserStore(database);
+            SessionStore sessionStore = new SessionStore(database);
+            Users users = new Users(userStore, sessionStore, credentials, consoleSettings, config.clock());
+            Sessions sessions = new Sessions(sessionStore, userStore, consoleSettings, config.clock());
+            Optional<Invitation> firstOperator = FirstOperator.ensure(users, config.environment());
             Admission admission = new Admission(entitlements, metering, new UsageJournal(config.dataDir(), metering),
                     InstanceId.of(config.dataDir()), config.clock());
             int interrupted = admission.recover();
@@ -153,6 +171,8 @@ public final class MaasServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> runHousekeeping(() -> {
                 admission.housekeeping();
                 guard.housekeeping();
+                sessions.housekeeping();
+                users.housekeeping();
             }), HOUSEKEEPING_EVERY.toMillis(), HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             Catalog catalog = new Catalog();
             Readiness readiness = new Readiness();
@@ -161,7 +181,7 @@ public final class MaasServer implements AutoCloseable {
                     () -> readyWhenServing(catalog, readiness));
             Services services = new Services(tokens, guard, new ClientAddress(config.trustedProxies()), apiKeys,
                     credentials, entitlements, metering, admission, catalog, products, readiness, config.clock(),
-                    config.corsOrigins(), config.environment(), productsBaseDir(config));
+                    config.corsOrigins(), config.environment(), productsBaseDir(config), users, sessions);
             InFlight inFlight = new InFlight();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -174,7 +194,7 @@ public final class MaasServer implements AutoCloseable {
                 throw ListenPort.taken(config.host(), config.port()); // taken between the check and the start
             }
             MaasServer server = new MaasServer(config, database, catalog, products, readiness, inFlight, webServer, bootstrap,
-                    admission, housekeeping);
+                    firstOperator, admission, housekeeping);
             LOG.info("listening on http://" + config.host() + ":" + webServer.port());
             try {
                 loader.accept(catalog);
@@ -201,7 +221,8 @@ public final class MaasServer implements AutoCloseable {
     record Services(TokenService tokens, GuessingGuard guard, ClientAddress clientAddress, ApiKeys apiKeys,
                     CredentialStore credentials, Entitlements entitlements, MeteringStore metering, Admission admission,
                     Catalog catalog, ProductLifecycle products, Readiness readiness, Clock clock,
-                    CorsOrigins corsOrigins, Map<String, String> environment, Path productsBaseDir) {
+                    CorsOrigins corsOrigins, Map<String, String> environment, Path productsBaseDir, Users users,
+                    Sessions sessions) {
     }
 
     /**
@@ -239,9 +260,14 @@ public final class MaasServer implements AutoCloseable {
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()))
                 .register(new OpenApiDocument());
-        AdminApi.register(routing, auth, new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock()),
-                new Clients(s.credentials(), s.apiKeys(), s.clock()), new Usage(s.credentials(), s.metering()),
-                s.tokens().keys(), refusals, s.catalog(), s.products(), s.productsBaseDir(), s.environment());
+        Accounts accounts = new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock());
+        Clients clients = new Clients(s.credentials(), s.apiKeys(), s.clock());
+        Usage usage = new Usage(s.credentials(), s.metering());
+        AdminApi.register(routing, auth, accounts, clients, usage, s.tokens().keys(), refusals, s.catalog(),
+                s.products(), s.productsBaseDir(), s.environment(), s.users());
+        ConsoleApi.register(routing, new ConsoleApi.Services(s.users(), s.sessions(), s.guard(), s.clientAddress(),
+                s.credentials(), accounts, usage, new AccountCredentials(clients, s.tokens()), s.entitlements(),
+                s.catalog(), s.products(), metrics, s.clock()));
         routing.any(MaasServer::noRoute)
                 .error(Throwable.class, MaasServer::error);
     }
@@ -302,7 +328,10 @@ public final class MaasServer implements AutoCloseable {
                 && allowedMethods("/v1" + path) != null);
     }
 
-    /** Every failure becomes an error body through the one table, in OpenAI's shape on the OpenAI-compatible API. */
+    /**
+     * Every failure becomes an error body through the one table, in OpenAI's shape on the OpenAI-compatible API and
+     * in the console's under {@code /console}.
+     */
     private static void error(ServerRequest req, ServerResponse res, Throwable failure) {
         String requestId = req.context().get(Exchange.class).map(Exchange::requestId).orElse("-");
         ErrorReply reply = ErrorTable.reply(failure, requestId);
@@ -314,7 +343,9 @@ public final class MaasServer implements AutoCloseable {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(openAiShaped(req.path().path()) ? reply.openAiBody() : reply.body());
+        String path = req.path().path();
+        res.send(path.startsWith("/console/") ? reply.consoleBody()
+                : openAiShaped(path) ? reply.openAiBody() : reply.body());
     }
 
     public int port() {
@@ -351,6 +382,11 @@ public final class MaasServer implements AutoCloseable {
     /** Where generation requests are admitted and metered. */
     public Admission admission() {
         return admission;
+    }
+
+    /** The console's first operator's invite link, made by this start (on a store without operators) to show once. */
+    public Optional<Invitation> firstOperatorInvitation() {
+        return firstOperator;
     }
 
     /** The credentials this start created, shown to the operator once. */

@@ -102,6 +102,19 @@ class AccessLogTest {
      * The one record of the request a test made. Every record the recorder holds is checked to be one line of JSON,
      * also those of requests that a test's set-up finished just before.
      */
+    @Test
+    void anInviteLinksTokenIsNotLogged() throws InterruptedException {
+        String token = "secret-invite-token";
+        try (AccessLogRecorder log = AccessLogRecorder.start()) {
+            server.get("/console/invite/" + token, null);
+            server.post("/console/api/invites/" + token + "/accept", null, "{\"password\": \"long enough password\"}");
+
+            onlyRecord(log, "GET", "/console/invite/<token>", 200);
+            onlyRecord(log, "POST", "/console/api/invites/<token>/accept", 404);
+            assertThat(log.records().toString()).doesNotContain(token);
+        }
+    }
+
     private static JsonNode onlyRecord(AccessLogRecorder log, String method, String path, int status)
             throws InterruptedException {
         assertThat(log.await(method, path, status, 1, Duration.ofSeconds(10))).as("the request was logged").isTrue();

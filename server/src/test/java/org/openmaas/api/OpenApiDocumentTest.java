@@ -1,6 +1,7 @@
 package org.openmaas.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.openmaas.testing.ConsoleBrowser.API;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.testing.ConsoleBrowser;
 import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
@@ -153,6 +155,31 @@ class OpenApiDocumentTest {
         assertValid("ProductList", server.get("/v1/admin/products", token), 200);
         assertValid("AdminProduct", server.get("/v1/admin/products/" + PRODUCT, token), 200);
         assertValid("Error", server.get("/v1/admin/accounts/999999999999", token), 404);
+    }
+
+    @Test
+    void theConsolesAnswersAreDocumented() {
+        ConsoleBrowser operator = ConsoleBrowser.operator(server);
+        String account = API + "/accounts/" + TestServer.ACCOUNT;
+        assertValid("ConsoleMe", operator.get(API + "/session"), 200);
+        assertValid("ConsoleError", new ConsoleBrowser(server).get(API + "/session"), 401);
+        assertValid("ConsoleModelList", operator.get(account + "/models"), 200);
+        assertValid("ConsoleSecret", operator.post(account + "/clients", "{\"name\": \"documented\"}"), 201);
+        assertValid("ConsoleClientList", operator.get(account + "/clients"), 200);
+        assertValid("ConsoleKey", operator.post(account + "/api-keys", "{\"name\": \"documented\"}"), 201);
+        assertValid("ConsoleKeyList", operator.get(account + "/api-keys"), 200);
+        server.post("/v1/maas/generate", server.token(), server.body("Once", "{\"max_new_tokens\": 2}"));
+        assertValid("ConsoleUsage", operator.get(account + "/usage"), 200);
+        HttpResponse<String> invited = operator.post(account + "/members",
+                "{\"email\": \"documented@example.com\", \"role\": \"member\"}");
+        assertValid("ConsoleMember", invited, 201);
+        assertValid("ConsoleMemberList", operator.get(account + "/members"), 200);
+        assertValid("ConsoleAccountList", operator.get(API + "/operator/accounts"), 200);
+        assertValid("ConsoleInvite", operator.post(API + "/operator/users", "{\"email\": \"ops@example.com\"}"), 201);
+        assertValid("ConsoleUserList", operator.get(API + "/operator/users"), 200);
+        assertValid("ConsoleProductList", operator.get(API + "/operator/products"), 200);
+        assertValid("ConsoleMetrics", operator.get(API + "/operator/metrics"), 200);
+        assertValid("AdminUserList", server.get("/v1/admin/users", server.token()), 200);
     }
 
     private static void assertValid(String schema, HttpResponse<String> response, int status) {

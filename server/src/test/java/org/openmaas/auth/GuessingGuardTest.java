@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,5 +79,18 @@ class GuessingGuardTest {
     private String wrongSecret() {
         checked.incrementAndGet();
         throw new OAuthException(OAuthError.INVALID_CLIENT, "wrong secret");
+    }
+
+    @Test
+    void wrongPasswordsAreCountedPerEmailApartFromClientSecrets() {
+        for (int i = 0; i < GuessingGuard.FAILURES_PER_CLIENT_PER_MINUTE; i++) {
+            assertThat(guard.checkPassword("app", "192.0.2.1", Optional::empty)).isEmpty();
+        }
+
+        assertThatThrownBy(() -> guard.checkPassword("app", "192.0.2.1", () -> Optional.of("user")))
+                .isInstanceOfSatisfying(GuessingGuard.TooManyFailures.class,
+                        e -> assertThat(e.retryAfterSeconds()).isEqualTo(50))
+                .hasMessage("too many failed sign-ins for user 'app' (10 a minute); retry in 50 s");
+        assertThat(guard.check("app", "192.0.2.1", this::rightSecret)).isEqualTo("token");
     }
 }

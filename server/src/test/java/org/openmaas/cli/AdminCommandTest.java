@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.cli.connection.ConfigFile;
 import org.openmaas.cli.connection.Settings;
+import org.openmaas.testing.ConsoleBrowser;
 import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
@@ -242,6 +243,20 @@ class AdminCommandTest {
         Files.writeString(file, TestServer.JSON.writeValueAsString(Map.of("cloud_account_id", TestServer.ACCOUNT,
                 "client_id", TestServer.CLIENT_ID, "client_secret", secret)));
         return file;
+    }
+
+    @Test
+    void aCreatedConsoleUsersInviteLinkIsPrintedAndSignsThemIn() {
+        Cli.Run created = admin("users", "create", "--email", "Ops@Example.com", "--operator");
+        Cli.Run listed = admin("users", "list");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String link = created.out().lines().filter(l -> l.contains("invite link:")).findFirst().orElseThrow()
+                .replaceFirst(".*invite link: ", "");
+        assertThat(link).startsWith(server.uri("/console/invite/").toString());
+        assertThat(created.out()).contains("user ops@example.com", "an operator");
+        assertThat(new ConsoleBrowser(server).accept(link, ConsoleBrowser.PASSWORD).statusCode()).isEqualTo(200);
+        assertThat(listed.out()).containsPattern("ops@example.com +true +false +false");
     }
 
     private Cli.Run admin(String... args) {

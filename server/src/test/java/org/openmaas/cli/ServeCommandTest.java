@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.api.CorsOrigins;
 import org.openmaas.api.TrustedProxies;
 import org.openmaas.auth.Bootstrap;
+import org.openmaas.console.Invitation;
+import org.openmaas.console.model.User;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.gguf.GgufValue;
 import org.openmaas.gguf.GgufWriter;
@@ -127,6 +130,18 @@ class ServeCommandTest {
         assertThat(ServeCommand.announcement(new Bootstrap.Credentials("123456789012", "c", "s", Optional.empty())))
                 .doesNotContain("First start")
                 .contains("Added the API client of " + Bootstrap.ENV_CLIENT_ID, "keeps the credentials an earlier start wrote");
+    }
+
+    @Test
+    void theFirstOperatorsLinkIsPrintedOnThisMachinesAddressWhenTheServerListensOnAll() {
+        Invitation invitation = new Invitation(new User("user-1", "admin@localhost", null, true, false, Instant.EPOCH),
+                "tok3n", Instant.parse("2026-12-07T10:00:00Z"));
+
+        assertThat(ServeCommand.operatorAnnouncement(invitation, ServeCommand.serverRoot("0.0.0.0", 8080)))
+                .contains("first operator, admin@localhost", "until 2026-12-07T10:00:00Z",
+                        "http://localhost:8080/console/invite/tok3n");
+        assertThat(ServeCommand.serverRoot("10.0.0.5", 9000)).isEqualTo("http://10.0.0.5:9000");
+        assertThat(ServeCommand.serverRoot("::1", 8080)).isEqualTo("http://[::1]:8080");
     }
 
     @Test

@@ -459,7 +459,8 @@ public final class TestServer implements AutoCloseable {
         return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    /** Any request, answered as text. */
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

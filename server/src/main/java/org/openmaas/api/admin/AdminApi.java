@@ -10,6 +10,7 @@ import org.openmaas.api.BearerAuth;
 import org.openmaas.auth.SigningKeys;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.ProductLifecycle;
+import org.openmaas.console.Users;
 import org.openmaas.metrics.Refusals;
 
 /** The admin API under {@code /v1/admin}: one filter lets only callers with the {@code admin} scope reach it. */
@@ -20,13 +21,15 @@ public final class AdminApi {
 
     public static void register(HttpRouting.Builder routing, BearerAuth auth, Accounts accounts, Clients clients,
                                 Usage usage, SigningKeys keys, Refusals refusals, Catalog catalog,
-                                ProductLifecycle products, Path productsBaseDir, Map<String, String> environment) {
+                                ProductLifecycle products, Path productsBaseDir, Map<String, String> environment,
+                                Users users) {
         routing.addFilter(new AdminGate(auth))
                 .register(new AccountsAdminApi(accounts))
                 .register(new ClientsAdminApi(clients))
                 .register(new ApiKeysAdminApi(clients))
                 .register(new UsageAdminApi(usage, keys, refusals))
                 .register(new EnginesAdminApi(catalog))
-                .register(new ProductsAdminApi(products, productsBaseDir, environment));
+                .register(new ProductsAdminApi(products, productsBaseDir, environment))
+                .register(new UsersAdminApi(users));
     }
 }

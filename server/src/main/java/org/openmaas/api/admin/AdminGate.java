@@ -1,7 +1,5 @@
 package org.openmaas.api.admin;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -74,13 +72,11 @@ final class AdminGate implements Filter {
     }
 
     static void send(ServerResponse res, Object body) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(body));
+        Json.send(res, body);
     }
 
     static void created(ServerResponse res, Object body) {
-        res.status(Status.CREATED_201);
-        send(res, body);
+        Json.created(res, body);
     }
 
     static String iso(Instant instant) {

@@ -7,12 +7,12 @@ import picocli.CommandLine.Command;
  * command is its own class; these groups only gather them.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Manage cloud accounts, clients, API keys, entitlements, limits, usage, signing keys and products "
-                + "of a running server.",
+        description = "Manage cloud accounts, clients, API keys, entitlements, limits, usage, signing keys, products "
+                + "and console users of a running server.",
         subcommands = {AdminCommand.Accounts.class, AdminCommand.Clients.class, AdminCommand.ApiKeys.class,
                 AdminCommand.Entitlements.class,
                 AdminCommand.Limits.class, Usage.class, AdminCommand.SigningKeys.class, Engines.class,
-                AdminCommand.Products.class})
+                AdminCommand.Products.class, AdminCommand.Users.class})
 public final class AdminCommand extends CommandGroup {
 
     @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Cloud accounts.",
@@ -45,6 +45,12 @@ public final class AdminCommand extends CommandGroup {
             description = "The products the server serves, added, changed and removed while it runs.",
             subcommands = {ProductsList.class, ProductsAdd.class, ProductsSet.class, ProductsRemove.class})
     static final class Products extends CommandGroup {
+    }
+
+    @Command(name = "users", mixinStandardHelpOptions = true,
+            description = "The console's users; a new one signs in through a one-time invite link.",
+            subcommands = {UsersList.class, UsersCreate.class})
+    static final class Users extends CommandGroup {
     }
 
     @Command(name = "signing-keys", mixinStandardHelpOptions = true, description = "Token signing keys.",

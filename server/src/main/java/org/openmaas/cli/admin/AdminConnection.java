@@ -43,6 +43,11 @@ final class AdminConnection {
         this.tokens = tokens;
     }
 
+    /** The server's root URL, e.g. {@code http://localhost:8080}. */
+    String root() {
+        return root;
+    }
+
     JsonNode get(String path) {
         return call("GET", path, null);
     }

@@ -91,7 +91,7 @@ class AdminAuthorizationTest {
     /** The routes {@link AdminApi#register} makes, read by registering it into a routing that records them. */
     static List<Route> adminRoutes() {
         RecordingRouting routing = new RecordingRouting();
-        AdminApi.register(routing, null, null, null, null, null, null, null, null, null, null);
+        AdminApi.register(routing, null, null, null, null, null, null, null, null, null, null, null);
         return routing.routes;
     }
 
