@@ -1,7 +1,6 @@
 package org.openmaas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.testing.GuideScript;
 import org.openmaas.testing.TestModels;
 
 /**
@@ -31,8 +31,6 @@ class GuideScriptIT {
     static final String CLIENT_ID = "guide-client";
     static final String CLIENT_SECRET = "guide-secret-0123456789";
     static final Path ROOT = Path.of(System.getProperty("openmaas.projectRoot", ".."));
-    static final Path GUIDE = Path.of(System.getProperty("openmaas.sharedModels", "../shared/models"))
-            .resolveSibling("spec").resolve("maas-api-guide.rst");
 
     @TempDir
     Path dir;
@@ -84,7 +82,6 @@ class GuideScriptIT {
     }
 
     private String runGuideAgainst(List<String> serveArgs) throws Exception {
-        assumeTrue(Files.exists(GUIDE), "the guide is at " + GUIDE);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -100,44 +97,14 @@ class GuideScriptIT {
         Process server = serve.start();
         try {
             awaitReady(port, server);
-            Path script = dir.resolve("guide.py");
-            Files.writeString(script, guideScript(port));
-            Process python = new ProcessBuilder("python3", script.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("guide.out").toFile()).start();
-            assertThat(python.waitFor(300, TimeUnit.SECONDS)).as("the script finishes").isTrue();
-            String output = Files.readString(dir.resolve("guide.out"));
-            assertThat(python.exitValue()).as(output).isZero();
-            return output;
+            return GuideScript.run(dir, GuideScript.pointedAt("http://127.0.0.1:" + port, ACCOUNT, CLIENT_ID,
+                    CLIENT_SECRET));
         } finally {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
         }
-    }
-
-    /** The script as the guide prints it, its five globals pointed at this server. */
-    private static String guideScript(int port) throws IOException {
-        String guide = Files.readString(GUIDE);
-        int heading = guide.indexOf("Complete Python Workflow Script\n===");
-        int start = guide.indexOf(".. code-block:: python", heading);
-        int end = guide.indexOf("\n.. meta::", start);
-        List<String> lines = new ArrayList<>();
-        for (String line : guide.substring(start, end).split("\n", -1)) {
-            if (!line.startsWith(".. code-block::")) {
-                lines.add(line.startsWith("   ") ? line.substring(3) : line);
-            }
-        }
-        String script = String.join("\n", lines);
-        String base = "http://127.0.0.1:" + port;
-        return script
-                .replace("CLIENT_ID = \"my_client_id\"", "CLIENT_ID = \"" + CLIENT_ID + "\"")
-                .replace("CLIENT_SECRET = \"my_client_secret\"", "CLIENT_SECRET = \"" + CLIENT_SECRET + "\"")
-                .replace("CLOUD_ACCOUNT = \"my_cloud_account\"", "CLOUD_ACCOUNT = \"" + ACCOUNT + "\"")
-                .replace("API_BASE_URL = \"https://us-region-2-sdk-api.cloud.intel.com/v1/maas\"",
-                        "API_BASE_URL = \"" + base + "/v1/maas\"")
-                .replace("AUTH_URL = \"https://client-token.api.idcservice.net/oauth2/token\"",
-                        "AUTH_URL = \"" + base + "/oauth2/token\"");
     }
 
     private void awaitReady(int port, Process server) throws Exception {
