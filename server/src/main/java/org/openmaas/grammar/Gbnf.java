@@ -41,6 +41,11 @@ public final class Gbnf {
         }
     }
 
+    /** Whether the grammar has the rule {@code name} with this body. */
+    boolean has(String name, String body) {
+        return body.equals(rules.get(name));
+    }
+
     /** Reserves a rule name before its body is known (a recursive schema refers to itself); see {@link #define}. */
     String reserve(String name) {
         String base = ruleName(name);

@@ -548,12 +548,14 @@ public final class JsonSchemaGrammar {
     /** The rule of a primitive, added to the grammar (with the primitives it uses) on first use. */
     private String primitive(String name) {
         Primitive primitive = PRIMITIVES.get(name);
-        primitive.uses().forEach(this::primitive);
-        String rule = gbnf.rule(primitive.rule(), primitive.body());
-        if (!rule.equals(primitive.rule())) {
-            throw new IllegalStateException("the grammar already has a rule " + primitive.rule() + " of its own");
+        if (!gbnf.has(primitive.rule(), primitive.body())) {
+            String rule = gbnf.rule(primitive.rule(), primitive.body());
+            if (!rule.equals(primitive.rule())) {
+                throw new IllegalStateException("the grammar already has a rule " + primitive.rule() + " of its own");
+            }
+            primitive.uses().forEach(this::primitive); // after adding it: JSON values nest, so the uses are cyclic
         }
-        return rule;
+        return primitive.rule();
     }
 
     /** A rule every JSON grammar may need; its name starts {@code json-}, which compiled schemas' rules avoid. */
@@ -578,8 +580,8 @@ public final class JsonSchemaGrammar {
         add(rules, "value", "json-object | json-array | json-string | json-number | json-boolean | json-null",
                 "object", "array", "string", "number", "boolean", "null");
         add(rules, "object", "\"{\" json-ws (json-string \":\" json-ws json-value (\",\" json-ws json-string \":\" "
-                + "json-ws json-value)*)? \"}\" json-ws", "ws", "string");
-        add(rules, "array", "\"[\" json-ws (json-value (\",\" json-ws json-value)*)? \"]\" json-ws", "ws");
+                + "json-ws json-value)*)? \"}\" json-ws", "ws", "string", "value");
+        add(rules, "array", "\"[\" json-ws (json-value (\",\" json-ws json-value)*)? \"]\" json-ws", "ws", "value");
         // Calendar dates with the right number of days per month (29 February left out: leap years are not checked).
         add(rules, "date", "[0-9]{4} \"-\" ((\"0\" [13578] | \"1\" [02]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" "
                 + "[01]) | (\"0\" [469] | \"11\") \"-\" (\"0\" [1-9] | [12] [0-9] | \"30\") | \"02\" \"-\" "

@@ -31,6 +31,9 @@ class JsonSchemaGrammarTest {
     void anEmptySchemaAcceptsAnyValueWithLimitedWhitespace() {
         assertAccepts("{}", "{\"a\": [1, {\"b\": null}], \"c\": \"d\"}", "[]", "{ }", "{\n  \"a\": 1\n}");
         assertRejects("{}", "{\"a\":      1}", " 1");
+        assertAccepts("{\"type\": \"object\"}", "{}", "{\"a\": {\"b\": [1, \"c\"]}}");
+        assertRejects("{\"type\": \"object\"}", "[]", "1");
+        assertAccepts("{\"type\": \"array\"}", "[]", "[{}, [null]]");
     }
 
     @Test
