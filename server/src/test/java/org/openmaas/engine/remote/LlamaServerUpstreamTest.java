@@ -15,6 +15,7 @@ import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -196,6 +197,29 @@ class LlamaServerUpstreamTest {
         upstream.requireSupported(request(new Sampling(true, 0.7f, 5, 0.9f, 0.8f, 1.2f, 0.5f, 0.3f, 1L), 5,
                 List.of("x"), 5));
         assertThat(upstream.continuesFromTokenIds()).isTrue();
+    }
+
+    @Test
+    void aRegexGoesAsACompiledGrammarThatLlamaServerEnforces() throws Exception {
+        RecordingListener run = run(constrained(new OutputConstraint.Regex("(Lily|Tom) is [0-9]{1,2}\\.")), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(run.text()).matches("(Lily|Tom) is [0-9]{1,2}\\.");
+    }
+
+    @Test
+    void aJsonSchemaGoesAsLlamaServersJsonSchema() throws Exception {
+        RecordingListener run = run(constrained(new OutputConstraint.JsonSchema("{\"type\": \"object\", "
+                + "\"properties\": {\"mood\": {\"enum\": [\"happy\", \"sad\"]}}, \"required\": [\"mood\"], "
+                + "\"additionalProperties\": false}")), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(TestJson.parse(run.text()).path("mood").asText()).isIn("happy", "sad");
+    }
+
+    private static GenerationRequest constrained(OutputConstraint constraint) {
+        return new GenerationRequest("test", "acct", new Prompt.Text(PROMPT), 60, Sampling.greedy(), List.of(), 0,
+                false, constraint);
     }
 
     private RecordingListener run(GenerationRequest request, List<Token> generated) throws Exception {
