@@ -131,6 +131,28 @@ class LlamaEngineGrammarTest {
         assertThat(((GenerationEvent.Failed) outcome.end()).message()).contains("allows no token");
     }
 
+    @Test
+    void everyConstructTheCompilersWriteIsAGrammarLlamaCppTakes() {
+        List<OutputConstraint> constraints = List.of(
+                new OutputConstraint.JsonSchema("{}"),
+                new OutputConstraint.JsonSchema("{\"type\": \"object\"}"),
+                new OutputConstraint.JsonSchema("{\"type\": [\"string\", \"null\"], \"minLength\": 1, \"maxLength\": 3}"),
+                new OutputConstraint.JsonSchema("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"integer\", "
+                        + "\"minimum\": -40, \"exclusiveMaximum\": 1000}, \"b\": {\"enum\": [\"x\", 1, null]}}, "
+                        + "\"required\": [\"a\"], \"additionalProperties\": {\"type\": \"number\", \"minimum\": 0, "
+                        + "\"maximum\": 5}}"),
+                new OutputConstraint.JsonSchema("{\"$defs\": {\"n\": {\"type\": \"array\", \"items\": {\"$ref\": "
+                        + "\"#/$defs/n\"}, \"maxItems\": 2}}, \"$ref\": \"#/$defs/n\"}"),
+                new OutputConstraint.JsonSchema("{\"prefixItems\": [{\"const\": \"é\\\"\\\\\"}], \"items\": false}"),
+                new OutputConstraint.JsonSchema("{\"anyOf\": [{\"type\": \"string\", \"format\": \"date-time\"}, "
+                        + "{\"type\": \"string\", \"format\": \"uuid\"}, {\"type\": \"string\", \"pattern\": \"x.\"}]}"),
+                new OutputConstraint.Regex("a|"),
+                new OutputConstraint.Regex("[^\\]\\-]+[\\x00-\\x1f\\u00e9-\\uffff]?\\.\\s\\W{2,}(?:x)*?"));
+        for (OutputConstraint constraint : constraints) {
+            engine.requireSupported(request(Sampling.greedy(), 1, constraint));
+        }
+    }
+
     private static Sampling sampling(long seed) {
         return new Sampling(true, 1f, 0, 1f, 1f, 1f, 0f, seed);
     }
