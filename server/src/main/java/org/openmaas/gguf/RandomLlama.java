@@ -3,7 +3,10 @@ package org.openmaas.gguf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -23,24 +26,34 @@ public final class RandomLlama {
     /**
      * The shape of a model. Head dimension is {@code embeddingLength / headCount}.
      *
-     * @param vocabularySize total tokens, at least 259 (three specials and 256 byte tokens)
+     * @param vocabularySize total tokens: with the built-in vocabulary at least 259 (three specials and 256 byte
+     *                       tokens); with a {@code tokenizer}, its token count
      * @param chatTemplate   stored as {@code tokenizer.chat_template}, or null for none
+     * @param tokenizer      the {@code tokenizer.*} metadata of a real model's tokenizer ({@link #withTokenizerOf}),
+     *                       or empty for the built-in SentencePiece vocabulary
      */
     public record Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount,
                        int headCountKv, int feedForwardLength, int contextLength, TensorType type, long seed,
-                       String chatTemplate, Architecture architecture) {
+                       String chatTemplate, Architecture architecture, Map<String, GgufValue> tokenizer) {
 
         public Spec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(architecture, "architecture");
+            tokenizer = Collections.unmodifiableMap(new LinkedHashMap<>(tokenizer));
             requirePositive("embeddingLength", embeddingLength);
             requirePositive("blockCount", blockCount);
             requirePositive("headCount", headCount);
             requirePositive("headCountKv", headCountKv);
             requirePositive("feedForwardLength", feedForwardLength);
             requirePositive("contextLength", contextLength);
-            if (vocabularySize < SentencePieceVocabulary.FIRST_PIECE_ID) {
+            if (!tokenizer.isEmpty()) {
+                int tokens = tokenCount(tokenizer);
+                if (vocabularySize != tokens) {
+                    throw new IllegalArgumentException("vocabularySize " + vocabularySize + " must be the tokenizer's "
+                            + tokens + " tokens");
+                }
+            } else if (vocabularySize < SentencePieceVocabulary.FIRST_PIECE_ID) {
                 throw new IllegalArgumentException("vocabularySize must be at least "
                         + SentencePieceVocabulary.FIRST_PIECE_ID + " (3 special and 256 byte tokens), not " + vocabularySize);
             }
@@ -60,7 +73,15 @@ public final class RandomLlama {
             }
         }
 
-        /** A Llama. */
+        /** With the built-in SentencePiece vocabulary. */
+        public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
+                    int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate,
+                    Architecture architecture) {
+            this(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv, feedForwardLength,
+                    contextLength, type, seed, chatTemplate, architecture, Map.of());
+        }
+
+        /** A Llama with the built-in SentencePiece vocabulary. */
         public Spec(String name, int vocabularySize, int embeddingLength, int blockCount, int headCount, int headCountKv,
                     int feedForwardLength, int contextLength, TensorType type, long seed, String chatTemplate) {
             this(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv, feedForwardLength,
@@ -79,27 +100,52 @@ public final class RandomLlama {
 
         public Spec withName(String name) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
         }
 
         public Spec withType(TensorType type) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
         }
 
         public Spec withSeed(long seed) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
         }
 
         public Spec withChatTemplate(String chatTemplate) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
         }
 
         public Spec withArchitecture(Architecture architecture) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
-                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture);
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer);
+        }
+
+        /**
+         * The same model with the tokenizer of {@code vocabulary} (a real model's GGUF, or one of llama.cpp's
+         * vocabulary-only {@code ggml-vocab-*.gguf}): every {@code tokenizer.*} key but its chat template, and the
+         * vocabulary size it defines. Prompts then tokenize exactly as for that model, and the output layer has its
+         * width, which is what a real vocabulary costs per token.
+         */
+        public Spec withTokenizerOf(GgufReader vocabulary) {
+            Map<String, GgufValue> keys = new LinkedHashMap<>();
+            vocabulary.metadata().forEach((key, value) -> {
+                if (key.startsWith("tokenizer.") && !key.equals("tokenizer.chat_template")) keys.put(key, value);
+            });
+            if (!keys.containsKey("tokenizer.ggml.tokens")) {
+                throw new IllegalArgumentException(vocabulary.path() + " has no tokenizer.ggml.tokens: not a vocabulary");
+            }
+            return new Spec(name, tokenCount(keys), embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, keys);
+        }
+
+        private static int tokenCount(Map<String, GgufValue> tokenizer) {
+            if (!(tokenizer.get("tokenizer.ggml.tokens") instanceof GgufValue.Array tokens)) {
+                throw new IllegalArgumentException("tokenizer.ggml.tokens must be an array of strings");
+            }
+            return tokens.elements().size();
         }
 
         public int headDimension() {
@@ -202,7 +248,16 @@ public final class RandomLlama {
             writer.put(arch + ".attention.sliding_window", GgufValue.u32(Architecture.GEMMA3_SLIDING_WINDOW));
         }
 
-        List<String> tokens = SentencePieceVocabulary.tokens(spec.vocabularySize());
+        if (!spec.tokenizer().isEmpty()) {
+            spec.tokenizer().forEach(writer::put);
+        } else {
+            putSentencePiece(spec.vocabularySize(), writer);
+        }
+        if (spec.chatTemplate() != null) writer.put("tokenizer.chat_template", GgufValue.string(spec.chatTemplate()));
+    }
+
+    private static void putSentencePiece(int vocabularySize, GgufWriter writer) {
+        List<String> tokens = SentencePieceVocabulary.tokens(vocabularySize);
         float[] scores = new float[tokens.size()];
         int[] types = new int[tokens.size()];
         for (int id = 0; id < tokens.size(); id++) {
@@ -216,7 +271,6 @@ public final class RandomLlama {
                 .put("tokenizer.ggml.unknown_token_id", GgufValue.u32(SentencePieceVocabulary.UNKNOWN_ID))
                 .put("tokenizer.ggml.bos_token_id", GgufValue.u32(SentencePieceVocabulary.BOS_ID))
                 .put("tokenizer.ggml.eos_token_id", GgufValue.u32(SentencePieceVocabulary.EOS_ID));
-        if (spec.chatTemplate() != null) writer.put("tokenizer.chat_template", GgufValue.string(spec.chatTemplate()));
     }
 
     /** llama.cpp's {@code llama_ftype} for a model whose matrices are all {@code type}; -1 for unsupported types. */

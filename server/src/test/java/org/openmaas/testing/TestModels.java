@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.openmaas.engine.llamacpp.LlamaSource;
+import org.openmaas.gguf.GgufReader;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.gguf.TensorType;
 
@@ -45,6 +47,20 @@ public final class TestModels {
      */
     public static Path slow() {
         return generated(new RandomLlama.Spec("random-llama-slow", 2048, 512, 8, 8, 4, 1536, 2048, TensorType.F32, 7, null));
+    }
+
+    /**
+     * A tiny generated model with a real model's tokenizer ({@code ggml-vocab-<vocabulary>.gguf} from llama.cpp's
+     * source, such as {@code llama-bpe} for Llama 3's 128 256 tokens), so prompts tokenize exactly as for that model.
+     */
+    public static Path withTokenizer(String vocabulary) {
+        try {
+            RandomLlama.Spec spec = RandomLlama.Spec.tiny().withName("random-llama-vocab-" + vocabulary)
+                    .withTokenizerOf(GgufReader.read(LlamaSource.vocabulary(vocabulary)));
+            return generated(spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static synchronized Path generated(RandomLlama.Spec spec) {

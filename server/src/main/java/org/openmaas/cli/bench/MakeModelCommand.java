@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.openmaas.gguf.Architecture;
+import org.openmaas.gguf.GgufReader;
 import org.openmaas.gguf.RandomLlama;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Spec;
                 + " on what its weights learned, so no download is needed.",
                 "benchmark: 336 M parameters, Q8_0, a vocabulary of 32000, 358 MB (about 3 s to write).",
                 "tiny: 160 K parameters, F32, for smoke tests.",
-                "--architecture qwen3 or gemma3 writes the same shape as that architecture."})
+                "--architecture qwen3 or gemma3 writes the same shape as that architecture.",
+                "--tokenizer-of takes a real model's tokenizer (and so its vocabulary size) from a GGUF: llama.cpp's"
+                        + " models/ggml-vocab-llama-bpe.gguf gives Llama 3's 128256 tokens."})
 final class MakeModelCommand implements Callable<Integer> {
 
     enum Size { benchmark, tiny }
@@ -32,6 +35,11 @@ final class MakeModelCommand implements Callable<Integer> {
             description = "LLAMA, QWEN3 or GEMMA3 (default: ${DEFAULT-VALUE}).")
     Architecture architecture;
 
+    @Option(names = "--tokenizer-of", paramLabel = "GGUF",
+            description = "Copy the tokenizer (every tokenizer.* key but the chat template) of this GGUF, such as a"
+                    + " vocabulary-only one from llama.cpp's source (scripts/llama-cpp.sh source, models/).")
+    Path tokenizerOf;
+
     @Spec
     CommandSpec command;
 
@@ -43,6 +51,9 @@ final class MakeModelCommand implements Callable<Integer> {
         };
         if (architecture != Architecture.LLAMA) {
             spec = spec.withArchitecture(architecture).withName(spec.name().replace("llama", architecture.key()));
+        }
+        if (tokenizerOf != null) {
+            spec = spec.withTokenizerOf(GgufReader.read(tokenizerOf));
         }
         long start = System.nanoTime();
         Path folder = file.toAbsolutePath().getParent();

@@ -48,7 +48,7 @@ class StructLayoutsTest {
 
     @BeforeAll
     static void compileAProgramAgainstTheHeader(@TempDir Path dir) throws Exception {
-        Path source = sourceTree();
+        Path source = LlamaSource.folder();
         StringBuilder c = new StringBuilder("""
                 #include <stddef.h>
                 #include <stdio.h>
@@ -196,20 +196,6 @@ class StructLayoutsTest {
     private static List<String> fields(StructLayout layout) {
         return layout.memberLayouts().stream().filter(m -> !(m instanceof PaddingLayout))
                 .map(m -> m.name().orElseThrow()).toList();
-    }
-
-    /** The llama.cpp source tree whose header the binding follows. */
-    private static Path sourceTree() {
-        String own = System.getenv("MAAS_LLAMA_SOURCE");
-        Map<String, String> cacheEnvironment = new LinkedHashMap<>(System.getenv());
-        cacheEnvironment.remove(NativeLibrary.ENV_FOLDER);
-        // .../llama.cpp-<version>/libs/package/bins/linux-x64 -> .../llama.cpp-<version>/source
-        Path folder = own != null && !own.isBlank() ? Path.of(own)
-                : NativeLibrary.defaultFolder(cacheEnvironment, Optional.empty(), System.getProperty("user.home"))
-                .getParent().getParent().getParent().getParent().resolve("source");
-        assertThat(folder.resolve("include/llama.h"))
-                .as("the llama.cpp source (run scripts/llama-cpp.sh source, or set MAAS_LLAMA_SOURCE)").isRegularFile();
-        return folder;
     }
 
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
