@@ -12,6 +12,7 @@ import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineOverloadedException;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.UnsupportedParameterException;
+import org.openmaas.grammar.GrammarException;
 import org.openmaas.metering.LimitExceededException;
 import org.openmaas.metering.NotEntitledException;
 import org.openmaas.metering.RequestExceedsLimitException;
@@ -74,6 +75,7 @@ public final class ErrorTable {
                     e.getMessage() + "; retry shortly", RETRY_OVERLOADED_SECONDS);
             case UnsupportedParameterException e ->
                     new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0, e.parameter());
+            case GrammarException e -> new ErrorReply(400, INVALID_ARGUMENT, e.getMessage(), 0);
             case EngineClosedException e -> new ErrorReply(503, UNAVAILABLE, e.getMessage(), RETRY_UNAVAILABLE_SECONDS);
             case GenerationFailedException e -> generationFailure(e.failed());
             case HttpException e -> fromHttpStatus(e.status().code(), e.getMessage());

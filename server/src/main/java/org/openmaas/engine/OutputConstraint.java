@@ -47,4 +47,10 @@ public sealed interface OutputConstraint {
     }
 
     OutputConstraint NONE = new None();
+
+    /**
+     * The {@link UnsupportedParameterException#parameter()} of an engine that cannot honour a constraint: it does not
+     * know which request field the constraint came from, so the API names that field instead.
+     */
+    String PARAMETER = "output_constraint";
 }

@@ -2,6 +2,7 @@ package org.openmaas.api.maas;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 
@@ -21,7 +22,7 @@ record GenerateBody(
             @JsonProperty("params") Params params) {
     }
 
-    /** TGI's parameter names, and OpenMaaS's {@code reproducible}. */
+    /** TGI's parameter names (its {@code grammar} included), and OpenMaaS's {@code reproducible}. */
     record Params(
             @JsonProperty("max_new_tokens") @JsonAlias("maxNewTokens") Integer maxNewTokens,
             @JsonProperty("temperature") Double temperature,
@@ -35,8 +36,10 @@ record GenerateBody(
             @JsonProperty("stop") List<String> stop,
             @JsonProperty("top_n_tokens") @JsonAlias("topNTokens") Integer topNTokens,
             @JsonProperty("truncate") Integer truncate,
-            @JsonProperty("reproducible") Boolean reproducible) {
+            @JsonProperty("reproducible") Boolean reproducible,
+            @JsonProperty("grammar") JsonNode grammar) {
 
-        static final Params NONE = new Params(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        static final Params NONE =
+                new Params(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

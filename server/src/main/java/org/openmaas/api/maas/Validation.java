@@ -5,18 +5,21 @@ import static org.openmaas.api.Checks.intInRange;
 import static org.openmaas.api.Checks.requireGenerates;
 import static org.openmaas.api.Checks.stopSequences;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.openmaas.api.ApiException;
+import org.openmaas.api.Constraints;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.catalog.PromptFormat;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Tokenizer;
@@ -32,6 +35,7 @@ final class Validation {
     static final float MAX_TEMPERATURE = 100;
     static final float MAX_REPETITION_PENALTY = 100;
     static final float MAX_ABS_FREQUENCY_PENALTY = 2;
+    static final String GRAMMAR = "grammar";
 
     /** A request ready for the engine, with the catalog entry that will serve it. */
     record Validated(CatalogEntry entry, GenerationRequest request) {
@@ -92,8 +96,9 @@ final class Validation {
         // Decoding alone costs throughput, so it is asked for: by the product, or per request.
         boolean reproducible = entry.config().reproducible() || Boolean.TRUE.equals(params.reproducible());
         GenerationRequest request = new GenerationRequest(requestId, body.cloudAccountId(), input, maxNewTokens,
-                sampling, stop, topN, reproducible);
-        engine.requireSupported(request); // an upstream without such a parameter: a 400 before admission
+                sampling, stop, topN, reproducible, grammar(params.grammar()));
+        // An upstream without such a parameter, or a grammar the engine cannot use: a 400 before admission.
+        Constraints.requireSupported(engine, request, GRAMMAR);
         return new Validated(entry, request);
     }
 
@@ -142,6 +147,40 @@ final class Validation {
         return new Sampling(sample, sample ? temperature : 1f, topK, topP, typicalP, repetition, frequency, seed);
     }
 
+    /**
+     * TGI's {@code grammar}: {@code {"type": "json", "value": <JSON Schema, as an object or as text>}} or
+     * {@code {"type": "regex", "value": "<pattern>"}}.
+     */
+    private static OutputConstraint grammar(JsonNode grammar) {
+        if (grammar == null || grammar.isNull()) {
+            return OutputConstraint.NONE;
+        }
+        JsonNode type = grammar.path("type");
+        JsonNode value = grammar.path("value");
+        if (!grammar.isObject() || grammar.size() != 2 || !type.isTextual() || value.isMissingNode()) {
+            throw invalidGrammar("grammar must be {\"type\": \"json\", \"value\": <JSON Schema>} or "
+                    + "{\"type\": \"regex\", \"value\": \"<pattern>\"}");
+        }
+        return switch (type.asText()) {
+            case "json", "json_object" -> {
+                if (value.isTextual()) {
+                    yield new OutputConstraint.JsonSchema(value.asText());
+                }
+                if (!value.isObject() && !value.isBoolean()) {
+                    throw invalidGrammar("grammar.value of type json must be a JSON Schema: an object, or that object as text");
+                }
+                yield new OutputConstraint.JsonSchema(value.toString());
+            }
+            case "regex" -> {
+                if (!value.isTextual() || value.asText().isEmpty()) {
+                    throw invalidGrammar("grammar.value of type regex must be a non-empty string");
+                }
+                yield new OutputConstraint.Regex(value.asText());
+            }
+            default -> throw invalidGrammar("grammar.type '" + type.asText() + "' is not supported; allowed: json, regex");
+        };
+    }
+
     private static float probability(String field, Double value) {
         return floatInRange(field, value, 1, 0, false, 1);
     }
@@ -168,5 +207,9 @@ final class Validation {
 
     private static ApiException.InvalidArgument invalid(String message) {
         return new ApiException.InvalidArgument(message);
+    }
+
+    private static ApiException.InvalidArgument invalidGrammar(String message) {
+        return new ApiException.InvalidArgument(message, GRAMMAR);
     }
 }

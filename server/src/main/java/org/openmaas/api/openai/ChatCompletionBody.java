@@ -26,9 +26,9 @@ record ChatCompletionBody(
         @JsonProperty("user") String user,
         @JsonProperty("stream") Boolean stream,
         @JsonProperty("stream_options") StreamOptions streamOptions,
+        @JsonProperty("response_format") JsonNode responseFormat,
         // OpenAI features this server does not have: accepted while they ask for nothing, refused naming them if not.
         @JsonProperty("logit_bias") Map<String, Double> logitBias,
-        @JsonProperty("response_format") JsonNode responseFormat,
         @JsonProperty("tools") JsonNode tools,
         @JsonProperty("tool_choice") JsonNode toolChoice,
         @JsonProperty("functions") JsonNode functions,

@@ -15,11 +15,13 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import org.openmaas.api.ApiException;
+import org.openmaas.api.Constraints;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 
@@ -75,8 +77,7 @@ final class OpenAiValidation {
         }
         boolean logprobs = Boolean.TRUE.equals(body.logprobs());
         Options options = options(body, logprobs);
-        unsupported(body.responseFormat(), "response_format", "structured output (a response_format other than "
-                + "{\"type\": \"text\"}) is not supported", format -> format.path("type").asText().equals("text"));
+        OutputConstraint constraint = ResponseFormat.constraint(body.responseFormat());
         unsupported(body.tools(), "tools", "tool calling is not supported", v -> false);
         unsupported(body.functions(), "functions", "function calling is not supported", v -> false);
         unsupported(body.functionCall(), "function_call", "function calling is not supported", v -> false);
@@ -98,7 +99,8 @@ final class OpenAiValidation {
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
-        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs), options);
+        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs,
+                constraint), options);
     }
 
     Validated completion(CompletionBody body, String account, String requestId) {
@@ -117,7 +119,8 @@ final class OpenAiValidation {
         int topLogprobs = intInRange("logprobs", body.logprobs(), 0, 0, MAX_TOP_LOGPROBS);
         Prompt prompt = prompt(entry.engine(), body.prompt());
         int maxTokens = maxTokens(entry, prompt, "max_tokens", body.maxTokens(), LEGACY_DEFAULT_MAX_TOKENS, "prompt");
-        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs), options);
+        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs,
+                OutputConstraint.NONE), options);
     }
 
     /**
@@ -172,10 +175,10 @@ final class OpenAiValidation {
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
-                                      Prompt prompt, int maxTokens, int topLogprobs) {
+                                      Prompt prompt, int maxTokens, int topLogprobs, OutputConstraint constraint) {
         GenerationRequest request = new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body, entry),
-                stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible());
-        entry.engine().requireSupported(request);
+                stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible(), constraint);
+        Constraints.requireSupported(entry.engine(), request, ResponseFormat.FIELD);
         return request;
     }
 

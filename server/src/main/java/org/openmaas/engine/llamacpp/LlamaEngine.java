@@ -17,7 +17,10 @@ import org.openmaas.engine.FairQueue;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Tokenizer;
+import org.openmaas.grammar.ConstraintGrammar;
+import org.openmaas.grammar.GrammarException;
 
 /**
  * Serves one GGUF model in-process with llama.cpp.
@@ -246,6 +249,33 @@ public final class LlamaEngine implements Engine, Tokenizer {
     @Override
     public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
         return model.applyChatTemplate(messages, addAssistantPrompt);
+    }
+
+    /**
+     * Compiles the request's output constraint and has llama.cpp parse the grammar, so that a grammar it would refuse
+     * is a 400 before admission, not a failure in the stream.
+     *
+     * @throws GrammarException when the constraint cannot be expressed or llama.cpp rejects its grammar
+     */
+    @Override
+    public void requireSupported(GenerationRequest request) {
+        if (request.constraint() instanceof OutputConstraint.None) {
+            return;
+        }
+        String grammar = ConstraintGrammar.gbnf(request.constraint());
+        if (loop.isStopped()) {
+            throw closedException();
+        }
+        boolean accepted;
+        try {
+            accepted = model.acceptsGrammar(grammar);
+        } catch (IllegalStateException e) {
+            throw loop.isStopped() ? closedException() : e; // the model was freed while we asked
+        }
+        if (!accepted) {
+            throw new GrammarException("grammar", "its root", "llama.cpp rejected the grammar (it does not parse, "
+                    + "has a left-recursive rule or repeats more than llama.cpp allows)");
+        }
     }
 
     /**

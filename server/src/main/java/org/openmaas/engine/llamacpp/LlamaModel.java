@@ -238,6 +238,30 @@ public final class LlamaModel implements AutoCloseable {
         return vocabulary;
     }
 
+    /**
+     * Whether llama.cpp takes a GBNF grammar (start rule {@code root}) for this vocabulary: it parses, has no left
+     * recursion and repeats within its limits. Any thread may ask.
+     */
+    public boolean acceptsGrammar(String grammar) {
+        MemorySegment sampler = grammarSampler(grammar);
+        if (sampler.equals(MemorySegment.NULL)) {
+            return false;
+        }
+        SamplerBindings.FREE.call(sampler);
+        return true;
+    }
+
+    /** A new grammar sampler over this vocabulary (the caller owns it), or NULL when llama.cpp rejects the grammar. */
+    MemorySegment grammarSampler(String grammar) {
+        lifecycle.readLock().lock();
+        try (Arena arena = Arena.ofConfined()) { // the two strings: llama.cpp copies them
+            ensureOpen();
+            return SamplerBindings.INIT_GRAMMAR.call(vocab, arena.allocateFrom(grammar), arena.allocateFrom("root"));
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** The llama_model pointer, for creating contexts; valid until close(). */
     MemorySegment handle() {
         ensureOpen();

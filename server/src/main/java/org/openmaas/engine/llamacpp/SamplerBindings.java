@@ -38,6 +38,21 @@ final class SamplerBindings {
     public interface InitLogitBias {
         MemorySegment call(int vocabSize, int count, MemorySegment biases);
     }
+    // struct llama_token_data { llama_token id; float logit; float p; }
+    static final StructLayout TOKEN_DATA = MemoryLayout.structLayout(JAVA_INT.withName("id"),
+            JAVA_FLOAT.withName("logit"), JAVA_FLOAT.withName("p"));
+    static final long TOKEN_DATA_ID = offset(TOKEN_DATA, "id");
+    static final long TOKEN_DATA_LOGIT = offset(TOKEN_DATA, "logit");
+    static final long TOKEN_DATA_P = offset(TOKEN_DATA, "p");
+
+    // struct llama_token_data_array { llama_token_data * data; size_t size; int64_t selected; bool sorted; }
+    static final StructLayout TOKEN_DATA_ARRAY = MemoryLayout.structLayout(ADDRESS.withName("data"),
+            JAVA_LONG.withName("size"), JAVA_LONG.withName("selected"), JAVA_BOOLEAN.withName("sorted"),
+            MemoryLayout.paddingLayout(7));
+    static final long ARRAY_DATA = offset(TOKEN_DATA_ARRAY, "data");
+    static final long ARRAY_SIZE = offset(TOKEN_DATA_ARRAY, "size");
+    static final long ARRAY_SELECTED = offset(TOKEN_DATA_ARRAY, "selected");
+    static final long ARRAY_SORTED = offset(TOKEN_DATA_ARRAY, "sorted");
 
     /**
      * {@code struct llama_sampler * llama_sampler_chain_init(struct llama_sampler_chain_params params)}: the caller owns
@@ -97,6 +112,24 @@ final class SamplerBindings {
         int call(MemorySegment sampler, MemorySegment context, int i);
     }
 
+    /**
+     * {@code struct llama_sampler * llama_sampler_init_grammar(const struct llama_vocab * vocab, const char * grammar_str,
+     * const char * grammar_root)}: NULL when the grammar does not parse, or has left recursion or too many repetitions
+     * (the reason goes to the log). The grammar and root are copied; the caller owns the sampler.
+     */
+    public interface InitGrammar {
+        MemorySegment call(MemorySegment vocab, MemorySegment grammar, MemorySegment root);
+    }
+
+    /**
+     * {@code void llama_sampler_apply(struct llama_sampler * smpl, llama_token_data_array * cur_p)}: masks or warps the
+     * candidates (a grammar sets the logit of every token it does not allow to -INFINITY); a final sampler sets
+     * {@code selected}.
+     */
+    public interface Apply {
+        void call(MemorySegment sampler, MemorySegment candidates);
+    }
+
     /** {@code void llama_sampler_accept(struct llama_sampler * smpl, llama_token token)} */
     public interface Accept {
         void call(MemorySegment sampler, int token);
@@ -127,6 +160,10 @@ final class SamplerBindings {
             FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     static final Sample SAMPLE =
             function(Sample.class, "llama_sampler_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    static final InitGrammar INIT_GRAMMAR = function(InitGrammar.class, "llama_sampler_init_grammar",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    static final Apply APPLY =
+            function(Apply.class, "llama_sampler_apply", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
     static final Accept ACCEPT =
             function(Accept.class, "llama_sampler_accept", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
 

@@ -1,8 +1,10 @@
 package org.openmaas.engine.llamacpp;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +13,10 @@ import org.openmaas.engine.Sampling;
 
 /**
  * One sequence's llama.cpp sampler chain, built from its {@link Sampling}: logit biases when there are some, penalties
- * when they are not neutral, then greedy, or the warpers that are active (temperature, top-k, top-p, typical, in TGI's order) and a seeded draw.
+ * when they are not neutral, then
+ * greedy, or the warpers that are active (temperature, top-k, top-p, typical, in TGI's order) and a seeded draw. A
+ * constrained sequence's {@link GrammarSampler} masks the logits before all of them, so greedy stays greedy and a draw
+ * stays seeded among the tokens the grammar allows.
  *
  * <p>Used by the engine thread only. Not thread-safe.
  */
@@ -20,19 +25,22 @@ final class SamplerChain implements AutoCloseable {
     private static final long MIN_KEEP = 1; // top-p and typical always keep at least one token, as TGI does
 
     private final MemorySegment chain;  // llama_sampler * (a chain): owned, freed by close() with every sampler in it
-    private final boolean penalized;
+    private final MemorySegment penalties; // llama_sampler * inside `chain` (owned by it), or NULL when not penalized
+    private final GrammarSampler grammar;  // owned, closed with the chain; null for an unconstrained sequence
     private boolean closed;
 
-    private SamplerChain(MemorySegment chain, boolean penalized) {
+    private SamplerChain(MemorySegment chain, MemorySegment penalties, GrammarSampler grammar) {
         this.chain = chain;
-        this.penalized = penalized;
+        this.penalties = penalties;
+        this.grammar = grammar;
     }
 
     /**
      * @param vocabSize     tokens in the model's vocabulary
      * @param penaltyWindow how many recent tokens the penalties look at (the sequence's whole context)
+     * @param grammar       the sequence's grammar (the chain takes it over), or null
      */
-    static SamplerChain create(Sampling sampling, int vocabSize, int penaltyWindow) {
+    static SamplerChain create(Sampling sampling, int vocabSize, int penaltyWindow, GrammarSampler grammar) {
         MemorySegment chain;
         try (Arena arena = Arena.ofConfined()) { // the by-value params struct: only needed during the call
             MemorySegment params = SamplerBindings.CHAIN_DEFAULT_PARAMS.call(arena);
@@ -43,17 +51,18 @@ final class SamplerChain implements AutoCloseable {
             // First, as llama-server does: the penalties and warpers see the biased logits.
             SamplerBindings.CHAIN_ADD.call(chain, logitBias(sampling.logitBias(), vocabSize));
         }
-        boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
-                || sampling.presencePenalty() != 0f;
-        if (penalized) {
+        MemorySegment penalties = MemorySegment.NULL;
+        if (sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
+                || sampling.presencePenalty() != 0f) {
             // TGI's repetition_penalty is multiplicative, its (and OpenAI's) frequency_penalty additive by count and
             // OpenAI's presence_penalty additive once a token has occurred, like these three arguments.
-            SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_PENALTIES.call(vocabSize, penaltyWindow,
-                    sampling.repetitionPenalty(), sampling.frequencyPenalty(), sampling.presencePenalty()));
+            penalties = SamplerBindings.INIT_PENALTIES.call(vocabSize, penaltyWindow, sampling.repetitionPenalty(),
+                    sampling.frequencyPenalty(), sampling.presencePenalty());
+            SamplerBindings.CHAIN_ADD.call(chain, penalties);
         }
         if (!sampling.sample()) {
             SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_GREEDY.call());
-            return new SamplerChain(chain, penalized);
+            return new SamplerChain(chain, penalties, grammar);
         }
         // TGI's warper order, so its clients get the distribution they expect: temperature first, then top-k, top-p
         // and typical-p on the tempered distribution.
@@ -70,7 +79,7 @@ final class SamplerChain implements AutoCloseable {
             SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_TYPICAL.call(sampling.typicalP(), MIN_KEEP));
         }
         SamplerBindings.CHAIN_ADD.call(chain, SamplerBindings.INIT_DIST.call(sampling.seed32()));
-        return new SamplerChain(chain, penalized);
+        return new SamplerChain(chain, penalties, grammar);
     }
 
     /** A logit-bias sampler; {@link Sampling#BAN} becomes negative infinity, so a banned token is never drawn. */
@@ -89,19 +98,42 @@ final class SamplerChain implements AutoCloseable {
         }
     }
 
-    /** Shows the prompt to the penalties, so repeating prompt text is penalized too, as TGI does. */
+    /**
+     * Shows the prompt to the penalties, so repeating prompt text is penalized too, as TGI does. Only to them: the
+     * grammar constrains what is generated, and greedy, top-k and the rest keep no history.
+     */
     void acceptPrompt(int[] promptTokens) {
-        if (!penalized) {
-            return; // greedy, top-k and the rest keep no history
+        if (penalties.equals(MemorySegment.NULL)) {
+            return;
         }
         for (int token : promptTokens) {
-            SamplerBindings.ACCEPT.call(chain, token);
+            SamplerBindings.ACCEPT.call(penalties, token);
         }
     }
 
-    /** Picks the next token from the logits of batch entry {@code batchIndex}; the chain remembers it. */
-    int sample(MemorySegment context, int batchIndex) {
+    /**
+     * Picks the next token from the logits of batch entry {@code batchIndex}; the chain (and grammar) remember it.
+     *
+     * @param logits (vocab) the same row, copied out: what a grammar masks
+     * @return the token, or -1 when the sequence's grammar allows no token of the vocabulary here
+     */
+    int sample(MemorySegment context, int batchIndex, float[] logits) {
+        if (grammar != null) {
+            return grammar.sample(logits, this);
+        }
         return SamplerBindings.SAMPLE.call(chain, context, batchIndex);
+    }
+
+    /** Applies the chain to candidates a grammar masked and accepts the token it selects. */
+    int pick(MemorySegment candidates) {
+        SamplerBindings.APPLY.call(chain, candidates);
+        long selected = candidates.get(JAVA_LONG, SamplerBindings.ARRAY_SELECTED);
+        // A sampler may point `data` elsewhere (llama.h says so): read the selected entry through the struct.
+        MemorySegment data = candidates.get(ADDRESS, SamplerBindings.ARRAY_DATA)
+                .reinterpret((selected + 1) * SamplerBindings.TOKEN_DATA.byteSize());
+        int token = data.get(JAVA_INT, selected * SamplerBindings.TOKEN_DATA.byteSize() + SamplerBindings.TOKEN_DATA_ID);
+        SamplerBindings.ACCEPT.call(chain, token);
+        return token;
     }
 
     @Override
@@ -109,6 +141,9 @@ final class SamplerChain implements AutoCloseable {
         if (!closed) {
             closed = true;
             SamplerBindings.FREE.call(chain);
+            if (grammar != null) {
+                grammar.close();
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ import org.openmaas.engine.FairQueue;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
+import org.openmaas.grammar.ConstraintGrammar;
 
 /**
  * The engine thread's loop and everything it alone touches: the llama.cpp contexts, the slots and running sequences,
@@ -245,7 +247,19 @@ final class StepLoop {
 
     private void start(Generation generation, int slot, MemorySegment home, int seqId, int reuse) {
         GenerationRequest request = generation.request();
-        SamplerChain sampler = SamplerChain.create(request.sampling(), vocabulary.size(), contextLength);
+        GrammarSampler grammar = null;
+        if (!(request.constraint() instanceof OutputConstraint.None)) {
+            try {
+                grammar = GrammarSampler.create(model, ConstraintGrammar.gbnf(request.constraint()));
+            } catch (RuntimeException e) { // validation compiled it and llama.cpp took it: not expected here
+                LOG.log(Level.WARNING, "the output constraint of " + request.requestId() + " failed at admission", e);
+                generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.REJECTED,
+                        "the output constraint cannot be used: " + e.getMessage()));
+                isolatedInUse &= home != isolated; // nothing was decoded: its cells need no clearing
+                return;
+            }
+        }
+        SamplerChain sampler = SamplerChain.create(request.sampling(), vocabulary.size(), contextLength, grammar);
         sampler.acceptPrompt(request.promptTokens());
         Sequence sequence = new Sequence(generation, slot, home, seqId, sampler,
                 new Transcript(vocabulary, request.maxNewTokens(), request.stopSequences()), reuse);

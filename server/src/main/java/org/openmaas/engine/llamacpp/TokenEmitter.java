@@ -51,9 +51,15 @@ final class TokenEmitter {
         // The row belongs to the context and is overwritten by the next decode: copy it, then compute in Java.
         MemorySegment.copy(row.reinterpret(JAVA_FLOAT.byteSize() * vocabSize), JAVA_FLOAT, 0, logits, 0, vocabSize);
         double logNormalizer = LogProbabilities.logNormalizer(logits, vocabSize);
-        int token = sequence.sampler.sample(sequence.context, batchIndex);
+        int token = sequence.sampler.sample(sequence.context, batchIndex, logits);
         if (sequence.generation.isCancelled()) {
             return Outcome.ENDED; // no event after cancel()
+        }
+        if (token < 0) {
+            sequence.generation.publish(new GenerationEvent.Failed(GenerationEvent.Failed.Cause.REJECTED,
+                    "the output constraint allows no token of this model's vocabulary after "
+                            + sequence.transcript.generatedTokens() + " generated tokens"));
+            return Outcome.FAILED;
         }
         GenerationRequest request = sequence.request;
         List<Token> alternatives = new ArrayList<>(request.topNTokens());

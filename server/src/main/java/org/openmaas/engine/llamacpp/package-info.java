@@ -21,6 +21,8 @@
  *       {@code PrefixCache}) until a new sequence takes the slot, the kept cells outgrow their budget, or a batch
  *       needs the room.</li>
  *   <li>Sampler chains: their {@code SamplerChain}, freed when the sequence retires.</li>
+ *   <li>A constrained sequence's grammar sampler and its candidate array: its {@code GrammarSampler} (the array in a
+ *       confined arena), freed with the sequence's chain.</li>
  *   <li>The ggml threadpool the contexts compute with: the {@code StepLoop}, freed after its contexts.</li>
  *   <li>The batch arrays: an arena owned by the engine thread, alive as long as its loop.</li>
  *   <li>Call arguments (strings, params structs, output buffers): a confined arena around the one call.</li>

@@ -16,10 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Utf8Accumulator;
+import org.openmaas.grammar.RegexGrammar;
 
 /**
  * llama.cpp's {@code llama-server}, on its native routes, which give everything the MaaS stream carries.
@@ -72,10 +74,15 @@ public final class LlamaServerUpstream implements Upstream {
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
     }
 
-    /** Refuses nothing: llama-server has every sampling parameter and stop sequences are matched here. */
+    /**
+     * Refuses only a regular expression this server cannot compile to the grammar llama-server takes: llama-server has
+     * every sampling parameter, JSON Schemas and grammars, and stop sequences are matched here.
+     */
     @Override
     public void requireSupported(GenerationRequest request) {
-        Objects.requireNonNull(request, "request");
+        if (request.constraint() instanceof OutputConstraint.Regex regex) {
+            RegexGrammar.compile(regex.pattern());
+        }
     }
 
     @Override
@@ -195,6 +202,13 @@ public final class LlamaServerUpstream implements Upstream {
         body.put("repeat_last_n", promptBound + attempt.remainingTokens());
         body.put("seed", Integer.toUnsignedLong(sampling.seed32()));
         body.putArray("samplers").add("penalties").add("temperature").add("top_k").add("top_p").add("typ_p");
+        // llama-server applies a grammar before the samplers above, as the embedded engine does.
+        switch (request.constraint()) {
+            case OutputConstraint.JsonSchema schema -> body.set("json_schema", UpstreamConstraints.schema(schema));
+            case OutputConstraint.Regex regex -> body.put("grammar", RegexGrammar.compile(regex.pattern()));
+            case OutputConstraint.Gbnf gbnf -> body.put("grammar", gbnf.grammar());
+            case OutputConstraint.None none -> { }
+        }
         return body;
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -104,6 +105,10 @@ public final class MaasUpstream implements Upstream {
                 && chat.messages().getFirst().role().equals("user"))) {
             throw new UnsupportedParameterException("messages", "this product's engine (another MaaS) takes one"
                     + " prompt: send one user message, not " + chat.messages().size() + " messages");
+        }
+        if (request.constraint() instanceof OutputConstraint.Gbnf) {
+            throw UpstreamConstraints.refused(request.constraint(), "another MaaS",
+                    "takes JSON Schemas and regular expressions");
         }
     }
 
@@ -198,6 +203,7 @@ public final class MaasUpstream implements Upstream {
         params.put("repetition_penalty", sampling.repetitionPenalty());
         params.put("frequency_penalty", sampling.frequencyPenalty());
         params.put("top_n_tokens", request.topNTokens());
+        UpstreamConstraints.putTgiGrammar(params, request.constraint());
         return body;
     }
 

@@ -14,6 +14,7 @@ import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -66,6 +67,12 @@ public final class OpenAiUpstream implements Upstream {
         }
         if (sampling.repetitionPenalty() != 1f) {
             throw refused("repetition_penalty");
+        }
+        OutputConstraint constraint = request.constraint();
+        if (!(constraint instanceof OutputConstraint.None)
+                && !(constraint instanceof OutputConstraint.JsonSchema && request.prompt() instanceof Prompt.Chat)) {
+            throw UpstreamConstraints.refused(constraint, "an OpenAI-compatible server",
+                    "takes a JSON Schema only as response_format, on chat completions (messages)");
         }
     }
 
@@ -189,6 +196,10 @@ public final class OpenAiUpstream implements Upstream {
             body.put("seed", sampling.seed());
         }
         UpstreamHttp.putLogitBias(body, sampling);
+        if (request.constraint() instanceof OutputConstraint.JsonSchema schema) { // on a chat: requireSupported
+            ObjectNode format = body.putObject("response_format").put("type", "json_schema");
+            format.putObject("json_schema").put("name", "output").set("schema", UpstreamConstraints.schema(schema));
+        }
         return body;
     }
 }

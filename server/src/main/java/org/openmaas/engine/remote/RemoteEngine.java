@@ -31,6 +31,7 @@ import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
@@ -523,6 +524,12 @@ public final class RemoteEngine implements Engine {
                 GenerationRequest request = job.generation.request();
                 end(job, new GenerationEvent.Finished(Optional.empty(), FinishReason.LENGTH, request.prompt().tokenBound(),
                         job.accepted.size(), job.text.toString(), seed(request)));
+            } else if (!job.accepted.isEmpty()
+                    && !(job.generation.request().constraint() instanceof OutputConstraint.None)) {
+                // A continuation's grammar would start over on text that is already half a document.
+                end(job, new GenerationEvent.Failed(GenerationEvent.Failed.Cause.UNAVAILABLE, "the upstream of "
+                        + product + " failed after " + job.accepted.size() + " tokens of a constrained generation, "
+                        + "which cannot be continued on another endpoint: " + failure.message()));
             } else {
                 running.remove(job);
                 retrying.addLast(job);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -56,6 +57,9 @@ public final class TgiUpstream implements Upstream {
         if (request.sampling().presencePenalty() != 0f) {
             throw new UnsupportedParameterException("presence_penalty", "presence_penalty is not supported by this"
                     + " product's engine (TGI has none): leave it out, or use frequency_penalty or repetition_penalty");
+        }
+        if (request.constraint() instanceof OutputConstraint.Gbnf) {
+            throw UpstreamConstraints.refused(request.constraint(), "TGI", "takes JSON Schemas and regular expressions");
         }
     }
 
@@ -146,6 +150,7 @@ public final class TgiUpstream implements Upstream {
         if (request.topNTokens() > 0) {
             parameters.put("top_n_tokens", request.topNTokens());
         }
+        UpstreamConstraints.putTgiGrammar(parameters, request.constraint());
         return body;
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -146,6 +147,14 @@ public final class VllmUpstream implements Upstream {
         body.put("presence_penalty", sampling.presencePenalty());
         body.put("seed", sampling.seed()); // vLLM takes any signed 64-bit seed: the same bits replay the same draw
         UpstreamHttp.putLogitBias(body, sampling);
+        // vLLM 0.12 and later (the guided_* fields before it are gone); its grammar dialect reads GBNF.
+        switch (request.constraint()) {
+            case OutputConstraint.JsonSchema schema ->
+                    body.putObject("structured_outputs").set("json", UpstreamConstraints.schema(schema));
+            case OutputConstraint.Regex regex -> body.putObject("structured_outputs").put("regex", regex.pattern());
+            case OutputConstraint.Gbnf gbnf -> body.putObject("structured_outputs").put("grammar", gbnf.grammar());
+            case OutputConstraint.None none -> { }
+        }
         return body;
     }
 

@@ -89,7 +89,7 @@ class OpenAiBadInputTest {
                 bad("a fractional seed", field("\"seed\": 1.5"), 400, "seed", "seed"),
                 bad("stream_options without stream", field("\"stream_options\": {\"include_usage\": true}"), 400, "stream_options", "only allowed when stream is true"),
                 bad("tools", field("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]"), 400, "tools", "tool calling is not supported"),
-                bad("a JSON response format", field("\"response_format\": {\"type\": \"json_object\"}"), 400, "response_format", "not supported"),
+                bad("a response format of no known type", field("\"response_format\": {\"type\": \"xml\"}"), 400, "response_format", "not supported"),
                 bad("a logit_bias of a token outside the vocabulary", field("\"logit_bias\": {\"50256\": -100}"), 400, "logit_bias", "not in this model's vocabulary"),
                 bad("a logit_bias above 100", field("\"logit_bias\": {\"5\": 101}"), 400, "logit_bias", "between -100 (banned) and 100"),
                 bad("a body over the size limit", replace("\"Hi\"", "\"" + "a".repeat(MaasApi.MAX_BODY_BYTES) + "\""), 400, null, "larger than the limit"),

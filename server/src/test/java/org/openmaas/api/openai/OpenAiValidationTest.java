@@ -137,7 +137,9 @@ class OpenAiValidationTest {
             "stream_options": {"include_usage": true} | stream_options        | stream_options is only allowed when stream is true
             "stop": 7                                 | stop                  | stop must be a string or a list of strings, got NUMBER
             "tools": [{"type": "function"}]           | tools                 | tool calling is not supported (tools)
-            "response_format": {"type": "json_object"} | response_format      | structured output (a response_format other than {"type": "text"}) is not supported (response_format)
+            "response_format": {"type": "xml"}        | response_format       | response_format.type 'xml' is not supported; allowed: text, json_object, json_schema
+            "response_format": {"type": "json_schema"} | response_format      | response_format.json_schema is required with type json_schema: {"name": "...", "schema": {...}, "strict": true}
+            "response_format": {"type": "json_schema", "json_schema": {"schema": {}}} | response_format | response_format.json_schema.name is required: 1 to 64 letters, digits, _ or -
             "logit_bias": {"7": 101}                  | logit_bias            | logit_bias of token 7 must be between -100 (banned) and 100, got 101.0
             """)
     void aChatFieldOutsideWhatIsAllowedIsRefusedNamingTheField(String field, String param, String message) {

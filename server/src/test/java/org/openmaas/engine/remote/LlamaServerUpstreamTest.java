@@ -21,6 +21,7 @@ import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -257,6 +258,29 @@ class LlamaServerUpstreamTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         return StreamSupport.stream(UpstreamHttp.JSON.readTree(response.body()).path("tokens").spliterator(), false)
                 .mapToInt(JsonNode::asInt).toArray();
+    }
+
+    @Test
+    void aRegexGoesAsACompiledGrammarThatLlamaServerEnforces() throws Exception {
+        RecordingListener run = run(constrained(new OutputConstraint.Regex("(Lily|Tom) is [0-9]{1,2}\\.")), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(run.text()).matches("(Lily|Tom) is [0-9]{1,2}\\.");
+    }
+
+    @Test
+    void aJsonSchemaGoesAsLlamaServersJsonSchema() throws Exception {
+        RecordingListener run = run(constrained(new OutputConstraint.JsonSchema("{\"type\": \"object\", "
+                + "\"properties\": {\"mood\": {\"enum\": [\"happy\", \"sad\"]}}, \"required\": [\"mood\"], "
+                + "\"additionalProperties\": false}")), List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(TestJson.parse(run.text()).path("mood").asText()).isIn("happy", "sad");
+    }
+
+    private static GenerationRequest constrained(OutputConstraint constraint) {
+        return new GenerationRequest("test", "acct", new Prompt.Text(PROMPT), 60, Sampling.greedy(), List.of(), 0,
+                false, constraint);
     }
 
     private RecordingListener run(GenerationRequest request, List<Token> generated) throws Exception {

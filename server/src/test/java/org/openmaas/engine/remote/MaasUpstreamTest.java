@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -156,6 +157,27 @@ class MaasUpstreamTest {
     private static MaasUpstream.Account account(String product, String secret) {
         return new MaasUpstream.Account(other.uri("/oauth2/token"), TestServer.CLIENT_ID, secret, TestServer.ACCOUNT,
                 product);
+    }
+
+    @Test
+    void aRegexGoesAsTheMaasGrammarParameterAndTheOtherMaasEnforcesIt() throws Exception {
+        GenerationRequest request = new GenerationRequest("g", "acct", new Prompt.Text(PROMPT), 20, Sampling.greedy(),
+                List.of(), 0, false, new OutputConstraint.Regex("(yes|no)!"));
+
+        RecordingListener run = run(upstream(productName, TestServer.CLIENT_SECRET), request, List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(run.text()).matches("(yes|no)!");
+    }
+
+    @Test
+    void aGbnfGrammarIsRefusedNamingTheConstraint() {
+        GenerationRequest request = new GenerationRequest("g", "acct", new Prompt.Text(PROMPT), 3, Sampling.greedy(),
+                List.of(), 0, false, new OutputConstraint.Gbnf("root ::= \"a\""));
+
+        assertThatThrownBy(() -> upstream(productName, TestServer.CLIENT_SECRET).requireSupported(request))
+                .isInstanceOfSatisfying(UnsupportedParameterException.class,
+                        e -> assertThat(e.parameter()).isEqualTo(OutputConstraint.PARAMETER));
     }
 
     private static URI endpoint() {

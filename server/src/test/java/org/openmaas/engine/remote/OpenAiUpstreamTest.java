@@ -1,6 +1,7 @@
 package org.openmaas.engine.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -136,6 +138,35 @@ class OpenAiUpstreamTest {
             return e.parameter();
         }
         throw new AssertionError("not refused: " + sampling);
+    }
+
+    @Test
+    void aJsonSchemaOnAConversationGoesAsResponseFormatAndTheOtherServerEnforcesIt() throws Exception {
+        GenerationRequest chat = new GenerationRequest("chat", "acct",
+                new Prompt.Chat(List.of(new ChatMessage("user", "A digit?"))), 30, Sampling.greedy(), List.of(), 0,
+                false, new OutputConstraint.JsonSchema("{\"type\": \"object\", \"properties\": {\"n\": "
+                        + "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": 9}}, \"required\": [\"n\"], "
+                        + "\"additionalProperties\": false}"));
+        OpenAiUpstream upstream = upstream(chatProduct, apiKey);
+        upstream.requireSupported(chat);
+
+        RecordingListener run = run(upstream, chat);
+
+        assertThat(TestServer.json(run.text()).path("n").asInt()).isBetween(0, 9);
+    }
+
+    @Test
+    void aConstraintTheOpenAiApiCannotCarryIsRefused() {
+        OpenAiUpstream upstream = upstream(textProduct, apiKey);
+        for (GenerationRequest request : List.of(
+                new GenerationRequest("t", "acct", new Prompt.Text(PROMPT), 3, Sampling.greedy(), List.of(), 0, false,
+                        new OutputConstraint.JsonSchema("{}")),
+                new GenerationRequest("r", "acct", new Prompt.Chat(List.of(new ChatMessage("user", "Hi"))), 3,
+                        Sampling.greedy(), List.of(), 0, false, new OutputConstraint.Regex("a+")))) {
+            assertThatThrownBy(() -> upstream.requireSupported(request))
+                    .isInstanceOfSatisfying(UnsupportedParameterException.class,
+                            e -> assertThat(e.parameter()).isEqualTo(OutputConstraint.PARAMETER));
+        }
     }
 
     private static OpenAiUpstream upstream(String product, String key) {

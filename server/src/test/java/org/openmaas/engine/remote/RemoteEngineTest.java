@@ -23,6 +23,7 @@ import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
@@ -278,6 +279,24 @@ class RemoteEngineTest {
             assertThat(f.reason()).isEqualTo(FinishReason.LENGTH);
         });
         assertThat(rest).filteredOn(e -> !(e instanceof GenerationEvent.TokenGenerated)).hasSize(1);
+    }
+
+    @Test
+    void aConstrainedStreamThatBreaksMidwayEndsUnavailableRatherThanRestartingItsGrammarElsewhere()
+            throws InterruptedException {
+        pool(4, 8, 3);
+        Generation generation = engine.submit(new GenerationRequest("req", "acct", new Prompt.Text("once upon"), 5,
+                Sampling.greedy(), List.of(), 0, false, new OutputConstraint.Regex("<[0-9]>+")));
+
+        upstream.call(0).tokens(1, 2, 3).fail(new UpstreamFailure.Broken("connection reset"));
+
+        List<GenerationEvent> events = drain(generation);
+        assertThat(tokenIds(events.subList(0, events.size() - 1))).containsExactly(1, 2, 3);
+        assertThat(events.getLast()).isInstanceOfSatisfying(GenerationEvent.Failed.class, failed -> {
+            assertThat(failed.cause()).isEqualTo(GenerationEvent.Failed.Cause.UNAVAILABLE);
+            assertThat(failed.message()).contains("cannot be continued on another endpoint");
+        });
+        assertThat(upstream.calls()).hasSize(1);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -170,6 +171,34 @@ class TgiUpstreamTest {
     @Test
     void theProbeAsksTheHealthRoute() throws Exception {
         upstream.probe(tgi.endpoint());
+    }
+
+    @Test
+    void aJsonSchemaOrRegexGoesAsTgisGrammarParameter() throws Exception {
+        run(constrained(new OutputConstraint.JsonSchema("{\"type\": \"boolean\"}")), List.of()).finishReason();
+        JsonNode grammar = tgi.lastRequest("/generate_stream").path("parameters").path("grammar");
+        assertThat(grammar.path("type").asText()).isEqualTo("json");
+        assertThat(grammar.path("value")).isEqualTo(TestJson.parse("{\"type\": \"boolean\"}"));
+
+        run(constrained(new OutputConstraint.Regex("\\d+")), List.of()).finishReason();
+        grammar = tgi.lastRequest("/generate_stream").path("parameters").path("grammar");
+        assertThat(grammar.path("type").asText()).isEqualTo("regex");
+        assertThat(grammar.path("value").asText()).isEqualTo("\\d+");
+    }
+
+    @Test
+    void aGbnfGrammarIsRefusedBeforeAdmission() {
+        assertThatThrownBy(() -> upstream.requireSupported(constrained(new OutputConstraint.Gbnf("root ::= \"a\""))))
+                .isInstanceOfSatisfying(UnsupportedParameterException.class, e -> {
+                    assertThat(e.parameter()).isEqualTo(OutputConstraint.PARAMETER);
+                    assertThat(e.getMessage()).isEqualTo("this product's engine (TGI) cannot constrain its output "
+                            + "to a GBNF grammar; it takes JSON Schemas and regular expressions");
+                });
+    }
+
+    private static GenerationRequest constrained(OutputConstraint constraint) {
+        return new GenerationRequest("test", "acct", new Prompt.Text(PROMPT), 2, Sampling.greedy(), List.of(), 0, false,
+                constraint);
     }
 
     private RecordingListener run(GenerationRequest request, List<Token> generated) throws Exception {

@@ -17,6 +17,7 @@ import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
@@ -248,6 +249,33 @@ class VllmUpstreamTest {
 
     private String hostOf() {
         return "http://127.0.0.1:" + vllm.endpoint().getPort();
+    }
+
+    @Test
+    void aConstraintGoesAsVllmsStructuredOutputs() throws Exception {
+        run(constrained(new OutputConstraint.JsonSchema("{\"type\": \"integer\"}")), List.of()).finishReason();
+        assertThat(vllm.lastRequest("/v1/completions").path("structured_outputs").path("json"))
+                .isEqualTo(TestJson.parse("{\"type\": \"integer\"}"));
+
+        run(constrained(new OutputConstraint.Regex("[a-z]+")), List.of()).finishReason();
+        assertThat(vllm.lastRequest("/v1/completions").path("structured_outputs").path("regex").asText())
+                .isEqualTo("[a-z]+");
+
+        run(constrained(new OutputConstraint.Gbnf("root ::= \"a\"")), List.of()).finishReason();
+        assertThat(vllm.lastRequest("/v1/completions").path("structured_outputs").path("grammar").asText())
+                .isEqualTo("root ::= \"a\"");
+    }
+
+    @Test
+    void anUnconstrainedRequestSendsNoStructuredOutputs() throws Exception {
+        run(request(Sampling.greedy(), 2, List.of(), 0), List.of()).finishReason();
+
+        assertThat(vllm.lastRequest("/v1/completions").has("structured_outputs")).isFalse();
+    }
+
+    private static GenerationRequest constrained(OutputConstraint constraint) {
+        return new GenerationRequest("test", "acct", new Prompt.Text(PROMPT), 2, Sampling.greedy(), List.of(), 0, false,
+                constraint);
     }
 
     private RecordingListener run(GenerationRequest request, List<Token> generated) throws Exception {
