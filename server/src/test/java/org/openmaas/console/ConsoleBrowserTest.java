@@ -40,7 +40,7 @@ import org.openqa.selenium.support.ui.Select;
  * The console in a real browser (headless chromium) against a real server on llama.cpp: people sign in, make
  * credentials that the guide's script then uses, stream from the playground and read their usage, and the browser's
  * own rules (CSRF, other sites, other accounts) hold. Each test signs up a new person through an invite link made
- * with the admin API, in a browser of its own. The pages' screenshots in docs/console are written here.
+ * with the admin API, in a browser of its own. The pages' screenshots are written here (into docs/console with MAAS_UPDATE_SCREENSHOTS set).
  */
 class ConsoleBrowserTest {
 

@@ -34,9 +34,13 @@ public final class Chromium implements AutoCloseable {
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    /** Where screenshots go: docs/console in the repository, shown in the README. */
-    public static final Path SCREENSHOTS = Path.of(System.getProperty("openmaas.projectRoot", ".."))
-            .resolve("docs").resolve("console");
+    /**
+     * Where screenshots go: the build's folder, so a test run leaves the repository as it was; docs/console (the
+     * README shows them) when {@code MAAS_UPDATE_SCREENSHOTS} is set.
+     */
+    public static final Path SCREENSHOTS = System.getenv("MAAS_UPDATE_SCREENSHOTS") != null
+            ? Path.of(System.getProperty("openmaas.projectRoot", "..")).resolve("docs").resolve("console")
+            : Path.of("target", "console-screenshots");
     /** How long a page may take to show what a test waits for: generous, as a shared machine under load is slow. */
     public static final Duration PATIENCE = Duration.ofSeconds(120);
 
@@ -118,7 +122,7 @@ public final class Chromium implements AutoCloseable {
         click(By.xpath("//button[normalize-space(.)='" + text + "']"));
     }
 
-    /** Saves what the window shows from the page's top as docs/console/{@code name}.png, at {@code size}. */
+    /** Saves what the window shows from the page's top as {@code name}.png in {@link #SCREENSHOTS}, at {@code size}. */
     public void screenshot(String name, Dimension size) {
         driver.manage().window().setSize(size);
         driver.executeScript("document.activeElement.blur(); window.scrollTo(0, 0);");
