@@ -153,7 +153,8 @@ class CatalogReloadIT {
     }
 
     private HttpResponse<String> get(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+        // A request the busy server leaves unanswered is retried, not waited on for the whole await.
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
