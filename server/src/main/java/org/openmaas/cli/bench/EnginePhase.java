@@ -43,5 +43,10 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
      */
     record Run(int prompt, int tokens, List<Integer> ids, String text, long startNanos, long firstNanos,
                long lastNanos) {
+
+        /** This run as a prompt-processing one: its {@code tokens} are the prompt's. */
+        Run ofPrompt(int promptTokens) {
+            return new Run(prompt, promptTokens, ids, text, startNanos, firstNanos, lastNanos);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package org.openmaas.cli.bench;
 
+import java.util.Arrays;
+
 /** One engine under test in a worker JVM: loaded once, then asked for generations, several at a time. */
 interface EngineSide extends AutoCloseable {
 
@@ -15,4 +17,12 @@ interface EngineSide extends AutoCloseable {
      * {@code tokens} is the prompt's length, its first token's time ends the prompt's processing.
      */
     EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) throws Exception;
+
+    /** The first {@code tokens} of a prompt's ids, for {@link #processPrompt}. */
+    static int[] firstTokens(int[] ids, int tokens) {
+        if (ids.length < tokens) {
+            throw new IllegalArgumentException("the prompt text has " + ids.length + " tokens, fewer than " + tokens);
+        }
+        return Arrays.copyOf(ids, tokens);
+    }
 }

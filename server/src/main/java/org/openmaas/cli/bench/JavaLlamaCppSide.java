@@ -6,7 +6,6 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.LogFormat;
 import de.kherud.llama.args.Sampler;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,14 +58,9 @@ final class JavaLlamaCppSide implements EngineSide {
 
     @Override
     public EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) {
-        int[] ids = model.encode(text);
-        if (ids.length < tokens) {
-            throw new IllegalArgumentException("the prompt text has " + ids.length + " tokens, fewer than " + tokens);
-        }
         // It takes text only: the first tokens, decoded back, tokenize to the same ids (or within a token of them).
-        EnginePhase.Run run = generate(index, model.decode(Arrays.copyOf(ids, tokens)), 1, epoch);
-        return new EnginePhase.Run(index, tokens, run.ids(), run.text(), run.startNanos(), run.firstNanos(),
-                run.lastNanos());
+        return generate(index, model.decode(EngineSide.firstTokens(model.encode(text), tokens)), 1, epoch)
+                .ofPrompt(tokens);
     }
 
     @Override

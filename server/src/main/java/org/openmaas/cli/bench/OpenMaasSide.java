@@ -2,7 +2,6 @@ package org.openmaas.cli.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.openmaas.catalog.ProductConfig;
 import org.openmaas.engine.Generation;
@@ -31,13 +30,7 @@ final class OpenMaasSide implements EngineSide {
 
     @Override
     public EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) throws Exception {
-        int[] ids = engine.tokenize(text, false);
-        if (ids.length < tokens) {
-            throw new IllegalArgumentException("the prompt text has " + ids.length + " tokens, fewer than " + tokens);
-        }
-        EnginePhase.Run run = generate(index, Arrays.copyOf(ids, tokens), 1, epoch);
-        return new EnginePhase.Run(index, tokens, run.ids(), run.text(), run.startNanos(), run.firstNanos(),
-                run.lastNanos());
+        return generate(index, EngineSide.firstTokens(engine.tokenize(text, false), tokens), 1, epoch).ofPrompt(tokens);
     }
 
     private EnginePhase.Run generate(int index, int[] prompt, int maxNewTokens, long epoch) throws Exception {
