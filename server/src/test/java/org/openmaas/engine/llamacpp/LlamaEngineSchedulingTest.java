@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.EngineClosedException;
@@ -84,7 +85,10 @@ class LlamaEngineSchedulingTest {
         try (LlamaEngine engine = start(4, 4)) {
             List<Generation> generations = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                generations.add(engine.submit(request(engine, "seq" + i, sampling(1f, 10L + i), 60 + 30 * i)));
+                // EOS banned: a sampled sequence's tokens depend on what it was batched with, so without the ban
+                // one could draw the generated model's EOS (id 2) before its length, as one run did.
+                Sampling noEos = new Sampling(true, 1f, 0, 1f, 1f, 1f, 0f, 0f, 10L + i, Map.of(2, Sampling.BAN));
+                generations.add(engine.submit(request(engine, "seq" + i, noEos, 60 + 30 * i)));
             }
 
             for (int i = 0; i < 4; i++) {
