@@ -74,9 +74,11 @@ public sealed interface Prompt {
     }
 
     /**
-     * A conversation for an engine that renders it with its own chat template and continues as the assistant.
+     * A conversation the model continues as the assistant, with the functions it may call (rendered into the prompt by
+     * the chat template); tokenized by validation when the engine has a {@link Tokenizer} here, otherwise sent to an
+     * engine that renders it with its own template.
      */
-    record Chat(List<ChatMessage> messages) implements Prompt {
+    record Chat(List<ChatMessage> messages, List<ToolDefinition> tools) implements Prompt {
 
         /**
          * Tokens a chat template adds around one message (role markers, separators) in the templates of common model
@@ -85,23 +87,45 @@ public sealed interface Prompt {
          */
         public static final int TEMPLATE_TOKENS_PER_MESSAGE = 16;
 
+        /**
+         * The bytes of the JSON a template writes around a tool's name, description and parameters
+         * ({@code {"type": "function", "function": {"name": ...}}}) and its instructions about the tool, which bound
+         * their tokens the way {@link Text#tokenBound()} bounds a text's.
+         */
+        public static final int TOOL_JSON_TOKENS = 96;
+
         public Chat {
             messages = List.copyOf(messages);
+            tools = List.copyOf(tools);
             if (messages.isEmpty()) throw new IllegalArgumentException("a conversation must have a message");
+        }
+
+        /** A conversation without tools. */
+        public Chat(List<ChatMessage> messages) {
+            this(messages, List.of());
         }
 
         @Override
         public int tokenBound() {
             int bound = SPECIAL_TOKENS + TEMPLATE_TOKENS_PER_MESSAGE; // the assistant's opening
             for (ChatMessage m : messages) {
-                bound += utf8Length(m.role()) + utf8Length(m.content()) + TEMPLATE_TOKENS_PER_MESSAGE;
+                bound += utf8Length(m.role()) + utf8Length(m.text()) + TEMPLATE_TOKENS_PER_MESSAGE;
+                for (ToolCall call : m.toolCalls()) {
+                    bound += utf8Length(call.id()) + utf8Length(call.name()) + utf8Length(call.arguments())
+                            + TEMPLATE_TOKENS_PER_MESSAGE;
+                }
+                bound += m.toolCallId().map(Prompt::utf8Length).orElse(0);
+            }
+            for (ToolDefinition tool : tools) {
+                bound += utf8Length(tool.name()) + tool.description().map(Prompt::utf8Length).orElse(0)
+                        + tool.parameters().map(Prompt::utf8Length).orElse(0) + TOOL_JSON_TOKENS;
             }
             return bound;
         }
 
         @Override
         public String toString() {
-            return "Chat[" + messages.size() + " messages]";
+            return "Chat[" + messages.size() + " messages, " + tools.size() + " tools]";
         }
     }
 

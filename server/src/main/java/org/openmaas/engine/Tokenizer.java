@@ -1,7 +1,5 @@
 package org.openmaas.engine;
 
-import java.util.List;
-
 /**
  * Turns text into a model's token ids on this machine, so validation can count a prompt exactly, check it against the
  * context and truncate it. An engine that tokenizes elsewhere (a remote server) has none: see {@link Engine#tokenizer()}.
@@ -12,19 +10,19 @@ public interface Tokenizer {
     int[] tokenize(String text, boolean parseSpecial);
 
     /**
-     * Renders {@code messages} with the model's chat template (or the template configured for the product).
+     * Renders a conversation and its tools with the model's chat template (or the template configured for the product).
      *
-     * @throws IllegalStateException when there is no chat template for this model
+     * @throws IllegalStateException when there is no chat template for this model, or it cannot render this chat
      */
-    String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt);
+    String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt);
 
     /**
-     * The prompt tokens of a conversation the model is to continue as the assistant: {@code messages} rendered with
+     * The prompt tokens of a conversation the model is to continue as the assistant: {@code chat} rendered with
      * the chat template, then tokenized with the template's control tokens recognised as such.
      *
-     * @throws IllegalStateException when there is no chat template for this model
+     * @throws IllegalStateException when there is no chat template for this model, or it cannot render this chat
      */
-    default int[] tokenizeChat(List<ChatMessage> messages) {
-        return tokenize(applyChatTemplate(messages, true), true);
+    default int[] tokenizeChat(Prompt.Chat chat) {
+        return tokenize(applyChatTemplate(chat, true), true);
     }
 }

@@ -1,9 +1,8 @@
 package org.openmaas.testing;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Tokenizer;
 
 /**
@@ -47,12 +46,12 @@ public final class CharacterTokenizer implements Tokenizer {
     }
 
     @Override
-    public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
+    public String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt) {
         if (!hasChatTemplate) {
             throw new IllegalStateException("no chat template");
         }
         StringBuilder text = new StringBuilder();
-        messages.forEach(m -> text.append(m.role()).append(": ").append(m.content()).append('\n'));
+        chat.messages().forEach(m -> text.append(m.role()).append(": ").append(m.text()).append('\n'));
         return addAssistantPrompt ? text.append("assistant: ").toString() : text.toString();
     }
 }

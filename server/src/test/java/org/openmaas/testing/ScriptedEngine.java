@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
@@ -318,7 +317,7 @@ public final class ScriptedEngine implements Engine {
         return switch (prompt) {
             case Prompt.Tokens tokens -> tokens.ids().length;
             case Prompt.Text text -> words(text.text());
-            case Prompt.Chat chat -> chat.messages().stream().mapToInt(m -> words(m.content())).sum();
+            case Prompt.Chat chat -> chat.messages().stream().mapToInt(m -> words(m.text())).sum();
         };
     }
 
@@ -353,9 +352,9 @@ public final class ScriptedEngine implements Engine {
         }
 
         @Override
-        public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
+        public String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt) {
             StringBuilder rendered = new StringBuilder();
-            messages.forEach(m -> rendered.append("<|").append(m.role()).append("|> ").append(m.content()).append(' '));
+            chat.messages().forEach(m -> rendered.append("<|").append(m.role()).append("|> ").append(m.text()).append(' '));
             return addAssistantPrompt ? rendered.append("<|assistant|>").toString() : rendered.toString().strip();
         }
     }

@@ -191,7 +191,7 @@ final class Validation {
 
     private static int[] promptTokens(CatalogEntry entry, Tokenizer tokenizer, String prompt) {
         if (entry.config().promptFormat() == PromptFormat.CHAT) {
-            return tokenizer.tokenizeChat(List.of(new ChatMessage("user", prompt)));
+            return tokenizer.tokenizeChat(new Prompt.Chat(List.of(new ChatMessage("user", prompt))));
         }
         return tokenizer.tokenize(prompt, false);
     }

@@ -92,10 +92,10 @@ final class OpenAiValidation {
             throw invalid("top_logprobs", "top_logprobs needs logprobs set to true");
         }
         int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
-        List<ChatMessage> messages = messages(body.messages());
+        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()));
         Prompt prompt = entry.engine().tokenizer()
-                .map(tokenizer -> tokens(tokenizer.tokenizeChat(messages), "messages"))
-                .orElseGet(() -> new Prompt.Chat(messages));
+                .map(tokenizer -> tokens(tokenizer.tokenizeChat(chat), "messages"))
+                .orElse(chat);
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Embedder;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
@@ -151,7 +151,7 @@ public final class LlamaEmbedder implements Engine, Embedder, Tokenizer {
     }
 
     @Override
-    public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
+    public String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt) {
         throw generationRefused();
     }
 

@@ -2,12 +2,11 @@ package org.openmaas.engine.llamacpp;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
-import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.EngineClosedException;
 import org.openmaas.engine.EngineLoad;
@@ -247,8 +246,8 @@ public final class LlamaEngine implements Engine, Tokenizer {
     }
 
     @Override
-    public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistantPrompt) {
-        return model.applyChatTemplate(messages, addAssistantPrompt);
+    public String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt) {
+        return model.applyChatTemplate(chat, addAssistantPrompt);
     }
 
     /**

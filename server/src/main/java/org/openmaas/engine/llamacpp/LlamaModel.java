@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.Prompt;
 
 /**
  * A GGUF model loaded into llama.cpp (memory-mapped) with everything the engine needs to know about it read once:
@@ -220,9 +221,15 @@ public final class LlamaModel implements AutoCloseable {
      * Renders a conversation with the chat template in effect.
      *
      * @param addAssistant end with the opening of an assistant turn, so generation continues as the assistant
-     * @throws IllegalStateException when the model has no chat template llama.cpp can render
+     * @throws IllegalStateException when the model has no chat template llama.cpp can render, or the chat has tools,
+     *                               tool calls or tool results, which llama.cpp's built-in renderer does not know
      */
-    public String applyChatTemplate(List<ChatMessage> messages, boolean addAssistant) {
+    public String applyChatTemplate(Prompt.Chat chat, boolean addAssistant) {
+        List<ChatMessage> messages = chat.messages();
+        if (!chat.tools().isEmpty() || messages.stream().anyMatch(m -> !m.toolCalls().isEmpty()
+                || m.toolCallId().isPresent())) {
+            throw new IllegalStateException("llama.cpp's built-in chat templates cannot render tools");
+        }
         if (chatTemplate == null) {
             throw new IllegalStateException("the model " + file.getFileName()
                     + " has no chat template llama.cpp can render; configure one (e.g. chatml)");
@@ -362,8 +369,8 @@ public final class LlamaModel implements AutoCloseable {
                 ChatMessage message = messages.get(i);
                 MemorySegment entry = array.asSlice(i * ChatBindings.MESSAGE.byteSize(), ChatBindings.MESSAGE);
                 entry.set(ADDRESS, ChatBindings.MESSAGE_ROLE, arena.allocateFrom(message.role()));
-                entry.set(ADDRESS, ChatBindings.MESSAGE_CONTENT, arena.allocateFrom(message.content()));
-                inputBytes += 3L * (message.role().length() + message.content().length()); // UTF-8: <= 3 bytes a char
+                entry.set(ADDRESS, ChatBindings.MESSAGE_CONTENT, arena.allocateFrom(message.text()));
+                inputBytes += 3L * (message.role().length() + message.text().length()); // UTF-8: <= 3 bytes a char
             }
             int size = (int) Math.min(Integer.MAX_VALUE, 2 * inputBytes + 256);
             while (true) {

@@ -241,7 +241,7 @@ public final class LlamaServerUpstream implements Upstream {
         ObjectNode body = UpstreamHttp.object();
         ArrayNode list = body.putArray("messages");
         for (ChatMessage message : messages) {
-            list.addObject().put("role", message.role()).put("content", message.content());
+            list.addObject().put("role", message.role()).put("content", message.text());
         }
         return field(http.call(http.post(endpoint, "/apply-template", body)), "prompt").asText();
     }

@@ -174,7 +174,7 @@ public final class MaasUpstream implements Upstream {
         Sampling sampling = request.sampling();
         StringBuilder prompt = new StringBuilder(switch (request.prompt()) {
             case Prompt.Text text -> text.text();
-            case Prompt.Chat chat -> chat.messages().getFirst().content(); // one user message: requireSupported
+            case Prompt.Chat chat -> chat.messages().getFirst().text(); // one user message: requireSupported
             case Prompt.Tokens tokens -> throw new IllegalStateException("a MaaS takes text, not "
                     + tokens.ids().length + " token ids");
         });

@@ -164,7 +164,7 @@ public final class OpenAiUpstream implements Upstream {
             case Prompt.Chat chat -> {
                 ArrayNode messages = body.putArray("messages");
                 for (ChatMessage message : chat.messages()) {
-                    messages.addObject().put("role", message.role()).put("content", message.content());
+                    messages.addObject().put("role", message.role()).put("content", message.text());
                 }
                 if (!generated.isEmpty()) {
                     messages.addObject().put("role", "assistant").put("content", generated.toString());

@@ -55,7 +55,7 @@ final class PrefixAffinity {
             case Prompt.Chat chat -> {
                 StringBuilder all = new StringBuilder();
                 for (ChatMessage m : chat.messages()) {
-                    all.append(m.role()).append('\u0000').append(m.content()).append('\u0000');
+                    all.append(m.role()).append('\u0000').append(m.text()).append('\u0000');
                 }
                 textKeys(all, 11, keys);
             }

@@ -161,7 +161,7 @@ public final class TgiUpstream implements Upstream {
                 ObjectNode body = UpstreamHttp.object().put("model", upstreamModel);
                 ArrayNode messages = body.putArray("messages");
                 for (ChatMessage message : chat.messages()) {
-                    messages.addObject().put("role", message.role()).put("content", message.content());
+                    messages.addObject().put("role", message.role()).put("content", message.text());
                 }
                 yield http.call(http.post(endpoint, "/chat_tokenize", body)).path("templated_text").asText();
             }

@@ -173,7 +173,7 @@ public final class VllmUpstream implements Upstream {
             case Prompt.Chat chat -> {
                 ArrayNode messages = body.putArray("messages");
                 for (ChatMessage message : chat.messages()) {
-                    messages.addObject().put("role", message.role()).put("content", message.content());
+                    messages.addObject().put("role", message.role()).put("content", message.text());
                 }
                 body.put("add_generation_prompt", true);
             }

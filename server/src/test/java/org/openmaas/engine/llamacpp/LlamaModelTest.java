@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ChatMessage;
+import org.openmaas.engine.Prompt;
 
 /** A model loaded into llama.cpp: what it reports, its tokenizer and chat templates, on a generated model. */
 class LlamaModelTest {
@@ -76,7 +77,7 @@ class LlamaModelTest {
     @Test
     void aModelWithoutAChatTemplateRefusesChatMessages() {
         assertThat(model.hasChatTemplate()).isFalse();
-        assertThatThrownBy(() -> model.applyChatTemplate(List.of(new ChatMessage("user", "hi")), true))
+        assertThatThrownBy(() -> model.applyChatTemplate(new Prompt.Chat(List.of(new ChatMessage("user", "hi"))), true))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no chat template");
     }
@@ -84,8 +85,8 @@ class LlamaModelTest {
     @Test
     void aBuiltInTemplateNameRendersTheConversation() throws Exception {
         try (LlamaModel chatml = LlamaModel.load(GeneratedModel.path(), "chatml")) {
-            String rendered = chatml.applyChatTemplate(
-                    List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Tell a story")), true);
+            String rendered = chatml.applyChatTemplate(new Prompt.Chat(
+                    List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Tell a story"))), true);
 
             assertThat(chatml.hasChatTemplate()).isTrue();
             assertThat(rendered).isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n"
@@ -98,7 +99,7 @@ class LlamaModelTest {
         try (LlamaModel chatml = LlamaModel.load(GeneratedModel.path(), "chatml")) {
             String story = "The end of a long story. ".repeat(2000);
 
-            assertThat(chatml.applyChatTemplate(List.of(new ChatMessage("user", story)), false))
+            assertThat(chatml.applyChatTemplate(new Prompt.Chat(List.of(new ChatMessage("user", story))), false))
                     .isEqualTo("<|im_start|>user\n" + story + "<|im_end|>\n");
         }
     }
