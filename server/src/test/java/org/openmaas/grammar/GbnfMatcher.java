@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * quantifiers), so that their tests can say which texts a grammar accepts without loading llama.cpp. Exhaustive:
  * every way a rule can match is followed, as llama.cpp's grammar stacks do.
  */
-final class GbnfMatcher {
+public final class GbnfMatcher {
 
     private sealed interface Node permits Alt, Seq, Lit, Cls, Ref, Rep {
     }
@@ -56,7 +56,7 @@ final class GbnfMatcher {
     }
 
     /** Whether the grammar's root matches all of {@code input}. */
-    static boolean matches(String grammar, String input) {
+    public static boolean matches(String grammar, String input) {
         GbnfMatcher matcher = new GbnfMatcher(grammar);
         int[] chars = input.codePoints().toArray();
         return matcher.ends(new Ref("root"), chars, 0, new HashMap<>()).contains(chars.length);

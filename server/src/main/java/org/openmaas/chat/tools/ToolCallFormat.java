@@ -1,0 +1,73 @@
+package org.openmaas.chat.tools;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.openmaas.engine.ToolDefinition;
+
+/**
+ * How one model family writes tool calls in its reply: the markers that open a call, how the markup after a marker
+ * reads, and the grammar of a reply that is nothing but calls (for {@code tool_choice} {@code required} or a named
+ * function, so the call always parses). Chosen from the chat template's text by {@link #forTemplate}.
+ */
+public sealed interface ToolCallFormat
+        permits TaggedCalls, LlamaCalls, CallList, NamedArgumentCalls, DeepSeekCalls {
+
+    /** The family, for messages and logs (e.g. {@code hermes}). */
+    String family();
+
+    /**
+     * The texts that open a call. {@code atStart} ones only at the start of the reply (or right after a call), with
+     * nothing but whitespace before them.
+     */
+    List<Opener> openers();
+
+    /** A text that opens a call. */
+    record Opener(String text, boolean atStart) {
+    }
+
+    /**
+     * The markers among the vocabulary's control tokens that carry calls, which a reply's text must keep though the
+     * text of control tokens is otherwise left out (Mistral's {@code [TOOL_CALLS]}, Llama's {@code <|python_tag|>}).
+     */
+    Set<String> controlMarkers();
+
+    /**
+     * Reads the markup after {@code opener}.
+     *
+     * @param rest  the reply's text after the opener, so far
+     * @param ended whether the reply has ended (then nothing more comes)
+     */
+    Reading read(Opener opener, String rest, boolean ended);
+
+    /**
+     * A GBNF grammar whose every sentence is a reply of calls of {@code tools} in this family's markup, the arguments
+     * matching each tool's parameters schema: one call, or one or more when {@code parallel}.
+     *
+     * @throws org.openmaas.grammar.GrammarException when a schema cannot be expressed
+     */
+    String grammar(List<ToolDefinition> tools, boolean parallel);
+
+    /**
+     * The format a chat template's model family calls tools in, recognised by the markup the template writes (the same
+     * tests as llama.cpp's {@code common/chat.cpp}); empty for a family this server does not know.
+     */
+    static Optional<ToolCallFormat> forTemplate(String template) {
+        if (template.contains("[TOOL_CALLS]")) {
+            return Optional.of(template.contains("[ARGS]") ? new NamedArgumentCalls() : CallList.MISTRAL);
+        }
+        if (template.contains("<|tool_call|>")) {
+            return Optional.of(CallList.GRANITE);
+        }
+        if (template.contains(DeepSeekCalls.BEGIN)) {
+            return Optional.of(new DeepSeekCalls());
+        }
+        if (template.contains("<tool_call>")) {
+            return Optional.of(new TaggedCalls());
+        }
+        if (template.contains("<|start_header_id|>") && template.contains("\"parameters\"")) {
+            return Optional.of(new LlamaCalls());
+        }
+        return Optional.empty();
+    }
+}
