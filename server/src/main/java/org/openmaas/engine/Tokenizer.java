@@ -1,5 +1,7 @@
 package org.openmaas.engine;
 
+import java.util.Optional;
+
 /**
  * Turns text into a model's token ids on this machine, so validation can count a prompt exactly, check it against the
  * context and truncate it. An engine that tokenizes elsewhere (a remote server) has none: see {@link Engine#tokenizer()}.
@@ -15,6 +17,14 @@ public interface Tokenizer {
      * @throws IllegalStateException when there is no chat template for this model, or it cannot render this chat
      */
     String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt);
+
+    /**
+     * The text of the chat template in effect: a template's source, or the name of a renderer's built-in template. Tells
+     * which family's markup the model writes tool calls in; empty when there is no chat template.
+     */
+    default Optional<String> chatTemplate() {
+        return Optional.empty();
+    }
 
     /**
      * The prompt tokens of a conversation the model is to continue as the assistant: {@code chat} rendered with

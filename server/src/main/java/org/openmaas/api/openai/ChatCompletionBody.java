@@ -27,21 +27,23 @@ record ChatCompletionBody(
         @JsonProperty("stream") Boolean stream,
         @JsonProperty("stream_options") StreamOptions streamOptions,
         @JsonProperty("response_format") JsonNode responseFormat,
-        // OpenAI features this server does not have: accepted while they ask for nothing, refused naming them if not.
         @JsonProperty("logit_bias") Map<String, Double> logitBias,
         @JsonProperty("tools") JsonNode tools,
         @JsonProperty("tool_choice") JsonNode toolChoice,
+        @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
+        // OpenAI's legacy form of tools: refused naming them, with a pointer to tools.
         @JsonProperty("functions") JsonNode functions,
         @JsonProperty("function_call") JsonNode functionCall,
         // Accepted and ignored: they change nothing about what is generated.
-        @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
         @JsonProperty("store") Boolean store,
         @JsonProperty("metadata") Map<String, String> metadata,
         @JsonProperty("service_tier") String serviceTier) implements CommonFields {
 
     /**
-     * One message. {@code content} is a string or a list of text parts; the other fields are what a client sends
-     * back when it replays an assistant message from a response, accepted while empty.
+     * One message. {@code content} is a string or a list of text parts (null in an assistant message of tool calls);
+     * {@code tool_calls} are an assistant message's calls, {@code tool_call_id} says which call a tool message answers;
+     * the other fields are what a client sends back when it replays an assistant message from a response, accepted
+     * while empty.
      */
     record Message(
             @JsonProperty("role") String role,

@@ -2,6 +2,7 @@ package org.openmaas.api.openai;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.StopSequences;
 
@@ -12,7 +13,8 @@ import org.openmaas.engine.StopSequences;
  * ({@link StopSequences.Rule#ANYWHERE}), and text that could be the start of one is held back until it is known not to
  * be, so a stream never sends what the whole response would not contain.
  *
- * <p>Special tokens (an end-of-generation token, template markers) add no text and are not reported.
+ * <p>Special tokens (an end-of-generation token, template markers) add no text and are not reported, but for the
+ * control tokens a model family marks tool calls with, which the reply's parser reads.
  * Used by one request thread. Not thread-safe.
  */
 final class ChoiceText {
@@ -35,18 +37,21 @@ final class ChoiceText {
     }
 
     private final StopSequences stops;
+    private final Set<String> keptControlTokens;
     private final StringBuilder pending = new StringBuilder(); // received, not yet released
     private final List<Held> heldTokens = new ArrayList<>();
     private int released;                                      // characters released so far
     private boolean stopped;
 
-    ChoiceText(List<String> stops) {
+    /** @param keptControlTokens texts of control tokens that are part of the text (a model family's call markers) */
+    ChoiceText(List<String> stops, Set<String> keptControlTokens) {
         this.stops = new StopSequences(stops, StopSequences.Rule.ANYWHERE);
+        this.keptControlTokens = Set.copyOf(keptControlTokens);
     }
 
     /** Adds a generated token; returns what may be sent now (often nothing while a stop sequence may be starting). */
     Piece add(GenerationEvent.TokenGenerated token) {
-        if (stopped || token.token().special()) {
+        if (stopped || token.token().special() && !keptControlTokens.contains(token.token().text())) {
             return Piece.EMPTY;
         }
         int start = released + pending.length();

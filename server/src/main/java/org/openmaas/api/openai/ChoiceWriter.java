@@ -5,56 +5,106 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.openmaas.api.ErrorReply;
 import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Json;
 import org.openmaas.api.openai.OpenAiWire.Usage;
+import org.openmaas.chat.tools.ReplyEvent;
+import org.openmaas.chat.tools.ReplyParser;
+import org.openmaas.chat.tools.ToolCallFormat;
 import org.openmaas.engine.GenerationEvent;
+import org.openmaas.engine.ToolCall;
 
 /**
  * Turns one generation's events into one OpenAI choice: its text through {@link ChoiceText} (so a stop sequence
- * anywhere ends it, and is not returned), its finish reason and its token counts. Subclasses say where the text goes:
- * a stream of server-sent events, or one JSON response at the end, each shared by the response's choices (OpenAI's
- * {@code n}).
+ * anywhere ends it, and is not returned), then, when the request declared tools, through its model family's
+ * {@link ReplyParser} (so calls come out as calls, and their markup never as text); its finish reason and its token
+ * counts. Subclasses say where the text and calls go: a stream of server-sent events, or one JSON response at the end,
+ * each shared by the response's choices (OpenAI's {@code n}).
  */
 abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         permits ChoiceWriter.EventStream.StreamedChoice, ChoiceWriter.Collected.CollectedChoice {
 
     private final ChoiceText text;
+    private final ReplyParser calls; // null when the request declared no tools
     /** For a choice the stop rule ends: the engine has not reported its count, so the prompt's bound. */
     private final int promptTokens;
 
-    private ChoiceWriter(List<String> stops, int promptTokens) {
-        this.text = new ChoiceText(stops);
+    private ChoiceWriter(List<String> stops, Optional<ToolCallFormat> tools, int promptTokens) {
+        this.text = new ChoiceText(stops, tools.map(ToolCallFormat::controlMarkers).orElse(Set.of()));
+        this.calls = tools.map(ReplyParser::new).orElse(null);
         this.promptTokens = promptTokens;
     }
 
     /** Text that may go out now. */
     abstract void emit(ChoiceText.Piece piece) throws IOException;
 
+    /** A whole call the reply made. */
+    abstract void call(ReplyEvent.Call call) throws IOException;
+
     /** The choice has ended. */
     abstract void end(String finishReason, Usage usage) throws IOException;
 
     @Override
     public boolean token(GenerationEvent.TokenGenerated token) throws IOException {
-        emit(text.add(token));
+        write(text.add(token));
         return text.stopped();
     }
 
     @Override
     public void stopped(int generatedTokens) throws IOException {
-        end("stop", new Usage(promptTokens, generatedTokens));
+        finishCalls();
+        end(finishReason("stop"), new Usage(promptTokens, generatedTokens));
     }
 
     @Override
     public void finished(GenerationEvent.Finished finished) throws IOException {
         if (finished.lastToken().isPresent()) {
-            emit(text.add(finished.lastToken().get()));
+            write(text.add(finished.lastToken().get()));
         }
-        emit(text.finish());
-        end(text.stopped() ? "stop" : OpenAiWire.finishReason(finished.reason()),
+        write(text.finish());
+        finishCalls();
+        end(finishReason(text.stopped() ? "stop" : OpenAiWire.finishReason(finished.reason())),
                 new Usage(finished.promptTokens(), finished.generatedTokens()));
+    }
+
+    /**
+     * Text released by {@link ChoiceText}, past the reply's parser when there is one; a piece's tokens (for logprobs)
+     * go with the first content it yields, and are not reported when it is all call markup.
+     */
+    private void write(ChoiceText.Piece piece) throws IOException {
+        if (calls == null) {
+            emit(piece);
+            return;
+        }
+        write(calls.add(piece.text()), piece.tokens());
+    }
+
+    private void finishCalls() throws IOException {
+        if (calls != null) {
+            write(calls.finish(), List.of());
+        }
+    }
+
+    private void write(List<ReplyEvent> events, List<GenerationEvent.TokenGenerated> tokens) throws IOException {
+        emit(ChoiceText.Piece.EMPTY); // a stream opens its choice even before its first content or call
+        for (ReplyEvent event : events) {
+            switch (event) {
+                case ReplyEvent.Content content -> {
+                    emit(new ChoiceText.Piece(content.text(), tokens));
+                    tokens = List.of();
+                }
+                case ReplyEvent.Call call -> call(call);
+            }
+        }
+    }
+
+    /** A reply that made calls ends for them, as OpenAI reports it; otherwise for {@code reason}. */
+    private String finishReason(String reason) {
+        return calls != null && calls.calls() > 0 ? OpenAiWire.TOOL_CALLS : reason;
     }
 
     /**
@@ -73,13 +123,16 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         private final List<StreamedChoice> choices;
         private final Tally tally;
 
-        /** @param dialects one per choice, in choice order */
+        /**
+         * @param dialects one per choice, in choice order
+         * @param tools    the family whose calls the replies may make; empty when the request declared no tools
+         */
         EventStream(OutputStream out, List<Dialect> dialects, boolean includeUsage, List<String> stops,
-                    int promptTokens) {
+                    Optional<ToolCallFormat> tools, int promptTokens) {
             this.out = out;
             this.includeUsage = includeUsage;
             this.tally = new Tally(dialects.size());
-            this.choices = dialects.stream().map(d -> new StreamedChoice(d, stops, promptTokens)).toList();
+            this.choices = dialects.stream().map(d -> new StreamedChoice(d, stops, tools, promptTokens)).toList();
         }
 
         @Override
@@ -111,8 +164,9 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
             private final Dialect dialect;
             private boolean opened;
 
-            private StreamedChoice(Dialect dialect, List<String> stops, int promptTokens) {
-                super(stops, promptTokens);
+            private StreamedChoice(Dialect dialect, List<String> stops, Optional<ToolCallFormat> tools,
+                                   int promptTokens) {
+                super(stops, tools, promptTokens);
                 this.dialect = dialect;
             }
 
@@ -121,6 +175,14 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
                 open();
                 if (!piece.isEmpty()) {
                     event(Json.write(dialect.chunk(piece)));
+                }
+            }
+
+            @Override
+            void call(ReplyEvent.Call call) throws IOException {
+                open();
+                for (Object chunk : dialect.call(call)) {
+                    event(Json.write(chunk));
                 }
             }
 
@@ -158,10 +220,13 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         private final List<CollectedChoice> choices;
         private final Tally tally;
 
-        /** @param dialects one per choice, in choice order */
-        Collected(List<Dialect> dialects, List<String> stops, int promptTokens) {
+        /**
+         * @param dialects one per choice, in choice order
+         * @param tools    the family whose calls the replies may make; empty when the request declared no tools
+         */
+        Collected(List<Dialect> dialects, List<String> stops, Optional<ToolCallFormat> tools, int promptTokens) {
             this.tally = new Tally(dialects.size());
-            this.choices = dialects.stream().map(d -> new CollectedChoice(d, stops, promptTokens)).toList();
+            this.choices = dialects.stream().map(d -> new CollectedChoice(d, stops, tools, promptTokens)).toList();
         }
 
         @Override
@@ -186,10 +251,12 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
             private final Dialect dialect;
             private final StringBuilder text = new StringBuilder();
             private final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
+            private final List<ToolCall> calls = new ArrayList<>();
             private String finishReason;
 
-            private CollectedChoice(Dialect dialect, List<String> stops, int promptTokens) {
-                super(stops, promptTokens);
+            private CollectedChoice(Dialect dialect, List<String> stops, Optional<ToolCallFormat> tools,
+                                    int promptTokens) {
+                super(stops, tools, promptTokens);
                 this.dialect = dialect;
             }
 
@@ -200,13 +267,18 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
             }
 
             @Override
+            void call(ReplyEvent.Call call) {
+                calls.add(call.call());
+            }
+
+            @Override
             void end(String finishReason, Usage usage) {
                 this.finishReason = finishReason;
                 tally.ended(usage);
             }
 
             private Object whole() {
-                return dialect.choice(new ChoiceText.Piece(text.toString(), tokens), finishReason);
+                return dialect.choice(new ChoiceText.Piece(text.toString(), tokens), calls, finishReason);
             }
         }
     }

@@ -7,9 +7,13 @@ import org.openmaas.api.openai.OpenAiWire.ChatChunk;
 import org.openmaas.api.openai.OpenAiWire.ChatCompletion;
 import org.openmaas.api.openai.OpenAiWire.ChunkChoice;
 import org.openmaas.api.openai.OpenAiWire.Delta;
+import org.openmaas.api.openai.OpenAiWire.FunctionDelta;
 import org.openmaas.api.openai.OpenAiWire.TextChoice;
 import org.openmaas.api.openai.OpenAiWire.TextCompletion;
+import org.openmaas.api.openai.OpenAiWire.ToolCallDelta;
 import org.openmaas.api.openai.OpenAiWire.Usage;
+import org.openmaas.chat.tools.ReplyEvent;
+import org.openmaas.engine.ToolCall;
 
 /**
  * What one choice of a response looks like on the wire: a chat completion or a legacy text completion, whole or as
@@ -23,14 +27,22 @@ sealed interface Dialect {
     /** A streamed chunk carrying {@code piece}'s text (and its tokens' logprobs when asked for). */
     Object chunk(ChoiceText.Piece piece);
 
+    /**
+     * The chunks of a call, in OpenAI's shape: the first names the call (id, type, name, arguments {@code ""}), the
+     * next carries its arguments.
+     *
+     * @throws IllegalStateException for a dialect without tool calls
+     */
+    List<Object> call(ReplyEvent.Call call);
+
     /** The last chunk with text, saying why the choice ended. */
     Object closing(String finishReason);
 
     /** The chunk after the last, with no choices and the request's usage ({@code stream_options.include_usage}). */
     Object usage(Usage usage);
 
-    /** This choice whole, for {@link #whole}. */
-    Object choice(ChoiceText.Piece all, String finishReason);
+    /** This choice whole, its text and the calls it made, for {@link #whole}. */
+    Object choice(ChoiceText.Piece all, List<ToolCall> calls, String finishReason);
 
     /** The whole response holding {@code choices}, each made by its own dialect's {@link #choice}. */
     Object whole(List<Object> choices, Usage usage);
@@ -49,6 +61,16 @@ sealed interface Dialect {
         }
 
         @Override
+        public List<Object> call(ReplyEvent.Call call) {
+            ToolCall made = call.call();
+            return List.of(
+                    chunk(new Delta(null, null, List.of(new ToolCallDelta(call.index(), made.id(), "function",
+                            new FunctionDelta(made.name(), "")))), null, null),
+                    chunk(new Delta(null, null, List.of(new ToolCallDelta(call.index(), null, null,
+                            new FunctionDelta(null, made.arguments())))), null, null));
+        }
+
+        @Override
         public Object closing(String finishReason) {
             return chunk(new Delta(null, null), null, finishReason);
         }
@@ -59,8 +81,8 @@ sealed interface Dialect {
         }
 
         @Override
-        public Object choice(ChoiceText.Piece all, String finishReason) {
-            return new ChatChoice(index, new AssistantMessage(all.text()),
+        public Object choice(ChoiceText.Piece all, List<ToolCall> calls, String finishReason) {
+            return new ChatChoice(index, new AssistantMessage(all.text(), calls),
                     logprobs ? OpenAiWire.chatLogprobs(all.tokens()) : null, finishReason);
         }
 
@@ -107,6 +129,11 @@ sealed interface Dialect {
         }
 
         @Override
+        public List<Object> call(ReplyEvent.Call call) {
+            throw new IllegalStateException("a text completion has no tool calls");
+        }
+
+        @Override
         public Object closing(String finishReason) {
             return completion(ChoiceText.Piece.EMPTY, finishReason, null);
         }
@@ -117,7 +144,7 @@ sealed interface Dialect {
         }
 
         @Override
-        public Object choice(ChoiceText.Piece all, String finishReason) {
+        public Object choice(ChoiceText.Piece all, List<ToolCall> calls, String finishReason) {
             return textChoice(all, finishReason);
         }
 

@@ -161,10 +161,10 @@ public final class OpenAiApi implements HttpService {
         if (valid.options().stream()) {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, choices,
-                    valid.options().includeUsage(), stops, promptTokens));
+                    valid.options().includeUsage(), stops, valid.options().toolCalls(), promptTokens));
             return;
         }
-        run.answer(res, new ChoiceWriter.Collected(choices, stops, promptTokens));
+        run.answer(res, new ChoiceWriter.Collected(choices, stops, valid.options().toolCalls(), promptTokens));
     }
 
     private static void requireInferenceScope(Principal principal) {

@@ -5,25 +5,36 @@ import static org.openmaas.api.Checks.intInRange;
 import static org.openmaas.api.Checks.requireGenerates;
 import static org.openmaas.api.Checks.stopSequences;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import org.openmaas.api.ApiException;
 import org.openmaas.api.Constraints;
+import org.openmaas.api.Json;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.chat.tools.ToolCallFormat;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
+import org.openmaas.engine.Tokenizer;
+import org.openmaas.engine.ToolCall;
+import org.openmaas.engine.ToolDefinition;
+import org.openmaas.grammar.GrammarException;
+import org.openmaas.grammar.JsonSchemaGrammar;
 
 /**
  * Turns an OpenAI request body into the one type the engine accepts, resolving every default once and checking every
@@ -42,15 +53,20 @@ final class OpenAiValidation {
     /** {@code max_tokens} of a legacy completion when absent, as OpenAI documents it. */
     static final int LEGACY_DEFAULT_MAX_TOKENS = 16;
     /** OpenAI's roles; {@code developer} is OpenAI's newer name for {@code system}. */
-    static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+    /** The families whose tool calls this server reads, for the refusal of a model of another. */
+    static final String TOOL_FAMILIES = "Llama 3.x, Hermes 2 Pro/3, Qwen2.5/Qwen3, Mistral Nemo, Mistral Small 3.2/"
+            + "Devstral, Granite 3.x, DeepSeek R1";
 
     /**
      * How to answer, beside what to generate.
      *
-     * @param logprobs whether to report each token's logprob (its alternatives: the request's topNTokens)
-     * @param choices  independent generations of the prompt ({@code n}); choice i draws from seed + i
+     * @param logprobs  whether to report each token's logprob (its alternatives: the request's topNTokens)
+     * @param choices   independent generations of the prompt ({@code n}); choice i draws from seed + i
+     * @param toolCalls the format the model writes tool calls in, when the request lets it call tools
      */
-    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices) {
+    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices,
+                   Optional<ToolCallFormat> toolCalls) {
     }
 
     /** A request ready for the engine, with the catalog entry that will serve it. */
@@ -76,13 +92,25 @@ final class OpenAiValidation {
                     + entry.product().productName());
         }
         boolean logprobs = Boolean.TRUE.equals(body.logprobs());
-        Options options = options(body, logprobs);
+        unsupported(body.functions(), "functions", "functions is OpenAI's legacy form of tools; declare them in "
+                + "tools", v -> false);
+        unsupported(body.functionCall(), "function_call", "function_call is OpenAI's legacy form of tool_choice; "
+                + "use tool_choice with tools", v -> false);
+        ToolUse tools = ToolUse.of(body.tools(), body.toolChoice(), body.parallelToolCalls());
+        Optional<ToolCallFormat> format = tools.active() ? Optional.of(toolCallFormat(entry, body.model()))
+                : Optional.empty();
+        Options options = options(body, logprobs, format);
         OutputConstraint constraint = ResponseFormat.constraint(body.responseFormat());
-        unsupported(body.tools(), "tools", "tool calling is not supported", v -> false);
-        unsupported(body.functions(), "functions", "function calling is not supported", v -> false);
-        unsupported(body.functionCall(), "function_call", "function calling is not supported", v -> false);
-        unsupported(body.toolChoice(), "tool_choice", "tool calling is not supported",
-                v -> v.asText().equals("none") || v.asText().equals("auto"));
+        String constraintField = ResponseFormat.FIELD;
+        if (tools.forced()) {
+            if (!(constraint instanceof OutputConstraint.None)) {
+                throw invalid(ResponseFormat.FIELD, "response_format cannot be combined with a forced tool call "
+                        + "(tool_choice " + body.toolChoice() + "): the reply is the call, its arguments shaped by "
+                        + "the tool's parameters");
+            }
+            constraint = new OutputConstraint.Gbnf(forcedCalls(format.orElseThrow(), tools));
+            constraintField = ToolUse.TOOL_CHOICE;
+        }
         if (body.maxTokens() != null && body.maxCompletionTokens() != null
                 && !body.maxTokens().equals(body.maxCompletionTokens())) {
             throw invalid("max_tokens", "max_tokens (" + body.maxTokens() + ") and max_completion_tokens ("
@@ -92,21 +120,68 @@ final class OpenAiValidation {
             throw invalid("top_logprobs", "top_logprobs needs logprobs set to true");
         }
         int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
-        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()));
+        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of());
         Prompt prompt = entry.engine().tokenizer()
-                .map(tokenizer -> tokens(tokenizer.tokenizeChat(chat), "messages"))
+                .map(tokenizer -> tokens(render(tokenizer, chat, body.model()), "messages"))
                 .orElse(chat);
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
         return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs,
-                constraint), options);
+                constraint, constraintField), options);
+    }
+
+    /**
+     * The prompt tokens of a conversation rendered with the model's chat template; a conversation the template cannot
+     * render (tools, tool calls or results, for a renderer without them) is refused naming what it could not render.
+     */
+    private static int[] render(Tokenizer tokenizer, Prompt.Chat chat, String model) {
+        try {
+            return tokenizer.tokenizeChat(chat);
+        } catch (IllegalStateException e) {
+            String field = chat.tools().isEmpty() ? "messages" : ToolUse.TOOLS;
+            throw invalid(field, "the chat template of model '" + model + "' cannot render this conversation: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The format the model of {@code entry} writes tool calls in, told by its chat template; refused for an engine that
+     * renders conversations elsewhere, and for a template of a family whose calls this server cannot read (the prompt
+     * would show the tools, and the calls would come back as text).
+     */
+    private static ToolCallFormat toolCallFormat(CatalogEntry entry, String model) {
+        Tokenizer tokenizer = entry.engine().tokenizer().orElseThrow(() -> invalid(ToolUse.TOOLS, "tools: "
+                + entry.product().productName() + " is served by a remote engine, which does not take tools on this "
+                + "server"));
+        return tokenizer.chatTemplate().flatMap(ToolCallFormat::forTemplate).orElseThrow(() -> invalid(
+                ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of no family whose tool calls "
+                        + "this server can read (" + TOOL_FAMILIES + "); send the request without tools"));
+    }
+
+    /**
+     * The grammar of a reply of calls only, for {@code tool_choice} {@code required} or a named function; a tool whose
+     * parameters schema cannot be expressed is refused naming it.
+     */
+    private static String forcedCalls(ToolCallFormat format, ToolUse tools) {
+        for (int i = 0; i < tools.tools().size(); i++) {
+            ToolDefinition tool = tools.tools().get(i);
+            if (tools.callable().contains(tool) && tool.parameters().isPresent()) {
+                try {
+                    JsonSchemaGrammar.compile(tool.parameters().get());
+                } catch (GrammarException e) {
+                    String field = "tools[" + i + "].function.parameters";
+                    throw invalid(field, field + ": " + e.getMessage());
+                }
+            }
+        }
+        return format.grammar(tools.callable(), tools.parallel());
     }
 
     Validated completion(CompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
         requireGenerates(entry);
-        Options options = options(body, body.logprobs() != null);
+        Options options = options(body, body.logprobs() != null, Optional.empty());
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
         }
@@ -120,7 +195,7 @@ final class OpenAiValidation {
         Prompt prompt = prompt(entry.engine(), body.prompt());
         int maxTokens = maxTokens(entry, prompt, "max_tokens", body.maxTokens(), LEGACY_DEFAULT_MAX_TOKENS, "prompt");
         return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs,
-                OutputConstraint.NONE), options);
+                OutputConstraint.NONE, ResponseFormat.FIELD), options);
     }
 
     /**
@@ -163,7 +238,7 @@ final class OpenAiValidation {
     }
 
     /** The fields that say how to answer. */
-    private static Options options(CommonFields body, boolean logprobs) {
+    private static Options options(CommonFields body, boolean logprobs, Optional<ToolCallFormat> toolCalls) {
         int choices = intInRange("n", body.n(), 1, 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(body.stream());
         if (body.streamOptions() != null && !stream) {
@@ -171,14 +246,15 @@ final class OpenAiValidation {
         }
         boolean includeUsage = stream && Boolean.TRUE.equals(body.streamOptions() == null ? null
                 : body.streamOptions().includeUsage());
-        return new Options(stream, includeUsage, logprobs, choices);
+        return new Options(stream, includeUsage, logprobs, choices, toolCalls);
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
-                                      Prompt prompt, int maxTokens, int topLogprobs, OutputConstraint constraint) {
+                                      Prompt prompt, int maxTokens, int topLogprobs, OutputConstraint constraint,
+                                      String constraintField) {
         GenerationRequest request = new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body, entry),
                 stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible(), constraint);
-        Constraints.requireSupported(entry.engine(), request, ResponseFormat.FIELD);
+        Constraints.requireSupported(entry.engine(), request, constraintField);
         return request;
     }
 
@@ -251,11 +327,16 @@ final class OpenAiValidation {
         return maxTokens;
     }
 
+    /**
+     * The conversation: each message's role and text, an assistant's tool calls (its content may then be null) and a
+     * tool message's answer to one of them, which must name a call an earlier assistant message made.
+     */
     private static List<ChatMessage> messages(List<ChatCompletionBody.Message> messages) {
         if (messages == null || messages.isEmpty()) {
             throw invalid("messages", "messages is required: a list of {\"role\": \"user\", \"content\": \"...\"}");
         }
         List<ChatMessage> chat = new ArrayList<>();
+        Set<String> callIds = new HashSet<>(); // of the calls made so far
         for (int i = 0; i < messages.size(); i++) {
             ChatCompletionBody.Message m = messages.get(i);
             String at = "messages[" + i + "]";
@@ -264,16 +345,74 @@ final class OpenAiValidation {
             }
             if (m.role() == null || !ROLES.contains(m.role())) {
                 throw invalid(at + ".role", at + ".role is " + (m.role() == null ? "missing" : "'" + m.role() + "'")
-                        + "; allowed: system, developer, user, assistant (tool and function messages are not "
-                        + "supported: this server does not call tools)");
+                        + "; allowed: system, developer, user, assistant, tool (function messages are OpenAI's legacy "
+                        + "form of tool messages)");
             }
-            unsupported(m.toolCalls(), at + ".tool_calls", "tool calls are not supported", v -> false);
-            unsupported(m.functionCall(), at + ".function_call", "function calls are not supported", v -> false);
+            unsupported(m.functionCall(), at + ".function_call", "function_call is OpenAI's legacy form of tool_calls",
+                    v -> false);
             unsupported(m.audio(), at + ".audio", "audio is not supported", v -> false);
+            List<ToolCall> calls = List.of();
+            if (m.role().equals("assistant")) {
+                calls = toolCalls(m.toolCalls(), at + ".tool_calls");
+            } else {
+                unsupported(m.toolCalls(), at + ".tool_calls", "only assistant messages make tool calls", v -> false);
+            }
+            Optional<String> answers = Optional.empty();
+            if (m.role().equals("tool")) {
+                if (m.toolCallId() == null || !callIds.contains(m.toolCallId())) {
+                    throw invalid(at + ".tool_call_id", at + ".tool_call_id must be the id of a tool call an earlier "
+                            + "assistant message made, got " + (m.toolCallId() == null ? "none"
+                            : "'" + m.toolCallId() + "'"));
+                }
+                answers = Optional.of(m.toolCallId());
+            } else if (m.toolCallId() != null) {
+                throw invalid(at + ".tool_call_id", at + ".tool_call_id belongs in tool messages only");
+            }
+            calls.forEach(call -> callIds.add(call.id()));
+            Optional<String> content = absent(m.content()) && !calls.isEmpty() ? Optional.empty()
+                    : Optional.of(text(m.content(), at + ".content"));
             String role = m.role().equals("developer") ? "system" : m.role();
-            chat.add(new ChatMessage(role, text(m.content(), at + ".content")));
+            chat.add(new ChatMessage(role, content, calls, answers));
         }
         return chat;
+    }
+
+    /** An assistant message's {@code tool_calls}, as OpenAI returned them: id, type function, name, arguments. */
+    private static List<ToolCall> toolCalls(JsonNode calls, String at) {
+        if (absent(calls)) {
+            return List.of();
+        }
+        if (!calls.isArray()) {
+            throw invalid(at, at + " must be a list of {\"id\": ..., \"type\": \"function\", \"function\": "
+                    + "{\"name\": ..., \"arguments\": \"...\"}}");
+        }
+        List<ToolCall> parsed = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode call = calls.get(i);
+            String field = at + "[" + i + "]";
+            JsonNode function = call.path("function");
+            if (!call.path("id").isTextual() || call.path("id").asText().isEmpty()
+                    || !"function".equals(call.path("type").asText(null)) || !function.path("name").isTextual()
+                    || !function.path("arguments").isTextual()) {
+                throw invalid(field, field + " must be {\"id\": \"...\", \"type\": \"function\", \"function\": "
+                        + "{\"name\": \"...\", \"arguments\": \"<a JSON object as a string>\"}}");
+            }
+            String arguments = function.get("arguments").asText();
+            if (!isJsonObject(arguments)) {
+                throw invalid(field + ".function.arguments", field + ".function.arguments must be a JSON object as a "
+                        + "string, as the call's response gave it");
+            }
+            parsed.add(new ToolCall(call.get("id").asText(), function.get("name").asText(), arguments));
+        }
+        return parsed;
+    }
+
+    private static boolean isJsonObject(String text) {
+        try {
+            return Json.MAPPER.readTree(text) instanceof ObjectNode;
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** A message's content: a string, or a list of text parts joined. */

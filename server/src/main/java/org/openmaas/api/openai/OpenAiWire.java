@@ -11,6 +11,7 @@ import java.util.Map;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCall;
 
 /**
  * The JSON shapes of OpenAI's API that this server answers with, in OpenAI's field names. Engine values become wire
@@ -48,10 +49,23 @@ final class OpenAiWire {
     record ChatChoice(int index, AssistantMessage message, ChatLogprobs logprobs, String finish_reason) {
     }
 
-    record AssistantMessage(String role, String content, String refusal) {
-        AssistantMessage(String content) {
-            this("assistant", content, null);
+    /** {@code tool_calls} only when the model made calls; {@code content} null when it wrote nothing else. */
+    record AssistantMessage(String role, String content, String refusal,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCallWire> tool_calls) {
+        AssistantMessage(String content, List<ToolCall> calls) {
+            this("assistant", content.isEmpty() && !calls.isEmpty() ? null : content, null,
+                    calls.stream().map(ToolCallWire::of).toList());
         }
+    }
+
+    record ToolCallWire(String id, String type, FunctionCall function) {
+        static ToolCallWire of(ToolCall call) {
+            return new ToolCallWire(call.id(), "function", new FunctionCall(call.name(), call.arguments()));
+        }
+    }
+
+    /** @param arguments the arguments object as JSON text, as OpenAI sends it */
+    record FunctionCall(String name, String arguments) {
     }
 
     /** A streamed chunk; {@code usage} only on the last one, when {@code stream_options.include_usage} asks. */
@@ -63,7 +77,22 @@ final class OpenAiWire {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {
+    record Delta(String role, String content, List<ToolCallDelta> tool_calls) {
+        Delta(String role, String content) {
+            this(role, content, null);
+        }
+    }
+
+    /**
+     * A streamed piece of a call, as OpenAI streams them: the first has the id, the type and the function's name with
+     * arguments {@code ""}; the next ones add to the arguments. {@code index} says which call of the choice it is.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ToolCallDelta(int index, String id, String type, FunctionDelta function) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FunctionDelta(String name, String arguments) {
     }
 
     record ChatLogprobs(List<TokenLogprob> content, List<TokenLogprob> refusal) {
@@ -119,6 +148,9 @@ final class OpenAiWire {
         bytes.asFloatBuffer().put(vector);
         return Base64.getEncoder().encodeToString(bytes.array());
     }
+
+    /** OpenAI's finish reason of a choice whose reply made tool calls, however its generation ended. */
+    static final String TOOL_CALLS = "tool_calls";
 
     /** OpenAI's finish reasons: an end-of-generation token and a stop sequence both are {@code stop}. */
     static String finishReason(FinishReason reason) {

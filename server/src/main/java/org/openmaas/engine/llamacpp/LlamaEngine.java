@@ -250,6 +250,11 @@ public final class LlamaEngine implements Engine, Tokenizer {
         return model.applyChatTemplate(chat, addAssistantPrompt);
     }
 
+    @Override
+    public Optional<String> chatTemplate() {
+        return model.chatTemplate();
+    }
+
     /**
      * Compiles the request's output constraint and has llama.cpp parse the grammar, so that a grammar it would refuse
      * is a 400 before admission, not a failure in the stream.

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -165,6 +166,11 @@ public final class LlamaModel implements AutoCloseable {
 
     public boolean hasChatTemplate() {
         return chatTemplate != null;
+    }
+
+    /** The chat template in effect: its source, or a llama.cpp built-in template's name; empty when none works. */
+    public Optional<String> chatTemplate() {
+        return Optional.ofNullable(chatTemplate);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.GenerationEvent.TokenGenerated;
 import org.openmaas.engine.Token;
@@ -13,7 +14,7 @@ class ChoiceTextTest {
 
     @Test
     void withoutStopSequencesEveryTokenIsReleasedAtOnce() {
-        ChoiceText text = new ChoiceText(List.of());
+        ChoiceText text = new ChoiceText(List.of(), Set.of());
 
         assertThat(text.add(token("Once")).text()).isEqualTo("Once");
         assertThat(text.add(token(" upon")).text()).isEqualTo(" upon");
@@ -26,7 +27,7 @@ class ChoiceTextTest {
 
     @Test
     void aStopSequenceInsideATokenCutsTheTextWhereItStarts() {
-        ChoiceText text = new ChoiceText(List.of("\n\n"));
+        ChoiceText text = new ChoiceText(List.of("\n\n"), Set.of());
 
         assertThat(text.add(token("Hello")).text()).isEqualTo("Hello");
         assertThat(text.add(token(".\n\nNext")).text()).isEqualTo(".");
@@ -35,7 +36,7 @@ class ChoiceTextTest {
 
     @Test
     void textThatMayStartAStopSequenceIsHeldBack() {
-        ChoiceText text = new ChoiceText(List.of("<end>"));
+        ChoiceText text = new ChoiceText(List.of("<end>"), Set.of());
 
         assertThat(text.add(token("a <e")).text()).isEqualTo("a ");
         assertThat(text.add(token("n")).text()).isEmpty();
@@ -43,7 +44,7 @@ class ChoiceTextTest {
 
     @Test
     void heldTextIsReleasedOnceItCannotStartAStopSequence() {
-        ChoiceText text = new ChoiceText(List.of("<end>"));
+        ChoiceText text = new ChoiceText(List.of("<end>"), Set.of());
         text.add(token("a <e"));
 
         assertThat(text.add(token("ntry")).text()).isEqualTo("<entry");
@@ -51,7 +52,7 @@ class ChoiceTextTest {
 
     @Test
     void heldTextIsReleasedWhenTheGenerationEndsWithoutAStop() {
-        ChoiceText text = new ChoiceText(List.of("<end>"));
+        ChoiceText text = new ChoiceText(List.of("<end>"), Set.of());
         text.add(token("a <en"));
 
         assertThat(text.finish().text()).isEqualTo("<en");
@@ -64,7 +65,7 @@ class ChoiceTextTest {
 
     @Test
     void tokensAfterAStopAreIgnored() {
-        ChoiceText text = new ChoiceText(List.of("."));
+        ChoiceText text = new ChoiceText(List.of("."), Set.of());
         text.add(token("Hi."));
 
         assertThat(text.add(token(" more")).isEmpty()).isTrue();
@@ -73,14 +74,23 @@ class ChoiceTextTest {
 
     @Test
     void specialTokensAddNoText() {
-        ChoiceText text = new ChoiceText(List.of());
+        ChoiceText text = new ChoiceText(List.of(), Set.of());
 
         assertThat(text.add(new TokenGenerated(new Token(2, "</s>", -0.1f, true), List.of())).isEmpty()).isTrue();
     }
 
     @Test
+    void aControlTokenThatMarksToolCallsIsText() {
+        ChoiceText text = new ChoiceText(List.of(), Set.of("[TOOL_CALLS]"));
+
+        assertThat(text.add(new TokenGenerated(new Token(5, "[TOOL_CALLS]", -0.1f, true), List.of())).text())
+                .isEqualTo("[TOOL_CALLS]");
+        assertThat(text.add(new TokenGenerated(new Token(2, "</s>", -0.1f, true), List.of())).isEmpty()).isTrue();
+    }
+
+    @Test
     void aHeldTokenIsReportedWithTheTextThatCompletesIt() {
-        ChoiceText text = new ChoiceText(List.of("<end>"));
+        ChoiceText text = new ChoiceText(List.of("<end>"), Set.of());
         ChoiceText.Piece first = text.add(token("a <"));
         ChoiceText.Piece second = text.add(token("b"));
 
@@ -90,7 +100,7 @@ class ChoiceTextTest {
 
     @Test
     void theTokenInWhichAStopSequenceStartsIsReportedAndLaterOnesAreNot() {
-        ChoiceText text = new ChoiceText(List.of("STOP"));
+        ChoiceText text = new ChoiceText(List.of("STOP"), Set.of());
         ChoiceText.Piece first = text.add(token("ok S"));
         ChoiceText.Piece last = text.add(token("TOP now"));
 
@@ -99,7 +109,7 @@ class ChoiceTextTest {
     }
 
     private static String run(List<String> stops, String... pieces) {
-        ChoiceText text = new ChoiceText(stops);
+        ChoiceText text = new ChoiceText(stops, Set.of());
         List<String> released = new ArrayList<>();
         for (String piece : pieces) {
             released.add(text.add(token(piece)).text());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class OpenAiValidationTest {
                 .containsExactly(CharacterTokenizer.tokens("system: Be brief.\nuser: Hi!\nassistant: "));
         assertThat(request.maxNewTokens()).isEqualTo(5);
         assertThat(request.sampling().sample()).isFalse();
-        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false, 1));
+        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false, 1, Optional.empty()));
     }
 
     @Test
@@ -136,7 +137,7 @@ class OpenAiValidationTest {
             "logprobs": true, "top_logprobs": 6       | top_logprobs          | top_logprobs must be between 0 and 5, got 6
             "stream_options": {"include_usage": true} | stream_options        | stream_options is only allowed when stream is true
             "stop": 7                                 | stop                  | stop must be a string or a list of strings, got NUMBER
-            "tools": [{"type": "function"}]           | tools                 | tool calling is not supported (tools)
+            "tools": [{"type": "function"}]           | tools[0].function     | tools[0].function is required: {"name": ..., "description": ..., "parameters": {...}}
             "response_format": {"type": "xml"}        | response_format       | response_format.type 'xml' is not supported; allowed: text, json_object, json_schema
             "response_format": {"type": "json_schema"} | response_format      | response_format.json_schema is required with type json_schema: {"name": "...", "schema": {...}, "strict": true}
             "response_format": {"type": "json_schema", "json_schema": {"schema": {}}} | response_format | response_format.json_schema.name is required: 1 to 64 letters, digits, _ or -
@@ -148,7 +149,8 @@ class OpenAiValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            "role": "tool", "content": "x"     | messages[1].role    | messages[1].role is 'tool'; allowed: system, developer, user, assistant (tool and function messages are not supported: this server does not call tools)
+            "role": "tool", "content": "x"     | messages[1].tool_call_id | messages[1].tool_call_id must be the id of a tool call an earlier assistant message made, got none
+            "role": "function", "content": "x" | messages[1].role    | messages[1].role is 'function'; allowed: system, developer, user, assistant, tool (function messages are OpenAI's legacy form of tool messages)
             "role": "user"                     | messages[1].content | messages[1].content is required
             "role": "user", "content": 42      | messages[1].content | messages[1].content must be a string or a list of text parts, got NUMBER
             """)
@@ -197,7 +199,7 @@ class OpenAiValidationTest {
         OpenAiValidation.Validated valid = chat(chatBody(", \"logprobs\": true, \"top_logprobs\": 3, \"stream\": true, "
                 + "\"stream_options\": {\"include_usage\": true}"));
 
-        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true, 1));
+        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true, 1, Optional.empty()));
         assertThat(valid.request().topNTokens()).isEqualTo(3);
     }
 
