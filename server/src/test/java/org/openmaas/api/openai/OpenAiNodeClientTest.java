@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmaas.engine.OutputConstraint;
+import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
  * The official {@code openai} npm package, run by a small Node script ({@code openai-node/client.mjs}) against a real
- * server: models, a chat completion whole and streamed, a legacy completion whole and streamed, and an error.
+ * server: models, a chat completion whole and streamed, a legacy completion whole and streamed, and an error; and, on a
+ * scripted model of the Hermes family, a required tool call streamed and put together by the client's stream helper,
+ * then the answer to the call's result.
  *
  * <p>The package comes from the cache folder {@code scripts/npm-cache.sh} fills (./dev test runs it before Maven);
  * this test never reaches the npm registry. Without the package it is skipped, printing why, only when that script
@@ -32,6 +36,8 @@ class OpenAiNodeClientTest {
     static Path folder;
     static ChatAndRawModels models;
     static TestServer server;
+    static ScriptedEngine agent;
+    static TestServer toolServer;
     static JsonNode result;
     static String chatModel;
     static String completionModel;
@@ -49,11 +55,16 @@ class OpenAiNodeClientTest {
         server = models.server();
         chatModel = models.chatModel();
         completionModel = models.rawModel();
+        agent = ToolReplies.weatherAgent();
+        toolServer = TestServer.scripted(agent);
         Output node = run(List.of("node", script.toString()), Map.of(
                 "OPENAI_BASE_URL", server.uri("/v1").toString(),
                 "OPENAI_API_KEY", server.apiKey(),
                 "CHAT_MODEL", chatModel,
-                "COMPLETION_MODEL", completionModel), 180);
+                "COMPLETION_MODEL", completionModel,
+                "TOOLS_BASE_URL", toolServer.uri("/v1").toString(),
+                "TOOLS_API_KEY", toolServer.apiKey(),
+                "TOOLS_MODEL", TestServer.SCRIPTED_PRODUCT), 180);
         if (node.exitCode() != 0) {
             throw new AssertionError("the Node script failed (exit " + node.exitCode() + "):\n" + node.stderr());
         }
@@ -94,6 +105,9 @@ class OpenAiNodeClientTest {
     static void stop() {
         if (models != null) {
             models.close();
+        }
+        if (toolServer != null) {
+            toolServer.close();
         }
     }
 
@@ -147,6 +161,34 @@ class OpenAiNodeClientTest {
         assertThat(error.get("param").asText()).isEqualTo("n");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error.get("message").asText()).contains("n must be between 1 and 8");
+    }
+
+    @Test
+    void theClientsStreamHelperPutsARequiredToolCallTogetherFromTheDeltas() {
+        JsonNode call = result.get("toolCall");
+
+        assertThat(call.get("finishReason").asText()).isEqualTo("tool_calls");
+        assertThat(call.get("content").isNull()).isTrue();
+        assertThat(call.get("toolCalls")).hasSize(1);
+        JsonNode made = call.get("toolCalls").get(0);
+        assertThat(made.get("id").asText()).matches("call_[A-Za-z0-9]{24}");
+        assertThat(made.get("type").asText()).isEqualTo("function");
+        assertThat(made.get("function").get("name").asText()).isEqualTo("get_weather");
+        assertThat(TestServer.json(made.get("function").get("arguments").asText()).get("city").asText())
+                .isEqualTo("Paris");
+        // required: the scripted model was asked to decode under the Hermes grammar of get_weather calls
+        assertThat(agent.submitted().getFirst().constraint()).isInstanceOf(OutputConstraint.Gbnf.class);
+    }
+
+    @Test
+    void theClientSendsTheCallAndItsResultBackAndGetsTheAnswer() {
+        JsonNode answer = result.get("toolAnswer");
+
+        assertThat(answer.get("content").asText()).isEqualTo(ToolReplies.ANSWER);
+        assertThat(answer.get("finishReason").asText()).isEqualTo("stop");
+        assertThat(answer.get("toolCalls").isNull()).isTrue();
+        assertThat(ToolReplies.prompt(agent.submitted().getLast())).contains("calls: get_weather({\"city\":\"Paris\"})")
+                .contains("tool[" + result.get("toolCall").get("toolCalls").get(0).get("id").asText() + "]: 22 C");
     }
 
     private record Output(int exitCode, String stdout, String stderr) {

@@ -11,11 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
-import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Token;
-import org.openmaas.testing.CharacterTokenizer;
 import org.openmaas.testing.Script;
-import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
 /**
@@ -28,9 +25,7 @@ class ToolCallsApiTest {
     static final String HERMES_REPLY = "I will check.<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
             + "{\"city\": \"Paris\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": "
             + "{\"city\": \"Rome\"}}\n</tool_call>";
-    static final String TOOLS = """
-            "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object",
-             "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]""";
+    static final String TOOLS = "\"tools\": [" + ToolReplies.WEATHER_TOOL + "]";
 
     static TestServer server;
     static String key;
@@ -38,8 +33,9 @@ class ToolCallsApiTest {
     @BeforeAll
     static void start() {
         server = TestServer.serving(
-                TestServer.product("maas-model-hermes", engine("<tool_call>", ToolCallsApiTest::hermes)),
-                TestServer.product("maas-model-mistral", engine("[TOOL_CALLS]", ToolCallsApiTest::mistral)));
+                TestServer.product("maas-model-hermes", ToolReplies.engine("<tool_call>",
+                        request -> ToolReplies.inPieces(HERMES_REPLY))),
+                TestServer.product("maas-model-mistral", ToolReplies.engine("[TOOL_CALLS]", ToolCallsApiTest::mistral)));
         key = server.apiKey();
     }
 
@@ -152,20 +148,6 @@ class ToolCallsApiTest {
     private static String body(String model, String extra) {
         return "{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Weather?\"}], "
                 + TOOLS + (extra.isEmpty() ? "" : ", " + extra) + "}";
-    }
-
-    private static ScriptedEngine engine(String template, java.util.function.Function<GenerationRequest, Script> replies) {
-        return ScriptedEngine.builder().model(new ModelInfo("tools", 4096, CharacterTokenizer.VOCAB_SIZE, true))
-                .tokenizer(new CharacterTokenizer(template)).scripts(replies).build();
-    }
-
-    /** Hermes' reply in pieces of five characters, which split its tags, as tokens do. */
-    private static Script hermes(GenerationRequest request) {
-        Script.Builder script = Script.builder();
-        for (int i = 0; i < HERMES_REPLY.length(); i += 5) {
-            script.text(HERMES_REPLY.substring(i, Math.min(HERMES_REPLY.length(), i + 5)));
-        }
-        return script.token(new Token(2, "<|im_end|>", -0.1f, true)).finish(FinishReason.EOS_TOKEN);
     }
 
     /** Mistral's marker as the control token it is, then the list. */
