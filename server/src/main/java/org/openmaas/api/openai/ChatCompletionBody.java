@@ -54,6 +54,9 @@ record ChatCompletionBody(
             @JsonProperty("tool_call_id") String toolCallId,
             @JsonProperty("function_call") JsonNode functionCall,
             @JsonProperty("audio") JsonNode audio,
-            @JsonProperty("annotations") JsonNode annotations) {
+            @JsonProperty("annotations") JsonNode annotations,
+            // Added by the openai npm package's helpers (chat.completions.stream, parse) to the message they return;
+            // a client that sends that message back sends it too. Ignored.
+            @JsonProperty("parsed") JsonNode parsed) {
     }
 }
