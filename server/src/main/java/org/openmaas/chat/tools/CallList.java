@@ -11,12 +11,18 @@ import org.openmaas.grammar.Gbnf;
  * A marker, then every call as one JSON list of {@code {"name": ..., "arguments": {...}}} objects: Mistral Nemo's
  * {@code [TOOL_CALLS][...]} and IBM Granite's {@code <|tool_call|>[...]}.
  *
- * @param marker the marker before the list
+ * @param marker     the marker before the list
+ * @param mistralIds whether the family's template requires Mistral's ids of replayed calls ({@link CallIds#mistral()})
  */
-record CallList(String family, String marker) implements ToolCallFormat {
+record CallList(String family, String marker, boolean mistralIds) implements ToolCallFormat {
 
-    static final CallList MISTRAL = new CallList("mistral", "[TOOL_CALLS]");
-    static final CallList GRANITE = new CallList("granite", "<|tool_call|>");
+    static final CallList MISTRAL = new CallList("mistral", "[TOOL_CALLS]", true);
+    static final CallList GRANITE = new CallList("granite", "<|tool_call|>", false);
+
+    @Override
+    public String newCallId() {
+        return mistralIds ? CallIds.mistral() : CallIds.openAi();
+    }
 
     @Override
     public List<Opener> openers() {

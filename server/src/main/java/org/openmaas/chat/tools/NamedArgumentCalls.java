@@ -22,6 +22,11 @@ record NamedArgumentCalls() implements ToolCallFormat {
     }
 
     @Override
+    public String newCallId() {
+        return CallIds.mistral();
+    }
+
+    @Override
     public List<Opener> openers() {
         return List.of(new Opener(CALLS, false));
     }

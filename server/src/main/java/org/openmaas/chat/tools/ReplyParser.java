@@ -2,14 +2,13 @@ package org.openmaas.chat.tools;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.openmaas.engine.ToolCall;
 
 /**
  * Reads one reply as it streams, in its family's {@link ToolCallFormat}: text goes out as content as soon as it cannot
  * be the start of a call marker; markup is held until its call is whole, then goes out as a {@link ReplyEvent.Call}
- * with an OpenAI-style id, never as content. Markup that turns out not to be a call (or a call the reply breaks off)
+ * with a new id ({@link ToolCallFormat#newCallId()}), never as content. Markup that turns out not to be a call (or a call the reply breaks off)
  * is content after all. Whitespace between the start of the reply, calls and its end is dropped, as clients expect a
  * reply of calls only to have no content.
  *
@@ -17,8 +16,6 @@ import org.openmaas.engine.ToolCall;
  * request thread. Not thread-safe.
  */
 public final class ReplyParser {
-
-    private static final String ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final ToolCallFormat format;
     private final Supplier<String> ids;
@@ -28,7 +25,7 @@ public final class ReplyParser {
     private int calls;
 
     public ReplyParser(ToolCallFormat format) {
-        this(format, ReplyParser::newId);
+        this(format, format::newCallId);
     }
 
     ReplyParser(ToolCallFormat format, Supplier<String> ids) {
@@ -50,16 +47,6 @@ public final class ReplyParser {
     /** How many calls the reply has made so far. */
     public int calls() {
         return calls;
-    }
-
-    /** An id in OpenAI's shape: {@code call_} and 24 letters and digits. */
-    static String newId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        StringBuilder id = new StringBuilder("call_");
-        for (int i = 0; i < 24; i++) {
-            id.append(ID_CHARACTERS.charAt(random.nextInt(ID_CHARACTERS.length())));
-        }
-        return id.toString();
     }
 
     private List<ReplyEvent> scan(boolean ended) {

@@ -41,6 +41,14 @@ public sealed interface ToolCallFormat
     Reading read(Opener opener, String rest, boolean ended);
 
     /**
+     * An id for a call the model made, in a shape the family's template accepts when a client replays the call: OpenAI's
+     * {@code call_…} unless the template asks for another.
+     */
+    default String newCallId() {
+        return CallIds.openAi();
+    }
+
+    /**
      * A GBNF grammar whose every sentence is a reply of calls of {@code tools} in this family's markup, the arguments
      * matching each tool's parameters schema: one call, or one or more when {@code parallel}.
      *

@@ -117,8 +117,11 @@ class ReplyParserTest {
     }
 
     @Test
-    void idsHaveOpenAisShape() {
-        assertThat(ReplyParser.newId()).matches("call_[A-Za-z0-9]{24}");
+    void callIdsHaveOpenAisShapeButWhereTheTemplateAsksForMistrals() {
+        assertThat(new TaggedCalls().newCallId()).matches("call_[A-Za-z0-9]{24}");
+        assertThat(CallList.GRANITE.newCallId()).matches("call_[A-Za-z0-9]{24}");
+        assertThat(CallList.MISTRAL.newCallId()).matches("[A-Za-z0-9]{9}");
+        assertThat(new NamedArgumentCalls().newCallId()).matches("[A-Za-z0-9]{9}");
     }
 
     /** The reply read whole, in two pieces split anywhere, in three split at many places, one character at a time. */
