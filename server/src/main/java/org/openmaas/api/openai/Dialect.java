@@ -47,12 +47,17 @@ sealed interface Dialect {
     /** The whole response holding {@code choices}, each made by its own dialect's {@link #choice}. */
     Object whole(List<Object> choices, Usage usage);
 
-    /** {@code chat.completion} and {@code chat.completion.chunk}, for choice {@code index}. */
-    record Chat(String id, long created, String model, boolean logprobs, int index) implements Dialect {
+    /**
+     * {@code chat.completion} and {@code chat.completion.chunk}, for choice {@code index}.
+     *
+     * @param tools whether the reply may be tool calls: then a stream opens without content, which OpenAI's clients
+     *              would otherwise take as the reply's (empty) text, where a reply of calls only has none (null)
+     */
+    record Chat(String id, long created, String model, boolean logprobs, boolean tools, int index) implements Dialect {
 
         @Override
         public Object opening() {
-            return chunk(new Delta("assistant", ""), null, null);
+            return chunk(new Delta("assistant", tools ? null : ""), null, null);
         }
 
         @Override

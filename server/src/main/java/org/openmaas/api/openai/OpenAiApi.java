@@ -99,13 +99,14 @@ public final class OpenAiApi implements HttpService {
     }
 
     private void chatCompletions(ServerRequest req, ServerResponse res) {
-        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, logprobs, index) ->
-                new Dialect.Chat("chatcmpl-" + id, now(), model, logprobs, index));
+        generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, options, index) ->
+                new Dialect.Chat("chatcmpl-" + id, now(), model, options.logprobs(), options.toolCalls().isPresent(),
+                        index));
     }
 
     private void completions(ServerRequest req, ServerResponse res) {
-        generate(req, res, CompletionBody.class, validation::completion, (id, model, logprobs, index) ->
-                new Dialect.Text("cmpl-" + id, now(), model, logprobs, index));
+        generate(req, res, CompletionBody.class, validation::completion, (id, model, options, index) ->
+                new Dialect.Text("cmpl-" + id, now(), model, options.logprobs(), index));
     }
 
     /**
@@ -133,7 +134,7 @@ public final class OpenAiApi implements HttpService {
 
     /** How choice {@code index} of one route's response looks, for request {@code id} of product {@code model}. */
     private interface DialectFactory {
-        Dialect dialect(String id, String model, boolean logprobs, int index);
+        Dialect dialect(String id, String model, OpenAiValidation.Options options, int index);
     }
 
     /** The request path of both generation routes, top to bottom. */
@@ -148,7 +149,7 @@ public final class OpenAiApi implements HttpService {
         String product = valid.entry().product().productName();
         exchange.product(product);
         respond(res, exchange, principal, valid, IntStream.range(0, valid.options().choices())
-                .mapToObj(i -> dialects.dialect(exchange.requestId(), product, valid.options().logprobs(), i))
+                .mapToObj(i -> dialects.dialect(exchange.requestId(), product, valid.options(), i))
                 .toList());
     }
 

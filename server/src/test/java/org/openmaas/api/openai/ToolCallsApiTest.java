@@ -86,6 +86,8 @@ class ToolCallsApiTest {
         List<JsonNode> chunks = stream("maas-model-hermes", "\"stream\": true");
         List<JsonNode> deltas = chunks.stream().map(c -> c.get("choices").get(0).get("delta")).toList();
 
+        assertThat(deltas.getFirst().get("role").asText()).isEqualTo("assistant");
+        assertThat(deltas.getFirst().has("content")).as("content until the reply has some: null if only calls").isFalse();
         StringBuilder content = new StringBuilder();
         deltas.forEach(d -> content.append(d.path("content").asText("")));
         assertThat(content.toString()).isEqualTo("I will check.");
