@@ -48,8 +48,13 @@ public final class Database implements AutoCloseable {
      * 15 statements) evicted one another and H2 parsed and planned every statement of every request again.
      */
     public static Database embedded(Path dataDir) {
-        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
-                + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE);
+        return open(embeddedUrl(dataDir));
+    }
+
+    /** The JDBC URL of the embedded store in {@code dataDir}, with the settings {@link #embedded} describes. */
+    static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
+                + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE;
     }
 
     /** @throws IllegalArgumentException when the URL names neither H2 nor PostgreSQL */
