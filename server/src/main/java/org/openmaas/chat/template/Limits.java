@@ -7,7 +7,7 @@ package org.openmaas.chat.template;
 final class Limits {
 
     /** Statements run, loop iterations, calls and filters applied. */
-    static final long MAX_STEPS = 10_000_000;
+    static final long MAX_STEPS = 1_000_000;
     /** Characters of the output or of any string the template builds; items of any list it builds. */
     static final int MAX_LENGTH = 16 * 1024 * 1024;
     /** Macro calls inside macro calls. */

@@ -114,7 +114,12 @@ final class Operators {
                 case "*" -> a * b;
                 case "//" -> Math.floorDiv(a, nonZero(b));
                 case "%" -> Math.floorMod(a, nonZero(b));
-                case "**" -> b >= 0 ? power(a, b) : Math.pow(a, b);
+                case "**" -> {
+                    if (b < 0) {
+                        yield Math.pow(a, b);
+                    }
+                    yield power(a, b);
+                }
                 default -> throw unsupported(operator, left, right);
             };
         }

@@ -55,7 +55,8 @@ final class Parser {
                 }
                 case END -> {
                     if (!endTags.isEmpty()) {
-                        throw error(token, "'{% " + String.join(" %}' or '{% ", endTags) + " %}'");
+                        throw error(token, "'{% " + String.join(" %}' or '{% ", endTags.stream().sorted().toList())
+                                + " %}'");
                     }
                     return null;
                 }
@@ -171,7 +172,7 @@ final class Parser {
         if (targets.size() > 1) {
             throw error(peek(), "'='");
         }
-        List<Expr.Filter> filters = peek().isOperator("|") ? filterChain() : List.of();
+        List<Expr.Filter> filters = accept("|") ? filterChain() : List.of();
         expectBlockClose();
         List<Node> body = new ArrayList<>();
         body(body, Set.of("endset"));
@@ -201,7 +202,7 @@ final class Parser {
         return new Node.Macro(name, List.copyOf(parameters), Map.copyOf(defaults), List.copyOf(body), pos);
     }
 
-    /** {@code | name(args) | name ...} after a filter block's or set block's name (the first {@code |} optional). */
+    /** {@code name(args) | name ...}: a filter block's filters, or a set block's after its {@code |}. */
     private List<Expr.Filter> filterChain() {
         List<Expr.Filter> filters = new ArrayList<>();
         do {

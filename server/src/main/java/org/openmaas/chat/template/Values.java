@@ -35,6 +35,7 @@ final class Values {
     /** Python's {@code str()}, as {@code {{ value }}} and {@code ~} print it. */
     static String str(Object value) {
         return switch (value) {
+            case null -> "None";
             case String s -> s;
             case Undefined u -> "";
             case List<?> list -> repr(list);
