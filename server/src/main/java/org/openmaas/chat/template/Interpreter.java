@@ -114,17 +114,22 @@ final class Interpreter {
             namespace.attributes.put(set.targets().getFirst(), value);
             return;
         }
-        if (set.targets().size() == 1) {
-            scope.set(set.targets().getFirst(), value);
+        unpack(set.targets(), value, scope);
+    }
+
+    /** Binds one name to {@code value}, or several to its items ({@code for k, v in ...}, {@code set a, b = ...}). */
+    private static void unpack(List<String> names, Object value, Scope scope) {
+        if (names.size() == 1) {
+            scope.set(names.getFirst(), value);
             return;
         }
         List<Object> values = Values.iterate(value);
-        if (values.size() != set.targets().size()) {
-            throw new TemplateException("cannot unpack " + values.size() + " values into " + set.targets().size()
-                    + " names", 0, 0);
+        if (values.size() != names.size()) {
+            throw new TemplateException("cannot unpack " + values.size() + " values into " + names.size() + " names",
+                    0, 0);
         }
         for (int i = 0; i < values.size(); i++) {
-            scope.set(set.targets().get(i), values.get(i));
+            scope.set(names.get(i), values.get(i));
         }
     }
 
@@ -173,18 +178,7 @@ final class Interpreter {
     /** A scope with the loop's variables bound to {@code item} (unpacked when the loop names several). */
     private Scope bind(Node.For loop, Object item, Scope scope) {
         Scope iteration = new Scope(scope);
-        if (loop.targets().size() == 1) {
-            iteration.set(loop.targets().getFirst(), item);
-            return iteration;
-        }
-        List<Object> values = Values.iterate(item);
-        if (values.size() != loop.targets().size()) {
-            throw new TemplateException("cannot unpack " + values.size() + " values into " + loop.targets().size()
-                    + " loop variables", 0, 0);
-        }
-        for (int i = 0; i < values.size(); i++) {
-            iteration.set(loop.targets().get(i), values.get(i));
-        }
+        unpack(loop.targets(), item, iteration);
         return iteration;
     }
 

@@ -104,6 +104,9 @@ final class Operators {
         if (!Values.isNumber(left) || !Values.isNumber(right)) {
             throw unsupported(operator, left, right);
         }
+        if ((operator.equals("/") || operator.equals("//") || operator.equals("%")) && Values.asDouble(right) == 0) {
+            throw new TemplateException("division by zero", 0, 0);
+        }
         boolean integers = !(left instanceof Double) && !(right instanceof Double);
         if (integers && !operator.equals("/")) {
             long a = Values.asLong(left);
@@ -112,8 +115,8 @@ final class Operators {
                 case "+" -> a + b;
                 case "-" -> a - b;
                 case "*" -> a * b;
-                case "//" -> Math.floorDiv(a, nonZero(b));
-                case "%" -> Math.floorMod(a, nonZero(b));
+                case "//" -> Math.floorDiv(a, b);
+                case "%" -> Math.floorMod(a, b);
                 case "**" -> {
                     if (b < 0) {
                         yield Math.pow(a, b);
@@ -129,9 +132,9 @@ final class Operators {
             case "+" -> a + b;
             case "-" -> a - b;
             case "*" -> a * b;
-            case "/" -> a / nonZero(b);
-            case "//" -> Math.floor(a / nonZero(b));
-            case "%" -> a - Math.floor(a / nonZero(b)) * b;
+            case "/" -> a / b;
+            case "//" -> Math.floor(a / b);
+            case "%" -> a - Math.floor(a / b) * b;
             case "**" -> Math.pow(a, b);
             default -> throw unsupported(operator, left, right);
         };
@@ -153,20 +156,6 @@ final class Operators {
         } catch (ArithmeticException e) {
             throw new TemplateException(base + " ** " + exponent + " does not fit in 64 bits", 0, 0);
         }
-    }
-
-    private static long nonZero(long divisor) {
-        if (divisor == 0) {
-            throw new TemplateException("division by zero", 0, 0);
-        }
-        return divisor;
-    }
-
-    private static double nonZero(double divisor) {
-        if (divisor == 0) {
-            throw new TemplateException("division by zero", 0, 0);
-        }
-        return divisor;
     }
 
     private static boolean absent(Object value) {

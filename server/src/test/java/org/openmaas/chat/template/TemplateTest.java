@@ -152,6 +152,14 @@ class TemplateTest {
     }
 
     @Test
+    void divisionByZeroFailsTheRendering() {
+        for (String division : List.of("1 / 0", "1 // 0", "1 % 0", "1.5 // 0.0")) {
+            assertThatThrownBy(() -> Template.compile("{{ " + division + " }}").render(Map.of()))
+                    .as(division).hasMessageContaining("division by zero");
+        }
+    }
+
+    @Test
     void aSyntaxErrorSaysWhereAndWhatWasExpected() {
         assertThatThrownBy(() -> Template.compile("ok\n{% if x %}\n{{ 1 + }}"))
                 .isInstanceOf(TemplateException.class)
