@@ -44,7 +44,12 @@ public final class Database implements AutoCloseable {
      * file at once ({@code WRITE_DELAY=0}), so a killed process loses no committed usage record.
      */
     public static Database embedded(Path dataDir) {
-        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        return open(embeddedUrl(dataDir));
+    }
+
+    /** The JDBC URL of the embedded store in {@code dataDir}, with the settings {@link #embedded} describes. */
+    static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     /** @throws IllegalArgumentException when the URL names neither H2 nor PostgreSQL */
