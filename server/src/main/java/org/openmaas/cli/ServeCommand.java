@@ -117,8 +117,10 @@ final class ServeCommand implements Callable<Integer> {
         server.firstOperatorInvitation().ifPresent(invitation -> System.out.println(
                 operatorAnnouncement(invitation, serverRoot(host, server.port()))));
         Future<String> stop = StopSignals.take();
-        if (catalog != null) {
-            StopSignals.onHangup(() -> reload(server));
+        if (catalog != null && !StopSignals.onHangup(() -> reload(server))) {
+            LOG.warning("this process ignores SIGHUP (inherited: started under nohup?), so "
+                    + "SIGHUP cannot reload " + catalog + "; ./maas serve resets it, or start java under `env "
+                    + "--default-signal=HUP`; the admin API (/v1/admin/products) changes products meanwhile");
         }
         System.out.println("OpenMaaS is serving " + server.catalog().entries().size() + " product(s) on http://"
                 + host + ":" + server.port() + "  (token URL: /oauth2/token, API base: /v1/maas)");

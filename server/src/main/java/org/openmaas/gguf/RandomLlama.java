@@ -137,14 +137,14 @@ public final class RandomLlama {
 
         /**
          * The same model with the tokenizer of {@code vocabulary} (a real model's GGUF, or one of llama.cpp's
-         * vocabulary-only {@code ggml-vocab-*.gguf}): every {@code tokenizer.*} key but its chat template, and the
+         * vocabulary-only {@code ggml-vocab-*.gguf}): every {@code tokenizer.*} key but its chat templates, and the
          * vocabulary size it defines. Prompts then tokenize exactly as for that model, and the output layer has its
          * width, which is what a real vocabulary costs per token.
          */
         public Spec withTokenizerOf(GgufReader vocabulary) {
             Map<String, GgufValue> keys = new LinkedHashMap<>();
             vocabulary.metadata().forEach((key, value) -> {
-                if (key.startsWith("tokenizer.") && !key.equals("tokenizer.chat_template")) keys.put(key, value);
+                if (key.startsWith("tokenizer.") && !key.startsWith("tokenizer.chat_template")) keys.put(key, value);
             });
             if (!keys.containsKey("tokenizer.ggml.tokens")) {
                 throw new IllegalArgumentException(vocabulary.path() + " has no tokenizer.ggml.tokens: not a vocabulary");

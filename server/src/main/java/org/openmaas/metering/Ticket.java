@@ -28,7 +28,7 @@ public final class Ticket {
     private final Instant admittedAt;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Long timeToFirstTokenMs;
-    private volatile Instant lastCheckpoint;
+    private volatile Instant nextCheckpoint;
 
     Ticket(String requestId, MeteringStore store, UsageJournal journal, Clock clock) {
         this.requestId = requestId;
@@ -36,6 +36,7 @@ public final class Ticket {
         this.journal = journal;
         this.clock = clock;
         this.admittedAt = clock.instant();
+        this.nextCheckpoint = admittedAt.plus(CHECKPOINT_EVERY);
     }
 
     public String requestId() {
@@ -44,21 +45,23 @@ public final class Ticket {
 
     /**
      * Notes that {@code generatedTokens} tokens have been sent so far; the first call fixes the time to first token.
-     * The count reaches the store now and then, so that a crash leaves what was known.
+     * The count reaches the store {@link #CHECKPOINT_EVERY} after admission and as often after that, so that a crash
+     * leaves what was known but for the last seconds. Not at the first token: that was one more transaction for every
+     * request, and on the path of its first token, while most requests settle within those seconds anyway (the
+     * settlement writes the time to first token).
      */
     public void progress(int generatedTokens) {
         Instant now = clock.instant();
-        boolean first = timeToFirstTokenMs == null;
-        if (first) {
+        if (timeToFirstTokenMs == null) {
             timeToFirstTokenMs = millisSince(now);
         }
-        if (first || !now.isBefore(lastCheckpoint.plus(CHECKPOINT_EVERY))) {
-            lastCheckpoint = now;
+        if (!now.isBefore(nextCheckpoint)) {
+            nextCheckpoint = now.plus(CHECKPOINT_EVERY);
             try {
                 store.checkpoint(requestId, generatedTokens, timeToFirstTokenMs);
             } catch (RuntimeException e) {
                 LOG.fine("usage checkpoint of " + requestId + " not written: " + e.getMessage());
-                lastCheckpoint = now.plus(CHECKPOINT_BACKOFF);
+                nextCheckpoint = now.plus(CHECKPOINT_BACKOFF);
             }
         }
     }

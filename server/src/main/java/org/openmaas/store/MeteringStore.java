@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -68,12 +70,27 @@ public final class MeteringStore {
         }
     }
 
-    /** What a record holds of its client's rate window and its account's quota while it is open. */
+    /** What a record holds of its client's rate window and its account's quota, and its counts so far. */
     private record Reservation(String clientId, String cloudAccountId, int reservedTokens, String quotaPeriod,
-                               long rateWindow, String status) {
+                               long rateWindow, int promptTokens, int generatedTokens, UsageKind kind, String status) {
+    }
+
+    /** A counter row this instance took to exist is gone (deleted since it saw it): the admission runs again. */
+    private static final class CounterRowMissing extends RuntimeException {
+        CounterRowMissing() {
+            super(null, null, false, false);
+        }
     }
 
     private final Database database;
+    /**
+     * The counter rows this instance knows exist, so that an admission need not look for them first: the month's
+     * quota row of each account and the current minute's rate row of each client (one entry each, replaced when the
+     * month or the minute moves on). Rows are only deleted by housekeeping, an hour after their minute; should one be
+     * gone all the same, the admission finds it missing, and creates it and runs again.
+     */
+    private final Map<String, String> quotaRowPeriods = new ConcurrentHashMap<>();
+    private final Map<String, Long> counterRowWindows = new ConcurrentHashMap<>();
 
     public MeteringStore(Database database) {
         this.database = database;
@@ -85,66 +102,76 @@ public final class MeteringStore {
      * @return the refusal, when there was one (nothing was written)
      */
     public <R> Optional<R> admit(NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
+        ensureCounterRows(record);
+        try {
+            return database.inTransaction(h -> admit(h, record, refusal));
+        } catch (CounterRowMissing gone) {
+            quotaRowPeriods.remove(record.cloudAccountId());
+            counterRowWindows.remove(clientCounter(record.clientId()));
+            ensureCounterRows(record);
+            return database.inTransaction(h -> admit(h, record, refusal));
+        }
+    }
+
+    private static <R> Optional<R> admit(Handle h, NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
         String counter = clientCounter(record.clientId());
-        ensureQuotaRow(record.cloudAccountId(), record.quotaPeriod());
-        ensureCounterRow(counter, record.rateWindow());
-        return database.inTransaction(h -> {
-            Optional<ClientLimits> limits = h.createQuery("""
-                            SELECT requests_per_minute, generated_tokens_per_minute, concurrent_streams
-                            FROM clients WHERE client_id = :client FOR UPDATE""")
-                    .bind("client", record.clientId())
-                    .map((rs, ctx) -> new ClientLimits(CredentialStore.integer(rs, "requests_per_minute"),
-                            CredentialStore.integer(rs, "generated_tokens_per_minute"),
-                            CredentialStore.integer(rs, "concurrent_streams")))
-                    .findOne();
-            Long quota = h.createQuery("SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account")
-                    .bind("account", record.cloudAccountId())
-                    .map((rs, ctx) -> CredentialStore.bigint(rs, "monthly_generated_tokens")).findOne().orElse(null);
-            long open = h.createQuery("""
-                            SELECT COALESCE(SUM(sequences), 0) FROM usage_records
-                            WHERE client_id = :client AND status = 'open'""")
-                    .bind("client", record.clientId()).mapTo(Long.class).one();
-            long[] window = h.createQuery("""
-                            SELECT hits, tokens FROM rate_counters WHERE counter_key = :key AND window_start = :window
-                            FOR UPDATE""")
-                    .bind("key", counter).bind("window", record.rateWindow())
-                    .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
-            long[] month = h.createQuery("""
-                            SELECT used_tokens, reserved_tokens FROM quota_usage
-                            WHERE cloud_account_id = :account AND period = :period FOR UPDATE""")
-                    .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
-                    .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
-            Optional<R> refused = refusal.apply(new AdmissionState(limits.isPresent(), limits.orElse(ClientLimits.NONE),
-                    quota, open, window[0], window[1], month[0], month[1]));
-            if (refused.isPresent()) {
-                return refused;
-            }
-            h.createUpdate("""
-                            UPDATE rate_counters SET hits = hits + 1, tokens = tokens + :tokens
-                            WHERE counter_key = :key AND window_start = :window""")
-                    .bind("key", counter).bind("window", record.rateWindow()).bind("tokens", record.reservedTokens())
-                    .execute();
-            h.createUpdate("""
-                            UPDATE quota_usage SET reserved_tokens = reserved_tokens + :tokens
-                            WHERE cloud_account_id = :account AND period = :period""")
-                    .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
-                    .bind("tokens", record.reservedTokens()).execute();
-            h.createUpdate("""
-                            INSERT INTO usage_records (request_id, cloud_account_id, client_id, product_name, instance_id,
-                                status, prompt_tokens, reserved_tokens, generated_tokens, usage_day, quota_period,
-                                rate_window, started_at, kind, sequences)
-                            VALUES (:requestId, :account, :client, :product, :instance, 'open', :prompt, :reserved, 0,
-                                :day, :period, :window, :started, :kind, :sequences)""")
-                    .bind("requestId", record.requestId()).bind("account", record.cloudAccountId())
-                    .bind("client", record.clientId()).bind("product", record.productName())
-                    .bind("instance", record.instanceId()).bind("prompt", record.promptTokens())
-                    .bind("reserved", record.reservedTokens()).bind("day", record.usageDay())
-                    .bind("period", record.quotaPeriod()).bind("window", record.rateWindow())
-                    .bind("started", CredentialStore.utc(record.startedAt()))
-                    .bind("kind", record.kind().label()).bind("sequences", record.sequences())
-                    .execute();
-            return Optional.<R>empty();
-        });
+        Optional<ClientLimits> limits = h.createQuery("""
+                        SELECT requests_per_minute, generated_tokens_per_minute, concurrent_streams
+                        FROM clients WHERE client_id = :client FOR UPDATE""")
+                .bind("client", record.clientId())
+                .map((rs, ctx) -> new ClientLimits(CredentialStore.integer(rs, "requests_per_minute"),
+                        CredentialStore.integer(rs, "generated_tokens_per_minute"),
+                        CredentialStore.integer(rs, "concurrent_streams")))
+                .findOne();
+        Long quota = h.createQuery("SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account")
+                .bind("account", record.cloudAccountId())
+                .map((rs, ctx) -> CredentialStore.bigint(rs, "monthly_generated_tokens")).findOne().orElse(null);
+        long open = h.createQuery("""
+                        SELECT COALESCE(SUM(sequences), 0) FROM usage_records
+                        WHERE client_id = :client AND status = 'open'""")
+                .bind("client", record.clientId()).mapTo(Long.class).one();
+        long[] window = h.createQuery("""
+                        SELECT hits, tokens FROM rate_counters WHERE counter_key = :key AND window_start = :window
+                        FOR UPDATE""")
+                .bind("key", counter).bind("window", record.rateWindow())
+                .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).findOne()
+                .orElseThrow(CounterRowMissing::new);
+        long[] month = h.createQuery("""
+                        SELECT used_tokens, reserved_tokens FROM quota_usage
+                        WHERE cloud_account_id = :account AND period = :period FOR UPDATE""")
+                .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
+                .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).findOne()
+                .orElseThrow(CounterRowMissing::new);
+        Optional<R> refused = refusal.apply(new AdmissionState(limits.isPresent(), limits.orElse(ClientLimits.NONE),
+                quota, open, window[0], window[1], month[0], month[1]));
+        if (refused.isPresent()) {
+            return refused;
+        }
+        h.createUpdate("""
+                        UPDATE rate_counters SET hits = hits + 1, tokens = tokens + :tokens
+                        WHERE counter_key = :key AND window_start = :window""")
+                .bind("key", counter).bind("window", record.rateWindow()).bind("tokens", record.reservedTokens())
+                .execute();
+        h.createUpdate("""
+                        UPDATE quota_usage SET reserved_tokens = reserved_tokens + :tokens
+                        WHERE cloud_account_id = :account AND period = :period""")
+                .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
+                .bind("tokens", record.reservedTokens()).execute();
+        h.createUpdate("""
+                        INSERT INTO usage_records (request_id, cloud_account_id, client_id, product_name, instance_id,
+                            status, prompt_tokens, reserved_tokens, generated_tokens, usage_day, quota_period,
+                            rate_window, started_at, kind, sequences)
+                        VALUES (:requestId, :account, :client, :product, :instance, 'open', :prompt, :reserved, 0,
+                            :day, :period, :window, :started, :kind, :sequences)""")
+                .bind("requestId", record.requestId()).bind("account", record.cloudAccountId())
+                .bind("client", record.clientId()).bind("product", record.productName())
+                .bind("instance", record.instanceId()).bind("prompt", record.promptTokens())
+                .bind("reserved", record.reservedTokens()).bind("day", record.usageDay())
+                .bind("period", record.quotaPeriod()).bind("window", record.rateWindow())
+                .bind("started", CredentialStore.utc(record.startedAt()))
+                .bind("kind", record.kind().label()).bind("sequences", record.sequences())
+                .execute();
+        return Optional.empty();
     }
 
     /**
@@ -155,14 +182,11 @@ public final class MeteringStore {
      */
     public boolean complete(Completion completion) {
         return database.inTransaction(h -> {
-            // Locked first, then its status checked here: H2 does not re-check a WHERE after waiting for a lock.
-            Optional<UsageRecord> open = recordQuery(h, "WHERE request_id = :requestId FOR UPDATE")
-                    .bind("requestId", completion.requestId()).map((rs, ctx) -> record(rs)).findOne()
-                    .filter(r -> OPEN.equals(r.status()));
+            Optional<Reservation> open = lockOpen(h, completion.requestId());
             if (open.isEmpty()) {
                 return false;
             }
-            UsageRecord record = open.get();
+            Reservation record = open.get();
             int generated = Math.max(completion.generatedTokens(), record.generatedTokens());
             int prompt = completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens();
             int charged = record.kind().charged(prompt, generated);
@@ -172,7 +196,7 @@ public final class MeteringStore {
                                 time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms),
                                 duration_ms = :duration, completed_at = :completed
                             WHERE request_id = :requestId""")
-                    .bind("requestId", record.requestId()).bind("status", completion.status())
+                    .bind("requestId", completion.requestId()).bind("status", completion.status())
                     .bind("reason", completion.finishReason())
                     .bind("error", truncate(completion.errorMessage()))
                     .bind("prompt", prompt)
@@ -180,22 +204,18 @@ public final class MeteringStore {
                     .bind("duration", completion.durationMs())
                     .bind("completed", CredentialStore.utc(completion.completedAt()))
                     .execute();
-            Object[] where = h.createQuery("SELECT quota_period, rate_window FROM usage_records WHERE request_id = :id")
-                    .bind("id", record.requestId()).map((rs, ctx) -> new Object[]{rs.getString(1), rs.getLong(2)}).one();
-            String period = (String) where[0];
-            long window = (Long) where[1];
             // The rate counter before the quota row, in the order admit() locks them: the other way round a
             // settlement and an admission of the same client deadlocked, and the database rolled one back.
             h.createUpdate("""
                             UPDATE rate_counters SET tokens = tokens - :reserved + :generated
                             WHERE counter_key = :key AND window_start = :window""")
-                    .bind("key", clientCounter(record.clientId())).bind("window", window)
+                    .bind("key", clientCounter(record.clientId())).bind("window", record.rateWindow())
                     .bind("reserved", record.reservedTokens()).bind("generated", charged).execute();
             h.createUpdate("""
                             UPDATE quota_usage SET reserved_tokens = reserved_tokens - :reserved,
                                 used_tokens = used_tokens + :generated
                             WHERE cloud_account_id = :account AND period = :period""")
-                    .bind("account", record.cloudAccountId()).bind("period", period)
+                    .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
                     .bind("reserved", record.reservedTokens()).bind("generated", charged).execute();
             return true;
         });
@@ -210,14 +230,7 @@ public final class MeteringStore {
      */
     public boolean withdraw(String requestId) {
         return database.inTransaction(h -> {
-            // Locked first and its status checked here, as complete() does: a record is settled or withdrawn once.
-            Optional<Reservation> open = h.createQuery("""
-                            SELECT client_id, cloud_account_id, reserved_tokens, quota_period, rate_window, status
-                            FROM usage_records WHERE request_id = :requestId FOR UPDATE""")
-                    .bind("requestId", requestId)
-                    .map((rs, ctx) -> new Reservation(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getLong(5), rs.getString(6)))
-                    .findOne().filter(r -> OPEN.equals(r.status()));
+            Optional<Reservation> open = lockOpen(h, requestId);
             if (open.isEmpty()) {
                 return false;
             }
@@ -322,16 +335,40 @@ public final class MeteringStore {
                 .bind("window", window).execute());
     }
 
-    private void ensureQuotaRow(String account, String period) {
-        database.ensureRow("SELECT COUNT(*) FROM quota_usage WHERE cloud_account_id = :a AND period = :b",
-                "INSERT INTO quota_usage (cloud_account_id, period, used_tokens, reserved_tokens) VALUES (:a, :b, 0, 0)",
-                account, period);
+    /**
+     * Locks a record and returns it if it is still open. Locked first and its status checked here: H2 does not
+     * re-check a WHERE after waiting for a lock. So a record is settled or withdrawn once.
+     */
+    private static Optional<Reservation> lockOpen(Handle h, String requestId) {
+        return h.createQuery("""
+                        SELECT client_id, cloud_account_id, reserved_tokens, quota_period, rate_window, prompt_tokens,
+                            generated_tokens, kind, status
+                        FROM usage_records WHERE request_id = :requestId FOR UPDATE""")
+                .bind("requestId", requestId)
+                .map((rs, ctx) -> new Reservation(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                        rs.getLong(5), rs.getInt(6), rs.getInt(7), UsageKind.of(rs.getString(8)), rs.getString(9)))
+                .findOne().filter(r -> OPEN.equals(r.status()));
     }
 
-    private void ensureCounterRow(String key, long window) {
-        database.ensureRow("SELECT COUNT(*) FROM rate_counters WHERE counter_key = :a AND window_start = :b",
-                "INSERT INTO rate_counters (counter_key, window_start, hits, tokens) VALUES (:a, :b, 0, 0)",
-                key, window);
+    /**
+     * Creates the account's quota row for the record's month and the client's rate row for its minute, where this
+     * instance has not seen them yet: outside the admission's transaction, which PostgreSQL would abort on the
+     * duplicate key of another instance that inserted one first.
+     */
+    private void ensureCounterRows(NewRecord record) {
+        if (!record.quotaPeriod().equals(quotaRowPeriods.get(record.cloudAccountId()))) {
+            database.ensureRow("SELECT COUNT(*) FROM quota_usage WHERE cloud_account_id = :a AND period = :b",
+                    "INSERT INTO quota_usage (cloud_account_id, period, used_tokens, reserved_tokens) VALUES (:a, :b, 0, 0)",
+                    record.cloudAccountId(), record.quotaPeriod());
+            quotaRowPeriods.put(record.cloudAccountId(), record.quotaPeriod());
+        }
+        String counter = clientCounter(record.clientId());
+        if (counterRowWindows.getOrDefault(counter, Long.MIN_VALUE) != record.rateWindow()) {
+            database.ensureRow("SELECT COUNT(*) FROM rate_counters WHERE counter_key = :a AND window_start = :b",
+                    "INSERT INTO rate_counters (counter_key, window_start, hits, tokens) VALUES (:a, :b, 0, 0)",
+                    counter, record.rateWindow());
+            counterRowWindows.put(counter, record.rateWindow());
+        }
     }
 
     private static String clientCounter(String clientId) {

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,8 +58,8 @@ class CrashRecoveryIT {
                     HttpResponse.BodyHandlers.ofInputStream());
             requestId = stream.headers().firstValue("X-Request-ID").orElseThrow();
             BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
-            // The first token is checkpointed at once; a few more prove the stream is well under way. Blank lines are
-            // heartbeats, written while the request waits for its first token (on a busy machine, it may).
+            // A few tokens prove the stream is under way. Blank lines are heartbeats, written while the request waits
+            // for its first token (on a busy machine, it may).
             int tokens = 0;
             while (tokens < 5) {
                 String line = reader.readLine();
@@ -68,6 +69,16 @@ class CrashRecoveryIT {
                     tokens++;
                 }
             }
+            // The running count reaches the store a few seconds after admission: the stream is read on meanwhile (a
+            // server that cannot write its tokens makes no progress) until the record shows it.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    reader.transferTo(Writer.nullWriter());
+                } catch (IOException killed) {
+                    // the server is killed while this reads
+                }
+            });
+            awaitCheckpoint(port, requestId);
 
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -138,6 +149,21 @@ class CrashRecoveryIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private void awaitCheckpoint(int port, String requestId) throws Exception {
+        String token = token(port);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> records = http.send(HttpRequest.newBuilder(uri(port,
+                            "/v1/admin/usage/records?request_id=" + requestId))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            if (TestServer.json(records.body()).get("records").get(0).get("generated_tokens").asInt() > 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the running request's usage record showed no generated tokens in 2 minutes");
     }
 
     private void awaitReady(int port, Process server, String log) throws Exception {

@@ -148,13 +148,21 @@ class ConsoleBrowserTest {
     @Test
     void thePlaygroundShowsTokensWhileTheGenerationRunsAndStopEndsIt() {
         signUp(false, "member");
-        generateInPlayground(slow, 1500);
+        // A random model generates 1500 tokens in seconds, or draws its end early; at 1 KB/s the stream's few
+        // hundred bytes a token keep it running in the page for minutes, however fast this machine is.
+        openPage("Playground");
+        browser.throttleDownloads(1024);
+        try {
+            generateInPlayground(slow, 1500);
 
-        browser.until(d -> d.findElements(By.cssSelector("#output .token")).size() >= 3);
-        assertThat(browser.driver().findElements(By.id("finish-reason"))).as("no end shown yet").isEmpty();
-        browser.clickButton("Stop");
+            browser.until(d -> d.findElements(By.cssSelector("#output .token")).size() >= 3);
+            assertThat(browser.driver().findElements(By.id("finish-reason"))).as("no end shown yet").isEmpty();
+            browser.clickButton("Stop");
 
-        assertThat(browser.await(By.id("finish-reason")).getText()).startsWith("stopped here");
+            assertThat(browser.await(By.id("finish-reason")).getText()).startsWith("stopped here");
+        } finally {
+            browser.unthrottle();
+        }
     }
 
     @Test

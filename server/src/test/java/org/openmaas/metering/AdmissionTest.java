@@ -274,9 +274,53 @@ class AdmissionTest {
     }
 
     @Test
+    void aRateWindowRowDeletedAfterThisInstanceSawItIsCreatedAgainByTheNextAdmission() {
+        admit("app", 10);
+        // Housekeeping by an instance whose clock runs an hour ahead: this minute's row goes.
+        metering.forgetWindowsBefore(clock.instant().getEpochSecond() / 60 + 1);
+
+        Ticket again = admit("app", 10);
+
+        assertThat(metering.record(again.requestId()).orElseThrow().status()).isEqualTo("open");
+    }
+
+    @Test
+    void aRunningRequestsCountReachesTheStoreEveryFewSecondsFromItsAdmissionNotAtItsFirstToken() {
+        Ticket ticket = admit("app", 100);
+        clock.advance(Duration.ofMillis(300));
+        ticket.progress(1);
+
+        assertThat(metering.record(ticket.requestId()).orElseThrow().generatedTokens()).isZero();
+
+        clock.advance(Ticket.CHECKPOINT_EVERY.minusMillis(300));
+        ticket.progress(7);
+        clock.advance(Duration.ofMillis(500));
+        ticket.progress(9);
+
+        UsageRecord checkpointed = metering.record(ticket.requestId()).orElseThrow();
+        assertThat(checkpointed.generatedTokens()).isEqualTo(7);
+        assertThat(checkpointed.timeToFirstTokenMs()).isEqualTo(300);
+    }
+
+    @Test
+    void aRequestSettledBeforeItsFirstCheckpointKeepsItsTimeToFirstToken() {
+        Ticket ticket = admit("app", 100);
+        clock.advance(Duration.ofMillis(40));
+        ticket.progress(1);
+        clock.advance(Duration.ofMillis(60));
+
+        ticket.finished(3, 2, "FINISH_REASON_LENGTH");
+
+        UsageRecord record = metering.record(ticket.requestId()).orElseThrow();
+        assertThat(record.timeToFirstTokenMs()).isEqualTo(40);
+        assertThat(record.durationMs()).isEqualTo(100);
+    }
+
+    @Test
     void recoveryClosesTheRecordsThisInstanceLeftOpenAsInterruptedWithTheirLastCheckpoint() {
         credentials.setMonthlyQuota(ACCOUNT, 1000L);
         Ticket crashed = admit("app", 100);
+        clock.advance(Ticket.CHECKPOINT_EVERY);
         crashed.progress(1);
         Ticket otherInstance = admission("instance-b").admit("req-b", principal("other"), PRODUCT, 3, 50);
 

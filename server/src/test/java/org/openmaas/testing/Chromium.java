@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -92,13 +95,37 @@ public final class Chromium implements AutoCloseable {
         driver.get(url);
     }
 
+    /**
+     * Lets the page receive at most {@code bytesPerSecond} (DevTools' network throttling) until {@link #unthrottle()}:
+     * a stream then lasts as long as its bytes take to arrive, however fast the server made them.
+     */
+    public void throttleDownloads(int bytesPerSecond) {
+        driver.setNetworkConditions(new ChromiumNetworkConditions().setDownloadThroughput(bytesPerSecond)
+                .setUploadThroughput(-1));
+    }
+
+    public void unthrottle() {
+        driver.deleteNetworkConditions();
+    }
+
     /** The element once it is on the page and visible; fails the test after {@link #PATIENCE}. */
     public WebElement await(By locator) {
         return until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
+    /** What {@code condition} returns once it is truthy; fails after {@link #PATIENCE} showing what the page said. */
     public <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, PATIENCE).until(condition);
+        try {
+            return new WebDriverWait(driver, PATIENCE).until(condition);
+        } catch (TimeoutException e) {
+            String page;
+            try {
+                page = driver.findElement(By.tagName("body")).getText();
+            } catch (WebDriverException unreadable) {
+                page = "(unreadable: " + unreadable.getMessage() + ")";
+            }
+            throw new AssertionError(e.getMessage() + "\nthe page said:\n" + page, e);
+        }
     }
 
     /** Types into the labelled control whose label reads {@code label} (as a person finds it), after clearing it. */

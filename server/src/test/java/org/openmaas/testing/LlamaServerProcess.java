@@ -99,6 +99,19 @@ public final class LlamaServerProcess implements AutoCloseable {
         }
     }
 
+    /** {@code POST path} with a JSON body. */
+    public HttpResponse<String> post(String path, String json) {
+        try {
+            return http.send(HttpRequest.newBuilder(endpoint.resolve(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Ends the process at once, as {@code kill -9} does: for tests of an upstream that dies mid-stream. */
     public void kill() {
         process.destroyForcibly();

@@ -32,13 +32,14 @@ import picocli.CommandLine.Spec;
  * {@code maas bench store}: how many generations per second one PostgreSQL admits and settles for 1, 2, 4, ...
  * OpenMaaS instances. Each instance is a separate process ({@link StoreBenchWorker}) with its own connection pool and
  * instance id, running the metering path every generation takes — admit (entitlement, limits, quota reservation, the
- * usage record opened), the first token's checkpoint, settle — without an engine, so that the database is what is
- * measured. The clients it loads are its own ({@code bench-store-client-N}, each in its own cloud account), created
- * on first use: point it at a database of its own.
+ * usage record opened), the first token (whose count reaches the store only 2 s after admission), settle — without
+ * an engine, so that the database is what is measured. The clients it loads are its own
+ * ({@code bench-store-client-N}, each in its own cloud account), created on first use: point it at a database of its
+ * own.
  */
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = {"Measure admit+settle per second on one PostgreSQL with 1, 2, 4, ... OpenMaaS instances, each a"
-                + " process of its own running the metering path of a generation (admit, first-token checkpoint,"
+                + " process of its own running the metering path of a generation (admit, first token,"
                 + " settle) without an engine, all at once.",
                 "It creates its own clients and cloud accounts (bench-store-client-N) on first use and writes a usage"
                         + " record per request: give it a database of its own."})

@@ -30,7 +30,8 @@ import org.openmaas.store.MeteringStore;
  * RESULT.json}. It opens the store as {@code maas serve} does (its own connection pool, its own instance id, the same
  * {@link Admission}, {@link Ticket} and {@link Entitlements}), says {@code ready} on stdout, waits for {@code go} on
  * stdin so that every instance starts together, then runs the admission path of a generation — admit, the first
- * token's checkpoint, settle — on each of its threads, one request after another, without an engine. When its time
+ * token, settle (the running count reaches the store only 2 s after admission: a cycle this short writes it never, as
+ * most generations) — on each of its threads, one request after another, without an engine. When its time
  * is up it says {@code finished} and keeps its connections until stdin closes, so that the CPU time of their server
  * processes can still be read.
  */

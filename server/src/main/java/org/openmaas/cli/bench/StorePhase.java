@@ -20,7 +20,7 @@ record StorePhase(String db, String instanceId, int threads, long warmupMillis, 
 
     /**
      * @param settled      cycles settled in all, the warm-up's too: each wrote one finished usage record
-     * @param operations   admit → first-token checkpoint → settle cycles completed in the measured time
+     * @param operations   admit → first token → settle cycles completed in the measured time
      * @param failed       cycles that threw (a refusal or the store), the warm-up's too
      * @param journalled   completions that could not reach the store and went to the local journal instead
      * @param admitMs      each counted cycle's admission, in milliseconds

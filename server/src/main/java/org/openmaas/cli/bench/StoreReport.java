@@ -21,7 +21,7 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
      * @param operationsPerSecond    admit+settle cycles per second over every instance
      * @param perInstancePerSecond   each instance's own
      * @param admitMs                an admission, from sending to admitted
-     * @param cycleMs                a whole cycle: admit, first-token checkpoint, settle
+     * @param cycleMs                a whole cycle: admit, first token, settle
      * @param settled                cycles settled in the step, warm-up included
      * @param recordsWritten         finished usage records the step added to the database: equal to {@code settled}
      *                               when every settled cycle wrote exactly one
@@ -78,7 +78,7 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
         return """
                 `%s`
 
-                The metering path of a generation (admit, the first token's checkpoint, settle; no engine) on one \
+                The metering path of a generation shorter than 2 s (admit and settle; no engine) on one \
                 PostgreSQL %s, by 1 or more OpenMaaS instances, each a process of its own with %d requests in flight \
                 (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step%s. CPU ms/cycle is \
                 the CPU time that PostgreSQL's processes serving this database (its backends, and the WAL writer, \

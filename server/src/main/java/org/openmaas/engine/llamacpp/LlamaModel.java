@@ -12,12 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openmaas.chat.template.ChatTemplate;
+import org.openmaas.chat.template.TemplateException;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Prompt;
 
@@ -42,7 +45,10 @@ public final class LlamaModel implements AutoCloseable {
     private final boolean addBos;
     private final int bos;
     private final Vocabulary vocabulary;
-    private final String chatTemplate;  // source or built-in name for llama_chat_apply_template; null when none works
+    private final boolean addEos;
+    private final String bosText;       // BOS and EOS as the chat template sees them: "" when the vocabulary has none
+    private final String eosText;
+    private final ChatRenderer chatRenderer; // null when no template works
 
     // tokenize() reads the native vocabulary: close() must wait for running calls and fail later ones.
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -64,8 +70,24 @@ public final class LlamaModel implements AutoCloseable {
         this.kvValuesPerToken = ModelBindings.N_LAYER.call(model) * 2 * headDimension * ModelBindings.N_HEAD_KV.call(model);
         this.addBos = VocabBindings.GET_ADD_BOS.call(vocab);
         this.bos = VocabBindings.BOS.call(vocab);
+        this.addEos = VocabBindings.GET_ADD_EOS.call(vocab);
         this.vocabulary = readVocabulary();
-        this.chatTemplate = chooseChatTemplate(chatTemplateOverride);
+        this.bosText = tokenText(bos);
+        this.eosText = tokenText(VocabBindings.EOS.call(vocab));
+        this.chatRenderer = chooseChatRenderer(chatTemplateOverride);
+    }
+
+    /**
+     * Who renders conversations: the project's Jinja engine, with the model's template or a configured one, or, for a
+     * built-in template name or a template the engine cannot compile, llama.cpp's {@code llama_chat_apply_template},
+     * which knows common families by heuristics but not tools.
+     */
+    private sealed interface ChatRenderer {
+        record Jinja(ChatTemplate template) implements ChatRenderer {
+        }
+
+        record BuiltIn(String template) implements ChatRenderer {
+        }
     }
 
     /** Loads {@code file} on the CPU: see {@link #load(Path, String, int)}. */
@@ -76,11 +98,12 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * Loads {@code file} (memory-mapped where llama.cpp can), loading llama.cpp first if this is the first model.
      *
-     * @param chatTemplateOverride a built-in template name such as {@code chatml} or a template source used instead
-     *                             of the GGUF's own; null to use the GGUF's
+     * @param chatTemplateOverride a built-in template name such as {@code chatml} or a Jinja template source used
+     *                             instead of the GGUF's own; null to use the GGUF's
      * @param gpuLayers            layers to offload to the GPU of a GPU build: 0 none, -1 all
      * @throws IOException when the file is missing or llama.cpp cannot load it (the reason is in the log)
-     * @throws IllegalArgumentException when llama.cpp does not know {@code chatTemplateOverride}
+     * @throws IllegalArgumentException when llama.cpp does not know {@code chatTemplateOverride} as a name, or it is a
+     *                                  Jinja template that does not compile
      * @throws IllegalStateException when llama.cpp itself cannot be loaded (the message says how to get it)
      */
     public static LlamaModel load(Path file, String chatTemplateOverride, int gpuLayers) throws IOException {
@@ -165,7 +188,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     public boolean hasChatTemplate() {
-        return chatTemplate != null;
+        return chatRenderer != null;
     }
 
     /** The chat template in effect: its source, or a llama.cpp built-in template's name; empty when none works. */
@@ -224,27 +247,49 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Renders a conversation with the chat template in effect.
+     * Renders a conversation with the chat template in effect. The BOS (and EOS) the template writes as text is left
+     * out when the tokenizer adds it anyway, as llama.cpp's server does, so a prompt never starts with two.
      *
      * @param addAssistant end with the opening of an assistant turn, so generation continues as the assistant
-     * @throws IllegalStateException when the model has no chat template llama.cpp can render, or the chat has tools,
-     *                               tool calls or tool results, which llama.cpp's built-in renderer does not know
+     * @throws IllegalStateException    when the model has no chat template, the template refuses or fails on this chat,
+     *                                  or llama.cpp's built-in renderer is in effect and the chat has tools, tool calls
+     *                                  or tool results
+     * @throws IllegalArgumentException when a tool's parameters or a call's arguments are not JSON
      */
     public String applyChatTemplate(Prompt.Chat chat, boolean addAssistant) {
-        List<ChatMessage> messages = chat.messages();
-        if (!chat.tools().isEmpty() || messages.stream().anyMatch(m -> !m.toolCalls().isEmpty()
-                || m.toolCallId().isPresent())) {
-            throw new IllegalStateException("llama.cpp's built-in chat templates cannot render tools");
-        }
-        if (chatTemplate == null) {
-            throw new IllegalStateException("the model " + file.getFileName()
-                    + " has no chat template llama.cpp can render; configure one (e.g. chatml)");
-        }
-        String rendered = render(chatTemplate, messages, addAssistant);
-        if (rendered == null) {
-            throw new IllegalStateException("llama.cpp cannot render the chat template of " + file.getFileName());
-        }
-        return rendered;
+        return switch (chatRenderer) {
+            case null -> throw new IllegalStateException("the model " + file.getFileName()
+                    + " has no chat template this server can render; configure one (e.g. chatml)");
+            case ChatRenderer.Jinja jinja -> {
+                String rendered;
+                try {
+                    rendered = jinja.template().render(chat, addAssistant);
+                } catch (TemplateException e) {
+                    throw new IllegalStateException("the chat template of " + file.getFileName()
+                            + " cannot render this conversation: " + e.getMessage(), e);
+                }
+                if (addBos && !bosText.isEmpty() && rendered.startsWith(bosText)) {
+                    rendered = rendered.substring(bosText.length());
+                }
+                if (addEos && !eosText.isEmpty() && rendered.endsWith(eosText)) {
+                    rendered = rendered.substring(0, rendered.length() - eosText.length());
+                }
+                yield rendered;
+            }
+            case ChatRenderer.BuiltIn builtIn -> {
+                List<ChatMessage> messages = chat.messages();
+                if (!chat.tools().isEmpty() || messages.stream().anyMatch(m -> !m.toolCalls().isEmpty()
+                        || m.toolCallId().isPresent())) {
+                    throw new IllegalStateException("llama.cpp's built-in chat templates cannot render tools, and "
+                            + file.getFileName() + " has no Jinja chat template this server compiles");
+                }
+                String rendered = render(builtIn.template(), messages, addAssistant);
+                if (rendered == null) {
+                    throw new IllegalStateException("llama.cpp cannot render the chat template of " + file.getFileName());
+                }
+                yield rendered;
+            }
+        };
     }
 
     Vocabulary vocabulary() {
@@ -344,25 +389,50 @@ public final class LlamaModel implements AutoCloseable {
         return new Vocabulary(pieces, special, endOfGeneration);
     }
 
-    private String chooseChatTemplate(String override) {
+    private String tokenText(int token) {
+        return token < 0 || token >= vocabulary.size() ? ""
+                : new String(vocabulary.piece(token), StandardCharsets.UTF_8);
+    }
+
+    private ChatRenderer chooseChatRenderer(String override) {
         if (override != null) {
+            if (isJinja(override)) {
+                try {
+                    return new ChatRenderer.Jinja(ChatTemplate.compile(override, bosText, eosText, Clock.systemDefaultZone()));
+                } catch (TemplateException e) {
+                    throw new IllegalArgumentException("the configured chat template does not compile: " + e.getMessage(), e);
+                }
+            }
             if (render(override, List.of(new ChatMessage("user", "hello")), true) == null) {
                 throw new IllegalArgumentException("llama.cpp does not know the chat template \"" + abbreviate(override)
-                        + "\"; use a built-in name such as chatml, llama3 or mistral-v7, or a supported template source");
+                        + "\"; use a built-in name such as chatml, llama3 or mistral-v7, or a Jinja template source");
             }
-            return override;
+            return new ChatRenderer.BuiltIn(override);
         }
         MemorySegment own = ModelBindings.CHAT_TEMPLATE.call(model, MemorySegment.NULL);
         if (own.equals(MemorySegment.NULL)) {
             return null;
         }
         String source = own.reinterpret(Long.MAX_VALUE).getString(0); // owned by the model: copy it now
+        if (isJinja(source)) {
+            try {
+                return new ChatRenderer.Jinja(ChatTemplate.compile(source, bosText, eosText, Clock.systemDefaultZone()));
+            } catch (TemplateException e) {
+                LOG.warning(() -> file.getFileName() + ": the model's chat template does not compile (" + e.getMessage()
+                        + "); falling back to llama.cpp's built-in renderer, without tools");
+            }
+        }
         if (render(source, List.of(new ChatMessage("user", "hello")), true) == null) {
-            LOG.warning(() -> file.getFileName() + ": llama.cpp does not recognise the model's chat template;"
+            LOG.warning(() -> file.getFileName() + ": llama.cpp does not recognise the model's chat template either;"
                     + " configure a chat template to use chat messages");
             return null;
         }
-        return source;
+        return new ChatRenderer.BuiltIn(source);
+    }
+
+    /** A template source rather than a built-in name such as {@code chatml}: names have no Jinja tags. */
+    private static boolean isJinja(String template) {
+        return template.contains("{{") || template.contains("{%");
     }
 
     /** The rendered conversation, or null when llama.cpp does not know the template. */

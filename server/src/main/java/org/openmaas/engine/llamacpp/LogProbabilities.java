@@ -39,6 +39,22 @@ final class LogProbabilities {
     }
 
     /**
+     * The id of the largest of the first {@code n} logits, the lowest id among equals: what llama.cpp's greedy sampler
+     * picks, by the same comparison (NaN included).
+     */
+    static int argmax(float[] logits, int n) {
+        int best = 0;
+        float largest = logits[0];
+        for (int id = 1; id < n; id++) {
+            if (logits[id] > largest) {
+                best = id;
+                largest = logits[id];
+            }
+        }
+        return best;
+    }
+
+    /**
      * The ids of the {@code k} largest logits, largest first; equal logits keep the lower id first, as llama.cpp's
      * greedy sampler does, so a greedy token is always the first alternative.
      */

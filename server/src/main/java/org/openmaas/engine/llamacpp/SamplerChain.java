@@ -18,13 +18,18 @@ import org.openmaas.engine.Sampling;
  * constrained sequence's {@link GrammarSampler} masks the logits before all of them, so greedy stays greedy and a draw
  * stays seeded among the tokens the grammar allows.
  *
+ * <p>Plain greedy (no bias, penalty or grammar) has no native chain: {@link LogProbabilities#argmax} picks what
+ * llama.cpp's greedy sampler would, from the row the emitter copied anyway, where {@code llama_sampler_sample} would
+ * first fill a candidate array of the whole vocabulary (12 bytes a token) for every token of every sequence.
+ *
  * <p>Used by the engine thread only. Not thread-safe.
  */
 final class SamplerChain implements AutoCloseable {
 
     private static final long MIN_KEEP = 1; // top-p and typical always keep at least one token, as TGI does
 
-    private final MemorySegment chain;  // llama_sampler * (a chain): owned, freed by close() with every sampler in it
+    private final MemorySegment chain;  // llama_sampler * (a chain): owned, freed by close() with every sampler in it;
+                                        // NULL for plain greedy, picked in Java
     private final MemorySegment penalties; // llama_sampler * inside `chain` (owned by it), or NULL when not penalized
     private final GrammarSampler grammar;  // owned, closed with the chain; null for an unconstrained sequence
     private boolean closed;
@@ -41,6 +46,11 @@ final class SamplerChain implements AutoCloseable {
      * @param grammar       the sequence's grammar (the chain takes it over), or null
      */
     static SamplerChain create(Sampling sampling, int vocabSize, int penaltyWindow, GrammarSampler grammar) {
+        boolean penalized = sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
+                || sampling.presencePenalty() != 0f;
+        if (!sampling.sample() && sampling.logitBias().isEmpty() && !penalized && grammar == null) {
+            return new SamplerChain(MemorySegment.NULL, MemorySegment.NULL, null);
+        }
         MemorySegment chain;
         try (Arena arena = Arena.ofConfined()) { // the by-value params struct: only needed during the call
             MemorySegment params = SamplerBindings.CHAIN_DEFAULT_PARAMS.call(arena);
@@ -52,8 +62,7 @@ final class SamplerChain implements AutoCloseable {
             SamplerBindings.CHAIN_ADD.call(chain, logitBias(sampling.logitBias(), vocabSize));
         }
         MemorySegment penalties = MemorySegment.NULL;
-        if (sampling.repetitionPenalty() != 1f || sampling.frequencyPenalty() != 0f
-                || sampling.presencePenalty() != 0f) {
+        if (penalized) {
             // TGI's repetition_penalty is multiplicative, its (and OpenAI's) frequency_penalty additive by count and
             // OpenAI's presence_penalty additive once a token has occurred, like these three arguments.
             penalties = SamplerBindings.INIT_PENALTIES.call(vocabSize, penaltyWindow, sampling.repetitionPenalty(),
@@ -121,6 +130,9 @@ final class SamplerChain implements AutoCloseable {
         if (grammar != null) {
             return grammar.sample(logits, this);
         }
+        if (chain.equals(MemorySegment.NULL)) {
+            return LogProbabilities.argmax(logits, logits.length);
+        }
         return SamplerBindings.SAMPLE.call(chain, context, batchIndex);
     }
 
@@ -140,7 +152,9 @@ final class SamplerChain implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            SamplerBindings.FREE.call(chain);
+            if (!chain.equals(MemorySegment.NULL)) {
+                SamplerBindings.FREE.call(chain);
+            }
             if (grammar != null) {
                 grammar.close();
             }

@@ -11,11 +11,15 @@ import java.util.List;
  * of 8 generating sequences), so the policy is about who waits for whom:
  * <ul>
  *   <li>With nothing generating, prompts take the whole budget, oldest first: the fastest way to their first tokens.
- *   <li>While sequences generate, a prompt whose rest fits in one prefill chunk is finished in a step of its own, the
- *       oldest such prompt first. Its first token then waits for no other sequence's tokens, and they lose nothing: a
- *       step with both costs what the two steps cost apart. (Measured under 8 streams: time to first token p50 15–20 %
- *       lower, p99 10–30 % lower, the same throughput.) Between two of their tokens the generating sequences wait for at most one
- *       prefill chunk of such prompts, as they would for a chunk beside them, so arrivals cannot starve them.
+ *   <li>While sequences generate, prompts whose rests fit in one prefill chunk together are finished in a step of
+ *       their own, oldest first (the oldest that fits, then each younger one that still fits). Their first tokens then
+ *       wait for no other sequence's tokens, and they lose nothing: a step with both costs what the two steps cost
+ *       apart. (Measured under 8 streams: time to first token p50 15–20 % lower, p99 10–30 % lower, the same
+ *       throughput.) Prompts that arrive together share that step rather than take one step each, as llama-server
+ *       batches them: a bigger batch costs less a token (llama-bench on 2 cores, 533 M parameters: 18 prompt tokens at
+ *       153 tok/s, 512 at 290), and the last of a burst no longer waits for one step per prompt ahead of it. Between
+ *       two of their tokens the generating sequences wait for at most one prefill chunk of such prompts, as they would
+ *       for a chunk beside them, so arrivals cannot starve them.
  *   <li>Otherwise every sequence advances by at least one token (a generating one by exactly one), and prompts share
  *       at most one prefill chunk beyond that, oldest first: a long prompt goes in chunks beside the generating
  *       sequences instead of stalling them for the whole prompt.
@@ -60,11 +64,16 @@ final class StepPlanner {
         if (!generating) {
             return new Plan(shared(candidates, budget, budget), false);
         }
-        int chunk = Math.min(budget, prefillChunk - waited);
+        int left = Math.min(budget, prefillChunk - waited);
+        List<Portion> own = new ArrayList<>();
         for (Candidate candidate : candidates) {
-            if (candidate.pending() > 1 && candidate.pending() <= chunk) {
-                return new Plan(List.of(new Portion(candidate.slot(), candidate.pending())), true);
+            if (candidate.pending() > 1 && candidate.pending() <= left) {
+                own.add(new Portion(candidate.slot(), candidate.pending()));
+                left -= candidate.pending();
             }
+        }
+        if (!own.isEmpty()) {
+            return new Plan(own, true);
         }
         return new Plan(shared(candidates, budget, prefillChunk), false);
     }

@@ -19,7 +19,7 @@ final class VocabBindings {
     static final int TOKEN_ATTR_UNKNOWN = 1;
     static final int TOKEN_ATTR_CONTROL = 1 << 3;
 
-    /** {@code llama_token llama_vocab_bos(const struct llama_vocab * vocab)}: -1 when there is none. */
+    /** {@code llama_token llama_vocab_bos(const struct llama_vocab * vocab)}, and {@code llama_vocab_eos}: -1 when there is none. */
     public interface Bos {
         int call(MemorySegment vocab);
     }
@@ -34,7 +34,7 @@ final class VocabBindings {
         int call(MemorySegment vocab, int token);
     }
 
-    /** {@code bool llama_vocab_get_add_bos(const struct llama_vocab * vocab)} */
+    /** {@code bool llama_vocab_get_add_bos(const struct llama_vocab * vocab)}, and {@code llama_vocab_get_add_eos} */
     public interface GetAddBos {
         boolean call(MemorySegment vocab);
     }
@@ -62,12 +62,15 @@ final class VocabBindings {
     static final LlamaLibrary.Count N_TOKENS = count("llama_vocab_n_tokens");
 
     static final Bos BOS = function(Bos.class, "llama_vocab_bos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final Bos EOS = function(Bos.class, "llama_vocab_eos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final IsEog IS_EOG =
             function(IsEog.class, "llama_vocab_is_eog", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT));
     static final GetAttr GET_ATTR =
             function(GetAttr.class, "llama_vocab_get_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     static final GetAddBos GET_ADD_BOS =
             function(GetAddBos.class, "llama_vocab_get_add_bos", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+    static final GetAddBos GET_ADD_EOS =
+            function(GetAddBos.class, "llama_vocab_get_add_eos", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
     static final Tokenize TOKENIZE = function(Tokenize.class, "llama_tokenize", FunctionDescriptor.of(
             JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_BOOLEAN, JAVA_BOOLEAN));
     static final TokenToPiece TOKEN_TO_PIECE = function(TokenToPiece.class, "llama_token_to_piece", FunctionDescriptor.of(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,21 @@ class LlamaEngineTest {
         assertThat(first.finished().generatedText()).isNotBlank();
         assertThat(second.ids()).isEqualTo(first.ids());
         assertThat(second.finished().generatedText()).isEqualTo(first.finished().generatedText());
+    }
+
+    @Test
+    void plainGreedyPicksWhatLlamaCppsGreedySamplerPicks() {
+        // A logit bias of 0 changes no logit but puts llama.cpp's sampler chain, with its greedy sampler, back in.
+        Sampling throughLlamaCpp = new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, 0f, 0L, Map.of(0, 0f));
+
+        Outcome java = run(request(Sampling.greedy(), 120, 2));
+        Outcome llamaCpp = run(request(throughLlamaCpp, 120, 2));
+
+        assertThat(java.ids()).isEqualTo(llamaCpp.ids());
+        assertThat(java.tokens()).extracting(event -> event.token().logprob())
+                .isEqualTo(llamaCpp.tokens().stream().map(event -> event.token().logprob()).toList());
+        assertThat(java.tokens()).extracting(TokenGenerated::topTokens)
+                .isEqualTo(llamaCpp.tokens().stream().map(TokenGenerated::topTokens).toList());
     }
 
     @Test

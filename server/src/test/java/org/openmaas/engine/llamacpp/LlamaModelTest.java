@@ -8,11 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Prompt;
+import org.openmaas.engine.ToolCall;
+import org.openmaas.engine.ToolDefinition;
+import org.openmaas.gguf.RandomLlama;
+import org.openmaas.testing.TestModels;
 
 /** A model loaded into llama.cpp: what it reports, its tokenizer and chat templates, on a generated model. */
 class LlamaModelTest {
@@ -101,6 +106,59 @@ class LlamaModelTest {
 
             assertThat(chatml.applyChatTemplate(new Prompt.Chat(List.of(new ChatMessage("user", story))), false))
                     .isEqualTo("<|im_start|>user\n" + story + "<|im_end|>\n");
+        }
+    }
+
+    @Test
+    void aJinjaTemplateRendersToolsAndCallsAndLeavesTheBosItWritesToTheTokenizer() throws Exception {
+        String template = "{{ bos_token }}{% for m in messages %}[{{ m.role }}]{{ m.content }}"
+                + "{% for c in m.tool_calls %}{{ c.function.name }}{{ c.function.arguments|tojson }}{% endfor %}"
+                + "{% endfor %}{{ tools|map(attribute='function.name')|join(',') }}";
+        try (LlamaModel jinja = LlamaModel.load(GeneratedModel.path(), template)) {
+            Prompt.Chat chat = new Prompt.Chat(List.of(new ChatMessage("user", "Weather?"), new ChatMessage("assistant",
+                    Optional.empty(), List.of(new ToolCall("c1", "weather", "{\"city\": \"Oslo\"}")), Optional.empty())),
+                    List.of(new ToolDefinition("weather", Optional.empty(), Optional.empty())));
+
+            // the vocabulary adds <s> itself: a second one from the template would be a different prompt
+            assertThat(jinja.applyChatTemplate(chat, true))
+                    .isEqualTo("[user]Weather?[assistant]weather{\"city\": \"Oslo\"}weather");
+        }
+    }
+
+    @Test
+    void aConversationTheTemplateRefusesFailsWithTheTemplatesReason() throws Exception {
+        String template = "{% if messages[0].role != 'user' %}{{ raise_exception('Conversations start with the user') }}"
+                + "{% endif %}{{ messages[0].content }}";
+        try (LlamaModel jinja = LlamaModel.load(GeneratedModel.path(), template)) {
+            assertThatThrownBy(() -> jinja.applyChatTemplate(new Prompt.Chat(List.of(new ChatMessage("assistant", "hi"))),
+                    true))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot render this conversation: the template raised: Conversations start"
+                            + " with the user (line 1, column");
+        }
+    }
+
+    @Test
+    void aConfiguredJinjaTemplateThatDoesNotCompileIsRejectedAtLoad() {
+        assertThatThrownBy(() -> LlamaModel.load(GeneratedModel.path(), "{% for m in messages %}{{ m.content }}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the configured chat template does not compile: expected '{% else %}' or"
+                        + " '{% endfor %}' but found the end of the template (line 1, column 39)");
+    }
+
+    @Test
+    void aModelsTemplateThatDoesNotCompileFallsBackToLlamaCppsRendererWithoutTools() throws Exception {
+        // not Jinja this engine runs (a recursive loop), but llama.cpp recognises ChatML by its markers
+        String template = "{% for m in messages recursive %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n"
+                + "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+        try (LlamaModel fallback = LlamaModel.load(TestModels.generated(RandomLlama.Spec.tiny()
+                .withName("random-llama-uncompiled-template").withChatTemplate(template)), null)) {
+            assertThat(fallback.applyChatTemplate(new Prompt.Chat(List.of(new ChatMessage("user", "hi"))), true))
+                    .isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+            assertThatThrownBy(() -> fallback.applyChatTemplate(new Prompt.Chat(List.of(new ChatMessage("user", "hi")),
+                    List.of(new ToolDefinition("f", Optional.empty(), Optional.empty()))), true))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot render tools");
         }
     }
 

@@ -79,6 +79,32 @@ class LogProbabilitiesTest {
     }
 
     @Test
+    void argmaxIsTheLargestLogitAndTheLowerIdAmongEquals() {
+        float[] logits = {1f, 5f, 3f, 5f, -2f, 4f};
+
+        assertThat(LogProbabilities.argmax(logits, logits.length)).isEqualTo(1);
+        assertThat(LogProbabilities.argmax(logits, 1)).isEqualTo(0);
+    }
+
+    @Test
+    void argmaxComparesAsLlamaCppsGreedySamplerDoesSoANanIsNeverChosenAfterTheFirstId() {
+        assertThat(LogProbabilities.argmax(new float[] {0f, Float.NaN, 2f}, 3)).isEqualTo(2);
+        assertThat(LogProbabilities.argmax(new float[] {Float.NaN, 1f, 2f}, 3)).isEqualTo(0);
+        float none = Float.NEGATIVE_INFINITY;
+        assertThat(LogProbabilities.argmax(new float[] {none, none}, 2)).isEqualTo(0);
+    }
+
+    @Test
+    void argmaxIsTheFirstTopIdOfAVocabularyRow() {
+        float[] logits = new float[128_256];
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) (random.nextGaussian() * 6);
+
+        assertThat(LogProbabilities.argmax(logits, logits.length))
+                .isEqualTo(LogProbabilities.topIds(logits, logits.length, 1)[0]);
+    }
+
+    @Test
     void zeroTopIdsAreNone() {
         assertThat(LogProbabilities.topIds(new float[] {1f, 2f}, 2, 0)).isEmpty();
     }

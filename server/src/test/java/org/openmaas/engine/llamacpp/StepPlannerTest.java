@@ -52,12 +52,31 @@ class StepPlannerTest {
     }
 
     @Test
-    void aStepOfItsOwnFinishesTheOldestPromptThatFitsAndCarriesNothingElse() {
+    void aStepOfItsOwnFinishesThePromptsThatFitTogetherOldestFirstAndCarriesNothingElse() {
         Plan plan = StepPlanner.plan(List.of(new Candidate(0, 300), new Candidate(1, 1), new Candidate(2, 40),
                 new Candidate(3, 30)), 512, 128, 0);
 
-        assertThat(plan.portions()).containsExactly(new Portion(2, 40));
+        assertThat(plan.portions()).containsExactly(new Portion(2, 40), new Portion(3, 30));
         assertThat(plan.generatingSitOut()).isTrue();
+    }
+
+    @Test
+    void promptsArrivingTogetherShareOneStepOfTheirOwnUpToOnePrefillChunk() {
+        Plan plan = StepPlanner.plan(List.of(new Candidate(0, 1), new Candidate(1, 50), new Candidate(2, 50),
+                new Candidate(3, 50), new Candidate(4, 20)), 512, 128, 0);
+
+        assertThat(plan.portions()).containsExactly(new Portion(1, 50), new Portion(2, 50), new Portion(4, 20));
+        assertThat(plan.generatingSitOut()).isTrue();
+    }
+
+    @Test
+    void theRestOfABurstSharesTheStepOfTheGeneratingSequencesOnceTheyWaitedAChunk() {
+        Plan plan = StepPlanner.plan(List.of(new Candidate(0, 1), new Candidate(1, 1), new Candidate(2, 1),
+                new Candidate(3, 50), new Candidate(4, 1)), 512, 128, 120);
+
+        assertThat(plan.portions()).containsExactly(new Portion(0, 1), new Portion(1, 1), new Portion(2, 1),
+                new Portion(3, 50), new Portion(4, 1));
+        assertThat(plan.generatingSitOut()).isFalse();
     }
 
     @Test
