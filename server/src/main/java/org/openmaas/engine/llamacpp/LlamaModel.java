@@ -83,7 +83,8 @@ public final class LlamaModel implements AutoCloseable {
      * which knows common families by heuristics but not tools.
      */
     private sealed interface ChatRenderer {
-        record Jinja(ChatTemplate template) implements ChatRenderer {
+        /** @param source the template's text, which tells the family whose tool-call markup the model writes */
+        record Jinja(String source, ChatTemplate template) implements ChatRenderer {
         }
 
         record BuiltIn(String template) implements ChatRenderer {
@@ -193,7 +194,11 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The chat template in effect: its source, or a llama.cpp built-in template's name; empty when none works. */
     public Optional<String> chatTemplate() {
-        return Optional.ofNullable(chatTemplate);
+        return switch (chatRenderer) {
+            case null -> Optional.empty();
+            case ChatRenderer.Jinja jinja -> Optional.of(jinja.source());
+            case ChatRenderer.BuiltIn builtIn -> Optional.of(builtIn.template());
+        };
     }
 
     /**
@@ -398,7 +403,8 @@ public final class LlamaModel implements AutoCloseable {
         if (override != null) {
             if (isJinja(override)) {
                 try {
-                    return new ChatRenderer.Jinja(ChatTemplate.compile(override, bosText, eosText, Clock.systemDefaultZone()));
+                    return new ChatRenderer.Jinja(override, ChatTemplate.compile(override, bosText, eosText,
+                            Clock.systemDefaultZone()));
                 } catch (TemplateException e) {
                     throw new IllegalArgumentException("the configured chat template does not compile: " + e.getMessage(), e);
                 }
@@ -416,7 +422,8 @@ public final class LlamaModel implements AutoCloseable {
         String source = own.reinterpret(Long.MAX_VALUE).getString(0); // owned by the model: copy it now
         if (isJinja(source)) {
             try {
-                return new ChatRenderer.Jinja(ChatTemplate.compile(source, bosText, eosText, Clock.systemDefaultZone()));
+                return new ChatRenderer.Jinja(source, ChatTemplate.compile(source, bosText, eosText,
+                        Clock.systemDefaultZone()));
             } catch (TemplateException e) {
                 LOG.warning(() -> file.getFileName() + ": the model's chat template does not compile (" + e.getMessage()
                         + "); falling back to llama.cpp's built-in renderer, without tools");
