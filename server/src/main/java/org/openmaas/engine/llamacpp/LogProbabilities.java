@@ -26,6 +26,10 @@ final class LogProbabilities {
         return VECTORIZED ? VectorLogNormalizer.logNormalizer(logits, n) : scalarLogNormalizer(logits, n);
     }
 
+    /**
+     * {@link #logNormalizer} with {@code Math.exp} and {@code Math.log}, whose results are the same in every JIT tier:
+     * the same logits always give the same bits.
+     */
     static double scalarLogNormalizer(float[] logits, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {

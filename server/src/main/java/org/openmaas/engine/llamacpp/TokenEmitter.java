@@ -50,7 +50,11 @@ final class TokenEmitter {
         int vocabSize = logits.length;
         // The row belongs to the context and is overwritten by the next decode: copy it, then compute in Java.
         MemorySegment.copy(row.reinterpret(JAVA_FLOAT.byteSize() * vocabSize), JAVA_FLOAT, 0, logits, 0, vocabSize);
-        double logNormalizer = LogProbabilities.logNormalizer(logits, vocabSize);
+        // A reproducible request's logprobs must not depend on when the JIT compiled the SIMD normalizer: the Vector
+        // API's exp differs in the last bit between its compiled and interpreted forms, Math.exp does not.
+        double logNormalizer = sequence.request.reproducible()
+                ? LogProbabilities.scalarLogNormalizer(logits, vocabSize)
+                : LogProbabilities.logNormalizer(logits, vocabSize);
         int token = sequence.sampler.sample(sequence.context, batchIndex, logits);
         if (sequence.generation.isCancelled()) {
             return Outcome.ENDED; // no event after cancel()
