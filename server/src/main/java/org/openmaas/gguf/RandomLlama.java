@@ -125,6 +125,11 @@ public final class RandomLlama {
                     feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
+        public Spec withContextLength(int contextLength) {
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
+        }
+
         public Spec withChatTemplate(String chatTemplate) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
                     feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
