@@ -119,12 +119,14 @@ final class OpenAiValidation {
         Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of());
         Optional<ToolCallFormat> format = tools.active() ? Optional.of(toolCallFormat(entry, chat, body.model()))
                 : Optional.empty();
+        Prompt prompt = chat; // for an engine that renders it itself
+        Optional<Reasoning> reasoning = Optional.empty();
         Optional<Tokenizer> tokenizer = entry.engine().tokenizer();
-        Optional<String> rendered = tokenizer.map(t -> render(t, chat, body.model()));
-        Prompt prompt = rendered.<Prompt>map(text -> tokens(tokenizer.orElseThrow().tokenize(text, true), "messages"))
-                .orElse(chat);
-        Optional<Reasoning> reasoning = tokenizer.flatMap(t -> t.chatTemplate(chat))
-                .flatMap(template -> Reasoning.of(template, rendered.orElseThrow()));
+        if (tokenizer.isPresent()) {
+            String rendered = render(tokenizer.get(), chat, body.model());
+            prompt = tokens(tokenizer.get().tokenize(rendered, true), "messages");
+            reasoning = tokenizer.get().chatTemplate(chat).flatMap(template -> Reasoning.of(template, rendered));
+        }
         String constraintField = ResponseFormat.FIELD;
         if (tools.forced()) {
             constraint = new OutputConstraint.Gbnf(forcedCalls(format.orElseThrow(), tools));
