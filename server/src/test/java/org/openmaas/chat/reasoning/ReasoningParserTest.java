@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openmaas.testing.Splits;
 
 /**
  * Replies of reasoning models as they write them, read whole and streamed: however the text is split, the reasoning
@@ -84,18 +85,9 @@ class ReasoningParserTest {
         assertThat(Reasoning.of("{{ '<|im_start|>' + message.role }}", "<|im_start|>assistant\n")).isEmpty();
     }
 
-    /** The reply read whole, in two pieces split anywhere, in three split at many places, one character at a time. */
+    /** The reply read in every way {@link Splits} splits it. */
     private static void assertEverySplit(Reasoning reasoning, String reply, String thought, String answer) {
-        List<List<String>> splits = new ArrayList<>();
-        splits.add(List.of(reply));
-        for (int i = 1; i < reply.length(); i++) {
-            splits.add(List.of(reply.substring(0, i), reply.substring(i)));
-            for (int j = i + 1; i % 3 == 0 && j < reply.length(); j += 7) {
-                splits.add(List.of(reply.substring(0, i), reply.substring(i, j), reply.substring(j)));
-            }
-        }
-        splits.add(reply.chars().mapToObj(c -> Character.toString((char) c)).toList());
-        for (List<String> pieces : splits) {
+        for (List<String> pieces : Splits.of(reply)) {
             ReasoningParser parser = new ReasoningParser(reasoning);
             List<ReasoningParser.Part> parts = new ArrayList<>();
             pieces.forEach(piece -> parts.addAll(parser.add(piece)));
