@@ -149,16 +149,11 @@ final class GatewayBenchCommand implements Callable<Integer> {
         try {
             URI direct = startLlamaServer(server, dir, started);
             URI gateway = startOpenMaas(direct, dir, started);
-            Side straight;
-            try (OpenAiEndpoint first = new OpenAiEndpoint(OpenAiEndpoint.apiBase(direct.toString()), null, null)) {
-                straight = new Side(first.api(), null, first.target());
-            }
-            Side through = new Side(OpenAiEndpoint.apiBase(gateway.toString()), token(gateway), PRODUCT);
-            for (Side side : List.of(straight, through)) {
-                Timing warm;
-                try (OpenAiEndpoint endpoint = side.endpoint()) {
-                    warm = endpoint.send(Endpoint.Kind.STREAM, Prompts.get(-1), maxNewTokens);
-                }
+            OpenAiEndpoint straight = new OpenAiEndpoint(OpenAiEndpoint.apiBase(direct.toString()), null, null);
+            OpenAiEndpoint through = new OpenAiEndpoint(OpenAiEndpoint.apiBase(gateway.toString()), token(gateway),
+                    PRODUCT);
+            for (OpenAiEndpoint side : List.of(straight, through)) {
+                Timing warm = side.send(Endpoint.Kind.STREAM, Prompts.get(-1), maxNewTokens);
                 if (!warm.ok()) {
                     throw new IllegalStateException("the warm-up request to " + side.api() + " failed: " + warm.error()
                             + " (logs in " + dir + ")");
@@ -169,8 +164,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
             int runs = 0;
             for (int w = 0; w < warmupRuns; w++) {
                 spec.commandLine().getErr().printf("bench gateway: warm-up run %d of %d...%n", w + 1, warmupRuns);
-                straight.run(settings, runs++ * requests);
-                through.run(settings, runs++ * requests);
+                LoadGenerator.run(straight, settings, runs++ * requests);
+                LoadGenerator.run(through, settings, runs++ * requests);
             }
             Machine before = Machine.now();
             long llamaPid = started.getFirst().pid();
@@ -183,12 +178,12 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
                         front == Front.gateway ? "direct" : "llama-server");
                 double[] cpu = RunCpu.now(llamaPid, openmaasPid);
-                directRuns.add(ServeRun.of(straight.run(settings, runs++ * requests)));
+                directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, runs++ * requests)));
                 directCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, directRuns.getLast().outputTokens()));
                 spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
                         front == Front.gateway ? "through the gateway" : "OpenMaaS");
                 cpu = RunCpu.now(llamaPid, openmaasPid);
-                gatewayRuns.add(ServeRun.of(through.run(settings, runs++ * requests)));
+                gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, runs++ * requests)));
                 gatewayCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, gatewayRuns.getLast().outputTokens()));
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, threads(), slots,
@@ -337,24 +332,5 @@ final class GatewayBenchCommand implements Callable<Integer> {
     /** The command as typed: it goes into files others read (it holds no secret). */
     private String commandLine() {
         return spec.root().name() + " " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
-    }
-
-    /**
-     * One side's OpenAI API, loaded run by run, each run on connections of its own: llama-server (cpp-httplib) closes
-     * a connection idle for 5 s and the JDK's pool keeps one for 30 s, so while the other side ran, the pool kept
-     * connections llama-server had closed, and a run's requests sent on one failed with "header parser received no
-     * bytes" (a few per run, on the direct side).
-     */
-    private record Side(URI api, String apiKey, String model) {
-
-        OpenAiEndpoint endpoint() throws IOException, InterruptedException {
-            return new OpenAiEndpoint(api, apiKey, model);
-        }
-
-        LoadGenerator.Run run(LoadGenerator.Settings settings, int firstPrompt) throws IOException, InterruptedException {
-            try (OpenAiEndpoint endpoint = endpoint()) {
-                return LoadGenerator.run(endpoint, settings, firstPrompt);
-            }
-        }
     }
 }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * {@code usage.completion_tokens}, as the server counted them; a stream without usage is a failed request, not a
  * guess.
  */
-final class OpenAiEndpoint implements Endpoint, AutoCloseable {
+final class OpenAiEndpoint implements Endpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -133,11 +133,5 @@ final class OpenAiEndpoint implements Endpoint, AutoCloseable {
     private HttpRequest.Builder request(String uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT);
         return authorization == null ? builder : builder.header("Authorization", authorization);
-    }
-
-    /** Closes its connections. */
-    @Override
-    public void close() {
-        http.close();
     }
 }
