@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.openmaas.auth.Principal;
 import org.openmaas.catalog.CatalogEntry;
@@ -33,7 +34,9 @@ import org.openmaas.metrics.ServingMetrics;
  *
  * <p>{@link #start} is the one place a generation is admitted — and {@link #embed} an embeddings request, the same way:
  * the server is taking work, then {@link Admission} (entitlement, limits, quota; it opens the usage record), then the
- * engine's bounded queue. One request may hold several generations (OpenAI's {@code n}). {@link Run} is the one
+ * engine's bounded queue; or, for a client with ample room left ({@link Admission#startEarly}), the engine first and
+ * the admission while it works, so that the admission's transaction is not on the way to the first token. One
+ * request may hold several generations (OpenAI's {@code n}). {@link Run} is the one
  * place its events are drained, streamed or collected: a heartbeat whenever the client has been sent nothing for
  * {@link #HEARTBEAT} (a client that left is only noticed by writing to it, and one that left must never keep a slot
  * busy, queued or generating), the serving metrics timed as tokens reach the client, the access log's counts, the usage
@@ -148,24 +151,73 @@ public final class GenerationRunner {
      */
     public Run start(Exchange exchange, Principal principal, CatalogEntry entry, GenerationRequest request,
                      int choices) {
-        Ticket ticket = admit(exchange, principal, entry,
-                Claim.generation(request.prompt().tokenBound(), request.maxNewTokens(), choices));
+        Claim claim = Claim.generation(request.prompt().tokenBound(), request.maxNewTokens(), choices);
+        takingWork(principal, entry);
+        Optional<Admission.EarlyStart> early = admission.startEarly(principal, entry.product().productName(), claim);
+        if (early.isPresent()) {
+            return startEarly(early.get(), exchange, principal, entry, request, choices, claim);
+        }
+        Ticket ticket = admit(exchange, principal, entry, claim);
+        List<Generation> generations;
+        try {
+            generations = submit(entry, request, choices);
+        } catch (EngineOverloadedException | EngineClosedException e) {
+            ticket.withdraw(e.getMessage());
+            throw refusedByEngine(e, principal, entry);
+        } catch (RuntimeException e) {
+            ticket.failed(0, "not started: " + e.getMessage());
+            throw e;
+        }
+        return run(generations, ticket, exchange, entry);
+    }
+
+    private Run run(List<Generation> generations, Ticket ticket, Exchange exchange, CatalogEntry entry) {
+        return new Run(generations, entry.engine().lastTokenInFinished(), ticket, exchange,
+                metrics.timer(exchange.product(), exchange.startedAt()));
+    }
+
+    /**
+     * Starts the generations, then admits the request while the engine works on them: the client has ample room
+     * ({@link Admission#startEarly}), so its admission's transaction need not come before the engine's first token.
+     * Nothing reaches the client before the admission: the events wait in the generations until the {@link Run}
+     * drains them. A refused request's generations are cancelled, and one the engine refuses is never admitted.
+     */
+    private Run startEarly(Admission.EarlyStart early, Exchange exchange, Principal principal, CatalogEntry entry,
+                           GenerationRequest request, int choices, Claim claim) {
+        try (early) {
+            List<Generation> generations;
+            try {
+                generations = submit(entry, request, choices);
+            } catch (EngineOverloadedException | EngineClosedException e) {
+                throw refusedByEngine(e, principal, entry);
+            }
+            Ticket ticket;
+            try {
+                ticket = admit(exchange, principal, entry, claim);
+            } catch (RuntimeException e) {
+                generations.forEach(Generation::cancel);
+                throw e;
+            }
+            return run(generations, ticket, exchange, entry);
+        }
+    }
+
+    /**
+     * Hands {@code choices} generations of the request to the engine: choice {@code i} draws from the request's seed +
+     * {@code i}. Should the engine refuse one, those it took are cancelled.
+     */
+    private static List<Generation> submit(CatalogEntry entry, GenerationRequest request, int choices) {
         List<Generation> generations = new ArrayList<>(choices);
         try {
             for (int i = 0; i < choices; i++) {
                 generations.add(entry.engine().submit(i == 0 ? request
                         : request.withSeed(request.sampling().seed() + i)));
             }
-        } catch (EngineOverloadedException | EngineClosedException e) {
-            generations.forEach(Generation::cancel);
-            throw refusedByEngine(e, ticket, principal, entry);
+            return generations;
         } catch (RuntimeException e) {
             generations.forEach(Generation::cancel);
-            ticket.failed(0, "not started: " + e.getMessage());
             throw e;
         }
-        return new Run(generations, entry.engine().lastTokenInFinished(), ticket, exchange,
-                metrics.timer(exchange.product(), exchange.startedAt()));
     }
 
     /**
@@ -177,6 +229,7 @@ public final class GenerationRunner {
     public List<float[]> embed(Exchange exchange, Principal principal, CatalogEntry entry, Embedder embedder,
                                List<int[]> inputs) {
         int tokens = inputs.stream().mapToInt(input -> input.length).sum();
+        takingWork(principal, entry);
         Ticket ticket = admit(exchange, principal, entry, Claim.embeddings(tokens));
         exchange.tokens(tokens, 0);
         try {
@@ -185,7 +238,8 @@ public final class GenerationRunner {
             exchange.outcome(EMBEDDED);
             return vectors;
         } catch (EngineOverloadedException | EngineClosedException e) {
-            throw refusedByEngine(e, ticket, principal, entry);
+            ticket.withdraw(e.getMessage());
+            throw refusedByEngine(e, principal, entry);
         } catch (InterruptedException e) {
             ticket.cancelled(0);
             exchange.outcome(CANCELLED);
@@ -198,14 +252,18 @@ public final class GenerationRunner {
         }
     }
 
-    /** The server is taking work, then {@link Admission}: the one way into an engine. */
-    private Ticket admit(Exchange exchange, Principal principal, CatalogEntry entry, Claim claim) {
-        String product = entry.product().productName();
+    /** Refuses any request while the server is not taking work (starting, stopping). */
+    private void takingWork(Principal principal, CatalogEntry entry) {
         if (!readiness.isReady()) {
-            refusals.count(principal.clientId(), product, Refusals.NOT_READY);
+            refusals.count(principal.clientId(), entry.product().productName(), Refusals.NOT_READY);
             throw new ApiException.Unavailable("the server is not taking requests now (" + readiness.reason()
                     + "); retry shortly or on another instance", ErrorTable.RETRY_UNAVAILABLE_SECONDS);
         }
+    }
+
+    /** {@link Admission}: the one way to a usage record, and with it to a response. */
+    private Ticket admit(Exchange exchange, Principal principal, CatalogEntry entry, Claim claim) {
+        String product = entry.product().productName();
         try {
             return admission.admit(exchange.requestId(), principal, product, claim);
         } catch (LimitExceededException e) {
@@ -214,10 +272,8 @@ public final class GenerationRunner {
         }
     }
 
-    /** The engine took no more work: the admission is withdrawn (a refusal is counted, not billed). */
-    private RuntimeException refusedByEngine(RuntimeException e, Ticket ticket, Principal principal,
-                                             CatalogEntry entry) {
-        ticket.withdraw(e.getMessage());
+    /** The engine took no more work (any admission is withdrawn first: a refusal is counted, not billed). */
+    private RuntimeException refusedByEngine(RuntimeException e, Principal principal, CatalogEntry entry) {
         refusals.count(principal.clientId(), entry.product().productName(),
                 e instanceof EngineOverloadedException ? Refusals.QUEUE_FULL : Refusals.ENGINE_CLOSED);
         return e;

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.openmaas.accounts.model.AdmissionState;
 import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.auth.Entitlements;
@@ -20,6 +22,10 @@ import org.openmaas.store.MeteringStore.NewRecord;
  *
  * <p>Windows are fixed calendar minutes (UTC) for the per-minute limits and calendar months (UTC) for the quota, both
  * taken from the injected clock; {@code Retry-After} is the time left in the window that refused.
+ *
+ * <p>A request may also {@linkplain #startEarly start early}: its engine starts while its admission runs, when what
+ * this instance last saw of the client leaves it ample room (see {@link Headroom}), so that the admission's
+ * transaction is not on the way to the first token. It is admitted all the same, before any token reaches the client.
  */
 public final class Admission {
 
@@ -28,6 +34,8 @@ public final class Admission {
     private final UsageJournal journal;
     private final String instanceId;
     private final Clock clock;
+    /** What each client's last admission on this instance saw, and its early starts still being admitted. */
+    private final Map<String, Headroom> headroom = new ConcurrentHashMap<>();
 
     public Admission(Entitlements entitlements, MeteringStore store, UsageJournal journal, String instanceId,
                      Clock clock) {
@@ -66,11 +74,107 @@ public final class Admission {
         NewRecord record = new NewRecord(requestId, principal.cloudAccountId(), principal.clientId(), productName,
                 instanceId, claim.promptTokens(), claim.reservedTokens(), day(now), period(now), window, now,
                 claim.kind(), claim.sequences());
-        Optional<RuntimeException> refused = store.admit(record, state -> refusal(record, claim, state, now));
+        Optional<RuntimeException> refused = store.admit(record, state -> {
+            Optional<RuntimeException> refusal = refusal(record, claim, state, now);
+            headroom(principal.clientId()).saw(state, refusal.isPresent() ? null : claim);
+            return refusal;
+        });
         if (refused.isPresent()) {
             throw refused.get();
         }
         return new Ticket(requestId, store, journal, clock);
+    }
+
+    /**
+     * Whether a request of {@code principal} claiming {@code claim} may start on its engine before it is admitted: when
+     * the account may use the product and this client's last admission on this instance left every limit at most half
+     * used, counting this claim and the early starts not yet admitted. The request must still be {@link #admit
+     * admitted} before it sends anything, and then {@link EarlyStart#close closed}; refused, its engine work is
+     * cancelled. So a client near or over a limit never makes an engine work for a request it is refused, and one
+     * under half of its limits wastes at most the early starts that were in flight when another instance or a
+     * burst used the other half.
+     */
+    public Optional<EarlyStart> startEarly(Principal principal, String productName, Claim claim) {
+        if (!entitlements.allows(principal.cloudAccountId(), productName)) {
+            return Optional.empty();
+        }
+        return headroom(principal.clientId()).startEarly(claim);
+    }
+
+    private Headroom headroom(String clientId) {
+        return headroom.computeIfAbsent(clientId, id -> new Headroom());
+    }
+
+    /** An early start not yet admitted: counted against its client's room until closed. */
+    public static final class EarlyStart implements AutoCloseable {
+
+        private final Headroom headroom;
+        private final Claim claim;
+        private boolean closed;
+
+        private EarlyStart(Headroom headroom, Claim claim) {
+            this.headroom = headroom;
+            this.claim = claim;
+        }
+
+        /** Its admission has run (admitted or refused): it no longer counts as in flight. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                headroom.admitted(claim);
+            }
+        }
+    }
+
+    /**
+     * One client's room as this instance last saw it: the state its last admission read, with that admission's claim
+     * added when it was admitted, and the claims of early starts whose admission has not run yet. The state ages:
+     * other instances, and this one's requests since, may have used more, and requests that ended have given some
+     * back. Half of each limit is the margin for that, and a client this instance has not admitted yet has none.
+     */
+    static final class Headroom {
+
+        private AdmissionState seen;
+        private long requests;
+        private long sequences;
+        private long tokens;
+
+        synchronized void saw(AdmissionState state, Claim admitted) {
+            seen = admitted == null ? state : new AdmissionState(state.clientExists(), state.limits(),
+                    state.monthlyQuota(), state.openStreams() + admitted.sequences(), state.windowRequests() + 1,
+                    state.windowTokens() + admitted.reservedTokens(), state.quotaUsed(),
+                    state.quotaReserved() + admitted.reservedTokens());
+        }
+
+        synchronized Optional<EarlyStart> startEarly(Claim claim) {
+            if (seen == null || !seen.clientExists()) {
+                return Optional.empty();
+            }
+            ClientLimits limits = seen.limits();
+            long withTokens = tokens + claim.reservedTokens();
+            boolean ample = halfOrLess(seen.openStreams() + sequences + claim.sequences(), limits.concurrentStreams())
+                    && halfOrLess(seen.windowRequests() + requests + 1, limits.requestsPerMinute())
+                    && halfOrLess(seen.windowTokens() + withTokens, limits.generatedTokensPerMinute())
+                    && halfOrLess(seen.quotaUsed() + seen.quotaReserved() + withTokens, seen.monthlyQuota());
+            if (!ample) {
+                return Optional.empty();
+            }
+            requests++;
+            sequences += claim.sequences();
+            tokens = withTokens;
+            return Optional.of(new EarlyStart(this, claim));
+        }
+
+        synchronized void admitted(Claim claim) {
+            requests--;
+            sequences -= claim.sequences();
+            tokens -= claim.reservedTokens();
+        }
+
+        private static boolean halfOrLess(long used, Number limit) {
+            return limit == null || used * 2 <= limit.longValue();
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -348,6 +349,75 @@ class AdmissionTest {
         MeteringStore reopened = new MeteringStore(db.open());
         assertThat(new UsageJournal(db.dir(), reopened).replay()).isZero();
         assertThat(reopened.record(ticket.requestId()).orElseThrow().generatedTokens()).isEqualTo(42);
+    }
+
+    @Test
+    void aClientThisInstanceHasNotAdmittedYetDoesNotStartEarly() {
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1))).isEmpty();
+    }
+
+    @Test
+    void aClientWithoutLimitsStartsEarlyOnceThisInstanceHasAdmittedIt() {
+        admit("app", 10);
+
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1))).isPresent();
+        assertThat(admission.startEarly(principal("other"), PRODUCT, Claim.generation(3, 10, 1))).isEmpty();
+    }
+
+    @Test
+    void earlyStartsStopAtHalfOfALimitCountingThoseNotYetAdmitted() {
+        credentials.setClientLimits("app", new ClientLimits(6, null, null));
+        admit("app", 10); // 1 of 6 requests this minute
+
+        Optional<Admission.EarlyStart> second = admission.startEarly(principal("app"), PRODUCT,
+                Claim.generation(3, 10, 1));
+        Optional<Admission.EarlyStart> third = admission.startEarly(principal("app"), PRODUCT,
+                Claim.generation(3, 10, 1));
+
+        assertThat(second).isPresent();
+        assertThat(third).as("3 of 6 with the two early ones").isPresent();
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1)))
+                .as("a fourth would be past half").isEmpty();
+        third.get().close();
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1)))
+                .as("the third's admission ran and was not admitted: its place is free").isPresent();
+    }
+
+    @Test
+    void aClientPastHalfOfItsConcurrentStreamsOrItsAccountsQuotaDoesNotStartEarly() {
+        credentials.setClientLimits("app", new ClientLimits(null, null, 4));
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        admit("app", 100);
+
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 100, 1)))
+                .as("2 of 4 streams, 200 of 1000 tokens").isPresent();
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 100, 2)))
+                .as("3 of 4 streams").isEmpty();
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 400, 1)))
+                .as("500 + 100 + 100 of 1000 tokens").isEmpty();
+    }
+
+    @Test
+    void aRefusalSeenByThisInstanceStopsEarlyStartsUntilAnAdmissionSeesRoomAgain() {
+        credentials.setClientLimits("app", new ClientLimits(100, null, null));
+        admit("app", 10);
+        credentials.setClientLimits("app", new ClientLimits(1, null, null)); // lowered by an administrator
+
+        assertThatThrownBy(() -> admit("app", 10)).isInstanceOf(LimitExceededException.class);
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1))).isEmpty();
+        clock.advance(Duration.ofMinutes(1));
+        credentials.setClientLimits("app", ClientLimits.NONE);
+        admit("app", 10);
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1))).isPresent();
+    }
+
+    @Test
+    void aProductTheAccountIsNotEntitledToNeverStartsEarly() {
+        admit("app", 10);
+        credentials.setGrants(ACCOUNT, new ProductGrants(false, Set.of("maas-model-other")));
+        clock.advance(Duration.ofSeconds(10)); // past the entitlements' cache
+
+        assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1))).isEmpty();
     }
 
     private Admission admission(String instance) {

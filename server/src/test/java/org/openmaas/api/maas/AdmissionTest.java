@@ -7,12 +7,16 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.openmaas.engine.FinishReason;
 import org.openmaas.testing.Await;
 import org.openmaas.testing.Script;
 import org.openmaas.testing.ScriptedEngine;
 import org.openmaas.testing.TestServer;
 
-/** Admission over HTTP: a bounded queue, clients that leave while queued, and a server that is not taking work. */
+/**
+ * Admission over HTTP: a bounded queue, clients that leave while queued, a server that is not taking work, and
+ * requests started on the engine before their admission ran.
+ */
 class AdmissionTest {
 
     /** A request that holds the only slot until its client leaves: its generation never ends by itself. */
@@ -54,6 +58,33 @@ class AdmissionTest {
             assertThat(engine.load().active()).isEqualTo(1);
         }
         Await.until(() -> engine.load().active() == 0);
+    }
+
+    @Test
+    void aRequestStartedBeforeItsAdmissionAndThenRefusedIsCancelledOnTheEngineAndLeavesNoUsage() throws Exception {
+        TestServer.Client client = server.newClient("inference");
+        String clientToken = server.token(client.id(), client.secret());
+        String body = server.body("Once", LONG).replace(TestServer.ACCOUNT, client.account());
+        assertThat(limits(client, "{\"requests_per_minute\": 100}")).isEqualTo(200);
+        engine.playNext(Script.words(3, FinishReason.LENGTH));
+        assertThat(server.post("/v1/maas/generate", clientToken, body).statusCode()).isEqualTo(200);
+        // This instance saw 1 of 100 requests: the client's next request starts on the engine while it is admitted.
+        assertThat(limits(client, "{\"requests_per_minute\": 1}")).isEqualTo(200);
+        int submitted = engine.submitted().size();
+
+        HttpResponse<String> refused = server.post("/v1/maas/generatestream", clientToken, body);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("requests_per_minute (1)").doesNotContain("\"token\"");
+        assertThat(engine.submitted()).as("started before its admission").hasSize(submitted + 1);
+        Await.until(() -> engine.load().active() == 0 && engine.load().queued() == 0);
+        JsonNode records = TestServer.json(server.get("/v1/admin/usage/records?client=" + client.id(),
+                server.token()).body()).get("records");
+        assertThat(records).as("only the admitted request").hasSize(1);
+    }
+
+    private static int limits(TestServer.Client client, String limits) {
+        return server.send("PUT", "/v1/admin/clients/" + client.id() + "/limits", server.token(), limits).statusCode();
     }
 
     @Test
