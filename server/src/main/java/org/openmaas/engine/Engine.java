@@ -53,6 +53,15 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * How this engine serves a conversation's tools; validation asks it for every request that declares some. An engine
+     * with a tokenizer here renders them with the chat template that tokenizer has.
+     */
+    default ToolCalling toolCalling() {
+        return tokenizer().flatMap(Tokenizer::chatTemplate).<ToolCalling>map(ToolCalling.Template::new)
+                .orElseGet(() -> new ToolCalling.Refused("has no chat template to show the model tools with", true));
+    }
+
+    /**
      * Whether {@link GenerationEvent.Finished} carries the generation's last token (see {@link GenerationEvent}): true
      * for an engine that knows a token is the last as it generates it.
      */

@@ -48,7 +48,7 @@ class RemoteEngineCatalogTest {
         assertThat(product.contextLength()).isEqualTo(8192);
         assertThat(product.source()).isEqualTo(new ModelSource.Remote(new RemoteEngineConfig(UpstreamType.LLAMA_SERVER,
                 List.of(URI.create("http://gpu-node-1:8080"), URI.create("http://gpu-node-2:8080")), "llama-3.1-8b",
-                Optional.of("sk-upstream"), 32, Optional.empty())));
+                Optional.of("sk-upstream"), 32, Optional.empty(), Optional.empty())));
         assertThat(product.source().toString()).doesNotContain("sk-upstream");
     }
 

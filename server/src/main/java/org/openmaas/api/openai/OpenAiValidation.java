@@ -32,6 +32,7 @@ import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Tokenizer;
 import org.openmaas.engine.ToolCall;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.ToolDefinition;
 import org.openmaas.grammar.GrammarException;
 import org.openmaas.grammar.JsonSchemaGrammar;
@@ -57,6 +58,9 @@ final class OpenAiValidation {
     /** The families whose tool calls this server reads, for the refusal of a model of another. */
     static final String TOOL_FAMILIES = "Llama 3.x, Hermes 2 Pro/3, Qwen2.5/Qwen3, Mistral Nemo, Mistral Small 3.2/"
             + "Devstral, Granite 3.x, DeepSeek R1";
+
+    /** When to ask again after an engine elsewhere could not say how it takes tools (its upstream did not answer). */
+    static final long TOOLS_RETRY_SECONDS = 5;
 
     /**
      * How to answer, beside what to generate.
@@ -146,17 +150,26 @@ final class OpenAiValidation {
     }
 
     /**
-     * The format the model of {@code entry} writes tool calls in, told by its chat template; refused for an engine that
-     * renders conversations elsewhere, and for a template of a family whose calls this server cannot read (the prompt
-     * would show the tools, and the calls would come back as text).
+     * The format the model of {@code entry} writes tool calls in, as its engine tells it: by the chat template that shows
+     * the model the tools, or by the family the catalog names for an engine whose template this server cannot see.
+     * Refused for an engine that takes no tools (503 when it could not be asked now), and for a template of a family
+     * whose calls this server cannot read (the prompt would show the tools, and the calls would come back as text).
      */
     private static ToolCallFormat toolCallFormat(CatalogEntry entry, String model) {
-        Tokenizer tokenizer = entry.engine().tokenizer().orElseThrow(() -> invalid(ToolUse.TOOLS, "tools: "
-                + entry.product().productName() + " is served by a remote engine, which does not take tools on this "
-                + "server"));
-        return tokenizer.chatTemplate().flatMap(ToolCallFormat::forTemplate).orElseThrow(() -> invalid(
-                ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of no family whose tool calls "
-                        + "this server can read (" + TOOL_FAMILIES + "); send the request without tools"));
+        String product = entry.product().productName();
+        return switch (entry.engine().toolCalling()) {
+            case ToolCalling.Template(String template) -> ToolCallFormat.forTemplate(template).orElseThrow(() ->
+                    invalid(ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of no family whose "
+                            + "tool calls this server can read (" + TOOL_FAMILIES + "); send the request without tools"));
+            case ToolCalling.Family(String family) -> Optional.ofNullable(ToolCallFormat.NAMED.get(family))
+                    .orElseThrow(() -> new IllegalStateException("the catalog lets only known formats through: "
+                            + family));
+            case ToolCalling.Refused(String reason, boolean lasting) when lasting ->
+                    throw invalid(ToolUse.TOOLS, "tools: " + product + " " + reason + "; send the request without "
+                            + "tools");
+            case ToolCalling.Refused(String reason, boolean lasting) ->
+                    throw new ApiException.Unavailable("tools: " + product + " " + reason, TOOLS_RETRY_SECONDS);
+        };
     }
 
     /**

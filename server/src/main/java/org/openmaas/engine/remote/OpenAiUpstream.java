@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
@@ -18,6 +17,7 @@ import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -80,6 +80,11 @@ public final class OpenAiUpstream implements Upstream {
         return new UnsupportedParameterException(parameter, parameter + " is not supported by this product's engine"
                 + " (an OpenAI-compatible server, whose API has none): leave it out, or use temperature, top_p,"
                 + " frequency_penalty, presence_penalty or seed");
+    }
+
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        return new ToolCalling.Refused("TODO", true);
     }
 
     @Override
@@ -162,10 +167,7 @@ public final class OpenAiUpstream implements Upstream {
         ObjectNode body = UpstreamHttp.object().put("model", upstreamModel);
         switch (request.prompt()) {
             case Prompt.Chat chat -> {
-                ArrayNode messages = body.putArray("messages");
-                for (ChatMessage message : chat.messages()) {
-                    messages.addObject().put("role", message.role()).put("content", message.text());
-                }
+                ArrayNode messages = ChatJson.put(body, chat);
                 if (!generated.isEmpty()) {
                     messages.addObject().put("role", "assistant").put("content", generated.toString());
                 }

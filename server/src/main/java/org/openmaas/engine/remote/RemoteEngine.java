@@ -35,6 +35,7 @@ import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.ModelInfo;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -151,6 +152,12 @@ public final class RemoteEngine implements Engine {
     @Override
     public Optional<Tokenizer> tokenizer() {
         return Optional.empty();
+    }
+
+    /** As the upstream's protocol takes tools, asking its endpoints in the catalog's order where it must. */
+    @Override
+    public ToolCalling toolCalling() {
+        return upstream.toolCalling(endpoints.stream().map(e -> e.uri).toList());
     }
 
     /**
