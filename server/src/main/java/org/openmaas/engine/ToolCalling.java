@@ -3,8 +3,9 @@ package org.openmaas.engine;
 import java.util.Objects;
 
 /**
- * How an engine serves a conversation's tools: whether it can, and how the API tells the model family whose markup the
- * reply's calls are written in (the API reads the reply's text for calls; no engine parses them).
+ * How an engine serves a conversation's tools: whether it can, and who reads the reply's calls: the API, in the markup
+ * of the model family a template or the catalog tells, or an upstream that reads them itself and whose calls come in
+ * {@link GenerationEvent.Finished#toolCalls()}.
  */
 public sealed interface ToolCalling {
 
@@ -28,6 +29,13 @@ public sealed interface ToolCalling {
         public Family {
             Objects.requireNonNull(family, "family");
         }
+    }
+
+    /**
+     * The engine's upstream takes the tools, {@link ToolChoice} and parallel calls itself and reads the reply's calls (an
+     * OpenAI-compatible server's {@code /v1/chat/completions}): they come in {@link GenerationEvent.Finished#toolCalls()}.
+     */
+    record Native() implements ToolCalling {
     }
 
     /**

@@ -67,9 +67,11 @@ final class OpenAiValidation {
      *
      * @param logprobs  whether to report each token's logprob (its alternatives: the request's topNTokens)
      * @param choices   independent generations of the prompt ({@code n}); choice i draws from seed + i
-     * @param toolCalls the format the model writes tool calls in, when the request lets it call tools
+     * @param tools     whether the request lets the model call tools, so a reply may be calls
+     * @param toolCalls the format the model writes tool calls in, when the request lets it call tools and the reply's
+     *                  text is read here for them; empty when the engine's upstream reads them itself
      */
-    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices,
+    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices, boolean tools,
                    Optional<ToolCallFormat> toolCalls) {
     }
 
@@ -101,12 +103,11 @@ final class OpenAiValidation {
         unsupported(body.functionCall(), "function_call", "function_call is OpenAI's legacy form of tool_choice; "
                 + "use tool_choice with tools", v -> false);
         ToolUse tools = ToolUse.of(body.tools(), body.toolChoice(), body.parallelToolCalls());
-        Optional<ToolCallFormat> format = tools.active() ? Optional.of(toolCallFormat(entry, body.model()))
-                : Optional.empty();
-        Options options = options(body, logprobs, format);
+        Optional<ToolCallFormat> format = tools.active() ? toolCallFormat(entry, body.model()) : Optional.empty();
+        Options options = options(body, logprobs, tools.active(), format);
         OutputConstraint constraint = ResponseFormat.constraint(body.responseFormat());
         String constraintField = ResponseFormat.FIELD;
-        if (tools.forced()) {
+        if (tools.forced() && format.isPresent()) { // else the upstream that reads the calls forces them itself
             if (!(constraint instanceof OutputConstraint.None)) {
                 throw invalid(ResponseFormat.FIELD, "response_format cannot be combined with a forced tool call "
                         + "(tool_choice " + body.toolChoice() + "): the reply is the call, its arguments shaped by "
@@ -124,7 +125,8 @@ final class OpenAiValidation {
             throw invalid("top_logprobs", "top_logprobs needs logprobs set to true");
         }
         int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
-        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of());
+        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of(),
+                tools.choice(), tools.parallel());
         Prompt prompt = entry.engine().tokenizer()
                 .map(tokenizer -> tokens(render(tokenizer, chat, body.model()), "messages"))
                 .orElse(chat);
@@ -151,19 +153,22 @@ final class OpenAiValidation {
 
     /**
      * The format the model of {@code entry} writes tool calls in, as its engine tells it: by the chat template that shows
-     * the model the tools, or by the family the catalog names for an engine whose template this server cannot see.
-     * Refused for an engine that takes no tools (503 when it could not be asked now), and for a template of a family
-     * whose calls this server cannot read (the prompt would show the tools, and the calls would come back as text).
+     * the model the tools, or by the family the catalog names for an engine whose template this server cannot see;
+     * empty for an engine whose upstream reads the calls itself. Refused for an engine that takes no tools (503 when it
+     * could not be asked now), and for a template of a family whose calls this server cannot read (the prompt would
+     * show the tools, and the calls would come back as text).
      */
-    private static ToolCallFormat toolCallFormat(CatalogEntry entry, String model) {
+    private static Optional<ToolCallFormat> toolCallFormat(CatalogEntry entry, String model) {
         String product = entry.product().productName();
         return switch (entry.engine().toolCalling()) {
-            case ToolCalling.Template(String template) -> ToolCallFormat.forTemplate(template).orElseThrow(() ->
-                    invalid(ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of no family whose "
-                            + "tool calls this server can read (" + TOOL_FAMILIES + "); send the request without tools"));
-            case ToolCalling.Family(String family) -> Optional.ofNullable(ToolCallFormat.NAMED.get(family))
+            case ToolCalling.Template(String template) -> Optional.of(ToolCallFormat.forTemplate(template)
+                    .orElseThrow(() -> invalid(ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of "
+                            + "no family whose tool calls this server can read (" + TOOL_FAMILIES + "); send the "
+                            + "request without tools")));
+            case ToolCalling.Family(String family) -> Optional.of(Optional.ofNullable(ToolCallFormat.NAMED.get(family))
                     .orElseThrow(() -> new IllegalStateException("the catalog lets only known formats through: "
-                            + family));
+                            + family)));
+            case ToolCalling.Native nativeCalls -> Optional.empty();
             case ToolCalling.Refused(String reason, boolean lasting) when lasting ->
                     throw invalid(ToolUse.TOOLS, "tools: " + product + " " + reason + "; send the request without "
                             + "tools");
@@ -194,7 +199,7 @@ final class OpenAiValidation {
     Validated completion(CompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
         requireGenerates(entry);
-        Options options = options(body, body.logprobs() != null, Optional.empty());
+        Options options = options(body, body.logprobs() != null, false, Optional.empty());
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
         }
@@ -251,7 +256,8 @@ final class OpenAiValidation {
     }
 
     /** The fields that say how to answer. */
-    private static Options options(CommonFields body, boolean logprobs, Optional<ToolCallFormat> toolCalls) {
+    private static Options options(CommonFields body, boolean logprobs, boolean tools,
+                                   Optional<ToolCallFormat> toolCalls) {
         int choices = intInRange("n", body.n(), 1, 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(body.stream());
         if (body.streamOptions() != null && !stream) {
@@ -259,7 +265,7 @@ final class OpenAiValidation {
         }
         boolean includeUsage = stream && Boolean.TRUE.equals(body.streamOptions() == null ? null
                 : body.streamOptions().includeUsage());
-        return new Options(stream, includeUsage, logprobs, choices, toolCalls);
+        return new Options(stream, includeUsage, logprobs, choices, tools, toolCalls);
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
