@@ -54,11 +54,12 @@ public interface Engine extends AutoCloseable {
 
     /**
      * How this engine serves a conversation's tools; validation asks it for every request that declares some. An engine
-     * with a tokenizer here renders them with the chat template that tokenizer has.
+     * with a tokenizer here renders them with the chat template that tokenizer has (an empty text when it tells none,
+     * which is of no family); one without says how its upstream takes them, and by default takes none.
      */
     default ToolCalling toolCalling() {
-        return tokenizer().flatMap(Tokenizer::chatTemplate).<ToolCalling>map(ToolCalling.Template::new)
-                .orElseGet(() -> new ToolCalling.Refused("has no chat template to show the model tools with", true));
+        return tokenizer().<ToolCalling>map(t -> new ToolCalling.Template(t.chatTemplate().orElse("")))
+                .orElseGet(() -> new ToolCalling.Refused("is served by an engine elsewhere that takes no tools", true));
     }
 
     /**

@@ -29,8 +29,9 @@ import org.openmaas.grammar.RegexGrammar;
  * <p>An attempt sends the prompt to {@code POST /completion} with {@code stream}, {@code return_tokens},
  * {@code n_probs}, {@code n_predict}, the sampling parameters and {@code cache_prompt}: a plain text prompt as text
  * (when llama-server tokenizes it as the embedded engine would, see {@link #asText}; the prompt's token count comes
- * from the last chunk), anything else as token ids, tokenized first ({@code POST /tokenize}; a conversation is rendered
- * by the server's chat template with {@code POST /apply-template} and tokenized with its control tokens recognised, as
+ * from the last chunk), anything else as token ids, tokenized first ({@code POST /tokenize}; a conversation, its tools,
+ * calls and tool results included, is rendered by the server's chat template with {@code POST /apply-template} and
+ * tokenized with its control tokens recognised, as
  * the embedded engine does), plus the ids already generated on a continuation. So the prompt is tokenized exactly as
  * the embedded engine would (raw text without special tokens parsed), and a greedy continuation goes on as the
  * uninterrupted generation would.
