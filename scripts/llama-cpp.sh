@@ -72,22 +72,44 @@ source_tree() {
   echo "$dest"
 }
 
+# The tools are built from the source but run on the prebuilt libraries: only the executables (and the helper
+# libraries they own, llama-common and mtmd) are compiled here, and libllama, libggml and the per-CPU backends are the
+# very files the embedded engine loads. So a benchmark compares OpenMaaS with llama.cpp on the same kernels, and the
+# tools dodge GCC 12's miscompiled AMX path: a -march=native build of this release faults in ggml_backend_amx_mul_mat
+# (ldtilecfg, general protection) on AMX machines (Sapphire Rapids and later) for every Q8_0 model.
 tools() {
   local dest="$cache/tools"
-  if [[ ! -x "$dest/llama-server" ]]; then
-    local src build
+  if [[ ! -x "$dest/llama-server" || ! -e "$dest/.prebuilt-backends" ]]; then
+    local src build prebuilt
     src="$(source_tree)"
-    build="$cache/build"
+    prebuilt="$(libs)"
+    build="$cache/build-shared"
     command -v cmake >/dev/null || fail "cmake is needed to build llama-server (apt-get install cmake ninja-build g++)"
     say "building llama-server, llama-bench and llama-batched-bench from $src (once; about 10 minutes on 2 cores)"
     local generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)
     cmake -S "$src" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF \
-      -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF >&2
+      -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=ON -DGGML_BACKEND_DL=ON \
+      -DGGML_CPU=OFF -DGGML_NATIVE=OFF -DCMAKE_BUILD_RPATH='$ORIGIN' -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON \
+      -DCMAKE_INSTALL_RPATH='$ORIGIN' >&2
     cmake --build "$build" --target llama-server llama-bench llama-batched-bench -j "$(nproc)" >&2
     rm -rf "$dest.tmp"
     mkdir -p "$dest.tmp"
     cp "$build/bin/llama-server" "$build/bin/llama-bench" "$build/bin/llama-batched-bench" "$dest.tmp/"
+    local lib name
+    for lib in "$build"/bin/lib*.so*; do
+      name="$(basename "$lib")"
+      case "$name" in
+        libllama.so*) ln -s "$prebuilt/libllama.v0.5.0.so" "$dest.tmp/$name" ;;
+        libggml.so*) ln -s "$prebuilt/libggml.v0.5.0.so" "$dest.tmp/$name" ;;
+        libggml-base.so*) ln -s "$prebuilt/libggml-base.so" "$dest.tmp/$name" ;;
+        *) cp -P "$lib" "$dest.tmp/" ;;
+      esac
+    done
+    for lib in "$prebuilt"/libggml-cpu-*.so; do
+      ln -s "$lib" "$dest.tmp/$(basename "$lib")"
+    done
+    touch "$dest.tmp/.prebuilt-backends"
     rm -rf "$dest"
     mv "$dest.tmp" "$dest"
   fi
