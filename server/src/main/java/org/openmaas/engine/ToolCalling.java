@@ -32,8 +32,9 @@ public sealed interface ToolCalling {
     }
 
     /**
-     * The engine's upstream takes the tools, {@link ToolChoice} and parallel calls itself and reads the reply's calls (an
-     * OpenAI-compatible server's {@code /v1/chat/completions}): they come in {@link GenerationEvent.Finished#toolCalls()}.
+     * The engine's upstream takes the tools, {@link ToolChoice} and parallel calls itself and reads the reply's calls
+     * (an OpenAI-compatible server's {@code /v1/chat/completions}): they come in
+     * {@link GenerationEvent.Finished#toolCalls()}.
      */
     record Native() implements ToolCalling {
     }
@@ -42,8 +43,8 @@ public sealed interface ToolCalling {
      * The engine cannot take tools now or at all.
      *
      * @param reason why, as the end of a sentence that names the product, safe to show a client
-     * @param lasting whether asking again cannot help (the engine's API has no tools); otherwise the engine may take them
-     *                later (its upstream could not be asked)
+     * @param lasting whether asking again cannot help (the engine's API has no tools); otherwise the engine may take
+     *                them later (its upstream could not be asked)
      */
     record Refused(String reason, boolean lasting) implements ToolCalling {
         public Refused {

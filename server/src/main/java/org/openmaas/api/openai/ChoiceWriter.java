@@ -22,8 +22,9 @@ import org.openmaas.engine.ToolCall;
  * Turns one generation's events into one OpenAI choice: its text through {@link ChoiceText} (so a stop sequence
  * anywhere ends it, and is not returned), then, when the request declared tools, through its model family's
  * {@link ReplyParser} (so calls come out as calls, and their markup never as text), or, from an engine whose upstream
- * read the calls, with the calls it reports at the end; its finish reason and its token counts. Subclasses say where the text and calls go: a stream of server-sent events, or one JSON response at the end,
- * each shared by the response's choices (OpenAI's {@code n}).
+ * read the calls, with the calls it reports at the end; its finish reason and its token counts. Subclasses say where
+ * the text and calls go: a stream of server-sent events, or one JSON response at the end, each shared by the
+ * response's choices (OpenAI's {@code n}).
  */
 abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         permits ChoiceWriter.EventStream.StreamedChoice, ChoiceWriter.Collected.CollectedChoice {

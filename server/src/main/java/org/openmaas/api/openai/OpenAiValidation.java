@@ -152,9 +152,9 @@ final class OpenAiValidation {
     }
 
     /**
-     * The format the model of {@code entry} writes tool calls in, as its engine tells it: by the chat template that shows
-     * the model the tools, or by the family the catalog names for an engine whose template this server cannot see;
-     * empty for an engine whose upstream reads the calls itself. Refused for an engine that takes no tools (503 when it
+     * The format the model of {@code entry} writes tool calls in, as its engine tells it: by the chat template that
+     * shows the model the tools, or by the family the catalog names for an engine whose template this server cannot
+     * see; empty for an engine whose upstream reads the calls itself. Refused for an engine that takes no tools (503 when it
      * could not be asked now), and for a template of a family whose calls this server cannot read (the prompt would
      * show the tools, and the calls would come back as text).
      */

@@ -60,7 +60,7 @@ public final class LlamaServerUpstream implements Upstream {
     private final UpstreamHttp http;
     private final String upstreamModel;
     private final Map<Integer, String> specialPieces = new ConcurrentHashMap<>(); // token id -> its rendered piece
-    private final Map<URI, String> templates = new ConcurrentHashMap<>(); // endpoint -> the template it renders tools with
+    private final Map<URI, String> templates = new ConcurrentHashMap<>(); // endpoint -> its template for tools
 
     /**
      * @param upstreamModel the model name sent with each request (llama-server's router mode picks the model by it; a
@@ -88,11 +88,12 @@ public final class LlamaServerUpstream implements Upstream {
     }
 
     /**
-     * The template the upstream renders tools with, which tells the family of the reply's calls: from {@code GET /props}
-     * of the first endpoint that answers, kept per endpoint (a model's template does not change while it is loaded).
-     * That is the GGUF's {@code tool_use} variant when it has one (llama-server renders a conversation with tools by
-     * it), else its {@code chat_template}. llama-server takes tools with its Jinja renderer, on unless it was started
-     * with {@code --no-jinja}; without it {@code /apply-template} refuses tools and so does each attempt.
+     * The template the upstream renders tools with, which tells the family of the reply's calls: from
+     * {@code GET /props} of the first endpoint that answers, kept per endpoint (a model's template does not change
+     * while it is loaded). That is the GGUF's {@code tool_use} variant when it has one (llama-server renders a
+     * conversation with tools by it), else its {@code chat_template}. llama-server takes tools with its Jinja
+     * renderer, on unless it was started with {@code --no-jinja}; without it {@code /apply-template} refuses tools and
+     * so does each attempt.
      */
     @Override
     public ToolCalling toolCalling(List<URI> endpoints) {
