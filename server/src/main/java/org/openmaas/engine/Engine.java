@@ -53,12 +53,13 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
-     * How this engine serves a conversation's tools; validation asks it for every request that declares some. An engine
-     * with a tokenizer here renders them with the chat template that tokenizer has (an empty text when it tells none,
-     * which is of no family); one without says how its upstream takes them, and by default takes none.
+     * How this engine serves the tools of {@code chat}; validation asks it for every request that declares some. An
+     * engine with a tokenizer here renders them with the chat template that tokenizer picks for the conversation (an
+     * empty text when it tells none, which is of no family); one without says how its upstream takes them, and by
+     * default takes none.
      */
-    default ToolCalling toolCalling() {
-        return tokenizer().<ToolCalling>map(t -> new ToolCalling.Template(t.chatTemplate().orElse("")))
+    default ToolCalling toolCalling(Prompt.Chat chat) {
+        return tokenizer().<ToolCalling>map(t -> new ToolCalling.Template(t.chatTemplate(chat).orElse("")))
                 .orElseGet(() -> new ToolCalling.Refused("is served by an engine elsewhere that takes no tools", true));
     }
 

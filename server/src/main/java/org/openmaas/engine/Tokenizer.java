@@ -12,17 +12,19 @@ public interface Tokenizer {
     int[] tokenize(String text, boolean parseSpecial);
 
     /**
-     * Renders a conversation and its tools with the model's chat template (or the template configured for the product).
+     * Renders a conversation and its tools with the model's chat template (or the template configured for the product):
+     * the template {@link #chatTemplate(Prompt.Chat)} names.
      *
      * @throws IllegalStateException when there is no chat template for this model, or it cannot render this chat
      */
     String applyChatTemplate(Prompt.Chat chat, boolean addAssistantPrompt);
 
     /**
-     * The text of the chat template in effect: a template's source, or the name of a renderer's built-in template. Tells
-     * which family's markup the model writes tool calls in; empty when there is no chat template.
+     * The text of the chat template that renders {@code chat}: a template's source, or the name of a renderer's built-in
+     * template; a model may have a variant for conversations with tools (a GGUF's {@code tool_use}). Tells which family's
+     * markup the model writes tool calls and reasoning in; empty when there is no chat template.
      */
-    default Optional<String> chatTemplate() {
+    default Optional<String> chatTemplate(Prompt.Chat chat) {
         return Optional.empty();
     }
 

@@ -135,6 +135,22 @@ public final class RandomLlama {
                     feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);
         }
 
+        /**
+         * The same model with a named variant of its chat template, {@code tokenizer.chat_template.<variant>} (Hermes 2 Pro
+         * and 3 carry {@code tool_use} beside their default), written among the tokenizer's keys: needs a tokenizer
+         * from {@link #withTokenizerOf}.
+         */
+        public Spec withNamedChatTemplate(String variant, String source) {
+            if (tokenizer.isEmpty()) {
+                throw new IllegalStateException("a named chat template is written with a tokenizer: call withTokenizerOf "
+                        + "first");
+            }
+            Map<String, GgufValue> keys = new LinkedHashMap<>(tokenizer);
+            keys.put("tokenizer.chat_template." + variant, GgufValue.string(source));
+            return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
+                    feedForwardLength, contextLength, type, seed, chatTemplate, architecture, keys, pooling);
+        }
+
         public Spec withArchitecture(Architecture architecture) {
             return new Spec(name, vocabularySize, embeddingLength, blockCount, headCount, headCountKv,
                     feedForwardLength, contextLength, type, seed, chatTemplate, architecture, tokenizer, pooling);

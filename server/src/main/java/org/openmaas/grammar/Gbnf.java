@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class Gbnf {
 
+    private static final String ROOT = "root ::= ";
+
     private final Map<String, String> rules = new LinkedHashMap<>(); // name -> body, in the order they were added
 
     /**
@@ -67,9 +69,22 @@ public final class Gbnf {
 
     /** The grammar text: {@code root ::= rootBody} then every rule added. */
     public String build(String rootBody) {
-        StringBuilder text = new StringBuilder("root ::= ").append(rootBody).append('\n');
+        StringBuilder text = new StringBuilder(ROOT).append(rootBody).append('\n');
         rules.forEach((name, body) -> text.append(name).append(" ::= ").append(body).append('\n'));
         return text.toString();
+    }
+
+    /**
+     * The grammar whose sentences are {@code prefix} followed by a sentence of {@code grammar}, a grammar {@link #build}
+     * wrote (its first line is the start rule, as literals never hold a raw newline).
+     */
+    public static String prefixed(String prefix, String grammar) {
+        int end = grammar.indexOf('\n');
+        if (!grammar.startsWith(ROOT) || end < 0) {
+            throw new IllegalArgumentException("not a grammar built here: its first line is not its root rule");
+        }
+        return ROOT + sequence(literal(prefix), "(" + grammar.substring(ROOT.length(), end) + ")")
+                + grammar.substring(end);
     }
 
     /** A literal matching exactly {@code text}. */

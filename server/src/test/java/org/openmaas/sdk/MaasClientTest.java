@@ -77,9 +77,10 @@ class MaasClientTest {
                 call.get();
             }
 
-            assertThat(log.awaitSize(11, Duration.ofSeconds(5))).as("1 token request and 10 calls logged").isTrue();
-            assertThat(log.count("POST", "/oauth2/token")).isEqualTo(1);
-            assertThat(log.count("GET", "/v1/maas/models", 200)).isEqualTo(8);
+            // Every call has returned, but an access-log line is written after its response: wait for the 8th.
+            assertThat(log.await("GET", "/v1/maas/models", 200, 8, Duration.ofSeconds(10))).isTrue();
+            assertThat(log.await("POST", "/oauth2/token", 200, 1, Duration.ofSeconds(10))).isTrue();
+            assertThat(log.count("POST", "/oauth2/token")).as("one token request for all 10 calls").isEqualTo(1);
         }
     }
 

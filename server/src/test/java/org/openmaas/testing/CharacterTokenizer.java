@@ -80,7 +80,7 @@ public final class CharacterTokenizer implements Tokenizer {
     }
 
     @Override
-    public Optional<String> chatTemplate() {
+    public Optional<String> chatTemplate(Prompt.Chat chat) {
         return templateText;
     }
 }

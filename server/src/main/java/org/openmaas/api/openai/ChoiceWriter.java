@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,6 +13,8 @@ import org.openmaas.api.ErrorTable;
 import org.openmaas.api.GenerationRunner;
 import org.openmaas.api.Json;
 import org.openmaas.api.openai.OpenAiWire.Usage;
+import org.openmaas.chat.reasoning.Reasoning;
+import org.openmaas.chat.reasoning.ReasoningParser;
 import org.openmaas.chat.tools.ReplyEvent;
 import org.openmaas.chat.tools.ReplyParser;
 import org.openmaas.chat.tools.ToolCallFormat;
@@ -20,22 +23,30 @@ import org.openmaas.engine.ToolCall;
 
 /**
  * Turns one generation's events into one OpenAI choice: its text through {@link ChoiceText} (so a stop sequence
- * anywhere ends it, and is not returned), then, when the request declared tools, through its model family's
- * {@link ReplyParser} (so calls come out as calls, and their markup never as text), or, from an engine whose upstream
- * read the calls, with the calls it reports at the end; its finish reason and its token counts. Subclasses say where
- * the text and calls go: a stream of server-sent events, or one JSON response at the end, each shared by the
- * response's choices (OpenAI's {@code n}).
+ * anywhere ends it, and is not returned), then, for a model family that reasons before it answers, through a
+ * {@link ReasoningParser} (so the reasoning comes out as reasoning, apart from the answer), then, when the request
+ * declared tools, the answer through its model family's {@link ReplyParser} (so calls come out as calls, and their
+ * markup never as text), or, from an engine whose upstream read the calls, with the calls it reports at the end; its
+ * finish reason and its token counts. Subclasses say where the text and calls go: a stream of server-sent events, or
+ * one JSON response at the end, each shared by the response's choices (OpenAI's {@code n}).
  */
 abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         permits ChoiceWriter.EventStream.StreamedChoice, ChoiceWriter.Collected.CollectedChoice {
 
     private final ChoiceText text;
+    private final ReasoningParser reasoning; // null when the model's family does not reason
     private final ReplyParser calls; // null when the request declared no tools
+    /** Tokens of text the reasoning parser holds undecided, to report with the answer if it turns out to be one. */
+    private List<GenerationEvent.TokenGenerated> undecided = List.of();
     /** For a choice the stop rule ends: the engine has not reported its count, so the prompt's bound. */
     private final int promptTokens;
 
-    private ChoiceWriter(List<String> stops, Optional<ToolCallFormat> tools, int promptTokens) {
-        this.text = new ChoiceText(stops, tools.map(ToolCallFormat::controlMarkers).orElse(Set.of()));
+    private ChoiceWriter(List<String> stops, Optional<ToolCallFormat> tools, Optional<Reasoning> reasoning,
+                         int promptTokens) {
+        Set<String> kept = new HashSet<>(tools.map(ToolCallFormat::controlMarkers).orElse(Set.of()));
+        reasoning.ifPresent(r -> kept.addAll(r.markers()));
+        this.text = new ChoiceText(stops, kept);
+        this.reasoning = reasoning.map(ReasoningParser::new).orElse(null);
         this.calls = tools.map(ReplyParser::new).orElse(null);
         this.promptTokens = promptTokens;
     }
@@ -45,6 +56,9 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
 
     /** A whole call the reply made. */
     abstract void call(ReplyEvent.Call call) throws IOException;
+
+    /** Reasoning the reply wrote before its answer. */
+    abstract void thought(String text) throws IOException;
 
     /** The choice has ended. */
     abstract void end(String finishReason, Usage usage) throws IOException;
@@ -57,7 +71,7 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
 
     @Override
     public void stopped(int generatedTokens) throws IOException {
-        finishCalls();
+        finishParsers();
         end(finishReason("stop"), new Usage(promptTokens, generatedTokens));
     }
 
@@ -67,7 +81,7 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
             write(text.add(finished.lastToken().get()));
         }
         write(text.finish());
-        finishCalls();
+        finishParsers();
         List<ToolCall> made = finished.toolCalls(); // by an engine whose upstream read them
         for (int i = 0; i < made.size(); i++) {
             call(new ReplyEvent.Call(i, made.get(i)));
@@ -77,10 +91,38 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
     }
 
     /**
-     * Text released by {@link ChoiceText}, past the reply's parser when there is one; a piece's tokens (for logprobs)
-     * go with the first content it yields, and are not reported when it is all call markup.
+     * Text released by {@link ChoiceText}, past the reply's parsers when there are any; a piece's tokens (for logprobs)
+     * go with the first content it yields, and are not reported when it is all reasoning or call markup.
      */
     private void write(ChoiceText.Piece piece) throws IOException {
+        if (reasoning == null) {
+            answer(piece);
+            return;
+        }
+        List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>(undecided);
+        tokens.addAll(piece.tokens());
+        List<ReasoningParser.Part> parts = reasoning.add(piece.text());
+        undecided = parts.isEmpty() ? tokens : List.of();
+        answer(parts, tokens);
+    }
+
+    /** The reasoning parser's parts: reasoning goes out, the answer on as text with {@code tokens}. */
+    private void answer(List<ReasoningParser.Part> parts, List<GenerationEvent.TokenGenerated> tokens)
+            throws IOException {
+        emit(ChoiceText.Piece.EMPTY); // a stream opens its choice even before its first content or call
+        for (ReasoningParser.Part part : parts) {
+            switch (part) {
+                case ReasoningParser.Part.Thought thought -> thought(thought.text());
+                case ReasoningParser.Part.Answer answer -> {
+                    answer(new ChoiceText.Piece(answer.text(), tokens));
+                    tokens = List.of();
+                }
+            }
+        }
+    }
+
+    /** Text of the answer, past the call parser when there is one. */
+    private void answer(ChoiceText.Piece piece) throws IOException {
         if (calls == null) {
             emit(piece);
             return;
@@ -88,7 +130,11 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         write(calls.add(piece.text()), piece.tokens());
     }
 
-    private void finishCalls() throws IOException {
+    /** The reply has ended: what its parsers still hold. */
+    private void finishParsers() throws IOException {
+        if (reasoning != null) {
+            answer(reasoning.finish(), undecided);
+        }
         if (calls != null) {
             write(calls.finish(), List.of());
         }
@@ -130,14 +176,16 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
 
         /**
          * @param dialects one per choice, in choice order
-         * @param tools    the family whose calls the replies may make; empty when the request declared no tools
+         * @param tools     the family whose calls the replies may make; empty when the request declared no tools
+         * @param reasoning how the replies write their reasoning; empty for a family that does not reason
          */
         EventStream(OutputStream out, List<Dialect> dialects, boolean includeUsage, List<String> stops,
-                    Optional<ToolCallFormat> tools, int promptTokens) {
+                    Optional<ToolCallFormat> tools, Optional<Reasoning> reasoning, int promptTokens) {
             this.out = out;
             this.includeUsage = includeUsage;
             this.tally = new Tally(dialects.size());
-            this.choices = dialects.stream().map(d -> new StreamedChoice(d, stops, tools, promptTokens)).toList();
+            this.choices = dialects.stream()
+                    .map(d -> new StreamedChoice(d, stops, tools, reasoning, promptTokens)).toList();
         }
 
         @Override
@@ -170,8 +218,8 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
             private boolean opened;
 
             private StreamedChoice(Dialect dialect, List<String> stops, Optional<ToolCallFormat> tools,
-                                   int promptTokens) {
-                super(stops, tools, promptTokens);
+                                   Optional<Reasoning> reasoning, int promptTokens) {
+                super(stops, tools, reasoning, promptTokens);
                 this.dialect = dialect;
             }
 
@@ -189,6 +237,12 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
                 for (Object chunk : dialect.call(call)) {
                     event(Json.write(chunk));
                 }
+            }
+
+            @Override
+            void thought(String text) throws IOException {
+                open();
+                event(Json.write(dialect.thought(text)));
             }
 
             @Override
@@ -227,11 +281,14 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
 
         /**
          * @param dialects one per choice, in choice order
-         * @param tools    the family whose calls the replies may make; empty when the request declared no tools
+         * @param tools     the family whose calls the replies may make; empty when the request declared no tools
+         * @param reasoning how the replies write their reasoning; empty for a family that does not reason
          */
-        Collected(List<Dialect> dialects, List<String> stops, Optional<ToolCallFormat> tools, int promptTokens) {
+        Collected(List<Dialect> dialects, List<String> stops, Optional<ToolCallFormat> tools,
+                  Optional<Reasoning> reasoning, int promptTokens) {
             this.tally = new Tally(dialects.size());
-            this.choices = dialects.stream().map(d -> new CollectedChoice(d, stops, tools, promptTokens)).toList();
+            this.choices = dialects.stream()
+                    .map(d -> new CollectedChoice(d, stops, tools, reasoning, promptTokens)).toList();
         }
 
         @Override
@@ -255,13 +312,14 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
 
             private final Dialect dialect;
             private final StringBuilder text = new StringBuilder();
+            private final StringBuilder thoughts = new StringBuilder();
             private final List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
             private final List<ToolCall> calls = new ArrayList<>();
             private String finishReason;
 
             private CollectedChoice(Dialect dialect, List<String> stops, Optional<ToolCallFormat> tools,
-                                    int promptTokens) {
-                super(stops, tools, promptTokens);
+                                    Optional<Reasoning> reasoning, int promptTokens) {
+                super(stops, tools, reasoning, promptTokens);
                 this.dialect = dialect;
             }
 
@@ -277,13 +335,19 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
             }
 
             @Override
+            void thought(String text) {
+                thoughts.append(text);
+            }
+
+            @Override
             void end(String finishReason, Usage usage) {
                 this.finishReason = finishReason;
                 tally.ended(usage);
             }
 
             private Object whole() {
-                return dialect.choice(new ChoiceText.Piece(text.toString(), tokens), calls, finishReason);
+                return dialect.choice(new ChoiceText.Piece(text.toString(), tokens), thoughts.toString(), calls,
+                        finishReason);
             }
         }
     }

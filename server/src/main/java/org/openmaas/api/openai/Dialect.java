@@ -35,14 +35,24 @@ sealed interface Dialect {
      */
     List<Object> call(ReplyEvent.Call call);
 
+    /**
+     * A streamed chunk of the reply's reasoning, as llama-server and DeepSeek's API stream it:
+     * {@code delta.reasoning_content}.
+     *
+     * @throws IllegalStateException for a dialect without reasoning
+     */
+    Object thought(String text);
+
     /** The last chunk with text, saying why the choice ended. */
     Object closing(String finishReason);
 
     /** The chunk after the last, with no choices and the request's usage ({@code stream_options.include_usage}). */
     Object usage(Usage usage);
 
-    /** This choice whole, its text and the calls it made, for {@link #whole}. */
-    Object choice(ChoiceText.Piece all, List<ToolCall> calls, String finishReason);
+    /**
+     * This choice whole, its text, its reasoning ({@code ""} when none) and the calls it made, for {@link #whole}.
+     */
+    Object choice(ChoiceText.Piece all, String reasoning, List<ToolCall> calls, String finishReason);
 
     /** The whole response holding {@code choices}, each made by its own dialect's {@link #choice}. */
     Object whole(List<Object> choices, Usage usage);
@@ -69,10 +79,15 @@ sealed interface Dialect {
         public List<Object> call(ReplyEvent.Call call) {
             ToolCall made = call.call();
             return List.of(
-                    chunk(new Delta(null, null, List.of(new ToolCallDelta(call.index(), made.id(), "function",
+                    chunk(new Delta(null, null, null, List.of(new ToolCallDelta(call.index(), made.id(), "function",
                             new FunctionDelta(made.name(), "")))), null, null),
-                    chunk(new Delta(null, null, List.of(new ToolCallDelta(call.index(), null, null,
+                    chunk(new Delta(null, null, null, List.of(new ToolCallDelta(call.index(), null, null,
                             new FunctionDelta(null, made.arguments())))), null, null));
+        }
+
+        @Override
+        public Object thought(String text) {
+            return chunk(new Delta(null, null, text, null), null, null);
         }
 
         @Override
@@ -86,8 +101,8 @@ sealed interface Dialect {
         }
 
         @Override
-        public Object choice(ChoiceText.Piece all, List<ToolCall> calls, String finishReason) {
-            return new ChatChoice(index, new AssistantMessage(all.text(), calls),
+        public Object choice(ChoiceText.Piece all, String reasoning, List<ToolCall> calls, String finishReason) {
+            return new ChatChoice(index, new AssistantMessage(all.text(), reasoning, calls),
                     logprobs ? OpenAiWire.chatLogprobs(all.tokens()) : null, finishReason);
         }
 
@@ -139,6 +154,11 @@ sealed interface Dialect {
         }
 
         @Override
+        public Object thought(String text) {
+            throw new IllegalStateException("a text completion has no reasoning");
+        }
+
+        @Override
         public Object closing(String finishReason) {
             return completion(ChoiceText.Piece.EMPTY, finishReason, null);
         }
@@ -149,7 +169,7 @@ sealed interface Dialect {
         }
 
         @Override
-        public Object choice(ChoiceText.Piece all, List<ToolCall> calls, String finishReason) {
+        public Object choice(ChoiceText.Piece all, String reasoning, List<ToolCall> calls, String finishReason) {
             return textChoice(all, finishReason);
         }
 

@@ -162,10 +162,12 @@ public final class OpenAiApi implements HttpService {
         if (valid.options().stream()) {
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             run.stream(res, "text/event-stream", out -> new ChoiceWriter.EventStream(out, choices,
-                    valid.options().includeUsage(), stops, valid.options().toolCalls(), promptTokens));
+                    valid.options().includeUsage(), stops, valid.options().toolCalls(), valid.options().reasoning(),
+                    promptTokens));
             return;
         }
-        run.answer(res, new ChoiceWriter.Collected(choices, stops, valid.options().toolCalls(), promptTokens));
+        run.answer(res, new ChoiceWriter.Collected(choices, stops, valid.options().toolCalls(),
+                valid.options().reasoning(), promptTokens));
     }
 
     private static void requireInferenceScope(Principal principal) {

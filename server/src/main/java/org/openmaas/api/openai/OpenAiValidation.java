@@ -23,6 +23,7 @@ import org.openmaas.api.Constraints;
 import org.openmaas.api.Json;
 import org.openmaas.catalog.Catalog;
 import org.openmaas.catalog.CatalogEntry;
+import org.openmaas.chat.reasoning.Reasoning;
 import org.openmaas.chat.tools.ToolCallFormat;
 import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.Engine;
@@ -34,6 +35,8 @@ import org.openmaas.engine.Tokenizer;
 import org.openmaas.engine.ToolCall;
 import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.ToolDefinition;
+import org.openmaas.grammar.ConstraintGrammar;
+import org.openmaas.grammar.Gbnf;
 import org.openmaas.grammar.GrammarException;
 import org.openmaas.grammar.JsonSchemaGrammar;
 
@@ -70,9 +73,10 @@ final class OpenAiValidation {
      * @param tools     whether the request lets the model call tools, so a reply may be calls
      * @param toolCalls the format the model writes tool calls in, when the request lets it call tools and the reply's
      *                  text is read here for them; empty when the engine's upstream reads them itself
+     * @param reasoning how the reply writes its reasoning, when the model's family reasons before it answers
      */
     record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices, boolean tools,
-                   Optional<ToolCallFormat> toolCalls) {
+                   Optional<ToolCallFormat> toolCalls, Optional<Reasoning> reasoning) {
     }
 
     /** A request ready for the engine, with the catalog entry that will serve it. */
@@ -103,18 +107,11 @@ final class OpenAiValidation {
         unsupported(body.functionCall(), "function_call", "function_call is OpenAI's legacy form of tool_choice; "
                 + "use tool_choice with tools", v -> false);
         ToolUse tools = ToolUse.of(body.tools(), body.toolChoice(), body.parallelToolCalls());
-        Optional<ToolCallFormat> format = tools.active() ? toolCallFormat(entry, body.model()) : Optional.empty();
-        Options options = options(body, logprobs, tools.active(), format);
         OutputConstraint constraint = ResponseFormat.constraint(body.responseFormat());
-        String constraintField = ResponseFormat.FIELD;
-        if (tools.forced() && format.isPresent()) { // else the upstream that reads the calls forces them itself
-            if (!(constraint instanceof OutputConstraint.None)) {
-                throw invalid(ResponseFormat.FIELD, "response_format cannot be combined with a forced tool call "
-                        + "(tool_choice " + body.toolChoice() + "): the reply is the call, its arguments shaped by "
-                        + "the tool's parameters");
-            }
-            constraint = new OutputConstraint.Gbnf(forcedCalls(format.orElseThrow(), tools));
-            constraintField = ToolUse.TOOL_CHOICE;
+        if (tools.forced() && !(constraint instanceof OutputConstraint.None)) {
+            throw invalid(ResponseFormat.FIELD, "response_format cannot be combined with a forced tool call "
+                    + "(tool_choice " + body.toolChoice() + "): the reply is the call, its arguments shaped by "
+                    + "the tool's parameters");
         }
         if (body.maxTokens() != null && body.maxCompletionTokens() != null
                 && !body.maxTokens().equals(body.maxCompletionTokens())) {
@@ -127,9 +124,24 @@ final class OpenAiValidation {
         int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
         Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of(),
                 tools.choice(), tools.parallel());
-        Prompt prompt = entry.engine().tokenizer()
-                .map(tokenizer -> tokens(render(tokenizer, chat, body.model()), "messages"))
-                .orElse(chat);
+        Optional<ToolCallFormat> format = tools.active() ? toolCallFormat(entry, chat, body.model()) : Optional.empty();
+        Prompt prompt = chat; // for an engine that renders it itself
+        Optional<Reasoning> reasoning = Optional.empty();
+        Optional<Tokenizer> tokenizer = entry.engine().tokenizer();
+        if (tokenizer.isPresent()) {
+            String rendered = render(tokenizer.get(), chat, body.model());
+            prompt = tokens(tokenizer.get().tokenize(rendered, true), "messages");
+            reasoning = tokenizer.get().chatTemplate(chat).flatMap(template -> Reasoning.of(template, rendered));
+        }
+        String constraintField = ResponseFormat.FIELD;
+        if (tools.forced() && format.isPresent()) { // else the upstream that reads the calls forces them itself
+            constraint = new OutputConstraint.Gbnf(forcedCalls(format.orElseThrow(), tools));
+            constraintField = ToolUse.TOOL_CHOICE;
+        }
+        if (reasoning.isPresent() && reasoning.get().opened() && !(constraint instanceof OutputConstraint.None)) {
+            constraint = closingReasoning(constraint, reasoning.get(), constraintField);
+        }
+        Options options = options(body, logprobs, tools.active(), format, reasoning);
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
@@ -138,12 +150,13 @@ final class OpenAiValidation {
     }
 
     /**
-     * The prompt tokens of a conversation rendered with the model's chat template; a conversation the template cannot
-     * render (tools, tool calls or results, for a renderer without them) is refused naming what it could not render.
+     * A conversation rendered with the model's chat template, opening the assistant's turn; a conversation the template
+     * cannot render (tools, tool calls or results, for a renderer without them) is refused naming what it could not
+     * render.
      */
-    private static int[] render(Tokenizer tokenizer, Prompt.Chat chat, String model) {
+    private static String render(Tokenizer tokenizer, Prompt.Chat chat, String model) {
         try {
-            return tokenizer.tokenizeChat(chat);
+            return tokenizer.applyChatTemplate(chat, true);
         } catch (IllegalStateException e) {
             String field = chat.tools().isEmpty() ? "messages" : ToolUse.TOOLS;
             throw invalid(field, "the chat template of model '" + model + "' cannot render this conversation: "
@@ -158,9 +171,9 @@ final class OpenAiValidation {
      * could not be asked now), and for a template of a family whose calls this server cannot read (the prompt would
      * show the tools, and the calls would come back as text).
      */
-    private static Optional<ToolCallFormat> toolCallFormat(CatalogEntry entry, String model) {
+    private static Optional<ToolCallFormat> toolCallFormat(CatalogEntry entry, Prompt.Chat chat, String model) {
         String product = entry.product().productName();
-        return switch (entry.engine().toolCalling()) {
+        return switch (entry.engine().toolCalling(chat)) {
             case ToolCalling.Template(String template) -> Optional.of(ToolCallFormat.forTemplate(template)
                     .orElseThrow(() -> invalid(ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of "
                             + "no family whose tool calls this server can read (" + TOOL_FAMILIES + "); send the "
@@ -196,10 +209,24 @@ final class OpenAiValidation {
         return format.grammar(tools.callable(), tools.parallel());
     }
 
+    /**
+     * The constraint of a reply whose prompt opened its reasoning (QwQ, the R1 distills): the closing tag first, so the
+     * constrained text is the answer, not reasoning. llama-server lets the model reason before; a grammar of reasoning
+     * that must end would let a model ramble until its tokens run out, so here a constrained reply does not reason.
+     */
+    private static OutputConstraint closingReasoning(OutputConstraint constraint, Reasoning reasoning, String field) {
+        try {
+            return new OutputConstraint.Gbnf(Gbnf.prefixed(reasoning.close() + "\n\n",
+                    ConstraintGrammar.gbnf(constraint)));
+        } catch (GrammarException e) {
+            throw invalid(field, field + ": " + e.getMessage());
+        }
+    }
+
     Validated completion(CompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
         requireGenerates(entry);
-        Options options = options(body, body.logprobs() != null, false, Optional.empty());
+        Options options = options(body, body.logprobs() != null, false, Optional.empty(), Optional.empty());
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
         }
@@ -257,7 +284,7 @@ final class OpenAiValidation {
 
     /** The fields that say how to answer. */
     private static Options options(CommonFields body, boolean logprobs, boolean tools,
-                                   Optional<ToolCallFormat> toolCalls) {
+                                   Optional<ToolCallFormat> toolCalls, Optional<Reasoning> reasoning) {
         int choices = intInRange("n", body.n(), 1, 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(body.stream());
         if (body.streamOptions() != null && !stream) {
@@ -265,7 +292,7 @@ final class OpenAiValidation {
         }
         boolean includeUsage = stream && Boolean.TRUE.equals(body.streamOptions() == null ? null
                 : body.streamOptions().includeUsage());
-        return new Options(stream, includeUsage, logprobs, choices, tools, toolCalls);
+        return new Options(stream, includeUsage, logprobs, choices, tools, toolCalls, reasoning);
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,

@@ -49,11 +49,15 @@ final class OpenAiWire {
     record ChatChoice(int index, AssistantMessage message, ChatLogprobs logprobs, String finish_reason) {
     }
 
-    /** {@code tool_calls} only when the model made calls; {@code content} null when it wrote nothing else. */
-    record AssistantMessage(String role, String content, String refusal,
+    /**
+     * {@code tool_calls} only when the model made calls; {@code content} null when it wrote nothing else;
+     * {@code reasoning_content} (llama-server's and DeepSeek's field) only when it reasoned.
+     */
+    record AssistantMessage(String role, String content,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) String reasoning_content, String refusal,
                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCallWire> tool_calls) {
-        AssistantMessage(String content, List<ToolCall> calls) {
-            this("assistant", content.isEmpty() && !calls.isEmpty() ? null : content, null,
+        AssistantMessage(String content, String reasoning, List<ToolCall> calls) {
+            this("assistant", content.isEmpty() && !calls.isEmpty() ? null : content, reasoning, null,
                     calls.stream().map(ToolCallWire::of).toList());
         }
     }
@@ -77,9 +81,9 @@ final class OpenAiWire {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content, List<ToolCallDelta> tool_calls) {
+    record Delta(String role, String content, String reasoning_content, List<ToolCallDelta> tool_calls) {
         Delta(String role, String content) {
-            this(role, content, null);
+            this(role, content, null, null);
         }
     }
 

@@ -117,12 +117,20 @@ final class BackendBindings {
         }
     }
 
-    /** One line for the server's log: the release, where it came from, the CPU variant, the CPU's features, the devices. */
     /** {@code llama_version()}: the release the library was built from, e.g. {@code b7300}. */
     static String version() {
         return text(VERSION.call());
     }
 
+    /**
+     * Whether the CPU backend repacks quantized weights into AMX tiles (Sapphire Rapids and later): then every such
+     * matrix lives in a copy of its own, beside the file's pages.
+     */
+    static boolean repacksIntoAmx() {
+        return text(PRINT_SYSTEM_INFO.call()).contains("AMX_INT8 = 1");
+    }
+
+    /** One line for the server's log: the release, where it came from, the CPU variant, the CPU's features, the devices. */
     static String describe(NativeLibrary.Opened library) {
         return "llama.cpp " + text(VERSION.call()) + " from " + library.llama() + "; CPU backend: " + cpuVariant()
                 + "; " + text(PRINT_SYSTEM_INFO.call()) + "; devices: " + String.join(", ", devices());

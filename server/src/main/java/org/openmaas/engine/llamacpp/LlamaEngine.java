@@ -251,8 +251,8 @@ public final class LlamaEngine implements Engine, Tokenizer {
     }
 
     @Override
-    public Optional<String> chatTemplate() {
-        return model.chatTemplate();
+    public Optional<String> chatTemplate(Prompt.Chat chat) {
+        return model.chatTemplate(chat);
     }
 
     /**

@@ -45,6 +45,8 @@ final class ModelBindings {
             MemoryLayout.paddingLayout(2));
     static final long PARAMS_N_GPU_LAYERS = offset(PARAMS, "n_gpu_layers");
     static final long PARAMS_VOCAB_ONLY = offset(PARAMS, "vocab_only");
+    static final long PARAMS_LOAD_MODE = offset(PARAMS, "load_mode");
+    static final int LOAD_MODE_READ = 0; // LLAMA_LOAD_MODE_NONE: read the file into the buffers, no mapping
 
     /** {@code const struct llama_vocab * llama_model_get_vocab(const struct llama_model * model)}: owned by the model. */
     public interface GetVocab {

@@ -158,7 +158,7 @@ public final class RemoteEngine implements Engine {
 
     /** As the upstream's protocol takes tools, asking its endpoints in the catalog's order where it must. */
     @Override
-    public ToolCalling toolCalling() {
+    public ToolCalling toolCalling(Prompt.Chat chat) {
         return upstream.toolCalling(endpoints.stream().map(e -> e.uri).toList());
     }
 

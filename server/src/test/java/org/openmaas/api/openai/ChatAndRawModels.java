@@ -69,17 +69,23 @@ record ChatAndRawModels(TestServer server, String chatModel, String rawModel, St
     Events stream(String path, String body) {
         HttpResponse<String> response = server.post(path, key, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        List<JsonNode> chunks = new ArrayList<>();
-        for (String event : response.body().split("\n\n")) {
-            if (event.startsWith("data: ") && !event.equals("data: [DONE]")) {
-                chunks.add(TestServer.json(event.substring("data: ".length())));
-            }
-        }
-        return new Events(chunks);
+        return Events.read(response.body());
     }
 
     /** The data events of one stream, before {@code [DONE]}. */
     record Events(List<JsonNode> chunks) {
+
+        /** The data events of a whole event stream's text. */
+        static Events read(String eventStream) {
+            List<JsonNode> chunks = new ArrayList<>();
+            for (String event : eventStream.split("\n\n")) {
+                if (event.startsWith("data: ") && !event.equals("data: [DONE]")) {
+                    chunks.add(TestServer.json(event.substring("data: ".length())));
+                }
+            }
+            return new Events(chunks);
+        }
+
         String chatText() {
             StringBuilder text = new StringBuilder();
             for (JsonNode chunk : chunks) {

@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openmaas.engine.llamacpp.LlamaSource;
 import org.openmaas.gguf.GgufReader;
+import org.openmaas.gguf.GgufValue;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
@@ -90,6 +92,50 @@ class ToolCallingEndToEndTest {
         assertThat(call.get("function").get("name").asText()).isEqualTo("get_weather");
         assertThat(TestServer.json(call.get("function").get("arguments").asText()).get("unit").asText())
                 .isIn("celsius", "fahrenheit");
+    }
+
+    /**
+     * DeepSeek R1's generation prompt opens {@code <think>}, so its reply starts as reasoning: one that never closes
+     * it (here one word over and over, forced by {@code logit_bias}, until {@code max_tokens}) is all reasoning, whole
+     * and streamed, as llama-server returns it; with a forced call, its grammar closes the thinking first (above).
+     */
+    @Test
+    void anR1ReplyThatNeverClosesTheThinkingItsPromptOpenedIsAllReasoning() throws IOException {
+        int hello = tokenId("qwen2", "Hello");
+        String body = """
+                {"model": "%s", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 6, "temperature": 0,
+                 "logit_bias": {"%d": 100}%%s}""".formatted(model("deepseek-ai-DeepSeek-R1-Distill-Qwen-32B"), hello);
+
+        HttpResponse<String> whole = server.post("/v1/chat/completions", key, body.formatted(""));
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        JsonNode choice = TestServer.json(whole.body()).get("choices").get(0);
+        assertThat(choice.get("message").get("reasoning_content").asText()).isEqualTo("Hello".repeat(6));
+        assertThat(choice.get("message").get("content").asText()).isEmpty();
+        assertThat(choice.get("finish_reason").asText()).isEqualTo("length");
+
+        HttpResponse<String> streamed = server.post("/v1/chat/completions", key, body.formatted(", \"stream\": true"));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        for (JsonNode chunk : ChatAndRawModels.Events.read(streamed.body()).chunks()) {
+            JsonNode delta = chunk.get("choices").get(0).get("delta");
+            reasoning.append(delta.path("reasoning_content").asText(""));
+            content.append(delta.path("content").asText(""));
+        }
+        assertThat(reasoning.toString()).as(streamed.body()).isEqualTo("Hello".repeat(6));
+        assertThat(content.toString()).isEmpty();
+    }
+
+    /** The id of the vocabulary's token whose text is {@code text}. */
+    private static int tokenId(String vocabulary, String text) throws IOException {
+        GgufValue tokens = GgufReader.read(LlamaSource.vocabulary(vocabulary)).metadata().get("tokenizer.ggml.tokens");
+        List<GgufValue> elements = ((GgufValue.Array) tokens).elements();
+        for (int id = 0; id < elements.size(); id++) {
+            if (elements.get(id) instanceof GgufValue.Text(String piece) && piece.equals(text)) {
+                return id;
+            }
+        }
+        throw new AssertionError("no token " + text + " in " + vocabulary);
     }
 
     private static String modelName(String template) {

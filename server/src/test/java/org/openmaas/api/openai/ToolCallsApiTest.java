@@ -139,13 +139,7 @@ class ToolCallsApiTest {
         HttpResponse<String> response = server.post("/v1/chat/completions", key, body(model, extra));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).endsWith("data: [DONE]\n\n").doesNotContain("tool_call>").doesNotContain("TOOL_CALLS");
-        List<JsonNode> chunks = new ArrayList<>();
-        for (String event : response.body().split("\n\n")) {
-            if (event.startsWith("data: ") && !event.equals("data: [DONE]")) {
-                chunks.add(TestServer.json(event.substring("data: ".length())));
-            }
-        }
-        return chunks;
+        return ChatAndRawModels.Events.read(response.body()).chunks();
     }
 
     private static String body(String model, String extra) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.openmaas.engine.ToolCall;
+import org.openmaas.testing.Splits;
 
 /**
  * Replies of each family as real models write them, read whole and streamed: however the text is split, the content
@@ -124,18 +125,9 @@ class ReplyParserTest {
         assertThat(new NamedArgumentCalls().newCallId()).matches("[A-Za-z0-9]{9}");
     }
 
-    /** The reply read whole, in two pieces split anywhere, in three split at many places, one character at a time. */
+    /** The reply read in every way {@link Splits} splits it. */
     private static void assertEverySplit(ToolCallFormat format, String reply, String content, List<ToolCall> calls) {
-        List<List<String>> splits = new ArrayList<>();
-        splits.add(List.of(reply));
-        for (int i = 1; i < reply.length(); i++) {
-            splits.add(List.of(reply.substring(0, i), reply.substring(i)));
-            for (int j = i + 1; i % 3 == 0 && j < reply.length(); j += 11) {
-                splits.add(List.of(reply.substring(0, i), reply.substring(i, j), reply.substring(j)));
-            }
-        }
-        splits.add(reply.chars().mapToObj(c -> Character.toString((char) c)).toList());
-        for (List<String> pieces : splits) {
+        for (List<String> pieces : Splits.of(reply)) {
             ReplyParser parser = new ReplyParser(format, ids());
             List<ReplyEvent> events = new ArrayList<>();
             pieces.forEach(piece -> events.addAll(parser.add(piece)));

@@ -128,7 +128,7 @@ class ChatTemplateFamiliesTest {
     }
 
     /** The conversation as a client sends it to {@code /v1/chat/completions}. */
-    private static String openAiJson(Prompt.Chat chat) {
+    static String openAiJson(Prompt.Chat chat) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode messages = body.putArray("messages");
         for (ChatMessage message : chat.messages()) {
