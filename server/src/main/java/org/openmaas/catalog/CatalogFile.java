@@ -62,6 +62,7 @@ import org.openmaas.engine.remote.MaasUpstream;
  *       upstream_model: llama-3.1-70b                     # optional: default model_name
  *       api_key_env: UPSTREAM_KEY                         # optional: bearer key read from this variable
  *       max_concurrent: 32                                # optional: streams per endpoint before the gateway queues
+ *       tool_call_format: hermes                          # type vllm only, optional: how the model writes tool calls
  *       # type maas only: auth_url, client_id, client_secret_env, cloud_account, product_name (of the upstream)
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
@@ -102,6 +103,7 @@ public final class CatalogFile {
             @JsonProperty("upstream_model") String upstreamModel,
             @JsonProperty("api_key_env") String apiKeyEnv,
             @JsonProperty("max_concurrent") Integer maxConcurrent,
+            @JsonProperty("tool_call_format") String toolCallFormat,
             @JsonProperty("auth_url") String authUrl,
             @JsonProperty("client_id") String clientId,
             @JsonProperty("client_secret_env") String clientSecretEnv,
@@ -333,7 +335,8 @@ public final class CatalogFile {
         }
         String upstreamModel = blankToNull(e.upstreamModel()) == null ? modelName : e.upstreamModel();
         return new RemoteEngineConfig(type, endpoints, upstreamModel, apiKey,
-                e.maxConcurrent() == null ? RemoteEngineConfig.DEFAULT_MAX_CONCURRENT : e.maxConcurrent(), maas);
+                e.maxConcurrent() == null ? RemoteEngineConfig.DEFAULT_MAX_CONCURRENT : e.maxConcurrent(), maas,
+                Optional.ofNullable(e.toolCallFormat()));
     }
 
     private static URI endpoint(String url) {

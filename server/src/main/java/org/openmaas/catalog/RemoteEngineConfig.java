@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.openmaas.chat.tools.ToolCallFormat;
 import org.openmaas.engine.remote.MaasUpstream;
 
 /**
@@ -16,9 +17,12 @@ import org.openmaas.engine.remote.MaasUpstream;
  * @param apiKey         the bearer key sent to every endpoint, when the upstream needs one
  * @param maxConcurrent  generations in flight per endpoint; more wait in the product's queue
  * @param maas           the account this gateway uses at an upstream MaaS; present exactly for type {@code maas}
+ * @param toolCallFormat the family whose markup the model writes tool calls in, one of {@link ToolCallFormat#NAMED};
+ *                       only for type {@code vllm}, whose template this server cannot see
  */
 public record RemoteEngineConfig(UpstreamType type, List<URI> endpoints, String upstreamModel, Optional<String> apiKey,
-                                 int maxConcurrent, Optional<MaasUpstream.Account> maas) {
+                                 int maxConcurrent, Optional<MaasUpstream.Account> maas,
+                                 Optional<String> toolCallFormat) {
 
     /** A few streams per endpoint: llama-server's default slots are 4, vLLM batches hundreds. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
@@ -37,6 +41,16 @@ public record RemoteEngineConfig(UpstreamType type, List<URI> endpoints, String 
         }
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("engine.max_concurrent must be at least 1, got " + maxConcurrent);
+        }
+        Objects.requireNonNull(toolCallFormat, "toolCallFormat");
+        if (toolCallFormat.isPresent() && type != UpstreamType.VLLM) {
+            throw new IllegalArgumentException("engine.tool_call_format belongs to engine.type vllm only, not "
+                    + type.catalogName() + " (llama-server shows its template, which tells the format; the other"
+                    + " types' own APIs say how they take tools)");
+        }
+        if (toolCallFormat.isPresent() && !ToolCallFormat.NAMED.containsKey(toolCallFormat.get())) {
+            throw new IllegalArgumentException("engine.tool_call_format '" + toolCallFormat.get() + "' is not one of: "
+                    + String.join(", ", ToolCallFormat.NAMED.keySet().stream().sorted().toList()));
         }
         if (maas.isPresent() != (type == UpstreamType.MAAS)) {
             throw new IllegalArgumentException("MaaS credentials belong to engine.type maas only, not " + type.catalogName());

@@ -53,6 +53,17 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * How this engine serves the tools of {@code chat}; validation asks it for every request that declares some. An
+     * engine with a tokenizer here renders them with the chat template that tokenizer picks for the conversation (an
+     * empty text when it tells none, which is of no family); one without says how its upstream takes them, and by
+     * default takes none.
+     */
+    default ToolCalling toolCalling(Prompt.Chat chat) {
+        return tokenizer().<ToolCalling>map(t -> new ToolCalling.Template(t.chatTemplate(chat).orElse("")))
+                .orElseGet(() -> new ToolCalling.Refused("is served by an engine elsewhere that takes no tools", true));
+    }
+
+    /**
      * Whether {@link GenerationEvent.Finished} carries the generation's last token (see {@link GenerationEvent}): true
      * for an engine that knows a token is the last as it generates it.
      */

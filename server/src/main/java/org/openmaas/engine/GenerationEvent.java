@@ -34,18 +34,27 @@ public sealed interface GenerationEvent {
      *
      * @param lastToken       the token that ended the generation (EOS, the end of a stop sequence, or the last one
      *                        allowed), or empty when it came as a {@link TokenGenerated}; every generation has at
-     *                        least one token
+     *                        least one token, but one whose reply is nothing but {@code toolCalls}
      * @param generatedTokens tokens generated, the last one included
      * @param generatedText   the concatenation of every non-special token's text
      * @param seed            the seed used, present when the request sampled
+     * @param toolCalls       the calls the reply made, for an engine whose upstream reads them itself (see
+     *                        {@link ToolChoice}); empty from an engine whose reply's calls are in its text
      */
     record Finished(Optional<TokenGenerated> lastToken, FinishReason reason, int promptTokens, int generatedTokens,
-                    String generatedText, OptionalLong seed) implements GenerationEvent {
+                    String generatedText, OptionalLong seed, List<ToolCall> toolCalls) implements GenerationEvent {
         public Finished {
             Objects.requireNonNull(lastToken, "lastToken");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(generatedText, "generatedText");
             Objects.requireNonNull(seed, "seed");
+            toolCalls = List.copyOf(toolCalls);
+        }
+
+        /** The end of a reply whose calls, if any, are in its text. */
+        public Finished(Optional<TokenGenerated> lastToken, FinishReason reason, int promptTokens, int generatedTokens,
+                        String generatedText, OptionalLong seed) {
+            this(lastToken, reason, promptTokens, generatedTokens, generatedText, seed, List.of());
         }
 
         /** The end, with its last token. */

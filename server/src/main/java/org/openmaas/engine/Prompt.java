@@ -77,8 +77,12 @@ public sealed interface Prompt {
      * A conversation the model continues as the assistant, with the functions it may call (rendered into the prompt by
      * the chat template); tokenized by validation when the engine has a {@link Tokenizer} here, otherwise sent to an
      * engine that renders it with its own template.
+     *
+     * @param toolChoice        what the model may do with {@code tools}
+     * @param parallelToolCalls whether a reply may make several calls
      */
-    record Chat(List<ChatMessage> messages, List<ToolDefinition> tools) implements Prompt {
+    record Chat(List<ChatMessage> messages, List<ToolDefinition> tools, ToolChoice toolChoice,
+                boolean parallelToolCalls) implements Prompt {
 
         /**
          * Tokens a chat template adds around one message (role markers, separators) in the templates of common model
@@ -97,7 +101,13 @@ public sealed interface Prompt {
         public Chat {
             messages = List.copyOf(messages);
             tools = List.copyOf(tools);
+            Objects.requireNonNull(toolChoice, "toolChoice");
             if (messages.isEmpty()) throw new IllegalArgumentException("a conversation must have a message");
+        }
+
+        /** A conversation whose model may call any of {@code tools}, several at once. */
+        public Chat(List<ChatMessage> messages, List<ToolDefinition> tools) {
+            this(messages, tools, ToolChoice.AUTO, true);
         }
 
         /** A conversation without tools. */

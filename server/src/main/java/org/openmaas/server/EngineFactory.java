@@ -77,7 +77,7 @@ final class EngineFactory {
         HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).executor(Runnable::run).build();
         return switch (engine.type()) {
             case LLAMA_SERVER -> new LlamaServerUpstream(client, engine.upstreamModel(), engine.apiKey());
-            case VLLM -> new VllmUpstream(client, engine.upstreamModel(), engine.apiKey());
+            case VLLM -> new VllmUpstream(client, engine.upstreamModel(), engine.apiKey(), engine.toolCallFormat());
             case TGI -> new TgiUpstream(client, engine.upstreamModel(), engine.apiKey());
             case OPENAI -> new OpenAiUpstream(client, engine.upstreamModel(), engine.apiKey());
             case MAAS -> new MaasUpstream(client, engine.maas().orElseThrow());

@@ -48,7 +48,7 @@ class RemoteEngineCatalogTest {
         assertThat(product.contextLength()).isEqualTo(8192);
         assertThat(product.source()).isEqualTo(new ModelSource.Remote(new RemoteEngineConfig(UpstreamType.LLAMA_SERVER,
                 List.of(URI.create("http://gpu-node-1:8080"), URI.create("http://gpu-node-2:8080")), "llama-3.1-8b",
-                Optional.of("sk-upstream"), 32, Optional.empty())));
+                Optional.of("sk-upstream"), 32, Optional.empty(), Optional.empty())));
         assertThat(product.source().toString()).doesNotContain("sk-upstream");
     }
 
@@ -73,6 +73,22 @@ class RemoteEngineCatalogTest {
         assertThat(engine.maxConcurrent()).isEqualTo(RemoteEngineConfig.DEFAULT_MAX_CONCURRENT);
         assertThat(product.promptFormat()).isEqualTo(PromptFormat.CHAT);
         assertThat(product.maxQueued()).isEqualTo(5);
+        assertThat(engine.toolCallFormat()).isEmpty();
+    }
+
+    @Test
+    void aVllmProductNamesTheFormatItsModelWritesToolCallsInAsVllmsParserDoes() throws IOException {
+        Path file = write("""
+                products:
+                  - product_name: hermes
+                    model_name: NousResearch/Hermes-3-Llama-3.1-8B
+                    context_length: 8192
+                    engine: {type: vllm, endpoints: [http://a:1], tool_call_format: hermes}
+                """);
+
+        RemoteEngineConfig engine = ((ModelSource.Remote) CatalogFile.read(file, Map.of()).getFirst().source()).engine();
+
+        assertThat(engine.toolCallFormat()).contains("hermes");
     }
 
     @Test
@@ -112,6 +128,8 @@ class RemoteEngineCatalogTest {
             a maas upstream without fields  | type: maas, endpoints: [http://a:1], client_id: c            | engine.type maas needs engine.auth_url, engine.client_secret_env, engine.cloud_account, engine.product_name
             a maas field on another type    | type: tgi, endpoints: [http://a:1], cloud_account: x         | engine.cloud_account belongs to engine.type maas only, not tgi
             an unknown engine key           | type: tgi, endpoints: [http://a:1], timeout: 5               | unknown key 'engine.timeout'; allowed keys: api_key_env, auth_url
+            an unknown tool call format     | type: vllm, endpoints: [http://a:1], tool_call_format: json  | engine.tool_call_format 'json' is not one of: deepseek_v3, granite, hermes, llama3_json, mistral, mistral-small-3.2
+            a tool call format not on vLLM  | type: llama-server, endpoints: [http://a:1], tool_call_format: hermes | engine.tool_call_format belongs to engine.type vllm only, not llama-server
             """)
     void aMistakeInTheEngineBlockIsRefusedNamingProductAndKey(String mistake, String engine, String message)
             throws IOException {

@@ -16,6 +16,7 @@ import org.openmaas.catalog.RemoteEngineConfig;
 import org.openmaas.catalog.UpstreamType;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.remote.AttemptRequest;
 import org.openmaas.engine.remote.RemoteEngine;
 import org.openmaas.engine.remote.Upstream;
@@ -35,6 +36,11 @@ class AdminEnginesCommandTest {
     private static final Upstream HEALTH_ONLY = new Upstream() {
         @Override
         public void requireSupported(GenerationRequest request) {
+        }
+
+        @Override
+        public ToolCalling toolCalling(List<URI> endpoints) {
+            return new ToolCalling.Refused("takes no tools in this test", true);
         }
 
         @Override
@@ -65,7 +71,8 @@ class AdminEnginesCommandTest {
         RemoteEngine engine = RemoteEngine.start("maas-model-remote", new ModelInfo("remote", 4096, Integer.MAX_VALUE,
                 true), List.of(UP, GONE), HEALTH_ONLY, RemoteEngine.Settings.of(8, 16));
         server = TestServer.serving(TestServer.remoteProduct("maas-model-remote", new RemoteEngineConfig(
-                UpstreamType.VLLM, List.of(UP, GONE), "remote", Optional.empty(), 8, Optional.empty()), engine));
+                UpstreamType.VLLM, List.of(UP, GONE), "remote", Optional.empty(), 8, Optional.empty(),
+                Optional.empty()), engine));
         Await.until(() -> engine.endpoints().get(1).lastError().isPresent()); // the first health check has run
     }
 

@@ -27,13 +27,26 @@ import java.util.List;
  * ({@code ErrorResponse}/{@code ErrorInfo} in {@code vllm/entrypoints/openai/engine/protocol.py}).</li>
  * </ul>
  * The toy model decodes greedily whatever sampling the request asks for; tests read the request to check the mapping.
+ * A test may script the next reply's text instead ({@link #replyNext}), as the toy model writes no markup.
  */
 public final class LoopbackVllm extends LoopbackUpstream {
 
+    /** The id of a scripted reply's character c is this plus c. */
+    public static final int SCRIPTED_IDS = 1000;
+
     private final String model;
+    private volatile String scripted; // the next completion's text, when a test set one
 
     public LoopbackVllm(String model) {
         this.model = model;
+    }
+
+    /**
+     * The next completion streams {@code text} in place of the toy model's tokens, one character per token (id
+     * {@link #SCRIPTED_IDS} + the character), then EOS.
+     */
+    public void replyNext(String text) {
+        scripted = text;
     }
 
     @Override
@@ -81,14 +94,26 @@ public final class LoopbackVllm extends LoopbackUpstream {
         int promptTokens = context.size();
         int maxTokens = body.path("max_tokens").asInt(16);
         int logprobs = body.path("logprobs").asInt(0);
+        String reply = scripted;
+        scripted = null;
         try (EventWriter events = new EventWriter(exchange)) {
-            for (int generated = 1; generated <= maxTokens; generated++) {
+            if (reply != null) {
+                for (char c : reply.toCharArray()) {
+                    context.add(SCRIPTED_IDS + c);
+                    events.token(chunk(SCRIPTED_IDS + c, String.valueOf(c),
+                            List.of(new ToyModel.Alternative(SCRIPTED_IDS + c, -0.25f)), null));
+                }
+                context.add(ToyModel.EOS);
+                events.token(chunk(ToyModel.EOS, "", List.of(new ToyModel.Alternative(ToyModel.EOS, -0.25f)), "stop"));
+            }
+            for (int generated = 1; reply == null && generated <= maxTokens; generated++) {
                 List<ToyModel.Alternative> top = ToyModel.top(context, eosAt(), Math.max(1, logprobs));
                 int id = top.getFirst().id();
                 context.add(id);
                 boolean eos = id == ToyModel.EOS;
                 String finish = eos ? "stop" : generated == maxTokens ? "length" : null;
-                if (!events.token(chunk(id, top.subList(0, Math.max(1, logprobs)), finish))) {
+                if (!events.token(chunk(id, ToyModel.special(id) ? "" : ToyModel.text(id),
+                        top.subList(0, Math.max(1, logprobs)), finish))) {
                     return;
                 }
                 if (finish != null) {
@@ -103,11 +128,11 @@ public final class LoopbackVllm extends LoopbackUpstream {
         }
     }
 
-    private String chunk(int id, List<ToyModel.Alternative> top, String finish) {
+    private String chunk(int id, String text, List<ToyModel.Alternative> top, String finish) {
         ObjectNode chunk = TestServer.JSON.createObjectNode().put("id", "cmpl-toy").put("object", "text_completion")
                 .put("created", 1).put("model", model);
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0)
-                .put("text", ToyModel.special(id) ? "" : ToyModel.text(id));
+                .put("text", text);
         ObjectNode logprobs = choice.putObject("logprobs");
         logprobs.putArray("text_offset").add(0);
         logprobs.putArray("token_logprobs").add(top.getFirst().logprob());

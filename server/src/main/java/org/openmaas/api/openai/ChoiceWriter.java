@@ -26,8 +26,9 @@ import org.openmaas.engine.ToolCall;
  * anywhere ends it, and is not returned), then, for a model family that reasons before it answers, through a
  * {@link ReasoningParser} (so the reasoning comes out as reasoning, apart from the answer), then, when the request
  * declared tools, the answer through its model family's {@link ReplyParser} (so calls come out as calls, and their
- * markup never as text); its finish reason and its token counts. Subclasses say where the text and calls go: a stream of server-sent events, or one JSON response at the end,
- * each shared by the response's choices (OpenAI's {@code n}).
+ * markup never as text), or, from an engine whose upstream read the calls, with the calls it reports at the end; its
+ * finish reason and its token counts. Subclasses say where the text and calls go: a stream of server-sent events, or
+ * one JSON response at the end, each shared by the response's choices (OpenAI's {@code n}).
  */
 abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         permits ChoiceWriter.EventStream.StreamedChoice, ChoiceWriter.Collected.CollectedChoice {
@@ -81,8 +82,12 @@ abstract sealed class ChoiceWriter implements GenerationRunner.Tokens
         }
         write(text.finish());
         finishParsers();
-        end(finishReason(text.stopped() ? "stop" : OpenAiWire.finishReason(finished.reason())),
-                new Usage(finished.promptTokens(), finished.generatedTokens()));
+        List<ToolCall> made = finished.toolCalls(); // by an engine whose upstream read them
+        for (int i = 0; i < made.size(); i++) {
+            call(new ReplyEvent.Call(i, made.get(i)));
+        }
+        end(made.isEmpty() ? finishReason(text.stopped() ? "stop" : OpenAiWire.finishReason(finished.reason()))
+                : OpenAiWire.TOOL_CALLS, new Usage(finished.promptTokens(), finished.generatedTokens()));
     }
 
     /**

@@ -100,7 +100,7 @@ public final class OpenAiApi implements HttpService {
 
     private void chatCompletions(ServerRequest req, ServerResponse res) {
         generate(req, res, ChatCompletionBody.class, validation::chat, (id, model, options, index) ->
-                new Dialect.Chat("chatcmpl-" + id, now(), model, options.logprobs(), options.toolCalls().isPresent(),
+                new Dialect.Chat("chatcmpl-" + id, now(), model, options.logprobs(), options.tools(),
                         index));
     }
 

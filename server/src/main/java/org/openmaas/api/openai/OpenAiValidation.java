@@ -33,6 +33,7 @@ import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Tokenizer;
 import org.openmaas.engine.ToolCall;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.ToolDefinition;
 import org.openmaas.grammar.ConstraintGrammar;
 import org.openmaas.grammar.Gbnf;
@@ -61,15 +62,20 @@ final class OpenAiValidation {
     static final String TOOL_FAMILIES = "Llama 3.x, Hermes 2 Pro/3, Qwen2.5/Qwen3, Mistral Nemo, Mistral Small 3.2/"
             + "Devstral, Granite 3.x, DeepSeek R1";
 
+    /** When to ask again after an engine elsewhere could not say how it takes tools (its upstream did not answer). */
+    static final long TOOLS_RETRY_SECONDS = 5;
+
     /**
      * How to answer, beside what to generate.
      *
      * @param logprobs  whether to report each token's logprob (its alternatives: the request's topNTokens)
      * @param choices   independent generations of the prompt ({@code n}); choice i draws from seed + i
-     * @param toolCalls the format the model writes tool calls in, when the request lets it call tools
+     * @param tools     whether the request lets the model call tools, so a reply may be calls
+     * @param toolCalls the format the model writes tool calls in, when the request lets it call tools and the reply's
+     *                  text is read here for them; empty when the engine's upstream reads them itself
      * @param reasoning how the reply writes its reasoning, when the model's family reasons before it answers
      */
-    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices,
+    record Options(boolean stream, boolean includeUsage, boolean logprobs, int choices, boolean tools,
                    Optional<ToolCallFormat> toolCalls, Optional<Reasoning> reasoning) {
     }
 
@@ -116,9 +122,9 @@ final class OpenAiValidation {
             throw invalid("top_logprobs", "top_logprobs needs logprobs set to true");
         }
         int topLogprobs = intInRange("top_logprobs", body.topLogprobs(), 0, 0, MAX_TOP_LOGPROBS);
-        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of());
-        Optional<ToolCallFormat> format = tools.active() ? Optional.of(toolCallFormat(entry, chat, body.model()))
-                : Optional.empty();
+        Prompt.Chat chat = new Prompt.Chat(messages(body.messages()), tools.active() ? tools.tools() : List.of(),
+                tools.choice(), tools.parallel());
+        Optional<ToolCallFormat> format = tools.active() ? toolCallFormat(entry, chat, body.model()) : Optional.empty();
         Prompt prompt = chat; // for an engine that renders it itself
         Optional<Reasoning> reasoning = Optional.empty();
         Optional<Tokenizer> tokenizer = entry.engine().tokenizer();
@@ -128,14 +134,14 @@ final class OpenAiValidation {
             reasoning = tokenizer.get().chatTemplate(chat).flatMap(template -> Reasoning.of(template, rendered));
         }
         String constraintField = ResponseFormat.FIELD;
-        if (tools.forced()) {
+        if (tools.forced() && format.isPresent()) { // else the upstream that reads the calls forces them itself
             constraint = new OutputConstraint.Gbnf(forcedCalls(format.orElseThrow(), tools));
             constraintField = ToolUse.TOOL_CHOICE;
         }
         if (reasoning.isPresent() && reasoning.get().opened() && !(constraint instanceof OutputConstraint.None)) {
             constraint = closingReasoning(constraint, reasoning.get(), constraintField);
         }
-        Options options = options(body, logprobs, format, reasoning);
+        Options options = options(body, logprobs, tools.active(), format, reasoning);
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
@@ -159,17 +165,29 @@ final class OpenAiValidation {
     }
 
     /**
-     * The format the model of {@code entry} writes tool calls in, told by its chat template; refused for an engine that
-     * renders conversations elsewhere, and for a template of a family whose calls this server cannot read (the prompt
-     * would show the tools, and the calls would come back as text).
+     * The format the model of {@code entry} writes tool calls in, as its engine tells it: by the chat template that
+     * shows the model the tools, or by the family the catalog names for an engine whose template this server cannot
+     * see; empty for an engine whose upstream reads the calls itself. Refused for an engine that takes no tools (503 when it
+     * could not be asked now), and for a template of a family whose calls this server cannot read (the prompt would
+     * show the tools, and the calls would come back as text).
      */
-    private static ToolCallFormat toolCallFormat(CatalogEntry entry, Prompt.Chat chat, String model) {
-        Tokenizer tokenizer = entry.engine().tokenizer().orElseThrow(() -> invalid(ToolUse.TOOLS, "tools: "
-                + entry.product().productName() + " is served by a remote engine, which does not take tools on this "
-                + "server"));
-        return tokenizer.chatTemplate(chat).flatMap(ToolCallFormat::forTemplate).orElseThrow(() -> invalid(
-                ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of no family whose tool calls "
-                        + "this server can read (" + TOOL_FAMILIES + "); send the request without tools"));
+    private static Optional<ToolCallFormat> toolCallFormat(CatalogEntry entry, Prompt.Chat chat, String model) {
+        String product = entry.product().productName();
+        return switch (entry.engine().toolCalling(chat)) {
+            case ToolCalling.Template(String template) -> Optional.of(ToolCallFormat.forTemplate(template)
+                    .orElseThrow(() -> invalid(ToolUse.TOOLS, "tools: the chat template of model '" + model + "' is of "
+                            + "no family whose tool calls this server can read (" + TOOL_FAMILIES + "); send the "
+                            + "request without tools")));
+            case ToolCalling.Family(String family) -> Optional.of(Optional.ofNullable(ToolCallFormat.NAMED.get(family))
+                    .orElseThrow(() -> new IllegalStateException("the catalog lets only known formats through: "
+                            + family)));
+            case ToolCalling.Native nativeCalls -> Optional.empty();
+            case ToolCalling.Refused(String reason, boolean lasting) when lasting ->
+                    throw invalid(ToolUse.TOOLS, "tools: " + product + " " + reason + "; send the request without "
+                            + "tools");
+            case ToolCalling.Refused(String reason, boolean lasting) ->
+                    throw new ApiException.Unavailable("tools: " + product + " " + reason, TOOLS_RETRY_SECONDS);
+        };
     }
 
     /**
@@ -208,7 +226,7 @@ final class OpenAiValidation {
     Validated completion(CompletionBody body, String account, String requestId) {
         CatalogEntry entry = model(body.model(), account);
         requireGenerates(entry);
-        Options options = options(body, body.logprobs() != null, Optional.empty(), Optional.empty());
+        Options options = options(body, body.logprobs() != null, false, Optional.empty(), Optional.empty());
         if (Boolean.TRUE.equals(body.echo())) {
             throw invalid("echo", "echo is not supported: the response holds only the completion");
         }
@@ -265,8 +283,8 @@ final class OpenAiValidation {
     }
 
     /** The fields that say how to answer. */
-    private static Options options(CommonFields body, boolean logprobs, Optional<ToolCallFormat> toolCalls,
-                                   Optional<Reasoning> reasoning) {
+    private static Options options(CommonFields body, boolean logprobs, boolean tools,
+                                   Optional<ToolCallFormat> toolCalls, Optional<Reasoning> reasoning) {
         int choices = intInRange("n", body.n(), 1, 1, MAX_CHOICES);
         boolean stream = Boolean.TRUE.equals(body.stream());
         if (body.streamOptions() != null && !stream) {
@@ -274,7 +292,7 @@ final class OpenAiValidation {
         }
         boolean includeUsage = stream && Boolean.TRUE.equals(body.streamOptions() == null ? null
                 : body.streamOptions().includeUsage());
-        return new Options(stream, includeUsage, logprobs, choices, toolCalls, reasoning);
+        return new Options(stream, includeUsage, logprobs, choices, tools, toolCalls, reasoning);
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,

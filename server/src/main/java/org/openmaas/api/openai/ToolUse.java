@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.openmaas.api.ApiException;
+import org.openmaas.engine.ToolChoice;
 import org.openmaas.engine.ToolDefinition;
 
 /**
@@ -17,7 +18,7 @@ import org.openmaas.engine.ToolDefinition;
  * @param choice   {@code tool_choice}; {@code auto} when absent
  * @param parallel whether a reply may hold several calls
  */
-record ToolUse(List<ToolDefinition> tools, Choice choice, boolean parallel) {
+record ToolUse(List<ToolDefinition> tools, ToolChoice choice, boolean parallel) {
 
     static final String TOOLS = "tools";
     static final String TOOL_CHOICE = "tool_choice";
@@ -28,48 +29,29 @@ record ToolUse(List<ToolDefinition> tools, Choice choice, boolean parallel) {
     private static final Set<String> FUNCTION_FIELDS = Set.of("name", "description", "parameters", "strict");
     static final String NAME_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
-    /** What {@code tool_choice} asks for. */
-    sealed interface Choice {
-        /** The model decides. */
-        record Auto() implements Choice {
-        }
-
-        /** The model must not call: the tools are not even shown to it. */
-        record None() implements Choice {
-        }
-
-        /** The model must call one or more of the tools. */
-        record Required() implements Choice {
-        }
-
-        /** The model must call this function. */
-        record Named(String name) implements Choice {
-        }
-    }
-
     ToolUse {
         tools = List.copyOf(tools);
     }
 
     /** Whether the model sees the tools and its reply is read for calls. */
     boolean active() {
-        return !tools.isEmpty() && !(choice instanceof Choice.None);
+        return !tools.isEmpty() && !(choice instanceof ToolChoice.None);
     }
 
     /** Whether the reply must be calls, decoded under a grammar so that it is. */
     boolean forced() {
-        return active() && (choice instanceof Choice.Required || choice instanceof Choice.Named);
+        return active() && (choice instanceof ToolChoice.Required || choice instanceof ToolChoice.Named);
     }
 
     /** The tools a forced reply may call: the named one, or all. */
     List<ToolDefinition> callable() {
-        return choice instanceof Choice.Named(String name)
+        return choice instanceof ToolChoice.Named(String name)
                 ? tools.stream().filter(t -> t.name().equals(name)).toList() : tools;
     }
 
     static ToolUse of(JsonNode tools, JsonNode toolChoice, Boolean parallelToolCalls) {
         List<ToolDefinition> declared = tools(tools);
-        Choice choice = choice(toolChoice, declared);
+        ToolChoice choice = choice(toolChoice, declared);
         return new ToolUse(declared, choice, !Boolean.FALSE.equals(parallelToolCalls));
     }
 
@@ -132,17 +114,17 @@ record ToolUse(List<ToolDefinition> tools, Choice choice, boolean parallel) {
                 .map(JsonNode::toString));
     }
 
-    private static Choice choice(JsonNode choice, List<ToolDefinition> tools) {
+    private static ToolChoice choice(JsonNode choice, List<ToolDefinition> tools) {
         if (choice == null || choice.isNull()) {
-            return new Choice.Auto();
+            return ToolChoice.AUTO;
         }
         if (choice.isTextual()) {
             return switch (choice.asText()) {
-                case "auto" -> new Choice.Auto();
-                case "none" -> new Choice.None();
+                case "auto" -> ToolChoice.AUTO;
+                case "none" -> new ToolChoice.None();
                 case "required" -> {
                     requireTools(tools, "tool_choice \"required\"");
-                    yield new Choice.Required();
+                    yield new ToolChoice.Required();
                 }
                 default -> throw invalid(TOOL_CHOICE, "tool_choice '" + choice.asText() + "' is not one of auto, none, "
                         + "required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
@@ -157,7 +139,7 @@ record ToolUse(List<ToolDefinition> tools, Choice choice, boolean parallel) {
         if (tools.stream().noneMatch(t -> t.name().equals(name))) {
             throw invalid(TOOL_CHOICE, "tool_choice names the function '" + name + "', which tools does not declare");
         }
-        return new Choice.Named(name);
+        return new ToolChoice.Named(name);
     }
 
     private static void requireTools(List<ToolDefinition> tools, String what) {

@@ -1,6 +1,7 @@
 package org.openmaas.chat.tools;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.openmaas.engine.ToolDefinition;
@@ -8,10 +9,24 @@ import org.openmaas.engine.ToolDefinition;
 /**
  * How one model family writes tool calls in its reply: the markers that open a call, how the markup after a marker
  * reads, and the grammar of a reply that is nothing but calls (for {@code tool_choice} {@code required} or a named
- * function, so the call always parses). Chosen from the chat template's text by {@link #forTemplate}.
+ * function, so the call always parses). Chosen from the chat template's text by {@link #forTemplate}, or by a name the
+ * operator gives for an engine whose template this server cannot see ({@link #NAMED}).
  */
 public sealed interface ToolCallFormat
         permits TaggedCalls, LlamaCalls, CallList, NamedArgumentCalls, DeepSeekCalls {
+
+    /**
+     * The formats by the names an operator gives them: vLLM's {@code --tool-call-parser} names where one reads the
+     * family's markup, and {@code mistral-small-3.2} for Mistral's {@code [TOOL_CALLS]name[ARGS]{...}} form (Mistral
+     * Small 3.2, Devstral), which vLLM's one {@code mistral} parser tells from Nemo's list by the tokenizer's version.
+     */
+    Map<String, ToolCallFormat> NAMED = Map.of(
+            "hermes", new TaggedCalls(),
+            "llama3_json", new LlamaCalls(),
+            "mistral", CallList.MISTRAL,
+            "mistral-small-3.2", new NamedArgumentCalls(),
+            "granite", CallList.GRANITE,
+            "deepseek_v3", new DeepSeekCalls());
 
     /** The family, for messages and logs (e.g. {@code hermes}). */
     String family();

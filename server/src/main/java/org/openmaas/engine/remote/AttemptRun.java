@@ -9,6 +9,7 @@ import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.StopSequences;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCall;
 
 /**
  * One attempt in flight, whatever the protocol: runs the protocol's exchange as plain blocking code on a virtual thread
@@ -138,12 +139,17 @@ final class AttemptRun implements Upstream.Attempt {
 
     /** Reports the normal ending; closes the stream (the upstream may still be generating past a stop sequence). */
     void finished(FinishReason reason, int promptTokens, int generatedTokens) {
+        finished(reason, promptTokens, generatedTokens, List.of());
+    }
+
+    /** Reports the normal ending of a reply that made {@code toolCalls}, read by the upstream. */
+    void finished(FinishReason reason, int promptTokens, int generatedTokens, List<ToolCall> toolCalls) {
         synchronized (lock) {
             if (ended) {
                 return;
             }
             ended = true;
-            listener.finished(reason, promptTokens, generatedTokens);
+            listener.finished(reason, promptTokens, generatedTokens, toolCalls);
         }
         closeBody();
     }

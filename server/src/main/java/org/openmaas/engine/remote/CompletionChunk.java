@@ -20,9 +20,10 @@ import java.util.OptionalInt;
  * @param finishReason {@code length}, {@code stop} (an EOS, a stop token or a stop string), or another the server uses
  * @param stopReason   vLLM's {@code stop_reason}: absent (or null) for an EOS token
  * @param usage        the counts of the whole completion, on the last event when {@code include_usage} was asked for
+ * @param toolCalls    pieces of the calls the reply makes ({@code choices[0].delta.tool_calls}, chat only)
  */
 record CompletionChunk(String text, List<Step> steps, Optional<String> finishReason, Optional<JsonNode> stopReason,
-                       Optional<Usage> usage) {
+                       Optional<Usage> usage, List<CallDelta> toolCalls) {
 
     /** One token as the server names it ({@code token_id:123} for vLLM asked for ids; its text otherwise). */
     record Step(String token, float logprob, List<Alternative> top) {
@@ -32,6 +33,13 @@ record CompletionChunk(String text, List<Step> steps, Optional<String> finishRea
     }
 
     record Usage(int promptTokens, int completionTokens) {
+    }
+
+    /**
+     * A piece of the {@code index}-th call: OpenAI streams its id and name first (absent afterwards) and its arguments
+     * in fragments to be joined.
+     */
+    record CallDelta(int index, Optional<String> id, Optional<String> name, String arguments) {
     }
 
     /** The chunk's tokens, or an error event's message as a broken stream. */
@@ -48,7 +56,7 @@ record CompletionChunk(String text, List<Step> steps, Optional<String> finishRea
         }
         JsonNode choice = event.path("choices").path(0);
         if (choice.isMissingNode()) {
-            return new CompletionChunk("", List.of(), Optional.empty(), Optional.empty(), usage);
+            return new CompletionChunk("", List.of(), Optional.empty(), Optional.empty(), usage, List.of());
         }
         boolean chat = choice.has("delta");
         String text = chat ? choice.path("delta").path("content").asText("") : choice.path("text").asText("");
@@ -57,7 +65,22 @@ record CompletionChunk(String text, List<Step> steps, Optional<String> finishRea
         JsonNode finish = choice.path("finish_reason");
         JsonNode stop = choice.path("stop_reason");
         return new CompletionChunk(text, steps, finish.isTextual() ? Optional.of(finish.asText()) : Optional.empty(),
-                stop.isMissingNode() || stop.isNull() ? Optional.empty() : Optional.of(stop), usage);
+                stop.isMissingNode() || stop.isNull() ? Optional.empty() : Optional.of(stop), usage,
+                callDeltas(choice.path("delta").path("tool_calls")));
+    }
+
+    private static List<CallDelta> callDeltas(JsonNode calls) {
+        List<CallDelta> deltas = new ArrayList<>(calls.size());
+        for (JsonNode call : calls) {
+            JsonNode function = call.path("function");
+            deltas.add(new CallDelta(call.path("index").asInt(), text(call.path("id")), text(function.path("name")),
+                    function.path("arguments").asText("")));
+        }
+        return deltas;
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isTextual() && !node.asText().isEmpty() ? Optional.of(node.asText()) : Optional.empty();
     }
 
     /** {@code /v1/completions}: parallel lists, the alternatives a map from token to logprob. */

@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.Utf8Accumulator;
 import org.openmaas.grammar.RegexGrammar;
 
@@ -29,8 +29,9 @@ import org.openmaas.grammar.RegexGrammar;
  * <p>An attempt sends the prompt to {@code POST /completion} with {@code stream}, {@code return_tokens},
  * {@code n_probs}, {@code n_predict}, the sampling parameters and {@code cache_prompt}: a plain text prompt as text
  * (when llama-server tokenizes it as the embedded engine would, see {@link #asText}; the prompt's token count comes
- * from the last chunk), anything else as token ids, tokenized first ({@code POST /tokenize}; a conversation is rendered
- * by the server's chat template with {@code POST /apply-template} and tokenized with its control tokens recognised, as
+ * from the last chunk), anything else as token ids, tokenized first ({@code POST /tokenize}; a conversation, its tools,
+ * calls and tool results included, is rendered by the server's chat template with {@code POST /apply-template} and
+ * tokenized with its control tokens recognised, as
  * the embedded engine does), plus the ids already generated on a continuation. So the prompt is tokenized exactly as
  * the embedded engine would (raw text without special tokens parsed), and a greedy continuation goes on as the
  * uninterrupted generation would.
@@ -59,6 +60,7 @@ public final class LlamaServerUpstream implements Upstream {
     private final UpstreamHttp http;
     private final String upstreamModel;
     private final Map<Integer, String> specialPieces = new ConcurrentHashMap<>(); // token id -> its rendered piece
+    private final Map<URI, String> templates = new ConcurrentHashMap<>(); // endpoint -> its template for tools
 
     /**
      * @param upstreamModel the model name sent with each request (llama-server's router mode picks the model by it; a
@@ -83,6 +85,42 @@ public final class LlamaServerUpstream implements Upstream {
         if (request.constraint() instanceof OutputConstraint.Regex regex) {
             RegexGrammar.compile(regex.pattern());
         }
+    }
+
+    /**
+     * The template the upstream renders tools with, which tells the family of the reply's calls: from
+     * {@code GET /props} of the first endpoint that answers, kept per endpoint (a model's template does not change
+     * while it is loaded). That is the GGUF's {@code tool_use} variant when it has one (llama-server renders a
+     * conversation with tools by it), else its {@code chat_template}. llama-server takes tools with its Jinja
+     * renderer, on unless it was started with {@code --no-jinja}; without it {@code /apply-template} refuses tools and
+     * so does each attempt.
+     */
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        String failure = "no endpoint";
+        for (URI endpoint : endpoints) {
+            String template = templates.get(endpoint);
+            if (template == null) {
+                try {
+                    JsonNode props = http.call(http.request(endpoint, "/props").GET());
+                    template = props.path("chat_template_tool_use").asText("");
+                    if (template.isEmpty()) {
+                        template = field(props, "chat_template").asText();
+                    }
+                } catch (UpstreamException e) {
+                    failure = endpoint + ": " + e.failure().message();
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new ToolCalling.Refused("could not ask llama-server for its chat template (interrupted)",
+                            false);
+                }
+                templates.put(endpoint, template);
+            }
+            return new ToolCalling.Template(template);
+        }
+        return new ToolCalling.Refused("is served by llama-server, whose chat template (GET /props) tells how its model"
+                + " calls tools, and no endpoint gave it: " + failure, false);
     }
 
     @Override
@@ -232,17 +270,14 @@ public final class LlamaServerUpstream implements Upstream {
         return switch (prompt) {
             case Prompt.Tokens tokens -> tokens.ids();
             case Prompt.Text text -> tokenize(endpoint, text.text(), false);
-            case Prompt.Chat chat -> tokenize(endpoint, applyTemplate(endpoint, chat.messages()), true);
+            case Prompt.Chat chat -> tokenize(endpoint, applyTemplate(endpoint, chat), true);
         };
     }
 
-    private String applyTemplate(URI endpoint, List<ChatMessage> messages)
-            throws UpstreamException, InterruptedException {
+    /** The conversation and its tools rendered by the upstream's chat template, with the assistant's opening. */
+    private String applyTemplate(URI endpoint, Prompt.Chat chat) throws UpstreamException, InterruptedException {
         ObjectNode body = UpstreamHttp.object();
-        ArrayNode list = body.putArray("messages");
-        for (ChatMessage message : messages) {
-            list.addObject().put("role", message.role()).put("content", message.text());
-        }
+        ChatJson.put(body, chat);
         return field(http.call(http.post(endpoint, "/apply-template", body)), "prompt").asText();
     }
 

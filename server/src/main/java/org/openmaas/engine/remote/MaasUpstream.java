@@ -22,6 +22,7 @@ import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -110,6 +111,13 @@ public final class MaasUpstream implements Upstream {
             throw UpstreamConstraints.refused(request.constraint(), "another MaaS",
                     "takes JSON Schemas and regular expressions");
         }
+    }
+
+    /** None: the MaaS API's {@code generatestream} takes a prompt and no tools. */
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        return new ToolCalling.Refused("is served by another MaaS endpoint, whose generatestream takes a prompt and no"
+                + " tools", true);
     }
 
     @Override

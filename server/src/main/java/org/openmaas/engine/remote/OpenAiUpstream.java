@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.openmaas.engine.ChatMessage;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
@@ -18,6 +19,9 @@ import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCall;
+import org.openmaas.engine.ToolCalling;
+import org.openmaas.engine.ToolChoice;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -33,6 +37,11 @@ import org.openmaas.engine.UnsupportedParameterException;
  * tokens streamed and 0 for the prompt from a server that sends none. A continuation resends the prompt followed by
  * the text already generated (for a conversation: as the start of the assistant's answer, which a server may take as a
  * finished turn). The API has no {@code top_k}, {@code typical_p} or {@code repetition_penalty}: they are refused.
+ *
+ * <p><b>Tools</b> are the server's own: a conversation's tools, {@code tool_choice} and {@code parallel_tool_calls} go
+ * with it, and the calls the server streams ({@code delta.tool_calls}, an id and name then argument fragments) are
+ * joined and reported with the end (its {@code tool_calls} finish reason taken as an EOS). A call half received is lost
+ * with its attempt, so a generation with tools is retried elsewhere only before its first token, never continued.
  */
 public final class OpenAiUpstream implements Upstream {
 
@@ -82,6 +91,16 @@ public final class OpenAiUpstream implements Upstream {
                 + " frequency_penalty, presence_penalty or seed");
     }
 
+    /**
+     * Natively: the conversation's tools, {@code tool_choice} and {@code parallel_tool_calls} go to the server's
+     * {@code /v1/chat/completions}, which reads the reply's calls itself; its {@code delta.tool_calls} are joined per
+     * call and reported with the end.
+     */
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        return new ToolCalling.Native();
+    }
+
     @Override
     public boolean continuesFromTokenIds() {
         return false;
@@ -105,13 +124,16 @@ public final class OpenAiUpstream implements Upstream {
                 chat ? "/v1/chat/completions" : "/v1/completions", body(attempt)))), EventStream.Framing.SSE);
         int topN = attempt.request().topNTokens();
         FinishReason reason = null;
+        CallParts calls = new CallParts();
         JsonNode event;
         while ((event = events.next()) != null) {
             CompletionChunk chunk = CompletionChunk.of(event);
             if (chunk.usage().isPresent() && reason != null) {
-                run.finished(reason, chunk.usage().get().promptTokens(), chunk.usage().get().completionTokens());
+                run.finished(reason, chunk.usage().get().promptTokens(), chunk.usage().get().completionTokens(),
+                        calls.whole());
                 return;
             }
+            calls.add(chunk.toolCalls());
             for (GenerationEvent.TokenGenerated step : tokens(chunk, topN)) {
                 Optional<FinishReason> end = run.token(step.token(), step.topTokens());
                 if (end.isPresent() && end.get() == FinishReason.STOP_SEQUENCE) {
@@ -120,11 +142,38 @@ public final class OpenAiUpstream implements Upstream {
                 }
             }
             if (chunk.finishReason().isPresent()) {
+                // "tool_calls", like "stop", is the model's own end.
                 reason = chunk.finishReason().get().equals("length") ? FinishReason.LENGTH : FinishReason.EOS_TOKEN;
             }
         }
         if (reason != null) { // a server that sent no usage
-            run.finished(reason, 0, run.generated());
+            run.finished(reason, 0, run.generated(), calls.whole());
+        }
+    }
+
+    /** The calls of one reply as their pieces stream in, joined by index. */
+    private static final class CallParts {
+        private final SortedMap<Integer, CompletionChunk.CallDelta> joined = new TreeMap<>();
+
+        void add(List<CompletionChunk.CallDelta> deltas) {
+            for (CompletionChunk.CallDelta delta : deltas) {
+                joined.merge(delta.index(), delta, (a, b) -> new CompletionChunk.CallDelta(a.index(),
+                        a.id().or(b::id), a.name().or(b::name), a.arguments() + b.arguments()));
+            }
+        }
+
+        /** Every call, in index order; a call the server never named or gave an id is a broken stream. */
+        List<ToolCall> whole() throws UpstreamException {
+            List<ToolCall> calls = new ArrayList<>(joined.size());
+            for (CompletionChunk.CallDelta call : joined.values()) {
+                if (call.id().isEmpty() || call.name().isEmpty()) {
+                    throw new UpstreamException(new UpstreamFailure.Broken("the upstream streamed tool call "
+                            + call.index() + " without its " + (call.id().isEmpty() ? "id" : "function's name")));
+                }
+                calls.add(new ToolCall(call.id().get(), call.name().get(),
+                        call.arguments().isEmpty() ? "{}" : call.arguments()));
+            }
+            return calls;
         }
     }
 
@@ -162,9 +211,16 @@ public final class OpenAiUpstream implements Upstream {
         ObjectNode body = UpstreamHttp.object().put("model", upstreamModel);
         switch (request.prompt()) {
             case Prompt.Chat chat -> {
-                ArrayNode messages = body.putArray("messages");
-                for (ChatMessage message : chat.messages()) {
-                    messages.addObject().put("role", message.role()).put("content", message.text());
+                ArrayNode messages = ChatJson.put(body, chat);
+                if (!chat.tools().isEmpty()) {
+                    switch (chat.toolChoice()) {
+                        case ToolChoice.Auto auto -> body.put("tool_choice", "auto");
+                        case ToolChoice.None none -> body.put("tool_choice", "none");
+                        case ToolChoice.Required required -> body.put("tool_choice", "required");
+                        case ToolChoice.Named(String name) -> body.putObject("tool_choice").put("type", "function")
+                                .putObject("function").put("name", name);
+                    }
+                    body.put("parallel_tool_calls", chat.parallelToolCalls());
                 }
                 if (!generated.isEmpty()) {
                     messages.addObject().put("role", "assistant").put("content", generated.toString());

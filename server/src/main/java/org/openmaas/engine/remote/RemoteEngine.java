@@ -33,8 +33,11 @@ import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.Tokenizer;
+import org.openmaas.engine.ToolCall;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -151,6 +154,12 @@ public final class RemoteEngine implements Engine {
     @Override
     public Optional<Tokenizer> tokenizer() {
         return Optional.empty();
+    }
+
+    /** As the upstream's protocol takes tools, asking its endpoints in the catalog's order where it must. */
+    @Override
+    public ToolCalling toolCalling(Prompt.Chat chat) {
+        return upstream.toolCalling(endpoints.stream().map(e -> e.uri).toList());
     }
 
     /**
@@ -461,7 +470,8 @@ public final class RemoteEngine implements Engine {
         }
     }
 
-    private void finished(Job job, int attemptNumber, FinishReason reason, int promptTokens, int generatedTokens) {
+    private void finished(Job job, int attemptNumber, FinishReason reason, int promptTokens, int generatedTokens,
+                          List<ToolCall> toolCalls) {
         List<Launch> launches;
         synchronized (this) {
             if (job.done || job.attemptNumber != attemptNumber) {
@@ -471,7 +481,7 @@ public final class RemoteEngine implements Engine {
             release(job);
             endpoint.consecutiveFailures = 0;
             endpoint.ejectedUntil = null;
-            if (job.accepted.isEmpty()) {
+            if (job.accepted.isEmpty() && toolCalls.isEmpty()) {
                 end(job, new GenerationEvent.Failed(GenerationEvent.Failed.Cause.INTERNAL, "the upstream " + endpoint.uri
                         + " ended the generation without a token"));
             } else {
@@ -479,7 +489,7 @@ public final class RemoteEngine implements Engine {
                 // A continuation's upstream counted the tokens resent to it as prompt.
                 int prompt = Math.max(0, promptTokens - job.generatedBefore);
                 end(job, new GenerationEvent.Finished(Optional.empty(), reason, prompt,
-                        job.generatedBefore + generatedTokens, job.text.toString(), seed(request)));
+                        job.generatedBefore + generatedTokens, job.text.toString(), seed(request), toolCalls));
             }
             launches = dispatch();
         }
@@ -524,12 +534,11 @@ public final class RemoteEngine implements Engine {
                 GenerationRequest request = job.generation.request();
                 end(job, new GenerationEvent.Finished(Optional.empty(), FinishReason.LENGTH, request.prompt().tokenBound(),
                         job.accepted.size(), job.text.toString(), seed(request)));
-            } else if (!job.accepted.isEmpty()
-                    && !(job.generation.request().constraint() instanceof OutputConstraint.None)) {
-                // A continuation's grammar would start over on text that is already half a document.
+            } else if (!job.accepted.isEmpty() && !continuable(job.generation.request())) {
                 end(job, new GenerationEvent.Failed(GenerationEvent.Failed.Cause.UNAVAILABLE, "the upstream of "
-                        + product + " failed after " + job.accepted.size() + " tokens of a constrained generation, "
-                        + "which cannot be continued on another endpoint: " + failure.message()));
+                        + product + " failed after " + job.accepted.size() + " tokens of a constrained generation or "
+                        + "one whose calls the upstream reads, which cannot be continued on another endpoint: "
+                        + failure.message()));
             } else {
                 running.remove(job);
                 retrying.addLast(job);
@@ -537,6 +546,17 @@ public final class RemoteEngine implements Engine {
             launches = dispatch();
         }
         launch(launches);
+    }
+
+    /**
+     * Whether a generation that failed after some tokens can go on elsewhere: not under a constraint (a continuation's
+     * grammar would start over on text that is already half a document), and not with tools on an upstream that
+     * continues from text (it reads the calls itself, and a call it was streaming is lost with the attempt).
+     */
+    private boolean continuable(GenerationRequest request) {
+        boolean tools = request.prompt() instanceof Prompt.Chat chat && !chat.tools().isEmpty();
+        return request.constraint() instanceof OutputConstraint.None
+                && (upstream.continuesFromTokenIds() || !tools);
     }
 
     private static OptionalLong seed(GenerationRequest request) {
@@ -631,8 +651,8 @@ public final class RemoteEngine implements Engine {
         }
 
         @Override
-        public void finished(FinishReason reason, int promptTokens, int generatedTokens) {
-            RemoteEngine.this.finished(job, attemptNumber, reason, promptTokens, generatedTokens);
+        public void finished(FinishReason reason, int promptTokens, int generatedTokens, List<ToolCall> toolCalls) {
+            RemoteEngine.this.finished(job, attemptNumber, reason, promptTokens, generatedTokens, toolCalls);
         }
 
         @Override

@@ -18,6 +18,7 @@ import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -61,6 +62,15 @@ public final class TgiUpstream implements Upstream {
         if (request.constraint() instanceof OutputConstraint.Gbnf) {
             throw UpstreamConstraints.refused(request.constraint(), "TGI", "takes JSON Schemas and regular expressions");
         }
+    }
+
+    /**
+     * None: {@code /generate_stream} takes a prompt only (TGI takes tools on its {@code /v1/chat/completions}, which
+     * streams no token ids, so this server does not use it).
+     */
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        return new ToolCalling.Refused("is served by TGI, whose /generate_stream takes a prompt and no tools", true);
     }
 
     @Override

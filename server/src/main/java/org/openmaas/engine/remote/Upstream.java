@@ -1,7 +1,9 @@
 package org.openmaas.engine.remote;
 
 import java.net.URI;
+import java.util.List;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.ToolCalling;
 
 /**
  * One upstream protocol (llama-server, vLLM, TGI, OpenAI-compatible, another MaaS) as seen by the pool that routes a
@@ -18,6 +20,13 @@ public interface Upstream {
      * @throws org.openmaas.engine.UnsupportedParameterException naming the parameter as the client sent it
      */
     void requireSupported(GenerationRequest request);
+
+    /**
+     * Whether and how this protocol takes a conversation's tools (see {@link org.openmaas.engine.Engine#toolCalling}).
+     *
+     * @param endpoints the pool's endpoints, in the catalog's order, for a protocol that asks one
+     */
+    ToolCalling toolCalling(List<URI> endpoints);
 
     /**
      * Whether {@link #start} continues exactly from {@link AttemptRequest#generated()} (it resends the prompt's token

@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.openmaas.engine.ChatMessage;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.OutputConstraint;
 import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -35,6 +35,10 @@ import org.openmaas.engine.UnsupportedParameterException;
  * {@code stop} with no {@code stop_reason}) is marked special, with text "" (vLLM skips special tokens' text); other
  * control tokens come as ordinary tokens with their text, usually "". Stop sequences are matched by
  * {@link AttemptRun}. vLLM has no typical sampling: {@code typical_p} is refused.
+ *
+ * <p><b>Tools</b>: {@code /tokenize} renders a conversation's tools, tool calls and tool results with the model's
+ * template, and the reply's calls are read by the API in the family the catalog names ({@code engine.tool_call_format}:
+ * vLLM shows no template over HTTP to tell it by); a forced call's grammar goes as {@code structured_outputs.grammar}.
  */
 public final class VllmUpstream implements Upstream {
 
@@ -42,14 +46,27 @@ public final class VllmUpstream implements Upstream {
 
     private final UpstreamHttp http;
     private final String upstreamModel;
+    private final Optional<String> toolCallFormat;
 
     /**
-     * @param upstreamModel the model name vLLM serves (its {@code --served-model-name})
-     * @param apiKey        vLLM's {@code --api-key}, when it has one
+     * @param upstreamModel  the model name vLLM serves (its {@code --served-model-name})
+     * @param apiKey         vLLM's {@code --api-key}, when it has one
+     * @param toolCallFormat the family whose markup the model writes calls in, as the catalog names it; empty when the
+     *                       operator named none, and then tools are refused
      */
-    public VllmUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey) {
+    public VllmUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey,
+                        Optional<String> toolCallFormat) {
         this.http = new UpstreamHttp(client, apiKey);
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
+        this.toolCallFormat = Objects.requireNonNull(toolCallFormat, "toolCallFormat");
+    }
+
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        return toolCallFormat.<ToolCalling>map(ToolCalling.Family::new).orElseGet(() -> new ToolCalling.Refused(
+                "is served by vLLM, which shows no chat template to tell how its model writes tool calls: the"
+                        + " operator can name the family with engine.tool_call_format in its catalog entry, as vLLM's"
+                        + " --tool-call-parser names it", true));
     }
 
     @Override
@@ -171,10 +188,7 @@ public final class VllmUpstream implements Upstream {
             }
             case Prompt.Text text -> body.put("prompt", text.text()).put("add_special_tokens", true);
             case Prompt.Chat chat -> {
-                ArrayNode messages = body.putArray("messages");
-                for (ChatMessage message : chat.messages()) {
-                    messages.addObject().put("role", message.role()).put("content", message.text());
-                }
+                ChatJson.put(body, chat);
                 body.put("add_generation_prompt", true);
             }
         }

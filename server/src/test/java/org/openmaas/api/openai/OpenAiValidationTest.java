@@ -67,8 +67,8 @@ class OpenAiValidationTest {
                 .containsExactly(CharacterTokenizer.tokens("system: Be brief.\nuser: Hi!\nassistant: "));
         assertThat(request.maxNewTokens()).isEqualTo(5);
         assertThat(request.sampling().sample()).isFalse();
-        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false, 1, Optional.empty(),
-                Optional.empty()));
+        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(false, false, false, 1, false,
+                Optional.empty(), Optional.empty()));
     }
 
     @Test
@@ -200,8 +200,8 @@ class OpenAiValidationTest {
         OpenAiValidation.Validated valid = chat(chatBody(", \"logprobs\": true, \"top_logprobs\": 3, \"stream\": true, "
                 + "\"stream_options\": {\"include_usage\": true}"));
 
-        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true, 1, Optional.empty(),
-                Optional.empty()));
+        assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true, 1, false,
+                Optional.empty(), Optional.empty()));
         assertThat(valid.request().topNTokens()).isEqualTo(3);
     }
 

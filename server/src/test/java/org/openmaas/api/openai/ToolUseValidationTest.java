@@ -114,7 +114,8 @@ class ToolUseValidationTest {
                 "tools: the chat template of model 'maas-model-gemma' is of no family whose tool calls this server can "
                         + "read (" + OpenAiValidation.TOOL_FAMILIES + "); send the request without tools");
         assertRefused(() -> chat(body("maas-model-remote", "\"tools\": [" + NOW + "]")), "tools",
-                "tools: maas-model-remote is served by a remote engine, which does not take tools on this server");
+                "tools: maas-model-remote is served by an engine elsewhere that takes no tools; send the request "
+                        + "without tools");
         assertThat(chat(body("maas-model-gemma", "\"tools\": [" + NOW + "], \"tool_choice\": \"none\"")).options()
                 .toolCalls()).isEmpty();
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCall;
 
 /** Hears one attempt: its tokens and its one ending, which a test awaits; a second ending fails the test. */
 final class RecordingListener implements UpstreamListener {
@@ -19,6 +20,7 @@ final class RecordingListener implements UpstreamListener {
 
     private final List<GenerationEvent.TokenGenerated> tokens = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Ending> ending = new CompletableFuture<>();
+    private final List<ToolCall> toolCalls = new CopyOnWriteArrayList<>();
 
     @Override
     public void token(GenerationEvent.TokenGenerated token) {
@@ -27,7 +29,8 @@ final class RecordingListener implements UpstreamListener {
     }
 
     @Override
-    public void finished(FinishReason reason, int promptTokens, int generatedTokens) {
+    public void finished(FinishReason reason, int promptTokens, int generatedTokens, List<ToolCall> toolCalls) {
+        this.toolCalls.addAll(toolCalls);
         end(new Ending(reason, promptTokens, generatedTokens, null));
     }
 
@@ -43,6 +46,12 @@ final class RecordingListener implements UpstreamListener {
     }
 
     /** The ending, within 60 seconds. */
+    /** The calls the upstream read in the reply, once it ended. */
+    List<ToolCall> toolCalls() throws Exception {
+        ending();
+        return List.copyOf(toolCalls);
+    }
+
     Ending ending() throws Exception {
         return ending.get(60, TimeUnit.SECONDS);
     }

@@ -9,6 +9,7 @@ import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.Token;
+import org.openmaas.engine.ToolCalling;
 import org.openmaas.engine.UnsupportedParameterException;
 
 /**
@@ -69,6 +70,11 @@ final class ScriptedUpstream implements Upstream {
         if (request.sampling().typicalP() < 1) {
             throw new UnsupportedParameterException("typical_p", "typical_p is not supported by this upstream");
         }
+    }
+
+    @Override
+    public ToolCalling toolCalling(List<URI> endpoints) {
+        return new ToolCalling.Refused("takes no tools in this test", true);
     }
 
     @Override
