@@ -1,7 +1,9 @@
 package org.openmaas.server;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -187,6 +189,13 @@ public final class MaasServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false) // MaasServer.close() drains first; Helidon's own hook would cut streams
+                    // Requests refused before routing (headers over Helidon's 16 KiB, a broken request line) get the
+                    // same JSON error bodies as the rest, not Helidon's empty 400.
+                    .directHandlers(handlers -> {
+                        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                            handlers.addHandler(type, MaasServer::transportError);
+                        }
+                    })
                     .routing(routing -> routing(routing.addFilter(inFlight), services))
                     .build()
                     .start();
@@ -343,9 +352,29 @@ public final class MaasServer implements AutoCloseable {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(reply.retryAfterSeconds()));
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        String path = req.path().path();
-        res.send(path.startsWith("/console/") ? reply.consoleBody()
-                : openAiShaped(path) ? reply.openAiBody() : reply.body());
+        res.send(errorBody(req.path().path(), reply));
+    }
+
+    private static byte[] errorBody(String path, ErrorReply reply) {
+        if (path.equals(TokenEndpoint.PATH)) {
+            return TokenEndpoint.invalidRequest(reply.message());
+        }
+        return path.startsWith("/console/") ? reply.consoleBody() : openAiShaped(path) ? reply.openAiBody() : reply.body();
+    }
+
+    /** Helidon's answer to a request it refused before routing, with the route's JSON error body. */
+    private static DirectHandler.TransportResponse transportError(DirectHandler.TransportRequest request,
+                                                                  DirectHandler.EventType type, Status status,
+                                                                  ServerResponseHeaders headers, String message) {
+        // Helidon says nothing of a bad request line or header (its message is blank): say what is allowed.
+        String why = message != null && !message.isBlank() ? message
+                : type == DirectHandler.EventType.BAD_REQUEST ? "a malformed request line or header, or headers over "
+                        + "16 KiB in all" : status.reasonPhrase();
+        ErrorReply reply = ErrorTable.reply(new HttpException("the request could not be read as HTTP/1.1: " + why,
+                status), "-");
+        headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+        return DirectHandler.TransportResponse.builder().status(status).headers(headers)
+                .keepAlive(type.keepAlive()).entity(errorBody(request.path(), reply)).build();
     }
 
     public int port() {

@@ -27,6 +27,8 @@ import org.openmaas.auth.TokenService;
  */
 public final class TokenEndpoint implements HttpService {
 
+    public static final String PATH = "/oauth2/token";
+
     static final int MAX_FORM_BYTES = 8 * 1024;
 
     private final TokenService tokens;
@@ -41,7 +43,12 @@ public final class TokenEndpoint implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/oauth2/token", this::token);
+        rules.post(PATH, this::token);
+    }
+
+    /** RFC 6749's error body for a token request refused as malformed before this endpoint could read it. */
+    public static byte[] invalidRequest(String description) {
+        return Json.write(new ErrorResponse("invalid_request", description));
     }
 
     private void token(ServerRequest req, ServerResponse res) {
