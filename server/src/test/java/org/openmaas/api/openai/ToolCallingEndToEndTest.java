@@ -21,6 +21,7 @@ import org.openmaas.gguf.GgufValue;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
+import org.openmaas.testing.ToolCallReplies;
 
 /**
  * A required tool call end to end through HTTP on llama.cpp, for every template the README's tool-calling table
@@ -83,12 +84,7 @@ class ToolCallingEndToEndTest {
                   "additionalProperties": false}}}], "tool_choice": "required", "parallel_tool_calls": false}"""
                 .formatted(model(template)));
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode choice = TestServer.json(response.body()).get("choices").get(0);
-        assertThat(choice.get("finish_reason").asText()).as(response.body()).isEqualTo("tool_calls");
-        assertThat(choice.get("message").get("content").isNull()).as(response.body()).isTrue();
-        assertThat(choice.get("message").get("tool_calls")).hasSize(1);
-        JsonNode call = choice.get("message").get("tool_calls").get(0);
+        JsonNode call = ToolCallReplies.onlyCall(response);
         assertThat(call.get("function").get("name").asText()).isEqualTo("get_weather");
         assertThat(TestServer.json(call.get("function").get("arguments").asText()).get("unit").asText())
                 .isIn("celsius", "fahrenheit");

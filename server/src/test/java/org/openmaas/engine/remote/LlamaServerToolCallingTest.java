@@ -23,6 +23,7 @@ import org.openmaas.gguf.RandomLlama;
 import org.openmaas.testing.LlamaServerProcess;
 import org.openmaas.testing.TestModels;
 import org.openmaas.testing.TestServer;
+import org.openmaas.testing.ToolCallReplies;
 
 /**
  * Tool calling on a product served by a real llama-server, through the gateway's OpenAI API: a random-weight model with
@@ -77,12 +78,7 @@ class LlamaServerToolCallingTest {
     void aRequiredCallParsesAndItsArgumentsFitTheSchema() {
         HttpResponse<String> response = server.post("/v1/chat/completions", key, request("\"seed\": 1"));
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode choice = TestServer.json(response.body()).get("choices").get(0);
-        assertThat(choice.get("finish_reason").asText()).as(response.body()).isEqualTo("tool_calls");
-        assertThat(choice.get("message").get("content").isNull()).as(response.body()).isTrue();
-        assertThat(choice.get("message").get("tool_calls")).hasSize(1);
-        JsonNode call = choice.get("message").get("tool_calls").get(0);
+        JsonNode call = ToolCallReplies.onlyCall(response);
         assertThat(call.get("id").asText()).startsWith("call_");
         assertThat(call.get("function").get("name").asText()).isEqualTo("get_weather");
         assertThat(SCHEMA.validate(TestServer.json(call.get("function").get("arguments").asText()))).isEmpty();
