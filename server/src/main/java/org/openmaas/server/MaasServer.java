@@ -189,6 +189,9 @@ public final class MaasServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false) // MaasServer.close() drains first; Helidon's own hook would cut streams
+                    // A stream's lines are small writes: with Nagle's algorithm (Helidon's default) each waited for
+                    // the client's delayed ACK of the one before, up to 40 ms for a first token.
+                    .connectionOptions(socket -> socket.tcpNoDelay(true))
                     // Requests refused before routing (headers over Helidon's 16 KiB, a broken request line) get the
                     // same JSON error bodies as the rest, not Helidon's empty 400.
                     .directHandlers(handlers -> {
