@@ -147,7 +147,7 @@ public final class LlamaModel implements AutoCloseable {
             params.set(JAVA_BOOLEAN, ModelBindings.PARAMS_VOCAB_ONLY, vocabOnly);
             if (!vocabOnly && BackendBindings.repacksIntoAmx()) {
                 // A mapped file keeps the pages the AMX copies were made from resident in this process: the model
-                // counted twice in its RSS (measured on the benchmark model: 968 MiB mapped, 657 read).
+                // counted twice in its RSS (measured on the benchmark model: 968 MiB mapped, 665 read).
                 params.set(JAVA_INT, ModelBindings.PARAMS_LOAD_MODE, ModelBindings.LOAD_MODE_READ);
             }
             model = ModelBindings.LOAD_FROM_FILE.call(arena.allocateFrom(file.toAbsolutePath().toString()), params);
