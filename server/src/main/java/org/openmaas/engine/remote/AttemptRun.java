@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.StopSequences;
@@ -29,6 +33,10 @@ final class AttemptRun implements Upstream.Attempt {
         void run(AttemptRun run) throws UpstreamException, IOException, InterruptedException;
     }
 
+    // One daemon thread looks at every open stream a few times per idle wait: a comparison each.
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("upstream-idle-watchdog").factory());
+
     private final AttemptRequest request;
     private final UpstreamListener listener;
     private final StopSequences stopSequences;
@@ -38,6 +46,7 @@ final class AttemptRun implements Upstream.Attempt {
     private int generated;   // tokens this attempt generated: streamed, or withheld by the upstream
     private boolean ended;   // an ending was reported or the attempt was cancelled: the listener hears nothing more
     private InputStream body; // the open stream, closed by cancel() so the upstream stops generating
+    private ScheduledFuture<?> watch; // fails the attempt over when the open stream stalls; cancelled with the body
 
     private AttemptRun(AttemptRequest request, UpstreamListener listener) {
         this.request = Objects.requireNonNull(request, "request");
@@ -92,11 +101,23 @@ final class AttemptRun implements Upstream.Attempt {
         return generated + 1 >= request.remainingTokens();
     }
 
-    /** Keeps the open stream for {@link #cancel()} to close; closes it at once when the attempt was cancelled. */
-    InputStream opened(InputStream stream) {
+    /**
+     * Keeps the open stream for {@link #cancel()} to close, and watches it: once it has been silent for its idle wait,
+     * the attempt fails as broken (so the pool continues elsewhere) and its reader stops. Closes it at once when the
+     * attempt was cancelled.
+     */
+    InputStream opened(WatchedBody stream) {
         synchronized (lock) {
             body = stream;
             if (!ended) {
+                long period = Math.max(10, stream.idleWait().toMillis() / 4);
+                watch = WATCHDOG.scheduleAtFixedRate(() -> {
+                    if (stream.stalled()) {
+                        fail(new UpstreamFailure.Broken("the upstream sent nothing for "
+                                + stream.idleWait().toMillis() + " ms after " + generated + " tokens"));
+                        thread.interrupt(); // its read may block past the close
+                    }
+                }, period, period, TimeUnit.MILLISECONDS);
                 return stream;
             }
         }
@@ -180,6 +201,10 @@ final class AttemptRun implements Upstream.Attempt {
         synchronized (lock) {
             stream = body;
             body = null;
+            if (watch != null) {
+                watch.cancel(false);
+                watch = null;
+            }
         }
         if (stream != null) {
             try {

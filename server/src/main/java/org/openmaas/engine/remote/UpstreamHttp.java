@@ -39,23 +39,34 @@ final class UpstreamHttp {
      */
     static final Duration HEADER_WAIT = Duration.ofSeconds(60);
 
+    /**
+     * How long a stream may then go without a byte: longer than any gap between two tokens of a working upstream, so an
+     * upstream silent for this long has stalled, and the attempt fails over as if its connection had broken.
+     */
+    static final Duration IDLE_WAIT = Duration.ofSeconds(60);
+
     /** How much of a refusal's body is read for its message: enough for any error object, bounded for a rogue one. */
     private static final int ERROR_BODY_LIMIT = 4096;
 
     private final HttpClient client;
     private final Optional<String> apiKey;
     private final Duration headerWait;
+    private final Duration idleWait;
 
     /** @param apiKey the bearer key sent on every request, when the upstream asks for one */
     UpstreamHttp(HttpClient client, Optional<String> apiKey) {
-        this(client, apiKey, HEADER_WAIT);
+        this(client, apiKey, HEADER_WAIT, IDLE_WAIT);
     }
 
-    /** @param headerWait how long a stream's request waits for the answer's headers */
-    UpstreamHttp(HttpClient client, Optional<String> apiKey, Duration headerWait) {
+    /**
+     * @param headerWait how long a stream's request waits for the answer's headers
+     * @param idleWait   how long an open stream may then go without a byte
+     */
+    UpstreamHttp(HttpClient client, Optional<String> apiKey, Duration headerWait, Duration idleWait) {
         this.client = Objects.requireNonNull(client, "client");
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         this.headerWait = Objects.requireNonNull(headerWait, "headerWait");
+        this.idleWait = Objects.requireNonNull(idleWait, "idleWait");
     }
 
     static ObjectNode object() {
@@ -122,7 +133,7 @@ final class UpstreamHttp {
      * interrupt while it waits for the answer aborts the exchange, and so does the header wait's end (the request's
      * timeout covers the wait for the headers only, not the body that follows).
      */
-    InputStream open(HttpRequest.Builder request) throws UpstreamException, InterruptedException {
+    WatchedBody open(HttpRequest.Builder request) throws UpstreamException, InterruptedException {
         HttpRequest built = request.timeout(headerWait).build();
         HttpResponse<InputStream> response;
         try {
@@ -131,7 +142,7 @@ final class UpstreamHttp {
             throw new UpstreamException(unreachable(built.uri(), e));
         }
         if (response.statusCode() / 100 == 2) {
-            return response.body();
+            return new WatchedBody(response.body(), idleWait);
         }
         String body;
         try (InputStream in = response.body()) {

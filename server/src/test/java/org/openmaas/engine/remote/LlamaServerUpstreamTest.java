@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -226,7 +229,7 @@ class LlamaServerUpstreamTest {
     @Test
     void anEndpointThatAcceptsButNeverAnswersIsUnreachableOnceTheHeaderWaitEnds() throws Exception {
         LlamaServerUpstream impatient = new LlamaServerUpstream(new UpstreamHttp(http, Optional.empty(),
-                Duration.ofMillis(300)), "stories260K");
+                Duration.ofMillis(300), UpstreamHttp.IDLE_WAIT), "stories260K");
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RecordingListener run = new RecordingListener();
             impatient.start(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
@@ -234,6 +237,32 @@ class LlamaServerUpstreamTest {
 
             assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Unreachable.class,
                     failure -> assertThat(failure.message()).contains("did not answer /completion", "Timeout"));
+        }
+    }
+
+    @Test
+    void aStreamThatFallsSilentAfterItsHeadersFailsAsBrokenOnceTheIdleWaitEnds() throws Exception {
+        LlamaServerUpstream watchful = new LlamaServerUpstream(new UpstreamHttp(http, Optional.empty(),
+                UpstreamHttp.HEADER_WAIT, Duration.ofMillis(300)), "stories260K");
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = Thread.ofVirtual().start(() -> {
+                try (Socket connection = stalling.accept()) {
+                    connection.getInputStream().read(new byte[8192]); // the request
+                    connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
+                    Thread.sleep(Duration.ofMinutes(2)); // and then nothing, with the connection open
+                } catch (IOException | InterruptedException e) {
+                    // the test is over
+                }
+            });
+            RecordingListener run = new RecordingListener();
+            watchful.start(URI.create("http://127.0.0.1:" + stalling.getLocalPort()),
+                    new AttemptRequest(request(Sampling.greedy(), 5, List.of(), 0), List.of()), run);
+
+            assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Broken.class,
+                    failure -> assertThat(failure.message()).contains("sent nothing for 300 ms after 0 tokens"));
+            answering.interrupt();
         }
     }
 
