@@ -75,8 +75,9 @@ source_tree() {
 # The tools are built from the source but run on the prebuilt libraries: only the executables (and the helper
 # libraries they own, llama-common and mtmd) are compiled here, and libllama, libggml and the per-CPU backends are the
 # very files the embedded engine loads. So a benchmark compares OpenMaaS with llama.cpp on the same kernels, and the
-# tools dodge GCC 12's miscompiled AMX path: a -march=native build of this release faults in ggml_backend_amx_mul_mat
-# (ldtilecfg, general protection) on AMX machines (Sapphire Rapids and later) for every Q8_0 model.
+# tools avoid the AMX fault of a local build: a -march=native GCC 12 build of this release faults in
+# ggml_backend_amx_mul_mat (ldtilecfg, general protection) on AMX machines (Sapphire Rapids and later) for every Q8_0
+# model, where the prebuilt (GCC 11) libraries run it.
 tools() {
   local dest="$cache/tools"
   if [[ ! -x "$dest/llama-server" || ! -e "$dest/.prebuilt-backends" ]]; then
