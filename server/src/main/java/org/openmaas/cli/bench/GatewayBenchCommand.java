@@ -107,7 +107,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}); each number reported is the median of its side's runs.")
     int rounds;
 
-    @Option(names = "--warmup-runs", defaultValue = "1", description = {"Unmeasured runs of the whole load on each"
+    @Option(names = "--warmup-runs", defaultValue = "3", description = {"Unmeasured runs of the whole load on each"
             + " side before the rounds (default: ${DEFAULT-VALUE}).",
             "The gateway is a fresh JVM: its first thousands of tokens are interpreted and compiled, which measures the"
                     + " JIT, not the steady gateway."})
@@ -117,6 +117,13 @@ final class GatewayBenchCommand implements Callable<Integer> {
             description = "gateway: OpenMaaS relays to the llama-server; embedded: it serves the model itself"
                     + " (default: ${DEFAULT-VALUE}).")
     Front front;
+
+    @Option(names = "--upstream-cpus", defaultValue = "auto", paramLabel = "auto|shared|LIST",
+            description = {"The CPUs of llama-server (taskset's list: 1, 2-3); the clients and OpenMaaS get the"
+                    + " others (default: ${DEFAULT-VALUE}).",
+                    "auto: with --openmaas gateway, the upper half of the CPUs, as with an engine on a machine of its"
+                            + " own; shared: every process on every CPU (with --openmaas embedded always shared)."})
+    String upstreamCpus;
 
     @Mixin
     ReportOptions report;
@@ -142,13 +149,16 @@ final class GatewayBenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--model " + model + " is not a file; give a GGUF model");
         }
+        CpuPlacement placement = front == Front.gateway ? CpuPlacement.parse(upstreamCpus, threads())
+                : CpuPlacement.shared();
         LoadGenerator.Settings settings = new LoadGenerator.Settings(clients, requests, Duration.ofHours(1),
                 Duration.ofMillis(Math.round(rampUpSeconds * 1000)), maxNewTokens, false);
+        Machine machine = Machine.now(); // before the pinning below leaves this JVM fewer CPUs
         Path dir = Files.createTempDirectory("maas-bench-gateway-");
         List<Process> started = new ArrayList<>();
-        try {
-            URI direct = startLlamaServer(server, dir, started);
-            URI gateway = startOpenMaas(direct, dir, started);
+        try (CpuPlacement.Pin pinned = placement.pinThisProcess()) {
+            URI direct = startLlamaServer(server, placement, dir, started);
+            URI gateway = startOpenMaas(direct, placement, dir, started);
             OpenAiEndpoint straight = new OpenAiEndpoint(OpenAiEndpoint.apiBase(direct.toString()), null, null);
             OpenAiEndpoint through = new OpenAiEndpoint(OpenAiEndpoint.apiBase(gateway.toString()), token(gateway),
                     PRODUCT);
@@ -167,7 +177,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 LoadGenerator.run(straight, settings, runs++ * requests);
                 LoadGenerator.run(through, settings, runs++ * requests);
             }
-            Machine before = Machine.now();
+            Machine before = machine.withCurrentLoad();
             long llamaPid = started.getFirst().pid();
             long openmaasPid = started.getLast().pid();
             List<ServeRun> directRuns = new ArrayList<>();
@@ -186,8 +196,9 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, runs++ * requests)));
                 gatewayCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, gatewayRuns.getLast().outputTokens()));
             }
-            GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, threads(), slots,
-                    context, settings, warmupRuns, before, Machine.now(), directRuns, gatewayRuns, directCpu, gatewayCpu,
+            GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, placement,
+                    placement.upstreamThreads(machine.cores()), slots, context, settings, warmupRuns, before,
+                    machine.withCurrentLoad(), directRuns, gatewayRuns, directCpu, gatewayCpu,
                     ServerMemory.of(started.getFirst().pid()), ServerMemory.of(started.getLast().pid()));
             report.publish(spec.commandLine().getOut(), result, result.markdown(),
                     (front == Front.gateway ? "gateway " : "llama-server ") + model.getFileName() + " " + clients
@@ -221,14 +232,15 @@ final class GatewayBenchCommand implements Callable<Integer> {
         return binary;
     }
 
-    private URI startLlamaServer(Path binary, Path dir, List<Process> started) throws Exception {
+    private URI startLlamaServer(Path binary, CpuPlacement placement, Path dir, List<Process> started)
+            throws Exception {
         int port = freePort();
         Path log = dir.resolve("llama-server.log");
-        started.add(new ProcessBuilder(List.of(binary.toString(), "-m", model.toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "-np", Integer.toString(slots),
-                // all cores, as the embedded engine (its default counts physical cores only)
-                "-t", Integer.toString(threads()), "-tb", Integer.toString(threads()),
-                "-c", Integer.toString(slots * context), "--no-webui"))
+        // every CPU it may use, as the embedded engine (llama-server's default counts physical cores only)
+        String threads = Integer.toString(placement.upstreamThreads(threads()));
+        started.add(new ProcessBuilder(placement.upstream(List.of(binary.toString(), "-m", model.toString(), "--host",
+                "127.0.0.1", "--port", Integer.toString(port), "-np", Integer.toString(slots), "-t", threads,
+                "-tb", threads, "-c", Integer.toString(slots * context), "--no-webui")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         URI uri = URI.create("http://127.0.0.1:" + port);
         Instant deadline = Instant.now().plus(START_PATIENCE);
@@ -259,7 +271,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
      * {@code maas serve} in its own JVM, as the launcher runs it, with known bootstrap credentials: one product, the
      * llama-server behind it or the same model on its own engine.
      */
-    private URI startOpenMaas(URI upstream, Path dir, List<Process> started) throws Exception {
+    private URI startOpenMaas(URI upstream, CpuPlacement placement, Path dir, List<Process> started)
+            throws Exception {
         String engine = switch (front) {
             case gateway -> "engine: {type: llama-server, endpoints: [\"%s\"], max_concurrent: %d}"
                     .formatted(upstream, slots);
@@ -273,14 +286,14 @@ final class GatewayBenchCommand implements Callable<Integer> {
                     %s
                 """.formatted(PRODUCT, model.getFileName(), context, engine));
         Path log = dir.resolve("maas-serve.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        ProcessBuilder builder = new ProcessBuilder(placement.front(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // the launcher's options for serve (see ./maas)
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
-                "--data-dir", dir.resolve("data").toString()))
+                "--data-dir", dir.resolve("data").toString())))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put(Bootstrap.ENV_ACCOUNT, "123456789012");
         builder.environment().put(Bootstrap.ENV_CLIENT_ID, "bench-gateway");

@@ -21,19 +21,21 @@ import org.openmaas.cli.table.Table;
  * @param directMemory   llama-server's resident memory at the end
  * @param openmaasMemory OpenMaaS's
  */
-record GatewayReport(String command, String model, GatewayBenchCommand.Front front, int threads, int slots, int context,
+record GatewayReport(String command, String model, GatewayBenchCommand.Front front, CpuPlacement placement,
+                     int threads, int slots, int context,
                      int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine,
                      String loadBefore, String loadAfter, List<ServeRun> direct, List<ServeRun> gateway,
                      List<RunCpu> directCpu, List<RunCpu> gatewayCpu, ServerMemory directMemory,
                      ServerMemory openmaasMemory) {
 
-    static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, int threads, int slots,
-                            int context,
+    static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, CpuPlacement placement,
+                            int threads, int slots, int context,
                             LoadGenerator.Settings settings, int warmupRuns, Machine before, Machine after,
                             List<ServeRun> direct, List<ServeRun> gateway, List<RunCpu> directCpu,
                             List<RunCpu> gatewayCpu, ServerMemory directMemory, ServerMemory openmaasMemory) {
-        return new GatewayReport(command, model, front, threads, slots, context, settings.clients(), settings.requests(),
-                settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns, before.describe(),
+        return new GatewayReport(command, model, front, placement, threads, slots, context, settings.clients(),
+                settings.requests(), settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns,
+                before.describe(),
                 before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), List.copyOf(directCpu),
                 List.copyOf(gatewayCpu), directMemory, openmaasMemory);
     }
@@ -104,10 +106,10 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 µs per output token: each server process's user plus system time over a run (`/proc/PID/stat`, 10 ms \
                 ticks) divided by the tokens the run's clients received; OpenMaaS's JIT compiler threads are also \
                 shown apart (a fresh JVM compiles for thousands of requests).
-                Machine: %s; load average %s before, %s after.
+                Machine: %s; %s; load average %s before, %s after.
                 %s
                 %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens, warmupRuns, direct.size(),
-                machine, loadBefore, loadAfter, error, table.markdown());
+                machine, placement.describe(), loadBefore, loadAfter, error, table.markdown());
     }
 
     private static String met(boolean met) {

@@ -20,6 +20,11 @@ record Machine(String cpu, int cores, long memoryBytes, List<Double> loadAverage
         return new Machine(readCpuModel(), Runtime.getRuntime().availableProcessors(), readMemoryBytes(), readLoadAverage());
     }
 
+    /** The same machine with its load average now: its cores as they were, before a benchmark pinned itself. */
+    Machine withCurrentLoad() {
+        return new Machine(cpu, cores, memoryBytes, readLoadAverage());
+    }
+
     /** "AMD EPYC, 2 cores, 23.5 GiB". */
     String describe() {
         return "%s, %d cores, %.1f GiB".formatted(cpu, cores, memoryBytes / (double) (1L << 30));
