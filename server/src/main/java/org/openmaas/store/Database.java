@@ -52,7 +52,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The JDBC URL of the embedded store in {@code dataDir}, with the settings {@link #embedded} describes. */
-    static String embeddedUrl(Path dataDir) {
+    public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
                 + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE;
     }

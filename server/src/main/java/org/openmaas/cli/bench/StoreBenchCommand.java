@@ -22,6 +22,7 @@ import org.openmaas.accounts.model.Client;
 import org.openmaas.auth.Scopes;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code maas bench store}: how many generations per second one PostgreSQL admits and settles for 1, 2, 4, ...
- * OpenMaaS instances. Each instance is a separate process ({@link StoreBenchWorker}) with its own connection pool and
+ * OpenMaaS instances, or one instance on its embedded H2 file. Each instance is a separate process ({@link StoreBenchWorker}) with its own connection pool and
  * instance id, running the metering path every generation takes — admit (entitlement, limits, quota reservation, the
  * usage record opened), the first token (whose count reaches the store only 2 s after admission), settle — without
  * an engine, so that the database is what is measured. The clients it loads are its own
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = {"Measure admit+settle per second on one PostgreSQL with 1, 2, 4, ... OpenMaaS instances, each a"
                 + " process of its own running the metering path of a generation (admit, first token,"
-                + " settle) without an engine, all at once.",
+                + " settle) without an engine, all at once; or on one instance's embedded H2 store (--data-dir).",
                 "It creates its own clients and cloud accounts (bench-store-client-N) on first use and writes a usage"
                         + " record per request: give it a database of its own."})
 final class StoreBenchCommand implements Callable<Integer> {
@@ -49,9 +50,24 @@ final class StoreBenchCommand implements Callable<Integer> {
     /** How long an instance may take to finish and write its result after its counted time. */
     private static final long GRACE_SECONDS = 120;
 
-    @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
-            description = "The PostgreSQL database, e.g. jdbc:postgresql://127.0.0.1:5432/maas_bench?user=postgres.")
-    String db;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Store store;
+
+    /** Where the instances keep their counters: a PostgreSQL they share, or one instance's H2 file. */
+    static final class Store {
+        @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
+                description = "The PostgreSQL database, e.g. jdbc:postgresql://127.0.0.1:5432/maas_bench?user=postgres.")
+        String db;
+
+        @Option(names = "--data-dir", required = true, paramLabel = "DIR",
+                description = "Or the embedded H2 store in DIR, opened as `maas serve --data-dir DIR` opens it (one"
+                        + " instance only: the file is held by one process).")
+        Path dataDir;
+
+        String jdbcUrl() {
+            return db != null ? db : Database.embeddedUrl(dataDir);
+        }
+    }
 
     @Option(names = "--instances", split = ",", defaultValue = "1,2,4", paramLabel = "N[,N...]",
             description = "Instance counts, one step each (default: ${DEFAULT-VALUE}).")
@@ -93,25 +109,40 @@ final class StoreBenchCommand implements Callable<Integer> {
         List<StorePhase.Tenant> tenants = new ArrayList<>();
         Machine before = Machine.now();
         List<StoreReport.Step> steps;
-        String postgres;
+        String database;
         // This process's own connection: setting up, counting records, finding the database's server processes.
-        try (Database database = Database.open(db)) {
-            CredentialStore store = new CredentialStore(database);
+        try (Database held = Database.open(store.jdbcUrl())) {
+            CredentialStore credentials = new CredentialStore(held);
             for (int i = 0; i < clients; i++) {
-                tenants.add(tenant(store, i));
+                tenants.add(tenant(credentials, i));
             }
-            postgres = database.jdbi().withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one()
-                    + ", synchronous_commit " + h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
-            steps = bestRounds(database, tenants);
+            database = describe(held);
+            if (held.kind() == Database.Kind.POSTGRESQL) {
+                steps = bestRounds(held, tenants);
+            } else {
+                held.close(); // the instance opens the file itself
+                steps = bestRounds(null, tenants);
+            }
         }
-        StoreReport result = new StoreReport(commandLine(), postgres, threads, clients, warmupSeconds,
+        StoreReport result = new StoreReport(commandLine(), database, threads, clients, warmupSeconds,
                 durationSeconds, repeat, before.describe(), before.load(), Machine.now().load(), steps);
         report.publish(spec.commandLine().getOut(), result, result.markdown(),
                 "store " + clients + " client" + (clients == 1 ? "" : "s"));
         return steps.stream().allMatch(StoreReport.Step::clean) ? 0 : 1;
     }
 
-    /** Every step {@link #repeat} times, round after round; each instance count's best round. */
+    private static String describe(Database database) {
+        return database.jdbi().withHandle(h -> database.kind() == Database.Kind.H2
+                ? "H2 " + h.createQuery("SELECT H2VERSION()").mapTo(String.class).one() + ", embedded (WRITE_DELAY=0)"
+                : "PostgreSQL " + h.createQuery("SHOW server_version").mapTo(String.class).one()
+                        + ", synchronous_commit " + h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
+    }
+
+    /**
+     * Every step {@link #repeat} times, round after round; each instance count's best round.
+     *
+     * @param database this process's connection to PostgreSQL, or null for H2, whose file the instance holds
+     */
     private List<StoreReport.Step> bestRounds(Database database, List<StorePhase.Tenant> tenants) throws Exception {
         List<StoreReport.Step> steps = new ArrayList<>();
         Path dir = Files.createTempDirectory("maas-bench-store-");
@@ -140,13 +171,17 @@ final class StoreBenchCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!db.startsWith("jdbc:postgresql:")) {
+        if (store.db != null && !store.db.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--db must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db?"
-                    + "user=...): several instances share only PostgreSQL, an H2 file is held by one process");
+                    + "user=...): several instances share only PostgreSQL; for H2 give --data-dir");
         }
         for (int n : instances) {
             if (n < 1 || n > 64) {
                 throw new IllegalArgumentException("--instances must be counts from 1 to 64: " + n);
+            }
+            if (store.dataDir != null && n != 1) {
+                throw new IllegalArgumentException("--instances must be 1 with --data-dir (an H2 file is held by one"
+                        + " process): " + n);
             }
         }
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1: " + threads);
@@ -176,12 +211,13 @@ final class StoreBenchCommand implements Callable<Integer> {
     private StoreReport.Step step(Database database, int n, List<StorePhase.Tenant> tenants, Path dir)
             throws Exception {
         long recordsBefore = finishedRecords(database);
+        String url = store.jdbcUrl();
         List<Process> processes = new ArrayList<>();
         List<Path> results = new ArrayList<>();
         try {
             for (int k = 0; k < n; k++) {
                 String instanceId = "bench-store-" + n + "-" + k + "-" + UUID.randomUUID().toString().substring(0, 8);
-                StorePhase phase = new StorePhase(db, instanceId, threads, warmupSeconds * 1000,
+                StorePhase phase = new StorePhase(url, instanceId, threads, warmupSeconds * 1000,
                         durationSeconds * 1000, tenants, k * threads);
                 Path phaseFile = dir.resolve(instanceId + ".phase.json");
                 Path resultFile = dir.resolve(instanceId + ".result.json");
@@ -210,13 +246,14 @@ final class StoreBenchCommand implements Callable<Integer> {
             // read while each still holds its connections (their backends' time ends with them).
             List<Long> pids = processes.stream().map(Process::pid).toList();
             Thread.sleep(warmupSeconds * 1000);
-            Map<Long, Double> postgresFrom = ProcessCpu.postgres(serverProcesses(database));
+            Map<Long, Double> postgresFrom = database == null ? Map.of()
+                    : ProcessCpu.postgres(serverProcesses(database));
             double instancesFrom = ProcessCpu.seconds(pids);
             for (int k = 0; k < n; k++) {
                 expect(says.get(k), "finished", results.get(k));
             }
             // Asked again: a pool may have opened connections (new backends) meanwhile.
-            Map<Long, Double> postgresTo = ProcessCpu.postgres(serverProcesses(database));
+            Map<Long, Double> postgresTo = database == null ? Map.of() : ProcessCpu.postgres(serverProcesses(database));
             double postgresCpu = postgresTo.isEmpty() ? Double.NaN : ProcessCpu.used(postgresFrom, postgresTo);
             double instancesCpu = ProcessCpu.seconds(pids) - instancesFrom;
             for (Writer writer : tell) {
@@ -252,8 +289,16 @@ final class StoreBenchCommand implements Callable<Integer> {
         return Files.exists(log) ? log + "\n" + Files.readString(log) : "none";
     }
 
-    /** Usage records of this benchmark's clients settled as finished: each counted cycle must have written one. */
-    private static long finishedRecords(Database database) {
+    /**
+     * Usage records of this benchmark's clients settled as finished: each counted cycle must have written one. With
+     * no {@code database} (H2, while no instance holds the file) it opens the store to count.
+     */
+    private long finishedRecords(Database database) {
+        if (database == null) {
+            try (Database h2 = Database.open(store.jdbcUrl())) {
+                return finishedRecords(h2);
+            }
+        }
         return database.jdbi().withHandle(h -> h.createQuery("""
                 SELECT COUNT(*) FROM usage_records
                 WHERE client_id LIKE 'bench-store-client-%' AND status = 'finished'""").mapTo(Long.class).one());

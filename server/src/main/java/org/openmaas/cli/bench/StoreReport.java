@@ -9,10 +9,10 @@ import org.openmaas.cli.table.Table;
  * What {@code bench store} found: one step per instance count.
  *
  * @param command the command line, the database URL's parameters left out
- * @param postgres the server's version and whether a commit waits for its WAL to reach the disk
+ * @param database PostgreSQL's version and whether a commit waits for its WAL to reach the disk, or H2's
  * @param rounds   how often every step ran; each step reported is its instance count's best round
  */
-record StoreReport(String command, String postgres, int threads, int clients, long warmupSeconds,
+record StoreReport(String command, String database, int threads, int clients, long warmupSeconds,
                    long durationSeconds, int rounds, String machine, String loadBefore, String loadAfter, List<Step> steps) {
 
     /**
@@ -79,7 +79,7 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
                 `%s`
 
                 The metering path of a generation shorter than 2 s (admit and settle; no engine) on one \
-                PostgreSQL %s, by 1 or more OpenMaaS instances, each a process of its own with %d requests in flight \
+                %s, by 1 or more OpenMaaS instances, each a process of its own with %d requests in flight \
                 (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step%s. CPU ms/cycle is \
                 the CPU time that PostgreSQL's processes serving this database (its backends, and the WAL writer, \
                 checkpointer and background writer it shares with other databases) and the instances used in the \
@@ -87,7 +87,7 @@ record StoreReport(String command, String postgres, int threads, int clients, lo
                 each carries.
                 Machine: %s (PostgreSQL on the same cores); load average %s before, %s after.
                 %s
-                %s""".formatted(command, postgres, threads, clients == 1 ? "one client (every request locks its row and its"
+                %s""".formatted(command, database, threads, clients == 1 ? "one client (every request locks its row and its"
                 + " account's quota row)" : clients + " clients, each in its own cloud account", warmupSeconds,
                 durationSeconds, rounds == 1 ? "" : ", the best of " + rounds + " rounds", machine, loadBefore,
                 loadAfter, error, table.markdown());
