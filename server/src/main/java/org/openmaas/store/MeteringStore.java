@@ -123,40 +123,43 @@ public final class MeteringStore {
                         CredentialStore.integer(rs, "generated_tokens_per_minute"),
                         CredentialStore.integer(rs, "concurrent_streams")))
                 .findOne();
-        Long quota = h.createQuery("SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account")
-                .bind("account", record.cloudAccountId())
-                .map((rs, ctx) -> CredentialStore.bigint(rs, "monthly_generated_tokens")).findOne().orElse(null);
-        long open = h.createQuery("""
-                        SELECT COALESCE(SUM(sequences), 0) FROM usage_records
-                        WHERE client_id = :client AND status = 'open'""")
-                .bind("client", record.clientId()).mapTo(Long.class).one();
-        long[] window = h.createQuery("""
-                        SELECT hits, tokens FROM rate_counters WHERE counter_key = :key AND window_start = :window
-                        FOR UPDATE""")
-                .bind("key", counter).bind("window", record.rateWindow())
-                .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).findOne()
-                .orElseThrow(CounterRowMissing::new);
-        long[] month = h.createQuery("""
-                        SELECT used_tokens, reserved_tokens FROM quota_usage
-                        WHERE cloud_account_id = :account AND period = :period FOR UPDATE""")
-                .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
-                .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).findOne()
-                .orElseThrow(CounterRowMissing::new);
-        Optional<R> refused = refusal.apply(new AdmissionState(limits.isPresent(), limits.orElse(ClientLimits.NONE),
-                quota, open, window[0], window[1], month[0], month[1]));
-        if (refused.isPresent()) {
-            return refused;
-        }
-        h.createUpdate("""
+        // The counters are counted first and read after, taken back when refused: an UPDATE locks its row as a
+        // SELECT ... FOR UPDATE did, in the same order, and the one read after is no locking read, which H2 keeps
+        // parsed (it parses every FOR UPDATE query anew). So the rows are read once, after the lock on the client.
+        if (h.createUpdate("""
                         UPDATE rate_counters SET hits = hits + 1, tokens = tokens + :tokens
                         WHERE counter_key = :key AND window_start = :window""")
                 .bind("key", counter).bind("window", record.rateWindow()).bind("tokens", record.reservedTokens())
-                .execute();
-        h.createUpdate("""
+                .execute() == 0) {
+            throw new CounterRowMissing();
+        }
+        if (h.createUpdate("""
                         UPDATE quota_usage SET reserved_tokens = reserved_tokens + :tokens
                         WHERE cloud_account_id = :account AND period = :period""")
                 .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
-                .bind("tokens", record.reservedTokens()).execute();
+                .bind("tokens", record.reservedTokens()).execute() == 0) {
+            throw new CounterRowMissing();
+        }
+        AdmissionState counted = h.createQuery("""
+                        SELECT r.hits, r.tokens, q.used_tokens, q.reserved_tokens,
+                            (SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account) AS quota,
+                            (SELECT COALESCE(SUM(sequences), 0) FROM usage_records
+                             WHERE status = 'open' AND client_id = :client) AS open_streams
+                        FROM rate_counters r, quota_usage q
+                        WHERE r.counter_key = :key AND r.window_start = :window
+                            AND q.cloud_account_id = :account AND q.period = :period""")
+                .bind("key", counter).bind("window", record.rateWindow()).bind("client", record.clientId())
+                .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
+                .map((rs, ctx) -> new AdmissionState(limits.isPresent(), limits.orElse(ClientLimits.NONE),
+                        CredentialStore.bigint(rs, "quota"), rs.getLong("open_streams"), rs.getLong("hits") - 1,
+                        rs.getLong("tokens") - record.reservedTokens(), rs.getLong("used_tokens"),
+                        rs.getLong("reserved_tokens") - record.reservedTokens()))
+                .one();
+        Optional<R> refused = refusal.apply(counted);
+        if (refused.isPresent()) {
+            h.rollback();
+            return refused;
+        }
         h.createUpdate("""
                         INSERT INTO usage_records (request_id, cloud_account_id, client_id, product_name, instance_id,
                             status, prompt_tokens, reserved_tokens, generated_tokens, usage_day, quota_period,
