@@ -26,13 +26,6 @@ public final class Database implements AutoCloseable {
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     /** Statements each connection of the embedded store keeps parsed: every statement a request runs, and more. */
     static final int H2_QUERY_CACHE = 64;
-    /**
-     * The size at which the embedded store splits a page of a table or index (H2's PAGE_SIZE: in 2.4.240 it sets
-     * only MVStore's page split size, nothing in the file's format). Every commit writes each page it changed, whole,
-     * and its parents: at H2's default of 4096 a generation's admission and settlement wrote 55-62 KiB, at 1024 21 KiB
-     * (bench store, one instance, 8 in flight), and took 12% less CPU.
-     */
-    static final int H2_PAGE_SPLIT_SIZE = 1024;
 
     public enum Kind { H2, POSTGRESQL }
 
@@ -52,8 +45,7 @@ public final class Database implements AutoCloseable {
      * The embedded store: {@code <dataDir>/maas.mv.db}, locked by this process while open. Commits are written to the
      * file at once ({@code WRITE_DELAY=0}), so a killed process loses no committed usage record. Each connection keeps
      * {@value #H2_QUERY_CACHE} parsed statements: at H2's default of 8, a generation's admission and settlement (about
-     * 15 statements) evicted one another and H2 parsed and planned every statement of every request again. Pages
-     * split at {@value #H2_PAGE_SPLIT_SIZE} bytes, so that a commit rewrites less.
+     * 15 statements) evicted one another and H2 parsed and planned every statement of every request again.
      */
     public static Database embedded(Path dataDir) {
         return open(embeddedUrl(dataDir));
@@ -62,7 +54,7 @@ public final class Database implements AutoCloseable {
     /** The JDBC URL of the embedded store in {@code dataDir}, with the settings {@link #embedded} describes. */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
-                + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE + ";PAGE_SIZE=" + H2_PAGE_SPLIT_SIZE;
+                + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE;
     }
 
     /** @throws IllegalArgumentException when the URL names neither H2 nor PostgreSQL */
