@@ -75,12 +75,29 @@ class StoreBenchCommandTest {
     }
 
     @Test
-    void onlyPostgresqlIsAccepted() {
-        BenchRun run = BenchRun.of("store", "--db", "jdbc:h2:file:/tmp/x");
+    void oneInstanceRunsOnTheEmbeddedStoreInADataDirectory() throws Exception {
+        BenchRun run = BenchRun.of("store", "--data-dir", dir.resolve("h2").toString(), "--instances", "1",
+                "--threads", "2", "--clients", "1", "--duration", "1", "--warmup", "0", "--json");
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--db must be a PostgreSQL JDBC URL",
-                "several instances share only PostgreSQL, an H2 file is held by one process");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.path("database").asText()).startsWith("H2 ");
+        JsonNode step = report.path("steps").path(0);
+        assertThat(step.path("operations").asLong()).isPositive();
+        assertThat(step.path("recordsWritten").asLong()).isEqualTo(step.path("settled").asLong());
+    }
+
+    @Test
+    void aJdbcUrlMustBePostgresqlAndTheEmbeddedStoreHasOneInstance() {
+        BenchRun h2Url = BenchRun.of("store", "--db", "jdbc:h2:file:/tmp/x");
+        BenchRun twoOnH2 = BenchRun.of("store", "--data-dir", dir.toString(), "--instances", "1,2");
+
+        assertThat(h2Url.exitCode()).isEqualTo(2);
+        assertThat(h2Url.err()).contains("--db must be a PostgreSQL JDBC URL",
+                "several instances share only PostgreSQL; for H2 give --data-dir");
+        assertThat(twoOnH2.exitCode()).isEqualTo(2);
+        assertThat(twoOnH2.err()).contains("--instances must be 1 with --data-dir (an H2 file is held by one"
+                + " process): 2");
     }
 
     @Test
