@@ -85,6 +85,8 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                         cell(gatewayCpu, RunCpu::gatewayMicrosPerToken), "", "")
                 .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per token, JIT left out", "-",
                         cell(gatewayCpu, RunCpu::gatewayWithoutJitMicrosPerToken), "", "")
+                .row("clients CPU µs per output token", cell(directCpu, RunCpu::clientMicrosPerToken),
+                        cell(gatewayCpu, RunCpu::clientMicrosPerToken), "", "")
                 .row("output tokens, requests ok / failed", counts(direct), counts(gateway), "", "")
                 .row("resident memory at the end (peak), MiB", memory(directMemory), memory(openmaasMemory), "", "");
         String error = Stream.concat(direct.stream().map(run -> error("direct", run)),
@@ -102,10 +104,11 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
 
                 %s, both on the OpenAI route `/v1/completions`: %d concurrent streams, %s, %d requests per run, %d \
                 new tokens per request, greedy. After %d unmeasured run(s) at OpenMaaS (the first also straight), \
-                %d rounds of a llama-server run then an OpenMaaS run; each number is the median of its side's runs (every run in brackets). CPU \
-                µs per output token: each server process's user plus system time over a run (`/proc/PID/stat`, 10 ms \
-                ticks) divided by the tokens the run's clients received; OpenMaaS's JIT compiler threads are also \
-                shown apart (a fresh JVM compiles for thousands of requests).
+                %d rounds of a llama-server run then an OpenMaaS run; each number is the median of its side's runs \
+                (every run in brackets). CPU µs per output token: each server process's (and the clients', this \
+                command's) user plus system time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the tokens the \
+                run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM compiles for \
+                thousands of requests).
                 Machine: %s; %s; load average %s before, %s after.
                 %s
                 %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens, warmupRuns, direct.size(),

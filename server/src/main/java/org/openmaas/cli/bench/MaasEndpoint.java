@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.openmaas.client.MaasClient;
 import org.openmaas.client.MaasException;
 import org.openmaas.client.Model;
+import org.openmaas.httpclient.FreshConnectionRetry;
 
 /**
  * A MaaS endpoint as the guide's clients see it: the SDK's client for the access token and the catalog, and
@@ -89,7 +90,8 @@ final class MaasEndpoint implements Endpoint {
     private Timing stream(String authorization, ObjectNode body) throws IOException, InterruptedException {
         HttpRequest post = post(URI.create(api() + "/generatestream"), authorization, body);
         long start = System.nanoTime();
-        HttpResponse<Stream<String>> response = http.send(post, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = FreshConnectionRetry.send(http, post,
+                HttpResponse.BodyHandlers.ofLines());
         List<Long> tokenNanos = new ArrayList<>();
         try (Stream<String> lines = response.body()) {
             if (response.statusCode() != 200) {
@@ -122,7 +124,8 @@ final class MaasEndpoint implements Endpoint {
                 ? HttpRequest.newBuilder(uri).header("Authorization", authorization).timeout(TIMEOUT).build()
                 : post(uri, authorization, body);
         long start = System.nanoTime();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = FreshConnectionRetry.send(http, request,
+                HttpResponse.BodyHandlers.ofString());
         long end = System.nanoTime() - start;
         if (response.statusCode() != 200) {
             return new Timing(List.of(), end, 0, "HTTP " + response.statusCode() + " from " + uri.getPath() + ": "

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.openmaas.httpclient.FreshConnectionRetry;
 
 /**
  * Any OpenAI-compatible server — llama.cpp's {@code llama-server}, vLLM, OpenMaaS's own OpenAI routes — loaded with
@@ -79,7 +80,8 @@ final class OpenAiEndpoint implements Endpoint {
         HttpRequest post = request(api + "/completions").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         long start = System.nanoTime();
-        HttpResponse<Stream<String>> response = http.send(post, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = FreshConnectionRetry.send(http, post,
+                HttpResponse.BodyHandlers.ofLines());
         List<Long> tokenNanos = new ArrayList<>();
         JsonNode usage = null;
         try (Stream<String> lines = response.body()) {
@@ -116,7 +118,7 @@ final class OpenAiEndpoint implements Endpoint {
     }
 
     private String firstModel() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(api + "/models").GET().build(),
+        HttpResponse<String> response = FreshConnectionRetry.send(http, request(api + "/models").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalArgumentException("GET " + api + "/models answered HTTP " + response.statusCode() + ": "

@@ -58,16 +58,16 @@ final class GrammarSampler implements AutoCloseable {
      * The next token: the grammar masks the row's logits, the chain picks among the tokens left, and both remember
      * the token.
      *
-     * @param logits (vocab) the sequence's row of logits
+     * @param row (vocab) the sequence's row of logits (floats), left as it is: the grammar masks the candidates
      * @return the token, or -1 when the grammar allows no token here (then nothing was accepted)
      */
-    int sample(float[] logits, SamplerChain chain) {
+    int sample(MemorySegment row, SamplerChain chain) {
         long size = SamplerBindings.TOKEN_DATA.byteSize();
         boolean any = false;
         for (int id = 0; id < vocabSize; id++) {
             long at = id * size;
             candidates.set(JAVA_INT, at + SamplerBindings.TOKEN_DATA_ID, id);
-            candidates.set(JAVA_FLOAT, at + SamplerBindings.TOKEN_DATA_LOGIT, logits[id]);
+            candidates.set(JAVA_FLOAT, at + SamplerBindings.TOKEN_DATA_LOGIT, row.getAtIndex(JAVA_FLOAT, id));
             candidates.set(JAVA_FLOAT, at + SamplerBindings.TOKEN_DATA_P, 0f);
         }
         array.set(ADDRESS, SamplerBindings.ARRAY_DATA, candidates);

@@ -18,9 +18,10 @@ import org.openmaas.engine.Sampling;
  * constrained sequence's {@link GrammarSampler} masks the logits before all of them, so greedy stays greedy and a draw
  * stays seeded among the tokens the grammar allows.
  *
- * <p>Plain greedy (no bias, penalty or grammar) has no native chain: {@link LogProbabilities#argmax} picks what
- * llama.cpp's greedy sampler would, from the row the emitter copied anyway, where {@code llama_sampler_sample} would
- * first fill a candidate array of the whole vocabulary (12 bytes a token) for every token of every sequence.
+ * <p>Plain greedy (no bias, penalty or grammar) has no native chain: {@link LogProbabilities.Summary#argmax} is what
+ * llama.cpp's greedy sampler would pick, found by the pass the emitter makes over the row anyway, where
+ * {@code llama_sampler_sample} would first fill a candidate array of the whole vocabulary (12 bytes a token) for every
+ * token of every sequence.
  *
  * <p>Used by the engine thread only. Not thread-safe.
  */
@@ -123,15 +124,16 @@ final class SamplerChain implements AutoCloseable {
     /**
      * Picks the next token from the logits of batch entry {@code batchIndex}; the chain (and grammar) remember it.
      *
-     * @param logits (vocab) the same row, copied out: what a grammar masks
+     * @param row    (vocab) the same row, where the context holds it: what a grammar masks a copy of
+     * @param argmax the row's largest logit's id: what plain greedy picks
      * @return the token, or -1 when the sequence's grammar allows no token of the vocabulary here
      */
-    int sample(MemorySegment context, int batchIndex, float[] logits) {
+    int sample(MemorySegment context, int batchIndex, MemorySegment row, int argmax) {
         if (grammar != null) {
-            return grammar.sample(logits, this);
+            return grammar.sample(row, this);
         }
         if (chain.equals(MemorySegment.NULL)) {
-            return LogProbabilities.argmax(logits, logits.length);
+            return argmax;
         }
         return SamplerBindings.SAMPLE.call(chain, context, batchIndex);
     }

@@ -17,7 +17,7 @@ import org.openmaas.engine.Token;
  * {@link GenerationEvent.Finished} when the transcript says the generation ends. Retiring the sequence is left to the
  * {@link StepLoop}, which {@link Outcome} tells whether to.
  *
- * <p>Owned and used by the engine thread only (its {@code StepLoop}'s): one logits row is reused for every sequence.
+ * <p>Owned and used by the engine thread only (its {@code StepLoop}'s).
  */
 final class TokenEmitter {
 
@@ -32,11 +32,9 @@ final class TokenEmitter {
     }
 
     private final Vocabulary vocabulary;
-    private final float[] logits; // (vocab) one row of logits copied out of llama.cpp
 
     TokenEmitter(Vocabulary vocabulary) {
         this.vocabulary = vocabulary;
-        this.logits = new float[vocabulary.size()];
     }
 
     /** Samples the sequence's next token from the logits at {@code batchIndex} and publishes it. */
@@ -47,15 +45,15 @@ final class TokenEmitter {
                     "the engine lost this request's logits"));
             return Outcome.FAILED;
         }
-        int vocabSize = logits.length;
-        // The row belongs to the context and is overwritten by the next decode: copy it, then compute in Java.
-        MemorySegment.copy(row.reinterpret(JAVA_FLOAT.byteSize() * vocabSize), JAVA_FLOAT, 0, logits, 0, vocabSize);
-        // A reproducible request's logprobs must not depend on when the JIT compiled the SIMD normalizer: the Vector
-        // API's exp differs in the last bit between its compiled and interpreted forms, Math.exp does not.
-        double logNormalizer = sequence.request.reproducible()
-                ? LogProbabilities.scalarLogNormalizer(logits, vocabSize)
-                : LogProbabilities.logNormalizer(logits, vocabSize);
-        int token = sequence.sampler.sample(sequence.context, batchIndex, logits);
+        int vocabSize = vocabulary.size();
+        // The row belongs to the context and stays as it is until the next decode: everything below reads it there.
+        MemorySegment logits = row.reinterpret(JAVA_FLOAT.byteSize() * vocabSize);
+        // A reproducible request's logprobs must not depend on when the JIT compiled the SIMD pass: the Vector API's
+        // exp differs in the last bit between its compiled and interpreted forms, Math.exp does not.
+        LogProbabilities.Summary summary = sequence.request.reproducible()
+                ? LogProbabilities.scalarSummarize(logits, vocabSize)
+                : LogProbabilities.summarize(logits, vocabSize);
+        int token = sequence.sampler.sample(sequence.context, batchIndex, logits, summary.argmax());
         if (sequence.generation.isCancelled()) {
             return Outcome.ENDED; // no event after cancel()
         }
@@ -68,10 +66,10 @@ final class TokenEmitter {
         GenerationRequest request = sequence.request;
         List<Token> alternatives = new ArrayList<>(request.topNTokens());
         for (int id : LogProbabilities.topIds(logits, vocabSize, request.topNTokens())) {
-            alternatives.add(new Token(id, vocabulary.pieceText(id), (float) (logits[id] - logNormalizer),
+            alternatives.add(new Token(id, vocabulary.pieceText(id), logprob(logits, id, summary),
                     vocabulary.isSpecial(id)));
         }
-        Transcript.Step step = sequence.transcript.append(token, (float) (logits[token] - logNormalizer));
+        Transcript.Step step = sequence.transcript.append(token, logprob(logits, token, summary));
         GenerationEvent.TokenGenerated generated = new GenerationEvent.TokenGenerated(step.token(), alternatives);
         if (step.finish() == null) {
             sequence.generation.publish(generated);
@@ -82,5 +80,9 @@ final class TokenEmitter {
         sequence.generation.publish(new GenerationEvent.Finished(generated, step.finish(), request.promptTokens().length,
                 sequence.transcript.generatedTokens(), sequence.transcript.text(), seed));
         return Outcome.ENDED;
+    }
+
+    private static float logprob(MemorySegment logits, int id, LogProbabilities.Summary summary) {
+        return (float) (logits.getAtIndex(JAVA_FLOAT, id) - summary.logNormalizer());
     }
 }

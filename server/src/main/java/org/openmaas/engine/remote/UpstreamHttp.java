@@ -17,13 +17,16 @@ import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 import org.openmaas.engine.Sampling;
+import org.openmaas.httpclient.FreshConnectionRetry;
 
 /**
  * The HTTP every protocol speaks to its endpoints: JSON requests with the upstream's bearer key, whole JSON answers for
  * the short calls (health, tokenization, tokens) and an open body for a stream, and the one mapping of a refusal to an
  * {@link UpstreamFailure}: 429 and 5xx are {@link UpstreamFailure.Busy}, any other non-2xx is
  * {@link UpstreamFailure.Rejected} with the upstream's own message, and no answer at all is
- * {@link UpstreamFailure.Unreachable}.
+ * {@link UpstreamFailure.Unreachable}. A request whose connection closed without an answer is sent once more on a new
+ * connection before it counts as unreachable ({@link FreshConnectionRetry}): an upstream that closed a kept-alive
+ * connection has not failed.
  */
 final class UpstreamHttp {
 
@@ -95,7 +98,7 @@ final class UpstreamHttp {
         HttpRequest built = request.timeout(CALL_TIMEOUT).build();
         HttpResponse<byte[]> response;
         try {
-            response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            response = FreshConnectionRetry.send(client, built, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UpstreamException(unreachable(built.uri(), e));
         }
@@ -137,7 +140,7 @@ final class UpstreamHttp {
         HttpRequest built = request.timeout(headerWait).build();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(built, HttpResponse.BodyHandlers.ofInputStream());
+            response = FreshConnectionRetry.send(client, built, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UpstreamException(unreachable(built.uri(), e));
         }

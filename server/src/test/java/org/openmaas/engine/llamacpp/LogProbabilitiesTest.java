@@ -1,33 +1,53 @@
 package org.openmaas.engine.llamacpp;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.ToDoubleBiFunction;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Both normalizers, the scalar one and the Vector API's (the tests' JVM has it, as ./maas's does). */
+/**
+ * Both passes over a row, the scalar one and the Vector API's (the tests' JVM has it, as ./maas's does), on rows in
+ * native memory as llama.cpp leaves them.
+ */
 class LogProbabilitiesTest {
 
-    static Stream<ToDoubleBiFunction<float[], Integer>> normalizers() {
-        return Stream.of(LogProbabilities::scalarLogNormalizer, VectorLogNormalizer::logNormalizer);
+    private static final float NONE = Float.NEGATIVE_INFINITY; // what a ban leaves of a logit
+
+    static Stream<BiFunction<MemorySegment, Integer, LogProbabilities.Summary>> passes() {
+        return Stream.of(LogProbabilities::scalarSummarize, VectorLogitsPass::summarize);
+    }
+
+    private static MemorySegment row(float... logits) {
+        return Arena.ofAuto().allocateFrom(JAVA_FLOAT, logits);
+    }
+
+    private static float[] vocabularyRow(long seed) {
+        // Llama 3's vocabulary size, not a multiple of any lane count, with logits spread like a trained model's
+        float[] logits = new float[128_256];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) (random.nextGaussian() * 6);
+        return logits;
     }
 
     @Test
     void theEngineUsesTheVectorApiWhereTheJvmAndCpuHaveIt() {
-        assertThat(LogProbabilities.VECTORIZED).isEqualTo(VectorLogNormalizer.worthwhile());
+        assertThat(LogProbabilities.VECTORIZED).isEqualTo(VectorLogitsPass.worthwhile());
     }
 
     @ParameterizedTest
-    @MethodSource("normalizers")
-    void theProbabilitiesOfARowSumToOne(ToDoubleBiFunction<float[], Integer> normalizer) {
+    @MethodSource("passes")
+    void theProbabilitiesOfARowSumToOne(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
         float[] logits = {2.5f, -1f, 0f, 7.25f, 3f};
-        double logNormalizer = normalizer.applyAsDouble(logits, logits.length);
+        double logNormalizer = pass.apply(row(logits), logits.length).logNormalizer();
 
         double sum = 0;
         for (float logit : logits) {
@@ -37,75 +57,149 @@ class LogProbabilitiesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("normalizers")
-    void aVocabularyRowMatchesTheExactSumToFloatPrecision(ToDoubleBiFunction<float[], Integer> normalizer) {
-        // Llama 3's vocabulary size, not a multiple of any lane count, with logits spread like a trained model's
-        float[] logits = new float[128_256];
-        SplittableRandom random = new SplittableRandom(7);
-        for (int i = 0; i < logits.length; i++) logits[i] = (float) (random.nextGaussian() * 6);
+    @MethodSource("passes")
+    void aVocabularyRowMatchesTheExactSumToFloatPrecision(
+            BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        float[] logits = vocabularyRow(7);
         double max = Double.NEGATIVE_INFINITY;
         for (float logit : logits) max = Math.max(max, logit);
         double exact = 0;
         for (float logit : logits) exact += Math.exp(logit - max);
         exact = max + Math.log(exact);
 
-        assertThat(normalizer.applyAsDouble(logits, logits.length)).isCloseTo(exact, within(1e-5));
+        assertThat(pass.apply(row(logits), logits.length).logNormalizer()).isCloseTo(exact, within(1e-5));
     }
 
     @ParameterizedTest
-    @MethodSource("normalizers")
-    void hugeLogitsDoNotOverflow(ToDoubleBiFunction<float[], Integer> normalizer) {
+    @MethodSource("passes")
+    void aRowWhoseLargestLogitsComeLastIsNormalizedAsWell(
+            BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        // Every logit larger than all before it: each lane's sum is rescaled at every step
+        float[] logits = new float[1_000];
+        for (int i = 0; i < logits.length; i++) logits[i] = i / 10f;
+        double reference = LogProbabilities.scalarSummarize(row(logits), logits.length).logNormalizer();
+
+        LogProbabilities.Summary summary = pass.apply(row(logits), logits.length);
+
+        assertThat(summary.logNormalizer()).isCloseTo(reference, within(1e-5));
+        assertThat(summary.argmax()).isEqualTo(999);
+    }
+
+    @ParameterizedTest
+    @MethodSource("passes")
+    void hugeLogitsDoNotOverflow(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
         float[] logits = new float[19];
         Arrays.fill(logits, 1000f); // exp(1000) overflows a double
 
-        assertThat(logits[0] - normalizer.applyAsDouble(logits, 19)).isCloseTo(Math.log(1.0 / 19), within(1e-6));
+        assertThat(logits[0] - pass.apply(row(logits), 19).logNormalizer())
+                .isCloseTo(Math.log(1.0 / 19), within(1e-6));
     }
 
     @ParameterizedTest
-    @MethodSource("normalizers")
-    void onlyTheFirstNEntriesCount(ToDoubleBiFunction<float[], Integer> normalizer) {
+    @MethodSource("passes")
+    void onlyTheFirstNEntriesCount(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
         float[] logits = new float[40];
         logits[35] = 100f;
 
-        assertThat(normalizer.applyAsDouble(logits, 33)).isCloseTo(Math.log(33), within(1e-6));
-        assertThat(LogProbabilities.topIds(new float[] {0f, 0f, 100f}, 2, 5)).containsExactly(0, 1);
+        assertThat(pass.apply(row(logits), 33).logNormalizer()).isCloseTo(Math.log(33), within(1e-6));
+        assertThat(pass.apply(row(logits), 33).argmax()).isZero();
+        assertThat(LogProbabilities.topIds(row(0f, 0f, 100f), 2, 5)).containsExactly(0, 1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("passes")
+    void bannedLogitsCountForNothing(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        // More banned logits than a lane count, so some lanes see nothing else
+        float[] logits = new float[70];
+        Arrays.fill(logits, NONE);
+        logits[41] = 2f;
+        logits[66] = 2f;
+
+        LogProbabilities.Summary summary = pass.apply(row(logits), logits.length);
+
+        assertThat(summary.logNormalizer()).isCloseTo(2 + Math.log(2), within(1e-6));
+        assertThat(summary.argmax()).isEqualTo(41);
+    }
+
+    @ParameterizedTest
+    @MethodSource("passes")
+    void argmaxIsTheLargestLogitAndTheLowerIdAmongEquals(
+            BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        assertThat(pass.apply(row(1f, 5f, 3f, 5f, -2f, 4f), 6).argmax()).isEqualTo(1);
+        assertThat(pass.apply(row(1f, 5f, 3f, 5f, -2f, 4f), 1).argmax()).isEqualTo(0);
+        assertThat(pass.apply(row(0f, -0f), 2).argmax()).isEqualTo(0);
+        // Equal maxima in different lanes, the later lane first in id order within its own lane, and in the tail
+        float[] logits = new float[1_003];
+        for (int id : new int[] {1_002, 517, 35, 9}) logits[id] = 8f;
+        assertThat(pass.apply(row(logits), logits.length).argmax()).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @MethodSource("passes")
+    void argmaxComparesAsLlamaCppsGreedySamplerDoesSoANanIsNeverChosenAfterTheFirstId(
+            BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        assertThat(pass.apply(row(0f, Float.NaN, 2f), 3).argmax()).isEqualTo(2);
+        assertThat(pass.apply(row(Float.NaN, 1f, 2f), 3).argmax()).isEqualTo(0);
+        assertThat(pass.apply(row(NONE, NONE), 2).argmax()).isEqualTo(0);
+        float[] logits = new float[100];
+        Arrays.fill(logits, Float.NaN);
+        logits[70] = -3f;
+        logits[0] = NONE;
+        assertThat(pass.apply(row(logits), logits.length).argmax()).isEqualTo(70);
+        logits[0] = Float.NaN;
+        assertThat(pass.apply(row(logits), logits.length).argmax()).isEqualTo(0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("passes")
+    void aNanMakesTheNormalizerNan(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        float[] logits = vocabularyRow(3);
+        logits[1_000] = Float.NaN;
+
+        assertThat(pass.apply(row(logits), logits.length).logNormalizer()).isNaN();
+    }
+
+    @Test
+    void theVectorPassFindsWhatTheScalarReferenceDoesOnRowsOfEverySizeAndShape() {
+        SplittableRandom random = new SplittableRandom(13);
+        float[] values = {NONE, -Float.MAX_VALUE, -0f, 0f, 3f, 3f, 1e30f};
+        for (int n = 1; n <= 100; n++) {
+            for (int trial = 0; trial < 20; trial++) {
+                float[] logits = new float[n];
+                for (int i = 0; i < n; i++) {
+                    logits[i] = random.nextInt(3) == 0 ? values[random.nextInt(values.length)]
+                            : (float) (random.nextGaussian() * 4);
+                }
+                MemorySegment row = row(logits);
+                LogProbabilities.Summary reference = LogProbabilities.scalarSummarize(row, n);
+
+                LogProbabilities.Summary summary = VectorLogitsPass.summarize(row, n);
+
+                assertThat(summary.argmax()).as("argmax of %s", Arrays.toString(logits))
+                        .isEqualTo(reference.argmax());
+                double expected = reference.logNormalizer(); // NaN for a row of nothing but banned logits
+                assertThat(summary.logNormalizer()).as("normalizer of %s", Arrays.toString(logits))
+                        .isCloseTo(expected, within(Double.isNaN(expected) ? 0 : 1e-5 * Math.max(1, Math.abs(expected))));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("passes")
+    void argmaxIsTheFirstTopIdOfAVocabularyRow(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+        float[] logits = vocabularyRow(11);
+
+        assertThat(pass.apply(row(logits), logits.length).argmax())
+                .isEqualTo(LogProbabilities.topIds(row(logits), logits.length, 1)[0]);
     }
 
     @Test
     void topIdsAreMostLikelyFirstAndEqualLogitsKeepTheLowerIdFirst() {
-        float[] logits = {1f, 5f, 3f, 5f, -2f, 4f};
-
-        assertThat(LogProbabilities.topIds(logits, logits.length, 4)).containsExactly(1, 3, 5, 2);
-    }
-
-    @Test
-    void argmaxIsTheLargestLogitAndTheLowerIdAmongEquals() {
-        float[] logits = {1f, 5f, 3f, 5f, -2f, 4f};
-
-        assertThat(LogProbabilities.argmax(logits, logits.length)).isEqualTo(1);
-        assertThat(LogProbabilities.argmax(logits, 1)).isEqualTo(0);
-    }
-
-    @Test
-    void argmaxComparesAsLlamaCppsGreedySamplerDoesSoANanIsNeverChosenAfterTheFirstId() {
-        assertThat(LogProbabilities.argmax(new float[] {0f, Float.NaN, 2f}, 3)).isEqualTo(2);
-        assertThat(LogProbabilities.argmax(new float[] {Float.NaN, 1f, 2f}, 3)).isEqualTo(0);
-        float none = Float.NEGATIVE_INFINITY;
-        assertThat(LogProbabilities.argmax(new float[] {none, none}, 2)).isEqualTo(0);
-    }
-
-    @Test
-    void argmaxIsTheFirstTopIdOfAVocabularyRow() {
-        float[] logits = new float[128_256];
-        SplittableRandom random = new SplittableRandom(11);
-        for (int i = 0; i < logits.length; i++) logits[i] = (float) (random.nextGaussian() * 6);
-
-        assertThat(LogProbabilities.argmax(logits, logits.length))
-                .isEqualTo(LogProbabilities.topIds(logits, logits.length, 1)[0]);
+        assertThat(LogProbabilities.topIds(row(1f, 5f, 3f, 5f, -2f, 4f), 6, 4)).containsExactly(1, 3, 5, 2);
     }
 
     @Test
     void zeroTopIdsAreNone() {
-        assertThat(LogProbabilities.topIds(new float[] {1f, 2f}, 2, 0)).isEmpty();
+        assertThat(LogProbabilities.topIds(row(1f, 2f), 2, 0)).isEmpty();
     }
 }
