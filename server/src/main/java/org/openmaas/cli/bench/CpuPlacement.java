@@ -132,7 +132,7 @@ record CpuPlacement(List<Integer> upstream, List<Integer> front) {
 
     /** One sentence for the report. */
     String describe() {
-        return isShared() ? "every process on every CPU (`--upstream-cpus shared`)"
+        return isShared() ? "every process on every CPU"
                 : "llama-server pinned to CPU %s and the clients and OpenMaaS to CPU %s, as with an engine on a machine of its own (`taskset`; `--upstream-cpus shared` runs them all on every CPU)"
                 .formatted(list(upstream), list(front));
     }
