@@ -21,6 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StaleConnectionServer implements AutoCloseable {
 
+    /** An OpenAI completions stream of two tokens ("Once", " upon") and its usage, as llama-server streams one. */
+    public static final String TWO_TOKEN_STREAM = """
+            data: {"choices":[{"index":0,"text":"Once","finish_reason":null}]}
+
+            data: {"choices":[{"index":0,"text":" upon","finish_reason":"length"}]}
+
+            data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}
+
+            data: [DONE]
+
+            """;
+
     private final ServerSocket listener;
     private final String contentType;
     private final byte[] body;

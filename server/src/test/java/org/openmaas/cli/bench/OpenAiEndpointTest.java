@@ -13,19 +13,9 @@ import org.openmaas.testing.StaleConnectionServer;
  */
 class OpenAiEndpointTest {
 
-    private static final String STREAM = """
-            data: {"choices":[{"index":0,"text":"Once","finish_reason":null}]}
-
-            data: {"choices":[{"index":0,"text":" upon","finish_reason":"length"}]}
-
-            data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}
-
-            data: [DONE]
-
-            """;
-
     @AutoClose
-    private final StaleConnectionServer server = StaleConnectionServer.answering("text/event-stream", STREAM);
+    private final StaleConnectionServer server =
+            StaleConnectionServer.answering("text/event-stream", StaleConnectionServer.TWO_TOKEN_STREAM);
 
     @Test
     void aStreamWhoseKeptAliveConnectionTheServerClosedUnansweredIsSentAgainAndCounted() throws Exception {

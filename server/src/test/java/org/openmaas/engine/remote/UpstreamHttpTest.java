@@ -28,19 +28,9 @@ import org.openmaas.testing.StaleConnectionServer;
  */
 class UpstreamHttpTest {
 
-    private static final String STREAM = """
-            data: {"choices":[{"index":0,"text":"Once","finish_reason":null}]}
-
-            data: {"choices":[{"index":0,"text":" upon","finish_reason":"length"}]}
-
-            data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}
-
-            data: [DONE]
-
-            """;
-
     @AutoClose
-    private final StaleConnectionServer server = StaleConnectionServer.answering("text/event-stream", STREAM);
+    private final StaleConnectionServer server =
+            StaleConnectionServer.answering("text/event-stream", StaleConnectionServer.TWO_TOKEN_STREAM);
 
     // As the server builds it: the selector thread delivers the bytes.
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -51,7 +41,7 @@ class UpstreamHttpTest {
     void aStreamSentOnAKeptAliveConnectionThatTheUpstreamClosesUnansweredIsSentAgainOnANewOne() throws Exception {
         for (int i = 0; i < 2; i++) { // the second goes on the first one's connection, which the upstream closes
             try (InputStream body = http.open(http.post(server.endpoint(), "/v1/completions", UpstreamHttp.object()))) {
-                assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(STREAM);
+                assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(StaleConnectionServer.TWO_TOKEN_STREAM);
             }
         }
         assertThat(server.connections()).isEqualTo(2);
