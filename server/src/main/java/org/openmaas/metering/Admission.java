@@ -31,6 +31,7 @@ public final class Admission {
 
     private final Entitlements entitlements;
     private final MeteringStore store;
+    private final Settlements settlements;
     private final UsageJournal journal;
     private final String instanceId;
     private final Clock clock;
@@ -41,6 +42,7 @@ public final class Admission {
                      Clock clock) {
         this.entitlements = entitlements;
         this.store = store;
+        this.settlements = new Settlements(store);
         this.journal = journal;
         this.instanceId = instanceId;
         this.clock = clock;
@@ -82,7 +84,7 @@ public final class Admission {
         if (refused.isPresent()) {
             throw refused.get();
         }
-        return new Ticket(requestId, store, journal, clock);
+        return new Ticket(requestId, store, settlements, journal, clock);
     }
 
     /**

@@ -23,6 +23,7 @@ public final class Ticket {
 
     private final String requestId;
     private final MeteringStore store;
+    private final Settlements settlements;
     private final UsageJournal journal;
     private final Clock clock;
     private final Instant admittedAt;
@@ -30,9 +31,10 @@ public final class Ticket {
     private volatile Long timeToFirstTokenMs;
     private volatile Instant nextCheckpoint;
 
-    Ticket(String requestId, MeteringStore store, UsageJournal journal, Clock clock) {
+    Ticket(String requestId, MeteringStore store, Settlements settlements, UsageJournal journal, Clock clock) {
         this.requestId = requestId;
         this.store = store;
+        this.settlements = settlements;
         this.journal = journal;
         this.clock = clock;
         this.admittedAt = clock.instant();
@@ -117,7 +119,7 @@ public final class Ticket {
     /** Writes the completion to the store, or to the journal while the store cannot be reached. */
     private void write(Completion completion) {
         try {
-            store.complete(completion);
+            settlements.complete(completion);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "usage record " + requestId + " could not reach the store (" + e.getMessage()
                     + "); kept in the local journal until it can");

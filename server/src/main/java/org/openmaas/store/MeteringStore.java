@@ -3,10 +3,14 @@ package org.openmaas.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -73,6 +77,35 @@ public final class MeteringStore {
     /** What a record holds of its client's rate window and its account's quota, and its counts so far. */
     private record Reservation(String clientId, String cloudAccountId, int reservedTokens, String quotaPeriod,
                                long rateWindow, int promptTokens, int generatedTokens, UsageKind kind, String status) {
+    }
+
+    /** A client's rate-window row, ordered as settlements lock them. */
+    private record RateRow(String counterKey, long window) implements Comparable<RateRow> {
+        private static final Comparator<RateRow> ORDER =
+                Comparator.comparing(RateRow::counterKey).thenComparingLong(RateRow::window);
+
+        @Override
+        public int compareTo(RateRow other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
+    /** An account's quota row for a month, ordered as settlements lock them. */
+    private record QuotaRow(String account, String period) implements Comparable<QuotaRow> {
+        private static final Comparator<QuotaRow> ORDER =
+                Comparator.comparing(QuotaRow::account).thenComparing(QuotaRow::period);
+
+        @Override
+        public int compareTo(QuotaRow other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
+    /** What settled records give back to a counter row (their reservations) and what they are charged instead. */
+    private record Owed(long reserved, long charged) {
+        Owed plus(Owed other) {
+            return new Owed(reserved + other.reserved, charged + other.charged);
+        }
     }
 
     /** A counter row this instance took to exist is gone (deleted since it saw it): the admission runs again. */
@@ -184,44 +217,71 @@ public final class MeteringStore {
      * @return false when the record was not open (settled before, or unknown): nothing changed
      */
     public boolean complete(Completion completion) {
+        return complete(List.of(completion)).contains(completion.requestId());
+    }
+
+    /**
+     * Closes the open records among {@code completions} in one transaction, each as {@link #complete(Completion)}
+     * closes one: a group commit for requests that end together. The records are locked in request-id order, then
+     * the rate rows, then the quota rows, each in key order and each changed once by what its records owe. An
+     * admission takes a client's rate row before its account's quota row as well, so no two transactions, of this
+     * instance or another, wait for each other in a cycle (the other way round a settlement and an admission of the
+     * same client deadlocked, and the database rolled one back).
+     *
+     * @return the request ids whose records were open and are now closed
+     */
+    public Set<String> complete(List<Completion> completions) {
+        List<Completion> inOrder = completions.stream().sorted(Comparator.comparing(Completion::requestId)).toList();
         return database.inTransaction(h -> {
-            Optional<Reservation> open = lockOpen(h, completion.requestId());
-            if (open.isEmpty()) {
-                return false;
+            Set<String> closed = new HashSet<>();
+            Map<RateRow, Owed> rates = new TreeMap<>();
+            Map<QuotaRow, Owed> quotas = new TreeMap<>();
+            for (Completion completion : inOrder) {
+                Optional<Reservation> open = lockOpen(h, completion.requestId());
+                if (open.isEmpty()) {
+                    continue;
+                }
+                Reservation record = open.get();
+                int charged = close(h, completion, record);
+                Owed owed = new Owed(record.reservedTokens(), charged);
+                rates.merge(new RateRow(clientCounter(record.clientId()), record.rateWindow()), owed, Owed::plus);
+                quotas.merge(new QuotaRow(record.cloudAccountId(), record.quotaPeriod()), owed, Owed::plus);
+                closed.add(completion.requestId());
             }
-            Reservation record = open.get();
-            int generated = Math.max(completion.generatedTokens(), record.generatedTokens());
-            int prompt = completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens();
-            int charged = record.kind().charged(prompt, generated);
-            h.createUpdate("""
-                            UPDATE usage_records SET status = :status, finish_reason = :reason, error_message = :error,
-                                prompt_tokens = :prompt, generated_tokens = :generated,
-                                time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms),
-                                duration_ms = :duration, completed_at = :completed
-                            WHERE request_id = :requestId""")
-                    .bind("requestId", completion.requestId()).bind("status", completion.status())
-                    .bind("reason", completion.finishReason())
-                    .bind("error", truncate(completion.errorMessage()))
-                    .bind("prompt", prompt)
-                    .bind("generated", generated).bind("ttft", completion.timeToFirstTokenMs())
-                    .bind("duration", completion.durationMs())
-                    .bind("completed", CredentialStore.utc(completion.completedAt()))
-                    .execute();
-            // The rate counter before the quota row, in the order admit() locks them: the other way round a
-            // settlement and an admission of the same client deadlocked, and the database rolled one back.
-            h.createUpdate("""
+            rates.forEach((row, owed) -> h.createUpdate("""
                             UPDATE rate_counters SET tokens = tokens - :reserved + :generated
                             WHERE counter_key = :key AND window_start = :window""")
-                    .bind("key", clientCounter(record.clientId())).bind("window", record.rateWindow())
-                    .bind("reserved", record.reservedTokens()).bind("generated", charged).execute();
-            h.createUpdate("""
+                    .bind("key", row.counterKey()).bind("window", row.window())
+                    .bind("reserved", owed.reserved()).bind("generated", owed.charged()).execute());
+            quotas.forEach((row, owed) -> h.createUpdate("""
                             UPDATE quota_usage SET reserved_tokens = reserved_tokens - :reserved,
                                 used_tokens = used_tokens + :generated
                             WHERE cloud_account_id = :account AND period = :period""")
-                    .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
-                    .bind("reserved", record.reservedTokens()).bind("generated", charged).execute();
-            return true;
+                    .bind("account", row.account()).bind("period", row.period())
+                    .bind("reserved", owed.reserved()).bind("generated", owed.charged()).execute());
+            return closed;
         });
+    }
+
+    /** Writes {@code completion} into its locked open {@code record}; returns the tokens it is charged. */
+    private static int close(Handle h, Completion completion, Reservation record) {
+        int generated = Math.max(completion.generatedTokens(), record.generatedTokens());
+        int prompt = completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens();
+        h.createUpdate("""
+                        UPDATE usage_records SET status = :status, finish_reason = :reason, error_message = :error,
+                            prompt_tokens = :prompt, generated_tokens = :generated,
+                            time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms),
+                            duration_ms = :duration, completed_at = :completed
+                        WHERE request_id = :requestId""")
+                .bind("requestId", completion.requestId()).bind("status", completion.status())
+                .bind("reason", completion.finishReason())
+                .bind("error", truncate(completion.errorMessage()))
+                .bind("prompt", prompt)
+                .bind("generated", generated).bind("ttft", completion.timeToFirstTokenMs())
+                .bind("duration", completion.durationMs())
+                .bind("completed", CredentialStore.utc(completion.completedAt()))
+                .execute();
+        return record.kind().charged(prompt, generated);
     }
 
     /**
@@ -275,15 +335,9 @@ public final class MeteringStore {
         List<UsageRecord> open = database.withHandle(h -> recordQuery(h,
                         "WHERE instance_id = :instance AND status = 'open'")
                 .bind("instance", instanceId).map((rs, ctx) -> record(rs)).list());
-        int closed = 0;
-        for (UsageRecord record : open) {
-            long duration = Math.max(0, now.toEpochMilli() - record.startedAt().toEpochMilli());
-            if (complete(new Completion(record.requestId(), INTERRUPTED, null,
-                    "the server stopped before the request ended", null, record.generatedTokens(), null, duration, now))) {
-                closed++;
-            }
-        }
-        return closed;
+        return complete(open.stream().map(record -> new Completion(record.requestId(), INTERRUPTED, null,
+                "the server stopped before the request ended", null, record.generatedTokens(), null,
+                Math.max(0, now.toEpochMilli() - record.startedAt().toEpochMilli()), now)).toList()).size();
     }
 
     public Optional<UsageRecord> record(String requestId) {

@@ -152,6 +152,53 @@ class AdmissionTest {
     }
 
     @Test
+    void completionsCommittedTogetherCloseEachOpenRecordOnceAndChargeEachCounterTheirSum() {
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        Ticket settledBefore = admit("app", 100);
+        settledBefore.finished(3, 7, "FINISH_REASON_LENGTH");
+        List<Ticket> open = List.of(admit("app", 100), admit("app", 100), admit("other", 100));
+
+        Set<String> closed = metering.complete(List.of(completion(open.get(2), 30), completion(settledBefore, 99),
+                completion(open.get(0), 10), completion(open.get(1), 20), completion(open.get(0), 77)));
+
+        assertThat(closed).containsExactlyInAnyOrder(open.get(0).requestId(), open.get(1).requestId(),
+                open.get(2).requestId());
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(7 + 10 + 20 + 30, 0);
+        assertThat(metering.record(open.get(0).requestId()).orElseThrow().generatedTokens()).isEqualTo(10);
+        assertThat(metering.record(settledBefore.requestId()).orElseThrow().generatedTokens()).isEqualTo(7);
+    }
+
+    @Test
+    void streamsThatEndTogetherAreEachSettledExactlyOnce() throws Exception {
+        int streams = 16;
+        List<Ticket> tickets = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            tickets.add(admit(i % 2 == 0 ? "app" : "other", 100));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> ends = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(streams)) {
+            for (int i = 0; i < streams; i++) {
+                Ticket ticket = tickets.get(i);
+                int generated = i + 1;
+                ends.add(pool.submit(() -> {
+                    start.await();
+                    ticket.finished(3, generated, "FINISH_REASON_LENGTH");
+                    ticket.cancelled(1000);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> end : ends) {
+                end.get();
+            }
+        }
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(streams * (streams + 1) / 2, 0);
+        assertThat(tickets).allSatisfy(ticket ->
+                assertThat(metering.record(ticket.requestId()).orElseThrow().status()).isEqualTo("finished"));
+    }
+
+    @Test
     void aWithdrawnRequestLeavesNoRecordAndGivesBackItsRateWindowHitAndItsReservation() {
         credentials.setMonthlyQuota(ACCOUNT, 300L);
         credentials.setClientLimits("app", new ClientLimits(1, 300, null));
@@ -341,7 +388,7 @@ class AdmissionTest {
         database.close();
         MeteringStore broken = new MeteringStore(database);
         UsageJournal journal = new UsageJournal(db.dir(), broken);
-        Ticket detached = new Ticket(ticket.requestId(), broken, journal, clock);
+        Ticket detached = new Ticket(ticket.requestId(), broken, new Settlements(broken), journal, clock);
 
         detached.finished(3, 42, "FINISH_REASON_LENGTH");
 
@@ -427,6 +474,11 @@ class AdmissionTest {
 
     private Ticket admit(String client, int maxNewTokens) {
         return admission.admit("req-" + ids.incrementAndGet(), principal(client), PRODUCT, 3, maxNewTokens);
+    }
+
+    private MeteringStore.Completion completion(Ticket ticket, int generated) {
+        return new MeteringStore.Completion(ticket.requestId(), MeteringStore.FINISHED, "FINISH_REASON_LENGTH", null,
+                3, generated, 5L, 20, clock.instant());
     }
 
     private static Principal principal(String client) {
