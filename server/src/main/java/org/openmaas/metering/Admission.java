@@ -13,6 +13,8 @@ import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.store.MeteringStore;
+import org.openmaas.store.MeteringStore.Candidate;
+import org.openmaas.store.MeteringStore.Completion;
 import org.openmaas.store.MeteringStore.NewRecord;
 
 /**
@@ -31,7 +33,9 @@ public final class Admission {
 
     private final Entitlements entitlements;
     private final MeteringStore store;
-    private final Settlements settlements;
+    /** Admissions that arrive together (clients that send their next requests at once) commit together. */
+    private final GroupCommit<Candidate<RuntimeException>, Optional<RuntimeException>> admissions;
+    private final GroupCommit<Completion, Boolean> settlements;
     private final UsageJournal journal;
     private final String instanceId;
     private final Clock clock;
@@ -42,7 +46,9 @@ public final class Admission {
                      Clock clock) {
         this.entitlements = entitlements;
         this.store = store;
-        this.settlements = new Settlements(store);
+        this.admissions = new GroupCommit<>(store::admit,
+                candidate -> store.admit(candidate.record(), candidate.refusal()));
+        this.settlements = Ticket.settlements(store);
         this.journal = journal;
         this.instanceId = instanceId;
         this.clock = clock;
@@ -76,11 +82,11 @@ public final class Admission {
         NewRecord record = new NewRecord(requestId, principal.cloudAccountId(), principal.clientId(), productName,
                 instanceId, claim.promptTokens(), claim.reservedTokens(), day(now), period(now), window, now,
                 claim.kind(), claim.sequences());
-        Optional<RuntimeException> refused = store.admit(record, state -> {
+        Optional<RuntimeException> refused = admissions.run(new Candidate<>(record, state -> {
             Optional<RuntimeException> refusal = refusal(record, claim, state, now);
             headroom(principal.clientId()).saw(state, refusal.isPresent() ? null : claim);
             return refusal;
-        });
+        }));
         if (refused.isPresent()) {
             throw refused.get();
         }
@@ -143,10 +149,8 @@ public final class Admission {
         private long tokens;
 
         synchronized void saw(AdmissionState state, Claim admitted) {
-            seen = admitted == null ? state : new AdmissionState(state.clientExists(), state.limits(),
-                    state.monthlyQuota(), state.openStreams() + admitted.sequences(), state.windowRequests() + 1,
-                    state.windowTokens() + admitted.reservedTokens(), state.quotaUsed(),
-                    state.quotaReserved() + admitted.reservedTokens());
+            seen = admitted == null ? state
+                    : state.plus(admitted.sequences(), 1, admitted.reservedTokens(), admitted.reservedTokens());
         }
 
         synchronized Optional<EarlyStart> startEarly(Claim claim) {

@@ -3,6 +3,7 @@ package org.openmaas.metering;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,7 +24,7 @@ public final class Ticket {
 
     private final String requestId;
     private final MeteringStore store;
-    private final Settlements settlements;
+    private final GroupCommit<Completion, Boolean> settlements;
     private final UsageJournal journal;
     private final Clock clock;
     private final Instant admittedAt;
@@ -31,7 +32,8 @@ public final class Ticket {
     private volatile Long timeToFirstTokenMs;
     private volatile Instant nextCheckpoint;
 
-    Ticket(String requestId, MeteringStore store, Settlements settlements, UsageJournal journal, Clock clock) {
+    Ticket(String requestId, MeteringStore store, GroupCommit<Completion, Boolean> settlements, UsageJournal journal,
+           Clock clock) {
         this.requestId = requestId;
         this.store = store;
         this.settlements = settlements;
@@ -39,6 +41,14 @@ public final class Ticket {
         this.clock = clock;
         this.admittedAt = clock.instant();
         this.nextCheckpoint = admittedAt.plus(CHECKPOINT_EVERY);
+    }
+
+    /** The group commit tickets of one store settle through: requests that end together commit together. */
+    static GroupCommit<Completion, Boolean> settlements(MeteringStore store) {
+        return new GroupCommit<>(completions -> {
+            Set<String> closed = store.complete(completions);
+            return completions.stream().map(completion -> closed.contains(completion.requestId())).toList();
+        }, store::complete);
     }
 
     public String requestId() {
@@ -119,7 +129,7 @@ public final class Ticket {
     /** Writes the completion to the store, or to the journal while the store cannot be reached. */
     private void write(Completion completion) {
         try {
-            settlements.complete(completion);
+            settlements.run(completion);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "usage record " + requestId + " could not reach the store (" + e.getMessage()
                     + "); kept in the local journal until it can");

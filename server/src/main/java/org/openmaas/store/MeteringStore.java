@@ -3,7 +3,9 @@ package org.openmaas.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -84,6 +86,10 @@ public final class MeteringStore {
         private static final Comparator<RateRow> ORDER =
                 Comparator.comparing(RateRow::counterKey).thenComparingLong(RateRow::window);
 
+        static RateRow of(NewRecord record) {
+            return new RateRow(clientCounter(record.clientId()), record.rateWindow());
+        }
+
         @Override
         public int compareTo(RateRow other) {
             return ORDER.compare(this, other);
@@ -95,9 +101,26 @@ public final class MeteringStore {
         private static final Comparator<QuotaRow> ORDER =
                 Comparator.comparing(QuotaRow::account).thenComparing(QuotaRow::period);
 
+        static QuotaRow of(NewRecord record) {
+            return new QuotaRow(record.cloudAccountId(), record.quotaPeriod());
+        }
+
         @Override
         public int compareTo(QuotaRow other) {
             return ORDER.compare(this, other);
+        }
+    }
+
+    /** What admissions claim of a counter row: requests (of a rate window) and reserved tokens. */
+    private record Claimed(long requests, long tokens) {
+        static final Claimed NONE = new Claimed(0, 0);
+
+        static Claimed of(NewRecord record) {
+            return new Claimed(1, record.reservedTokens());
+        }
+
+        Claimed plus(Claimed other) {
+            return new Claimed(requests + other.requests, tokens + other.tokens);
         }
     }
 
@@ -129,51 +152,144 @@ public final class MeteringStore {
         this.database = database;
     }
 
+    /** One admission of a batch: {@code record} to open unless {@code refusal} refuses it given the state it sees. */
+    public record Candidate<R>(NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
+    }
+
     /**
      * Opens {@code record} and reserves its tokens, unless {@code refusal} refuses it given the current state.
      *
      * @return the refusal, when there was one (nothing was written)
      */
     public <R> Optional<R> admit(NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
-        ensureCounterRows(record);
+        return admit(List.of(new Candidate<>(record, refusal))).getFirst();
+    }
+
+    /**
+     * Admits {@code candidates} in one transaction, each as {@link #admit(NewRecord, Function)} admits one and in their
+     * order: each sees the counts with the candidates admitted before it. A group commit for requests that arrive
+     * together. The rows are locked kind by kind, each kind in key order: the clients' rows, then their rate rows, then
+     * the quota rows, counted up by what every candidate claims and given back what the refused ones claimed.
+     * Settlements take rate rows before quota rows as well, so no two transactions, of this instance or another, wait
+     * for each other in a cycle.
+     *
+     * @return each candidate's refusal, when it had one (nothing of it was written), in the candidates' order
+     */
+    public <R> List<Optional<R>> admit(List<Candidate<R>> candidates) {
+        candidates.forEach(candidate -> ensureCounterRows(candidate.record()));
         try {
-            return database.inTransaction(h -> admit(h, record, refusal));
+            return database.inTransaction(h -> admit(h, candidates));
         } catch (CounterRowMissing gone) {
-            quotaRowPeriods.remove(record.cloudAccountId());
-            counterRowWindows.remove(clientCounter(record.clientId()));
-            ensureCounterRows(record);
-            return database.inTransaction(h -> admit(h, record, refusal));
+            for (Candidate<R> candidate : candidates) {
+                quotaRowPeriods.remove(candidate.record().cloudAccountId());
+                counterRowWindows.remove(clientCounter(candidate.record().clientId()));
+            }
+            candidates.forEach(candidate -> ensureCounterRows(candidate.record()));
+            return database.inTransaction(h -> admit(h, candidates));
         }
     }
 
-    private static <R> Optional<R> admit(Handle h, NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
-        String counter = clientCounter(record.clientId());
-        Optional<ClientLimits> limits = h.createQuery("""
+    private static <R> List<Optional<R>> admit(Handle h, List<Candidate<R>> candidates) {
+        Map<String, Optional<ClientLimits>> limits = new TreeMap<>();
+        Map<RateRow, Claimed> claimedRates = new TreeMap<>();
+        Map<QuotaRow, Claimed> claimedQuotas = new TreeMap<>();
+        for (Candidate<R> candidate : candidates) {
+            NewRecord record = candidate.record();
+            limits.put(record.clientId(), Optional.empty());
+            claimedRates.merge(RateRow.of(record), Claimed.of(record), Claimed::plus);
+            claimedQuotas.merge(QuotaRow.of(record), Claimed.of(record), Claimed::plus);
+        }
+        limits.replaceAll((client, none) -> lockClient(h, client));
+        // The counters are counted first and read after, taken back for the refused: an UPDATE locks its row as a
+        // SELECT ... FOR UPDATE did, and the one read after is no locking read, which H2 keeps parsed (it parses
+        // every FOR UPDATE query anew). So each row is read once, after the locks on the clients.
+        count(h, claimedRates, claimedQuotas, 1);
+        List<Optional<R>> refusals = new ArrayList<>(candidates.size());
+        Map<RateRow, Claimed> admittedRates = new HashMap<>();
+        Map<QuotaRow, Claimed> admittedQuotas = new HashMap<>();
+        Map<String, Long> admittedStreams = new HashMap<>();
+        Map<RateRow, Claimed> refusedRates = new TreeMap<>();
+        Map<QuotaRow, Claimed> refusedQuotas = new TreeMap<>();
+        Map<List<Object>, AdmissionState> before = new HashMap<>(); // by rate and quota row: read once each
+        for (Candidate<R> candidate : candidates) {
+            NewRecord record = candidate.record();
+            RateRow rate = RateRow.of(record);
+            QuotaRow quota = QuotaRow.of(record);
+            AdmissionState batchBefore = before.computeIfAbsent(List.of(rate, quota), rows -> read(h, record,
+                    limits.get(record.clientId()), claimedRates.get(rate), claimedQuotas.get(quota)));
+            Claimed rateSoFar = admittedRates.getOrDefault(rate, Claimed.NONE);
+            AdmissionState seen = batchBefore.plus(admittedStreams.getOrDefault(record.clientId(), 0L),
+                    rateSoFar.requests(), rateSoFar.tokens(), admittedQuotas.getOrDefault(quota, Claimed.NONE).tokens());
+            Optional<R> refused = candidate.refusal().apply(seen);
+            refusals.add(refused);
+            Claimed claimed = Claimed.of(record);
+            if (refused.isPresent()) {
+                refusedRates.merge(rate, claimed, Claimed::plus);
+                refusedQuotas.merge(quota, claimed, Claimed::plus);
+            } else {
+                admittedRates.merge(rate, claimed, Claimed::plus);
+                admittedQuotas.merge(quota, claimed, Claimed::plus);
+                admittedStreams.merge(record.clientId(), (long) record.sequences(), Long::sum);
+            }
+        }
+        if (refusals.stream().allMatch(Optional::isPresent)) {
+            h.rollback();
+            return refusals;
+        }
+        count(h, refusedRates, refusedQuotas, -1);
+        for (int i = 0; i < candidates.size(); i++) {
+            if (refusals.get(i).isEmpty()) {
+                open(h, candidates.get(i).record());
+            }
+        }
+        return refusals;
+    }
+
+    private static Optional<ClientLimits> lockClient(Handle h, String clientId) {
+        return h.createQuery("""
                         SELECT requests_per_minute, generated_tokens_per_minute, concurrent_streams
                         FROM clients WHERE client_id = :client FOR UPDATE""")
-                .bind("client", record.clientId())
+                .bind("client", clientId)
                 .map((rs, ctx) -> new ClientLimits(CredentialStore.integer(rs, "requests_per_minute"),
                         CredentialStore.integer(rs, "generated_tokens_per_minute"),
                         CredentialStore.integer(rs, "concurrent_streams")))
                 .findOne();
-        // The counters are counted first and read after, taken back when refused: an UPDATE locks its row as a
-        // SELECT ... FOR UPDATE did, in the same order, and the one read after is no locking read, which H2 keeps
-        // parsed (it parses every FOR UPDATE query anew). So the rows are read once, after the lock on the client.
-        if (h.createUpdate("""
-                        UPDATE rate_counters SET hits = hits + 1, tokens = tokens + :tokens
-                        WHERE counter_key = :key AND window_start = :window""")
-                .bind("key", counter).bind("window", record.rateWindow()).bind("tokens", record.reservedTokens())
-                .execute() == 0) {
-            throw new CounterRowMissing();
-        }
-        if (h.createUpdate("""
-                        UPDATE quota_usage SET reserved_tokens = reserved_tokens + :tokens
-                        WHERE cloud_account_id = :account AND period = :period""")
-                .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
-                .bind("tokens", record.reservedTokens()).execute() == 0) {
-            throw new CounterRowMissing();
-        }
-        AdmissionState counted = h.createQuery("""
+    }
+
+    /**
+     * Counts {@code sign} times the claims on each rate row, then each quota row, in key order.
+     *
+     * @throws CounterRowMissing when a row is gone (deleted since this instance saw it)
+     */
+    private static void count(Handle h, Map<RateRow, Claimed> rates, Map<QuotaRow, Claimed> quotas, int sign) {
+        rates.forEach((row, claimed) -> {
+            if (h.createUpdate("""
+                            UPDATE rate_counters SET hits = hits + :hits, tokens = tokens + :tokens
+                            WHERE counter_key = :key AND window_start = :window""")
+                    .bind("key", row.counterKey()).bind("window", row.window())
+                    .bind("hits", sign * claimed.requests()).bind("tokens", sign * claimed.tokens())
+                    .execute() == 0) {
+                throw new CounterRowMissing();
+            }
+        });
+        quotas.forEach((row, claimed) -> {
+            if (h.createUpdate("""
+                            UPDATE quota_usage SET reserved_tokens = reserved_tokens + :tokens
+                            WHERE cloud_account_id = :account AND period = :period""")
+                    .bind("account", row.account()).bind("period", row.period())
+                    .bind("tokens", sign * claimed.tokens()).execute() == 0) {
+                throw new CounterRowMissing();
+            }
+        });
+    }
+
+    /**
+     * The state {@code record}'s rows were in before this transaction counted {@code rate} and {@code quota}, the
+     * whole batch's claims on them (its open streams were not opened yet).
+     */
+    private static AdmissionState read(Handle h, NewRecord record, Optional<ClientLimits> limits, Claimed rate,
+                                       Claimed quota) {
+        return h.createQuery("""
                         SELECT r.hits, r.tokens, q.used_tokens, q.reserved_tokens,
                             (SELECT monthly_generated_tokens FROM cloud_accounts WHERE id = :account) AS quota,
                             (SELECT COALESCE(SUM(sequences), 0) FROM usage_records
@@ -181,18 +297,17 @@ public final class MeteringStore {
                         FROM rate_counters r, quota_usage q
                         WHERE r.counter_key = :key AND r.window_start = :window
                             AND q.cloud_account_id = :account AND q.period = :period""")
-                .bind("key", counter).bind("window", record.rateWindow()).bind("client", record.clientId())
+                .bind("key", clientCounter(record.clientId())).bind("window", record.rateWindow())
+                .bind("client", record.clientId())
                 .bind("account", record.cloudAccountId()).bind("period", record.quotaPeriod())
                 .map((rs, ctx) -> new AdmissionState(limits.isPresent(), limits.orElse(ClientLimits.NONE),
-                        CredentialStore.bigint(rs, "quota"), rs.getLong("open_streams"), rs.getLong("hits") - 1,
-                        rs.getLong("tokens") - record.reservedTokens(), rs.getLong("used_tokens"),
-                        rs.getLong("reserved_tokens") - record.reservedTokens()))
+                        CredentialStore.bigint(rs, "quota"), rs.getLong("open_streams"),
+                        rs.getLong("hits") - rate.requests(), rs.getLong("tokens") - rate.tokens(),
+                        rs.getLong("used_tokens"), rs.getLong("reserved_tokens") - quota.tokens()))
                 .one();
-        Optional<R> refused = refusal.apply(counted);
-        if (refused.isPresent()) {
-            h.rollback();
-            return refused;
-        }
+    }
+
+    private static void open(Handle h, NewRecord record) {
         h.createUpdate("""
                         INSERT INTO usage_records (request_id, cloud_account_id, client_id, product_name, instance_id,
                             status, prompt_tokens, reserved_tokens, generated_tokens, usage_day, quota_period,
@@ -207,7 +322,6 @@ public final class MeteringStore {
                 .bind("started", CredentialStore.utc(record.startedAt()))
                 .bind("kind", record.kind().label()).bind("sequences", record.sequences())
                 .execute();
-        return Optional.empty();
     }
 
     /**

@@ -14,12 +14,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openmaas.accounts.model.Client;
+import org.openmaas.accounts.model.AdmissionState;
 import org.openmaas.accounts.model.ClientLimits;
 import org.openmaas.accounts.model.ProductGrants;
 import org.openmaas.accounts.model.UsageKind;
@@ -166,6 +168,34 @@ class AdmissionTest {
         assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(7 + 10 + 20 + 30, 0);
         assertThat(metering.record(open.get(0).requestId()).orElseThrow().generatedTokens()).isEqualTo(10);
         assertThat(metering.record(settledBefore.requestId()).orElseThrow().generatedTokens()).isEqualTo(7);
+    }
+
+    @Test
+    void candidatesAdmittedTogetherEachSeeTheCountsOfThoseAdmittedBeforeThemAndTheRefusedLeaveNothing() {
+        admit("app", 10); // one open stream, one request and 10 tokens of this minute, 10 reserved
+        List<AdmissionState> seen = new ArrayList<>();
+        Function<AdmissionState, Optional<String>> twoStreamsAtMost = state -> {
+            seen.add(state);
+            return state.openStreams() >= 2 ? Optional.of("streams") : Optional.empty();
+        };
+
+        List<MeteringStore.Candidate<String>> candidates = List.of(candidate("app", 100, twoStreamsAtMost),
+                candidate("other", 7, twoStreamsAtMost), candidate("app", 1000, twoStreamsAtMost),
+                candidate("other", 5, twoStreamsAtMost));
+
+        List<Optional<String>> refusals = metering.admit(candidates);
+
+        assertThat(refusals).containsExactly(Optional.empty(), Optional.empty(), Optional.of("streams"),
+                Optional.empty());
+        assertThat(seen).extracting(AdmissionState::openStreams).containsExactly(1L, 0L, 2L, 1L);
+        assertThat(seen).extracting(AdmissionState::windowRequests).containsExactly(1L, 0L, 2L, 1L);
+        assertThat(seen).extracting(AdmissionState::windowTokens).containsExactly(10L, 0L, 110L, 7L);
+        assertThat(seen).extracting(AdmissionState::quotaReserved).containsExactly(10L, 110L, 117L, 117L);
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 10 + 100 + 7 + 5);
+        assertThat(metering.record(candidates.get(2).record().requestId())).isEmpty();
+        // the refused candidate's request and tokens were given back to the rate window
+        credentials.setClientLimits("app", new ClientLimits(3, 111, null));
+        admit("app", 1);
     }
 
     @Test
@@ -388,7 +418,7 @@ class AdmissionTest {
         database.close();
         MeteringStore broken = new MeteringStore(database);
         UsageJournal journal = new UsageJournal(db.dir(), broken);
-        Ticket detached = new Ticket(ticket.requestId(), broken, new Settlements(broken), journal, clock);
+        Ticket detached = new Ticket(ticket.requestId(), broken, Ticket.settlements(broken), journal, clock);
 
         detached.finished(3, 42, "FINISH_REASON_LENGTH");
 
@@ -474,6 +504,13 @@ class AdmissionTest {
 
     private Ticket admit(String client, int maxNewTokens) {
         return admission.admit("req-" + ids.incrementAndGet(), principal(client), PRODUCT, 3, maxNewTokens);
+    }
+
+    private MeteringStore.Candidate<String> candidate(String client, int reservedTokens,
+                                                      Function<AdmissionState, Optional<String>> refusal) {
+        return new MeteringStore.Candidate<>(new MeteringStore.NewRecord("batch-" + ids.incrementAndGet(), ACCOUNT,
+                client, PRODUCT, "instance-a", 3, reservedTokens, "2026-11-27", "2026-11",
+                clock.instant().getEpochSecond() / 60, clock.instant()), refusal);
     }
 
     private MeteringStore.Completion completion(Ticket ticket, int generated) {
