@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.openmaas.engine.Sampling;
 import org.openmaas.httpclient.FreshConnectionRetry;
+import org.openmaas.httpclient.PrefetchingBody;
 
 /**
  * The HTTP every protocol speaks to its endpoints: JSON requests with the upstream's bearer key, whole JSON answers for
@@ -140,7 +141,7 @@ final class UpstreamHttp {
         HttpRequest built = request.timeout(headerWait).build();
         HttpResponse<InputStream> response;
         try {
-            response = FreshConnectionRetry.send(client, built, HttpResponse.BodyHandlers.ofInputStream());
+            response = FreshConnectionRetry.send(client, built, PrefetchingBody.handler());
         } catch (IOException e) {
             throw new UpstreamException(unreachable(built.uri(), e));
         }
