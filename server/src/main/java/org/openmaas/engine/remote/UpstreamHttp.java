@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.openmaas.engine.Sampling;
 import org.openmaas.httpclient.FreshConnectionRetry;
-import org.openmaas.httpclient.PrefetchingBody;
 
 /**
  * The HTTP every protocol speaks to its endpoints: JSON requests with the upstream's bearer key, whole JSON answers for
@@ -141,7 +140,7 @@ final class UpstreamHttp {
         HttpRequest built = request.timeout(headerWait).build();
         HttpResponse<InputStream> response;
         try {
-            response = FreshConnectionRetry.send(client, built, PrefetchingBody.handler());
+            response = FreshConnectionRetry.send(client, built, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UpstreamException(unreachable(built.uri(), e));
         }
