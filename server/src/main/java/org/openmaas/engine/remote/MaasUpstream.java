@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.OutputConstraint;
@@ -130,7 +129,7 @@ public final class MaasUpstream implements Upstream {
     public void probe(URI endpoint) throws UpstreamException {
         try {
             product(endpoint);
-            authorized(() -> http.request(endpoint, "/models").GET(), http::call);
+            models(endpoint);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException(new UpstreamFailure.Unreachable("the health check was interrupted"));
@@ -146,8 +145,8 @@ public final class MaasUpstream implements Upstream {
         AttemptRequest attempt = run.request();
         ProductRef ref = product(endpoint);
         ObjectNode body = generateBody(attempt, ref);
-        EventStream events = new EventStream(run.opened(authorized(() -> http.post(endpoint, "/generatestream", body),
-                http::open)), EventStream.Framing.NDJSON);
+        EventStream events = new EventStream(run.opened(authorized(authorization ->
+                http.open(endpoint, "/generatestream", body, Optional.of(authorization)))), EventStream.Framing.NDJSON);
         JsonNode line;
         while ((line = events.next()) != null) {
             if (line.has("error")) {
@@ -215,22 +214,27 @@ public final class MaasUpstream implements Upstream {
         return body;
     }
 
-    /** Sends one kind of call: {@link UpstreamHttp#call} or {@link UpstreamHttp#open}. */
-    @FunctionalInterface
-    private interface Send<T> {
-        T send(HttpRequest.Builder request) throws UpstreamException, InterruptedException;
+    /** {@code GET {base}/models}, with the access token. */
+    private JsonNode models(URI endpoint) throws UpstreamException, InterruptedException {
+        return authorized(authorization -> http.call(http.request(endpoint, "/models").GET()
+                .header("Authorization", authorization)));
     }
 
-    /** Sends {@code request} with the access token, once more with a new token when the upstream answers 401. */
-    private <T> T authorized(Supplier<HttpRequest.Builder> request, Send<T> send)
-            throws UpstreamException, InterruptedException {
+    /** Sends one call with {@code authorization} as its Authorization header. */
+    @FunctionalInterface
+    private interface Send<T> {
+        T send(String authorization) throws UpstreamException, InterruptedException;
+    }
+
+    /** Sends a call with the access token, once more with a new token when the upstream answers 401. */
+    private <T> T authorized(Send<T> send) throws UpstreamException, InterruptedException {
         try {
-            return send.send(request.get().header("Authorization", accessToken(false)));
+            return send.send(accessToken(false));
         } catch (UpstreamException e) {
             if (!(e.failure() instanceof UpstreamFailure.Rejected rejected && rejected.status() == 401)) {
                 throw e;
             }
-            return send.send(request.get().header("Authorization", accessToken(true)));
+            return send.send(accessToken(true));
         }
     }
 
@@ -263,7 +267,7 @@ public final class MaasUpstream implements Upstream {
                 return product;
             }
         }
-        JsonNode models = authorized(() -> http.request(endpoint, "/models").GET(), http::call).path("models");
+        JsonNode models = models(endpoint).path("models");
         for (JsonNode model : models) {
             if (account.productName().equals(model.path("product_name").asText())) {
                 ProductRef found = new ProductRef(model.path("product_id").asText(), model.path("model_name").asText());

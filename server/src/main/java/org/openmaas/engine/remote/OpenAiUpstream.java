@@ -120,8 +120,8 @@ public final class OpenAiUpstream implements Upstream {
     private void generate(URI endpoint, AttemptRun run) throws UpstreamException, IOException, InterruptedException {
         AttemptRequest attempt = run.request();
         boolean chat = attempt.request().prompt() instanceof Prompt.Chat;
-        EventStream events = new EventStream(run.opened(http.open(http.post(endpoint,
-                chat ? "/v1/chat/completions" : "/v1/completions", body(attempt)))), EventStream.Framing.SSE);
+        EventStream events = new EventStream(run.opened(http.open(endpoint,
+                chat ? "/v1/chat/completions" : "/v1/completions", body(attempt))), EventStream.Framing.SSE);
         int topN = attempt.request().topNTokens();
         FinishReason reason = null;
         CallParts calls = new CallParts();

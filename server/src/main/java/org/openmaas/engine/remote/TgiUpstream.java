@@ -97,8 +97,8 @@ public final class TgiUpstream implements Upstream {
                 inputs.append(token.text());
             }
         }
-        EventStream events = new EventStream(run.opened(http.open(http.post(endpoint, "/generate_stream",
-                generateBody(attempt, inputs.toString())))), EventStream.Framing.SSE);
+        EventStream events = new EventStream(run.opened(http.open(endpoint, "/generate_stream",
+                generateBody(attempt, inputs.toString()))), EventStream.Framing.SSE);
         JsonNode event;
         while ((event = events.next()) != null) {
             if (event.has("error")) {

@@ -38,10 +38,11 @@ class UpstreamHttpTest {
     private final UpstreamHttp http = new UpstreamHttp(client, Optional.empty());
 
     @Test
-    void aStreamSentOnAKeptAliveConnectionThatTheUpstreamClosesUnansweredIsSentAgainOnANewOne() throws Exception {
-        for (int i = 0; i < 2; i++) { // the second goes on the first one's connection, which the upstream closes
-            try (InputStream body = http.open(http.post(server.endpoint(), "/v1/completions", UpstreamHttp.object()))) {
-                assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(StaleConnectionServer.TWO_TOKEN_STREAM);
+    void everyStreamGoesOnAConnectionOfItsOwnSoNoneMeetsAConnectionTheUpstreamClosed() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            try (InputStream body = http.open(server.endpoint(), "/v1/completions", UpstreamHttp.object())) {
+                assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo(StaleConnectionServer.TWO_TOKEN_STREAM);
             }
         }
         assertThat(server.connections()).isEqualTo(2);
@@ -60,10 +61,20 @@ class UpstreamHttpTest {
     }
 
     @Test
-    void anUpstreamThatClosesEveryConnectionUnansweredIsUnreachableAfterOneNewConnection() {
+    void anUpstreamThatClosesAStreamsNewConnectionUnansweredIsUnreachable() {
         server.closeEveryRequestUnanswered();
 
-        assertThatThrownBy(() -> http.open(http.post(server.endpoint(), "/v1/completions", UpstreamHttp.object())))
+        assertThatThrownBy(() -> http.open(server.endpoint(), "/v1/completions", UpstreamHttp.object()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.failure())
+                        .isInstanceOf(UpstreamFailure.Unreachable.class));
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aShortCallToAnUpstreamThatClosesEveryConnectionUnansweredIsUnreachableAfterOneNewConnection() {
+        server.closeEveryRequestUnanswered();
+
+        assertThatThrownBy(() -> http.call(http.post(server.endpoint(), "/tokenize", UpstreamHttp.object())))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.failure())
                         .isInstanceOf(UpstreamFailure.Unreachable.class));
         assertThat(server.connections()).isEqualTo(2);
