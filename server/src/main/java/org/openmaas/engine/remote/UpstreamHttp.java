@@ -27,9 +27,10 @@ import org.openmaas.httpclient.StreamingPost;
  * the short calls (health, tokenization, tokens) and an open body for a stream, and the one mapping of a refusal to an
  * {@link UpstreamFailure}: 429 and 5xx are {@link UpstreamFailure.Busy}, any other non-2xx is
  * {@link UpstreamFailure.Rejected} with the upstream's own message, and no answer at all is
- * {@link UpstreamFailure.Unreachable}. A request whose connection closed without an answer is sent once more on a new
- * connection before it counts as unreachable ({@link FreshConnectionRetry}): an upstream that closed a kept-alive
- * connection has not failed.
+ * {@link UpstreamFailure.Unreachable}. A short call whose pooled connection closed without an answer is sent once more
+ * on a new connection before it counts as unreachable ({@link FreshConnectionRetry}): an upstream that closed a
+ * kept-alive connection has not failed. A stream goes on a connection of its own ({@link StreamingPost}), so it never
+ * meets one.
  */
 final class UpstreamHttp {
 
