@@ -47,7 +47,7 @@ public final class Admission {
         this.entitlements = entitlements;
         this.store = store;
         this.admissions = new GroupCommit<>(store::admit,
-                candidate -> store.admit(candidate.record(), candidate.refusal()));
+                candidate -> store.admit(candidate.record(), candidate.refusal()), store.transactionsAtOnce());
         this.settlements = Ticket.settlements(store);
         this.journal = journal;
         this.instanceId = instanceId;

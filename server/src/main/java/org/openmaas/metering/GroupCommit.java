@@ -7,8 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Group commit: an item that arrives while a transaction of items commits waits for it, then goes in one transaction
- * with every item that arrived meanwhile, run by the first of their threads.
+ * Group commit: an item that arrives while as many transactions of items commit as may at once waits for one of them,
+ * then goes in one transaction with every item that arrived meanwhile, run by the first of their threads.
  *
  * <p>Requests arrive and end together: every sequence of an engine's batch that reaches its token limit ends at the
  * same step, and their clients send their next requests at once. One transaction each, they commit one after another
@@ -22,20 +22,27 @@ final class GroupCommit<I, O> {
 
     private final Function<List<I>, List<O>> together;
     private final Function<I, O> alone;
+    private final int inFlight;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition committed = lock.newCondition();
     private List<Pending> waiting = new ArrayList<>();
-    private boolean committing;
+    private int committing;
 
     /**
      * @param together runs items in one transaction; returns their results in their order
      * @param alone    runs one item in a transaction of its own: after a batch of several failed, each item is tried
      *                 once more alone, for the failure may have been another's, or a deadlock the database broke by
      *                 rolling the batch back
+     * @param inFlight how many batches may commit at once: 1 where the database writes one transaction at a time
+     *                 (H2), more where transactions proceed side by side and each waits for its own flush
      */
-    GroupCommit(Function<List<I>, List<O>> together, Function<I, O> alone) {
+    GroupCommit(Function<List<I>, List<O>> together, Function<I, O> alone, int inFlight) {
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("inFlight must be at least 1: " + inFlight);
+        }
         this.together = together;
         this.alone = alone;
+        this.inFlight = inFlight;
     }
 
     /**
@@ -49,7 +56,7 @@ final class GroupCommit<I, O> {
         lock.lock();
         try {
             waiting.add(mine);
-            while (committing && !mine.done) {
+            while (!mine.done && (mine.taken || committing == inFlight)) {
                 committed.awaitUninterruptibly(); // a commit takes milliseconds, or the store's timeout at worst
             }
             if (mine.done) {
@@ -57,7 +64,8 @@ final class GroupCommit<I, O> {
             }
             batch = waiting;
             waiting = new ArrayList<>();
-            committing = true;
+            batch.forEach(pending -> pending.taken = true);
+            committing++;
         } finally {
             lock.unlock();
         }
@@ -66,7 +74,7 @@ final class GroupCommit<I, O> {
         } finally {
             lock.lock();
             try {
-                committing = false;
+                committing--;
                 committed.signalAll();
             } finally {
                 lock.unlock();
@@ -94,7 +102,8 @@ final class GroupCommit<I, O> {
     private final class Pending {
 
         private final I item;
-        private boolean done;
+        private boolean taken; // in a batch that commits now: its leader, not this thread, runs it
+        private volatile boolean done; // written last: its result and failure are visible once it is seen
         private O result;
         private RuntimeException failure;
         private boolean again;

@@ -48,7 +48,7 @@ public final class Ticket {
         return new GroupCommit<>(completions -> {
             Set<String> closed = store.complete(completions);
             return completions.stream().map(completion -> closed.contains(completion.requestId())).toList();
-        }, store::complete);
+        }, store::complete, store.transactionsAtOnce());
     }
 
     public String requestId() {

@@ -152,6 +152,15 @@ public final class MeteringStore {
         this.database = database;
     }
 
+    /**
+     * How many transactions of admissions, and as many of settlements, are worth committing at once: H2 writes one
+     * transaction at a time, while PostgreSQL's proceed side by side, each waiting for its own WAL flush. Two each
+     * leave half of an instance's 8 connections to everything else.
+     */
+    public int transactionsAtOnce() {
+        return database.kind() == Database.Kind.H2 ? 1 : 2;
+    }
+
     /** One admission of a batch: {@code record} to open unless {@code refusal} refuses it given the state it sees. */
     public record Candidate<R>(NewRecord record, Function<AdmissionState, Optional<R>> refusal) {
     }
