@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 POST on a connection of its own, whose answer's body is read straight from the socket as it arrives:
@@ -31,7 +28,10 @@ import javax.net.ssl.SSLSocketFactory;
  * every token of every stream so. Short calls keep the JDK client, with its pool.
  *
  * <p>The connection is not kept: {@code Connection: close} is sent, and closing the body closes it (before the
- * body's end that is how a stream is cancelled: the upstream sees the client gone and stops). The body is decoded as
+ * body's end that is how a stream is cancelled: the upstream sees the client gone and stops). A new TCP connection per
+ * stream costs a round trip, nothing beside a generation's first token (llama-server closes its connection after every
+ * stream anyway); plain http only, for over TLS a handshake per stream would cost more than the reading saves, and
+ * https streams keep the pooled client. The body is decoded as
  * its headers frame it: chunked, {@code Content-Length}, or up to the connection's close. A virtual thread blocked on
  * the answer is woken by an interrupt, which closes the socket, as a thread reading the body is by {@code close()}.
  */
@@ -60,18 +60,14 @@ public final class StreamingPost {
      */
     public static Response send(URI uri, Map<String, String> headers, byte[] body, Duration connectTimeout,
                                 Duration headerWait) throws IOException {
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        if (!tls && !"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("not an http or https URI: " + uri);
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("not a plain http URI (https goes through a pooled client): " + uri);
         }
-        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+        int port = uri.getPort() >= 0 ? uri.getPort() : 80;
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(uri.getHost(), port), Math.toIntExact(connectTimeout.toMillis()));
-            if (tls) {
-                socket = secure(socket, uri.getHost(), port);
-            }
             OutputStream out = socket.getOutputStream();
             out.write(requestHead(uri, port, headers, body.length));
             out.write(body);
@@ -90,16 +86,6 @@ public final class StreamingPost {
             socket.close();
             throw e;
         }
-    }
-
-    private static Socket secure(Socket plain, String host, int port) throws IOException {
-        SSLSocket secured = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(plain, host, port, true);
-        SSLParameters parameters = secured.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
-        secured.setSSLParameters(parameters);
-        secured.startHandshake();
-        return secured;
     }
 
     private static byte[] requestHead(URI uri, int port, Map<String, String> headers, int length) {

@@ -169,6 +169,13 @@ class StreamingPostTest {
     }
 
     @Test
+    void anHttpsUriIsRefused() {
+        assertThatThrownBy(() -> StreamingPost.send(URI.create("https://127.0.0.1:" + listener.getLocalPort() + "/"),
+                Map.of(), new byte[0], WAIT, WAIT)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a plain http URI");
+    }
+
+    @Test
     void noListenerIsAConnectException() throws Exception {
         int port = listener.getLocalPort();
         listener.close();

@@ -27,10 +27,10 @@ import org.openmaas.httpclient.StreamingPost;
  * the short calls (health, tokenization, tokens) and an open body for a stream, and the one mapping of a refusal to an
  * {@link UpstreamFailure}: 429 and 5xx are {@link UpstreamFailure.Busy}, any other non-2xx is
  * {@link UpstreamFailure.Rejected} with the upstream's own message, and no answer at all is
- * {@link UpstreamFailure.Unreachable}. A short call whose pooled connection closed without an answer is sent once more
- * on a new connection before it counts as unreachable ({@link FreshConnectionRetry}): an upstream that closed a
- * kept-alive connection has not failed. A stream goes on a connection of its own ({@link StreamingPost}), so it never
- * meets one.
+ * {@link UpstreamFailure.Unreachable}. A request on a pooled connection (a short call, or a stream over https) whose
+ * connection closed without an answer is sent once more on a new connection before it counts as unreachable
+ * ({@link FreshConnectionRetry}): an upstream that closed a kept-alive connection has not failed. A plain http stream
+ * goes on a connection of its own ({@link StreamingPost}), so it never meets one.
  */
 final class UpstreamHttp {
 
@@ -146,10 +146,11 @@ final class UpstreamHttp {
 
     /**
      * POSTs {@code body} as JSON to {@code path} under {@code endpoint} and hands back the open body of its 2xx answer,
-     * for the caller to read and close, read straight from a connection of its own ({@link StreamingPost}: a stream's
-     * many small events cost half the CPU they cost through the pooled client). An interrupt while it waits for the
-     * answer aborts the exchange, and so does the header wait's end (which covers the wait for the headers only, not
-     * the body that follows).
+     * for the caller to read and close. Over plain http it goes on a connection of its own and is read straight from
+     * the socket ({@link StreamingPost}: a stream's many small events cost half the CPU they cost through the pooled
+     * client); over https it keeps the pooled client, whose kept-alive connections spare a TLS handshake per stream. An
+     * interrupt while it waits for the answer aborts the exchange, and so does the header wait's end (which covers the
+     * wait for the headers only, not the body that follows).
      */
     WatchedBody open(URI endpoint, String path, JsonNode body) throws UpstreamException, InterruptedException {
         return open(endpoint, path, body, apiKey.map(key -> "Bearer " + key));
@@ -163,10 +164,11 @@ final class UpstreamHttp {
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "text/event-stream, application/json");
         authorization.ifPresent(value -> headers.put("Authorization", value));
-        byte[] bytes = bytes(body);
         StreamingPost.Response response;
         try {
-            response = StreamingPost.send(uri, headers, bytes, connectTimeout, headerWait);
+            response = "http".equalsIgnoreCase(uri.getScheme())
+                    ? StreamingPost.send(uri, headers, bytes(body), connectTimeout, headerWait)
+                    : sendPooled(uri, headers, bytes(body));
         } catch (IOException e) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for " + hostOf(uri));
@@ -183,6 +185,17 @@ final class UpstreamHttp {
             error = "";
         }
         throw new UpstreamException(refusal(uri, response.status(), response.headers(), error));
+    }
+
+    /** The POST through the pooled client, its answer as {@link StreamingPost}'s. */
+    private StreamingPost.Response sendPooled(URI uri, Map<String, String> headers, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(headerWait)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        HttpResponse<InputStream> response = FreshConnectionRetry.send(client, request.build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        return new StreamingPost.Response(response.statusCode(), response.headers(), response.body());
     }
 
     /**
