@@ -30,10 +30,10 @@ import java.util.TreeMap;
  * <p>The connection is not kept: {@code Connection: close} is sent, and closing the body closes it (before the
  * body's end that is how a stream is cancelled: the upstream sees the client gone and stops). A new TCP connection per
  * stream costs a round trip, nothing beside a generation's first token (llama-server closes its connection after every
- * stream anyway); plain http only, for over TLS a handshake per stream would cost more than the reading saves, and
- * https streams keep the pooled client. The body is decoded as
- * its headers frame it: chunked, {@code Content-Length}, or up to the connection's close. A virtual thread blocked on
- * the answer is woken by an interrupt, which closes the socket, as a thread reading the body is by {@code close()}.
+ * stream anyway). Plain http only: over TLS a handshake per stream would cost more than the reading saves, so https
+ * streams keep the pooled client. The body is decoded as its headers frame it: chunked, {@code Content-Length}, or up
+ * to the connection's close. A virtual thread blocked on the answer is woken by an interrupt, which closes the socket,
+ * as a thread reading the body is by {@code close()}.
  */
 public final class StreamingPost {
 
@@ -156,13 +156,18 @@ public final class StreamingPost {
         }
     }
 
-    /** Reads a CRLF- (or LF-) ended line as ISO-8859-1, spending {@code budget[0]} bytes at most. */
+    /** Reads a CRLF- (or LF-) ended line of the answer's head as ISO-8859-1, spending budget[0] bytes at most. */
     static String line(InputStream in, int[] budget) throws IOException {
+        return line(in, budget, "the connection closed before the answer's headers ended");
+    }
+
+    /** {@link #line(InputStream, int[])}, failing with {@code closed} when the connection ends first. */
+    static String line(InputStream in, int[] budget, String closed) throws IOException {
         StringBuilder line = new StringBuilder();
         while (true) {
             int b = in.read();
             if (b < 0) {
-                throw new EOFException("the connection closed before the answer's headers ended");
+                throw new EOFException(closed);
             }
             if (--budget[0] < 0) {
                 throw new IOException("a line of the answer's head or chunk framing is longer than allowed");
@@ -282,6 +287,7 @@ public final class StreamingPost {
     private static final class ChunkedBody extends SocketBody {
 
         private static final int SIZE_LINE_LIMIT = 4096;
+        private static final String BEFORE_LAST_CHUNK = "the connection closed before the body's last chunk";
         private long leftInChunk;
         private boolean ended;
 
@@ -313,7 +319,7 @@ public final class StreamingPost {
             if (ended) {
                 return false;
             }
-            String sizeLine = line(in, new int[] {SIZE_LINE_LIMIT});
+            String sizeLine = line(in, new int[] {SIZE_LINE_LIMIT}, BEFORE_LAST_CHUNK);
             int extension = sizeLine.indexOf(';');
             String hex = (extension >= 0 ? sizeLine.substring(0, extension) : sizeLine).trim();
             try {
@@ -327,7 +333,7 @@ public final class StreamingPost {
             if (leftInChunk == 0) {
                 ended = true;
                 int[] budget = {HEADER_LIMIT};
-                while (!line(in, budget).isEmpty()) {
+                while (!line(in, budget, BEFORE_LAST_CHUNK).isEmpty()) {
                     // a trailer field, not used
                 }
                 return false;
@@ -336,7 +342,7 @@ public final class StreamingPost {
         }
 
         private void chunkEnd() throws IOException {
-            if (!line(in, new int[] {2}).isEmpty()) {
+            if (!line(in, new int[] {2}, BEFORE_LAST_CHUNK).isEmpty()) {
                 throw new IOException("a chunk of the body did not end where its size said");
             }
         }

@@ -227,8 +227,9 @@ public final class MeteringStore {
             AdmissionState batchBefore = before.computeIfAbsent(List.of(rate, quota), rows -> read(h, record,
                     limits.get(record.clientId()), claimedRates.get(rate), claimedQuotas.get(quota)));
             Claimed rateSoFar = admittedRates.getOrDefault(rate, Claimed.NONE);
+            Claimed quotaSoFar = admittedQuotas.getOrDefault(quota, Claimed.NONE);
             AdmissionState seen = batchBefore.plus(admittedStreams.getOrDefault(record.clientId(), 0L),
-                    rateSoFar.requests(), rateSoFar.tokens(), admittedQuotas.getOrDefault(quota, Claimed.NONE).tokens());
+                    rateSoFar.requests(), rateSoFar.tokens(), quotaSoFar.tokens());
             Optional<R> refused = candidate.refusal().apply(seen);
             refusals.add(refused);
             Claimed claimed = Claimed.of(record);

@@ -108,6 +108,16 @@ class StreamingPostTest {
     }
 
     @Test
+    void aConnectionClosedBetweenChunksBeforeTheLastIsAnError() throws Exception {
+        answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n");
+
+        try (InputStream body = post("/", "{}").body()) {
+            assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class)
+                    .hasMessageContaining("before the body's last chunk");
+        }
+    }
+
+    @Test
     void aConnectionClosedBeforeTheContentLengthIsAnError() throws Exception {
         answering("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
 
