@@ -23,6 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One POST on a connection of its own against a loopback server that answers with bytes written by hand: every
@@ -97,34 +99,18 @@ class StreamingPostTest {
         }
     }
 
-    @Test
-    void aConnectionClosedInsideAChunkIsAnError() throws Exception {
-        answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\ndata");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            inside a chunk              | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\na\\r\\ndata     | inside a chunk
+            between chunks              | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n4\\r\\ndata\\r\\n | before the body's last chunk
+            short of its Content-Length | HTTP/1.1 200 OK\\r\\nContent-Length: 10\\r\\n\\r\\nabc                  | 7 bytes before the body's end
+            """)
+    void aBodyCutShortByTheConnectionsCloseIsAnError(String where, String answer, String message) throws Exception {
+        answering(answer.translateEscapes());
 
         try (InputStream body = post("/", "{}").body()) {
-            assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class)
-                    .hasMessageContaining("inside a chunk");
-        }
-    }
-
-    @Test
-    void aConnectionClosedBetweenChunksBeforeTheLastIsAnError() throws Exception {
-        answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n");
-
-        try (InputStream body = post("/", "{}").body()) {
-            assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class)
-                    .hasMessageContaining("before the body's last chunk");
-        }
-    }
-
-    @Test
-    void aConnectionClosedBeforeTheContentLengthIsAnError() throws Exception {
-        answering("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
-
-
-        try (InputStream body = post("/", "{}").body()) {
-            assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class)
-                    .hasMessageContaining("7 bytes before the body's end");
+            assertThatThrownBy(body::readAllBytes).as(where).isInstanceOf(IOException.class)
+                    .hasMessageContaining(message);
         }
     }
 
