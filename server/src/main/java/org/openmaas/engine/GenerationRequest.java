@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param maxNewTokens at most this many tokens are generated (at least 1)
  * @param stopSequences generation ends once the generated text ends with one of these
  * @param topNTokens   how many most likely alternatives to report with every token (0 to 5)
+ * @param logprobs     whether each token's logprob is wanted; without it an engine may leave the logprob out (NaN)
+ *                     where computing it costs (a remote llama-server sorts its whole vocabulary for it). The MaaS
+ *                     stream always shows it; the OpenAI API only when asked.
  * @param reproducible never share a decode step with other sequences, so the tokens do not depend on load
  * @param constraint   the shape the generated text must have ({@link OutputConstraint#NONE}: any)
  */
@@ -26,6 +29,7 @@ public record GenerationRequest(
         Sampling sampling,
         List<String> stopSequences,
         int topNTokens,
+        boolean logprobs,
         boolean reproducible,
         OutputConstraint constraint) {
 
@@ -37,17 +41,29 @@ public record GenerationRequest(
         Objects.requireNonNull(constraint, "constraint");
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1: " + maxNewTokens);
         if (topNTokens < 0) throw new IllegalArgumentException("topNTokens must be >= 0: " + topNTokens);
+        if (topNTokens > 0 && !logprobs) {
+            throw new IllegalArgumentException("top tokens carry logprobs: topNTokens " + topNTokens
+                    + " needs logprobs");
+        }
         stopSequences = List.copyOf(stopSequences);
     }
 
-    /** A request with no constraint on its output. */
+    /** A request that wants each token's logprob. */
+    public GenerationRequest(String requestId, String account, Prompt prompt, int maxNewTokens, Sampling sampling,
+                             List<String> stopSequences, int topNTokens, boolean reproducible,
+                             OutputConstraint constraint) {
+        this(requestId, account, prompt, maxNewTokens, sampling, stopSequences, topNTokens, true, reproducible,
+                constraint);
+    }
+
+    /** A request with no constraint on its output that wants each token's logprob. */
     public GenerationRequest(String requestId, String account, Prompt prompt, int maxNewTokens, Sampling sampling,
                              List<String> stopSequences, int topNTokens, boolean reproducible) {
         this(requestId, account, prompt, maxNewTokens, sampling, stopSequences, topNTokens, reproducible,
                 OutputConstraint.NONE);
     }
 
-    /** A request whose prompt is already tokenized, with no constraint on its output. */
+    /** A request whose prompt is already tokenized, with no constraint on its output, that wants logprobs. */
     public GenerationRequest(String requestId, String account, int[] promptTokens, int maxNewTokens, Sampling sampling,
                              List<String> stopSequences, int topNTokens, boolean reproducible) {
         this(requestId, account, new Prompt.Tokens(promptTokens), maxNewTokens, sampling, stopSequences, topNTokens,
@@ -57,7 +73,7 @@ public record GenerationRequest(
     /** The same request drawing from {@code seed}: another choice of the same prompt (OpenAI's {@code n}). */
     public GenerationRequest withSeed(long seed) {
         return new GenerationRequest(requestId, account, prompt, maxNewTokens, sampling.withSeed(seed), stopSequences,
-                topNTokens, reproducible, constraint);
+                topNTokens, logprobs, reproducible, constraint);
     }
 
     /**
@@ -79,7 +95,7 @@ public record GenerationRequest(
         // Never the prompt's content: logs must not carry user text.
         return "GenerationRequest[requestId=" + requestId + ", account=" + account + ", prompt=" + prompt
                 + ", maxNewTokens=" + maxNewTokens + ", sampling=" + sampling + ", stopSequences="
-                + stopSequences.size() + ", topNTokens=" + topNTokens + ", reproducible=" + reproducible
-                + ", constraint=" + constraint.getClass().getSimpleName() + "]";
+                + stopSequences.size() + ", topNTokens=" + topNTokens + ", logprobs=" + logprobs + ", reproducible="
+                + reproducible                + ", constraint=" + constraint.getClass().getSimpleName() + "]";
     }
 }

@@ -145,7 +145,7 @@ final class OpenAiValidation {
         boolean newName = body.maxCompletionTokens() != null;
         int maxTokens = maxTokens(entry, prompt, newName ? "max_completion_tokens" : "max_tokens",
                 newName ? body.maxCompletionTokens() : body.maxTokens(), DEFAULT_MAX_TOKENS_CAP, "messages");
-        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs,
+        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, options, topLogprobs,
                 constraint, constraintField), options);
     }
 
@@ -239,7 +239,7 @@ final class OpenAiValidation {
         int topLogprobs = intInRange("logprobs", body.logprobs(), 0, 0, MAX_TOP_LOGPROBS);
         Prompt prompt = prompt(entry.engine(), body.prompt());
         int maxTokens = maxTokens(entry, prompt, "max_tokens", body.maxTokens(), LEGACY_DEFAULT_MAX_TOKENS, "prompt");
-        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, topLogprobs,
+        return new Validated(entry, request(entry, body, account, requestId, prompt, maxTokens, options, topLogprobs,
                 OutputConstraint.NONE, ResponseFormat.FIELD), options);
     }
 
@@ -296,10 +296,12 @@ final class OpenAiValidation {
     }
 
     private GenerationRequest request(CatalogEntry entry, CommonFields body, String account, String requestId,
-                                      Prompt prompt, int maxTokens, int topLogprobs, OutputConstraint constraint,
-                                      String constraintField) {
+                                      Prompt prompt, int maxTokens, Options options, int topLogprobs,
+                                      OutputConstraint constraint, String constraintField) {
+        // Without logprobs in the answer, none is asked of the engine (on a remote llama-server they cost).
         GenerationRequest request = new GenerationRequest(requestId, account, prompt, maxTokens, sampling(body, entry),
-                stopSequences(stop(body.stop())), topLogprobs, entry.config().reproducible(), constraint);
+                stopSequences(stop(body.stop())), topLogprobs, options.logprobs(), entry.config().reproducible(),
+                constraint);
         Constraints.requireSupported(entry.engine(), request, constraintField);
         return request;
     }

@@ -27,12 +27,12 @@ import org.openmaas.grammar.RegexGrammar;
  * llama.cpp's {@code llama-server}, on its native routes, which give everything the MaaS stream carries.
  *
  * <p>An attempt sends the prompt to {@code POST /completion} with {@code stream}, {@code return_tokens},
- * {@code n_probs}, {@code n_predict}, the sampling parameters and {@code cache_prompt}: a plain text prompt as text
- * (when llama-server tokenizes it as the embedded engine would, see {@link #asText}; the prompt's token count comes
- * from the last chunk), anything else as token ids, tokenized first ({@code POST /tokenize}; a conversation, its tools,
- * calls and tool results included, is rendered by the server's chat template with {@code POST /apply-template} and
- * tokenized with its control tokens recognised, as
- * the embedded engine does), plus the ids already generated on a continuation. So the prompt is tokenized exactly as
+ * {@code n_probs} (when the request wants logprobs), {@code n_predict}, the sampling parameters and
+ * {@code cache_prompt}: a plain text prompt as text (when llama-server tokenizes it as the embedded engine would, see
+ * {@link #asText}; the prompt's token count comes from the last chunk), anything else as token ids, tokenized first
+ * ({@code POST /tokenize}; a conversation, its tools, calls and tool results included, is rendered by the server's
+ * chat template with {@code POST /apply-template} and tokenized with its control tokens recognised, as the embedded
+ * engine does), plus the ids already generated on a continuation. So the prompt is tokenized exactly as
  * the embedded engine would (raw text without special tokens parsed), and a greedy continuation goes on as the
  * uninterrupted generation would.
  *
@@ -42,12 +42,17 @@ import org.openmaas.grammar.RegexGrammar;
  * does not stream such a token on its own: it holds it back until the character completes and then streams only the
  * completing token's id and logprob, with the bytes of both. The MaaS stream then carries that token with the whole
  * character; the held-back token counts (in {@code generated_tokens} and against {@code max_new_tokens}) but its id
- * and logprob are not shown, and a continuation after it resends the ids without it. <b>Special</b>: llama-server renders a token's bytes without special tokens, so a
- * control token (BOS, EOS, template markers) comes with no bytes at all while every other token has some: a token
- * without bytes is special, and its text is its piece as {@code POST /detokenize} renders it (e.g. {@code </s>}),
- * asked once per token id and kept. The last chunk's {@code stop_type} ({@code eos} or {@code limit}),
+ * and logprob are not shown, and a continuation after it resends the ids without it. <b>Special</b>: llama-server
+ * renders a token's bytes without special tokens, so a control token (BOS, EOS, template markers) comes with no bytes
+ * at all while every other token has some: a token without bytes is special, and its text is its piece as
+ * {@code POST /detokenize} renders it (e.g. {@code </s>}), asked once per token id and kept. The last chunk's {@code stop_type} ({@code eos} or {@code limit}),
  * {@code tokens_evaluated} and {@code tokens_predicted} give the ending and the counts. Stop sequences are matched by
  * {@link AttemptRun} (llama-server would withhold the tokens that carry one).
+ *
+ * <p><b>Without logprobs</b> (the OpenAI API unless asked) no {@code n_probs} is sent, since llama-server softmaxes
+ * and sorts the whole vocabulary for every token it reports probabilities for. A chunk then gives its token's id and,
+ * in {@code content}, its text (a held-back token's bytes included); a token without text is special, as above. The
+ * tokens carry no logprob (NaN).
  *
  * <p>Every parameter of the MaaS and OpenAI APIs has a llama-server counterpart, so none is refused. The samplers run
  * in the embedded engine's order (penalties over the whole sequence, then temperature, top-k, top-p, typical-p), with
@@ -162,11 +167,6 @@ public final class LlamaServerUpstream implements Upstream {
                 return;
             }
             JsonNode tokens = field(chunk, "tokens");
-            JsonNode probabilities = field(chunk, "completion_probabilities");
-            if (tokens.size() != probabilities.size()) {
-                throw new UpstreamException(new UpstreamFailure.Broken("llama-server streamed " + tokens.size()
-                        + " tokens with " + probabilities.size() + " probabilities in one chunk"));
-            }
             int predicted = field(chunk, "tokens_predicted").asInt();
             int withheld = predicted - predictedBefore - tokens.size();
             if (withheld < 0) {
@@ -175,6 +175,26 @@ public final class LlamaServerUpstream implements Upstream {
             }
             run.withheld(withheld);
             predictedBefore = predicted;
+            if (!attempt.request().logprobs()) {
+                // The chunk's text is its last token's. llama-server renders no control token, so a token without
+                // text is one (a token inside a character is held back, never streamed alone).
+                String content = field(chunk, "content").asText();
+                for (int i = 0; i < tokens.size(); i++) {
+                    int id = tokens.get(i).asInt();
+                    boolean last = i == tokens.size() - 1;
+                    boolean special = last && content.isEmpty();
+                    String text = special ? specialPiece(endpoint, id) : last ? content : "";
+                    if (endedByStopSequence(run, new Token(id, text, Float.NaN, special), List.of(), promptTokens)) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            JsonNode probabilities = field(chunk, "completion_probabilities");
+            if (tokens.size() != probabilities.size()) {
+                throw new UpstreamException(new UpstreamFailure.Broken("llama-server streamed " + tokens.size()
+                        + " tokens with " + probabilities.size() + " probabilities in one chunk"));
+            }
             for (JsonNode probability : probabilities) {
                 byte[] bytes = bytes(probability);
                 boolean special = bytes.length == 0;
@@ -191,14 +211,24 @@ public final class LlamaServerUpstream implements Upstream {
                     }
                     top.add(alternative(endpoint, alternative));
                 }
-                Optional<FinishReason> end = run.token(token, top);
-                if (end.isPresent() && end.get() == FinishReason.STOP_SEQUENCE) {
-                    run.finished(FinishReason.STOP_SEQUENCE, promptTokens, run.generated());
+                if (endedByStopSequence(run, token, top, promptTokens)) {
                     return;
                 }
-                // LENGTH: the last chunk follows at once and says whether that last token was an EOS
             }
         }
+    }
+
+    /**
+     * Streams a token and says whether it completed a stop sequence, which ends the attempt here. A token that reaches
+     * the limit is followed at once by the last chunk, which says whether it was an EOS.
+     */
+    private static boolean endedByStopSequence(AttemptRun run, Token token, List<Token> top, int promptTokens) {
+        Optional<FinishReason> end = run.token(token, top);
+        if (end.isPresent() && end.get() == FinishReason.STOP_SEQUENCE) {
+            run.finished(FinishReason.STOP_SEQUENCE, promptTokens, run.generated());
+            return true;
+        }
+        return false;
     }
 
     private ObjectNode completionBody(URI endpoint, AttemptRequest attempt)
@@ -224,7 +254,11 @@ public final class LlamaServerUpstream implements Upstream {
         }
         body.put("stream", true);
         body.put("return_tokens", true);
-        body.put("n_probs", Math.max(1, request.topNTokens())); // at least 1: the token's own bytes and logprob
+        if (request.logprobs()) {
+            // At least 1: the token's own bytes and logprob. llama-server pays for it: a softmax and sort of the
+            // whole vocabulary for every token, on its one main thread.
+            body.put("n_probs", Math.max(1, request.topNTokens()));
+        }
         body.put("n_predict", attempt.remainingTokens());
         body.put("cache_prompt", true);
         body.put("temperature", sampling.sample() ? sampling.temperature() : 0f); // 0: greedy

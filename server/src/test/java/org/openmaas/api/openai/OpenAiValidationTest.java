@@ -203,6 +203,18 @@ class OpenAiValidationTest {
         assertThat(valid.options()).isEqualTo(new OpenAiValidation.Options(true, true, true, 1, false,
                 Optional.empty(), Optional.empty()));
         assertThat(valid.request().topNTokens()).isEqualTo(3);
+        assertThat(valid.request().logprobs()).isTrue();
+    }
+
+    @Test
+    void theEngineIsAskedForLogprobsOnlyWhenTheAnswerShowsThem() {
+        assertThat(chat(chatBody("")).request().logprobs()).isFalse();
+        assertThat(chat(chatBody(", \"logprobs\": false")).request().logprobs()).isFalse();
+        assertThat(completion("{\"model\": \"maas-model-raw\", \"prompt\": \"Once\"}").request().logprobs())
+                .isFalse();
+        // logprobs 0 on the legacy route: each token's own logprob, no alternatives
+        assertThat(completion("{\"model\": \"maas-model-raw\", \"prompt\": \"Once\", \"logprobs\": 0}").request()
+                .logprobs()).isTrue();
     }
 
     @Test

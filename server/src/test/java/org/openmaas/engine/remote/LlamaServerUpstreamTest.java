@@ -2,6 +2,7 @@ package org.openmaas.engine.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -125,6 +126,31 @@ class LlamaServerUpstreamTest {
         assertThat(run.text()).isEqualTo(" \u0269 like");
         assertThat(run.ending().generatedTokens()).isEqualTo(run.tokens().size() + 1);
         assertThat(run.tokens()).anySatisfy(token -> assertThat(token.text()).startsWith("\u0269"));
+    }
+
+    @Test
+    void withoutLogprobsTheSameTokensComeFromTheChunksTextsWithNoLogprob() throws Exception {
+        // 400 greedy tokens hold a BOS between stories, a special token whose text is its piece.
+        GenerationRequest request = request(Sampling.greedy(), 400, List.of(), 0);
+        RecordingListener with = run(request, List.of());
+        RecordingListener without = run(withoutLogprobs(request), List.of());
+
+        assertThat(without.tokens()).extracting(Token::id, Token::text, Token::special)
+                .isEqualTo(with.tokens().stream().map(t -> tuple(t.id(), t.text(), t.special())).toList());
+        assertThat(without.tokens()).extracting(Token::id).contains(BOS);
+        assertThat(without.tokens()).allSatisfy(token -> assertThat(token.logprob()).isNaN());
+        assertThat(without.ending()).isEqualTo(with.ending());
+    }
+
+    @Test
+    void withoutLogprobsAHeldBackTokensBytesAndTheEndingEosStillArrive() throws Exception {
+        RecordingListener run = run(withoutLogprobs(constrained(new OutputConstraint.Gbnf("root ::= \" \u0269 like\""))),
+                List.of());
+
+        assertThat(run.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(run.text()).isEqualTo(" \u0269 like");
+        assertThat(run.ending().generatedTokens()).isEqualTo(run.tokens().size() + 1);
+        assertThat(run.tokens().getLast()).isEqualTo(new Token(EOS, "</s>", Float.NaN, true));
     }
 
     @Test
@@ -323,6 +349,11 @@ class LlamaServerUpstreamTest {
         upstream.start(at, new AttemptRequest(request, List.of()), listener);
         listener.ending();
         return listener;
+    }
+
+    private static GenerationRequest withoutLogprobs(GenerationRequest r) {
+        return new GenerationRequest(r.requestId(), r.account(), r.prompt(), r.maxNewTokens(), r.sampling(),
+                r.stopSequences(), r.topNTokens(), false, r.reproducible(), r.constraint());
     }
 
     private static GenerationRequest request(Sampling sampling, int maxNewTokens, List<String> stops, int topN) {
