@@ -26,17 +26,19 @@ import org.openmaas.engine.UnsupportedParameterException;
 
 /**
  * Any OpenAI-compatible server, on {@code POST /v1/completions} for a prompt and {@code POST /v1/chat/completions}
- * for a conversation (the endpoint is the server's root: {@code /v1/...} is added), streamed with logprobs and
- * {@code stream_options.include_usage}.
+ * for a conversation (the endpoint is the server's root: {@code /v1/...} is added), streamed with
+ * {@code stream_options.include_usage}, and with logprobs when the request wants them (a server may pay for them: a
+ * llama-server sorts its whole vocabulary for every token it reports them for).
  *
  * <p>The OpenAI API names tokens by their text, never by id: every token the MaaS stream carries from this upstream
  * has the id {@value #NO_ID}, which no vocabulary uses, and top tokens likewise. A token's logprob and alternatives
- * are the server's; a server that sends no logprobs gets one token per streamed chunk with logprob 0. No token is
- * marked special: the API streams no EOS token, only the finish reason ({@code stop} is taken as an EOS, since stop
- * sequences are matched here by {@link AttemptRun}; {@code length} as the limit). Counts are the final usage's, or the
- * tokens streamed and 0 for the prompt from a server that sends none. A continuation resends the prompt followed by
- * the text already generated (for a conversation: as the start of the assistant's answer, which a server may take as a
- * finished turn). The API has no {@code top_k}, {@code typical_p} or {@code repetition_penalty}: they are refused.
+ * are the server's; a server that sends none (or was not asked for them) gets one token per streamed chunk with
+ * logprob 0. No token is marked special: the API streams no EOS token, only the finish reason ({@code stop} is taken
+ * as an EOS, since stop sequences are matched here by {@link AttemptRun}; {@code length} as the limit). Counts are
+ * the final usage's, or the tokens streamed and 0 for the prompt from a server that sends none. A continuation resends
+ * the prompt followed by the text already generated (for a conversation: as the start of the assistant's answer, which
+ * a server may take as a finished turn). The API has no {@code top_k}, {@code typical_p} or
+ * {@code repetition_penalty}: they are refused.
  *
  * <p><b>Tools</b> are the server's own: a conversation's tools, {@code tool_choice} and {@code parallel_tool_calls} go
  * with it, and the calls the server streams ({@code delta.tool_calls}, an id and name then argument fragments) are
@@ -225,12 +227,16 @@ public final class OpenAiUpstream implements Upstream {
                 if (!generated.isEmpty()) {
                     messages.addObject().put("role", "assistant").put("content", generated.toString());
                 }
-                body.put("logprobs", true);
-                body.put("top_logprobs", Math.min(request.topNTokens(), MAX_LOGPROBS));
+                if (request.logprobs()) {
+                    body.put("logprobs", true);
+                    body.put("top_logprobs", Math.min(request.topNTokens(), MAX_LOGPROBS));
+                }
             }
             case Prompt.Text text -> {
                 body.put("prompt", text.text() + generated);
-                body.put("logprobs", Math.min(request.topNTokens(), MAX_LOGPROBS));
+                if (request.logprobs()) {
+                    body.put("logprobs", Math.min(request.topNTokens(), MAX_LOGPROBS));
+                }
             }
             case Prompt.Tokens tokens -> throw new IllegalStateException("an OpenAI-compatible server takes text, not "
                     + tokens.ids().length + " token ids");

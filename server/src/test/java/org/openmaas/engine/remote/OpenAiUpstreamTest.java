@@ -73,6 +73,21 @@ class OpenAiUpstreamTest {
     }
 
     @Test
+    void withoutLogprobsNoneAreAskedForAndTheTextAndCountsAreTheSame() throws Exception {
+        RecordingListener with = run(upstream(textProduct, apiKey), text(12, 0));
+        GenerationRequest plain = text(12, 0);
+        RecordingListener without = run(upstream(textProduct, apiKey), new GenerationRequest(plain.requestId(),
+                plain.account(), plain.prompt(), plain.maxNewTokens(), plain.sampling(), plain.stopSequences(), 0,
+                false, plain.reproducible(), plain.constraint()));
+
+        assertThat(with.tokens()).allSatisfy(token -> assertThat(token.logprob()).isNegative());
+        // The other server sends logprobs only when asked: a token without any is the protocol's logprob 0.
+        assertThat(without.tokens()).allSatisfy(token -> assertThat(token.logprob()).isZero());
+        assertThat(without.text()).isEqualTo(with.text());
+        assertThat(without.ending()).isEqualTo(with.ending());
+    }
+
+    @Test
     void theCountsAreTheServersUsage() throws Exception {
         RecordingListener run = run(upstream(textProduct, apiKey), text(5, 0));
 
