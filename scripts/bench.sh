@@ -114,6 +114,9 @@ if [[ -f "$stories" ]]; then
   # the two taking turns; the command starts and stops both servers itself.
   ./maas bench gateway --llama-tools "$tools" --model "$stories" --clients 8 --requests 96 --rounds "$repeat" \
     --write "$docs"
+  # and on a real vocabulary, where llama-server's work per token depends on what the gateway asks of it
+  ./maas bench gateway --llama-tools "$tools" --model "$vocab_model" --clients 8 --requests 16 --max-new-tokens 32 \
+    --rounds "$repeat" --warmup-runs 12 --write "$docs"
 fi
 
 # How many admissions and settlements one PostgreSQL carries for 1, 2 and 4 instances (docs/SCALING.md): on
