@@ -96,6 +96,6 @@ public record GenerationRequest(
         return "GenerationRequest[requestId=" + requestId + ", account=" + account + ", prompt=" + prompt
                 + ", maxNewTokens=" + maxNewTokens + ", sampling=" + sampling + ", stopSequences="
                 + stopSequences.size() + ", topNTokens=" + topNTokens + ", logprobs=" + logprobs + ", reproducible="
-                + reproducible                + ", constraint=" + constraint.getClass().getSimpleName() + "]";
+                + reproducible + ", constraint=" + constraint.getClass().getSimpleName() + "]";
     }
 }

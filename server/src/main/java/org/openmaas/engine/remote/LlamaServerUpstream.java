@@ -45,8 +45,9 @@ import org.openmaas.grammar.RegexGrammar;
  * and logprob are not shown, and a continuation after it resends the ids without it. <b>Special</b>: llama-server
  * renders a token's bytes without special tokens, so a control token (BOS, EOS, template markers) comes with no bytes
  * at all while every other token has some: a token without bytes is special, and its text is its piece as
- * {@code POST /detokenize} renders it (e.g. {@code </s>}), asked once per token id and kept. The last chunk's {@code stop_type} ({@code eos} or {@code limit}),
- * {@code tokens_evaluated} and {@code tokens_predicted} give the ending and the counts. Stop sequences are matched by
+ * {@code POST /detokenize} renders it (e.g. {@code </s>}), asked once per token id and kept. The last chunk's
+ * {@code stop_type} ({@code eos} or {@code limit}), {@code tokens_evaluated} and {@code tokens_predicted} give the
+ * ending and the counts. Stop sequences are matched by
  * {@link AttemptRun} (llama-server would withhold the tokens that carry one).
  *
  * <p><b>Without logprobs</b> (the OpenAI API unless asked) no {@code n_probs} is sent, since llama-server softmaxes
@@ -255,8 +256,8 @@ public final class LlamaServerUpstream implements Upstream {
         body.put("stream", true);
         body.put("return_tokens", true);
         if (request.logprobs()) {
-            // At least 1: the token's own bytes and logprob. llama-server pays for it: a softmax and sort of the
-            // whole vocabulary for every token, on its one main thread.
+            // At least 1: the token's own bytes and logprob. llama-server pays for it with a softmax and sort of the
+            // whole vocabulary for every token (6% of one slot's speed on a 128k vocabulary, BENCHMARKS.md).
             body.put("n_probs", Math.max(1, request.topNTokens()));
         }
         body.put("n_predict", attempt.remainingTokens());

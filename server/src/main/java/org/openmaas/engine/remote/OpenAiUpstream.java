@@ -32,8 +32,8 @@ import org.openmaas.engine.UnsupportedParameterException;
  *
  * <p>The OpenAI API names tokens by their text, never by id: every token the MaaS stream carries from this upstream
  * has the id {@value #NO_ID}, which no vocabulary uses, and top tokens likewise. A token's logprob and alternatives
- * are the server's; a server that sends none (or was not asked for them) gets one token per streamed chunk with
- * logprob 0. No token is marked special: the API streams no EOS token, only the finish reason ({@code stop} is taken
+ * are the server's; a server that sends none gets one token per streamed chunk with logprob 0 (NaN when none were
+ * asked for). No token is marked special: the API streams no EOS token, only the finish reason ({@code stop} is taken
  * as an EOS, since stop sequences are matched here by {@link AttemptRun}; {@code length} as the limit). Counts are
  * the final usage's, or the tokens streamed and 0 for the prompt from a server that sends none. A continuation resends
  * the prompt followed by the text already generated (for a conversation: as the start of the assistant's answer, which
@@ -125,6 +125,8 @@ public final class OpenAiUpstream implements Upstream {
         EventStream events = new EventStream(run.opened(http.open(endpoint,
                 chat ? "/v1/chat/completions" : "/v1/completions", body(attempt))), EventStream.Framing.SSE);
         int topN = attempt.request().topNTokens();
+        // A server asked for logprobs that sends none gives 0; one not asked, nothing: NaN.
+        float noLogprob = attempt.request().logprobs() ? 0f : Float.NaN;
         FinishReason reason = null;
         CallParts calls = new CallParts();
         JsonNode event;
@@ -136,7 +138,7 @@ public final class OpenAiUpstream implements Upstream {
                 return;
             }
             calls.add(chunk.toolCalls());
-            for (GenerationEvent.TokenGenerated step : tokens(chunk, topN)) {
+            for (GenerationEvent.TokenGenerated step : tokens(chunk, topN, noLogprob)) {
                 Optional<FinishReason> end = run.token(step.token(), step.topTokens());
                 if (end.isPresent() && end.get() == FinishReason.STOP_SEQUENCE) {
                     run.finished(FinishReason.STOP_SEQUENCE, 0, run.generated());
@@ -181,13 +183,14 @@ public final class OpenAiUpstream implements Upstream {
 
     /**
      * The chunk's tokens: one per logprob entry (the chunk's text on its last, its alternatives named by their text),
-     * or the chunk's text as one token when the server sent no logprobs.
+     * or the chunk's text as one token, with {@code noLogprob}, when the server sent no logprobs.
      */
-    private static List<GenerationEvent.TokenGenerated> tokens(CompletionChunk chunk, int topN) {
+    private static List<GenerationEvent.TokenGenerated> tokens(CompletionChunk chunk, int topN, float noLogprob) {
         List<GenerationEvent.TokenGenerated> tokens = new ArrayList<>();
         if (chunk.steps().isEmpty()) {
             if (!chunk.text().isEmpty()) {
-                tokens.add(new GenerationEvent.TokenGenerated(new Token(NO_ID, chunk.text(), 0f, false), List.of()));
+                tokens.add(new GenerationEvent.TokenGenerated(new Token(NO_ID, chunk.text(), noLogprob, false),
+                        List.of()));
             }
             return tokens;
         }
