@@ -95,8 +95,9 @@ final class Validation {
         }
         // Decoding alone costs throughput, so it is asked for: by the product, or per request.
         boolean reproducible = entry.config().reproducible() || Boolean.TRUE.equals(params.reproducible());
+        // Every line of the MaaS stream shows its token's logprob.
         GenerationRequest request = new GenerationRequest(requestId, body.cloudAccountId(), input, maxNewTokens,
-                sampling, stop, topN, reproducible, grammar(params.grammar()));
+                sampling, stop, topN, true, reproducible, grammar(params.grammar()));
         // An upstream without such a parameter, or a grammar the engine cannot use: a 400 before admission.
         Constraints.requireSupported(engine, request, GRAMMAR);
         return new Validated(entry, request);

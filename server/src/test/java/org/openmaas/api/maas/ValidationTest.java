@@ -62,6 +62,7 @@ class ValidationTest {
         assertThat(request.sampling()).isEqualTo(new Sampling(false, 1f, 0, 1f, 1f, 1f, 0f, request.sampling().seed()));
         assertThat(request.stopSequences()).isEmpty();
         assertThat(request.topNTokens()).isZero();
+        assertThat(request.logprobs()).isTrue(); // every stream line shows its token's logprob
         assertThat(request.reproducible()).isFalse();
     }
 
