@@ -78,6 +78,7 @@ class CrashRecoveryIT {
                 }
             });
             awaitCheckpoint(port, requestId);
+            awaitStored(port);
 
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -149,6 +150,20 @@ class CrashRecoveryIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * Returns once what other requests can read is also in the file. H2 shows a transaction's changes to other
+     * transactions before its commit has written them, so a kill right after the checkpoint was read could lose it; a
+     * write acknowledged after that read was stored after it (H2 writes one commit at a time, each with all that was
+     * committed before), so the checkpoint is in the file once this write is acknowledged.
+     */
+    private void awaitStored(int port) throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(uri(port, "/v1/admin/accounts"))
+                .header("Authorization", "Bearer " + token(port)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"written-after-the-checkpoint\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     }
 
     private void awaitCheckpoint(int port, String requestId) throws Exception {
