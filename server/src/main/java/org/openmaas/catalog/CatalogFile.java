@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,10 +27,13 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openmaas.engine.llamacpp.FlashAttention;
 import org.openmaas.engine.llamacpp.KvCacheType;
 import org.openmaas.engine.remote.MaasUpstream;
+import org.openmaas.engine.remote.UpstreamTimeouts;
 
 /**
  * Reads a catalog file: the products an operator declares, each bound to a GGUF path or hub reference.
@@ -63,11 +68,15 @@ import org.openmaas.engine.remote.MaasUpstream;
  *       api_key_env: UPSTREAM_KEY                         # optional: bearer key read from this variable
  *       max_concurrent: 32                                # optional: streams per endpoint before the gateway queues
  *       tool_call_format: hermes                          # type vllm only, optional: how the model writes tool calls
+ *       first_token_timeout: 5m                           # optional: wait for the first token (queue, prompt); 60s
+ *       idle_timeout: 60s                                 # optional: silence between tokens before failover; 60s
  *       # type maas only: auth_url, client_id, client_secret_env, cloud_account, product_name (of the upstream)
  * </pre>
  * Relative model paths are taken from the catalog file's folder. Any mistake is reported with the product it is in.
  */
 public final class CatalogFile {
+
+    private static final Pattern WAIT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|)");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -104,6 +113,8 @@ public final class CatalogFile {
             @JsonProperty("api_key_env") String apiKeyEnv,
             @JsonProperty("max_concurrent") Integer maxConcurrent,
             @JsonProperty("tool_call_format") String toolCallFormat,
+            @JsonProperty("first_token_timeout") String firstTokenTimeout,
+            @JsonProperty("idle_timeout") String idleTimeout,
             @JsonProperty("auth_url") String authUrl,
             @JsonProperty("client_id") String clientId,
             @JsonProperty("client_secret_env") String clientSecretEnv,
@@ -334,9 +345,35 @@ public final class CatalogFile {
             });
         }
         String upstreamModel = blankToNull(e.upstreamModel()) == null ? modelName : e.upstreamModel();
+        UpstreamTimeouts timeouts = new UpstreamTimeouts(
+                wait("engine.first_token_timeout", e.firstTokenTimeout(), UpstreamTimeouts.DEFAULTS.firstToken()),
+                wait("engine.idle_timeout", e.idleTimeout(), UpstreamTimeouts.DEFAULTS.idle()));
         return new RemoteEngineConfig(type, endpoints, upstreamModel, apiKey,
                 e.maxConcurrent() == null ? RemoteEngineConfig.DEFAULT_MAX_CONCURRENT : e.maxConcurrent(), maas,
-                Optional.ofNullable(e.toolCallFormat()));
+                Optional.ofNullable(e.toolCallFormat()), timeouts);
+    }
+
+    /** A wait as seconds ({@code 90}, {@code 2.5}) or a number with its unit ({@code 500ms}, {@code 90s}, {@code 5m}). */
+    private static Duration wait(String key, String text, Duration absent) {
+        if (text == null) {
+            return absent;
+        }
+        Matcher m = WAIT.matcher(text.strip());
+        if (m.matches()) {
+            BigDecimal millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(switch (m.group(2)) {
+                case "ms" -> 1L;
+                case "m" -> 60_000L;
+                case "h" -> 3_600_000L;
+                default -> 1000L; // s, or no unit
+            }));
+            if (millis.compareTo(BigDecimal.valueOf(UpstreamTimeouts.MIN.toMillis())) >= 0
+                    && millis.compareTo(BigDecimal.valueOf(UpstreamTimeouts.MAX.toMillis())) <= 0) {
+                return Duration.ofMillis(millis.longValue());
+            }
+        }
+        throw new IllegalArgumentException(key + " '" + text + "' is not a wait from " + UpstreamTimeouts.MIN.toMillis()
+                + "ms to " + UpstreamTimeouts.MAX.toHours() + "h: seconds (90, 2.5) or a number with its unit (500ms, "
+                + "90s, 5m, 1h)");
     }
 
     private static URI endpoint(String url) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.openmaas.chat.tools.ToolCallFormat;
 import org.openmaas.engine.remote.MaasUpstream;
+import org.openmaas.engine.remote.UpstreamTimeouts;
 
 /**
  * A product's engine elsewhere, as its catalog entry's {@code engine:} block declares it, with the secrets already read
@@ -19,10 +20,11 @@ import org.openmaas.engine.remote.MaasUpstream;
  * @param maas           the account this gateway uses at an upstream MaaS; present exactly for type {@code maas}
  * @param toolCallFormat the family whose markup the model writes tool calls in, one of {@link ToolCallFormat#NAMED};
  *                       only for type {@code vllm}, whose template this server cannot see
+ * @param timeouts       how long a stream may take to its first token and then go silent before it fails over
  */
 public record RemoteEngineConfig(UpstreamType type, List<URI> endpoints, String upstreamModel, Optional<String> apiKey,
                                  int maxConcurrent, Optional<MaasUpstream.Account> maas,
-                                 Optional<String> toolCallFormat) {
+                                 Optional<String> toolCallFormat, UpstreamTimeouts timeouts) {
 
     /** A few streams per endpoint: llama-server's default slots are 4, vLLM batches hundreds. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
@@ -32,6 +34,7 @@ public record RemoteEngineConfig(UpstreamType type, List<URI> endpoints, String 
         Objects.requireNonNull(upstreamModel, "upstreamModel");
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(maas, "maas");
+        Objects.requireNonNull(timeouts, "timeouts");
         endpoints = List.copyOf(endpoints);
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("engine.endpoints must list at least one http(s) URL");

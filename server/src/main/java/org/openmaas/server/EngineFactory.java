@@ -19,6 +19,7 @@ import org.openmaas.engine.remote.OpenAiUpstream;
 import org.openmaas.engine.remote.RemoteEngine;
 import org.openmaas.engine.remote.TgiUpstream;
 import org.openmaas.engine.remote.Upstream;
+import org.openmaas.engine.remote.UpstreamTimeouts;
 import org.openmaas.engine.remote.VllmUpstream;
 
 /** The one place the server chooses an engine implementation for a product. */
@@ -75,12 +76,14 @@ final class EngineFactory {
         // The selector thread hands what it reads straight to the waiting reader instead of through a worker thread:
         // one thread hand-off less per streamed token. What runs there only parses and queues bytes; nothing blocks.
         HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).executor(Runnable::run).build();
+        UpstreamTimeouts timeouts = engine.timeouts();
         return switch (engine.type()) {
-            case LLAMA_SERVER -> new LlamaServerUpstream(client, engine.upstreamModel(), engine.apiKey());
-            case VLLM -> new VllmUpstream(client, engine.upstreamModel(), engine.apiKey(), engine.toolCallFormat());
-            case TGI -> new TgiUpstream(client, engine.upstreamModel(), engine.apiKey());
-            case OPENAI -> new OpenAiUpstream(client, engine.upstreamModel(), engine.apiKey());
-            case MAAS -> new MaasUpstream(client, engine.maas().orElseThrow());
+            case LLAMA_SERVER -> new LlamaServerUpstream(client, timeouts, engine.upstreamModel(), engine.apiKey());
+            case VLLM -> new VllmUpstream(client, timeouts, engine.upstreamModel(), engine.apiKey(),
+                    engine.toolCallFormat());
+            case TGI -> new TgiUpstream(client, timeouts, engine.upstreamModel(), engine.apiKey());
+            case OPENAI -> new OpenAiUpstream(client, timeouts, engine.upstreamModel(), engine.apiKey());
+            case MAAS -> new MaasUpstream(client, timeouts, engine.maas().orElseThrow());
         };
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openmaas.engine.remote.MaasUpstream;
+import org.openmaas.engine.remote.UpstreamTimeouts;
 
 /** The catalog's {@code engine:} block, in the issue's exact syntax, and every mistake in it refused at start. */
 class RemoteEngineCatalogTest {
@@ -48,7 +50,7 @@ class RemoteEngineCatalogTest {
         assertThat(product.contextLength()).isEqualTo(8192);
         assertThat(product.source()).isEqualTo(new ModelSource.Remote(new RemoteEngineConfig(UpstreamType.LLAMA_SERVER,
                 List.of(URI.create("http://gpu-node-1:8080"), URI.create("http://gpu-node-2:8080")), "llama-3.1-8b",
-                Optional.of("sk-upstream"), 32, Optional.empty(), Optional.empty())));
+                Optional.of("sk-upstream"), 32, Optional.empty(), Optional.empty(), UpstreamTimeouts.DEFAULTS)));
         assertThat(product.source().toString()).doesNotContain("sk-upstream");
     }
 
@@ -91,6 +93,32 @@ class RemoteEngineCatalogTest {
         assertThat(engine.toolCallFormat()).contains("hermes");
     }
 
+    @ParameterizedTest(name = "{0} and {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            300  | 2.5   | 300000 | 2500
+            5m   | 500ms | 300000 | 500
+            1h   | 90s   | 3600000 | 90000
+            24h  | 0.01  | 86400000 | 10
+            """)
+    void theWaitsOnAStreamAreSecondsOrANumberWithItsUnit(String firstToken, String idle, long firstTokenMillis,
+                                                         long idleMillis) throws IOException {
+        Path file = write("products:\n  - {product_name: slow-70b, model_name: m, context_length: 100, engine: {"
+                + "type: vllm, endpoints: [http://a:1], first_token_timeout: " + firstToken + ", idle_timeout: " + idle
+                + "}}\n");
+
+        assertThat(engine(file).timeouts()).isEqualTo(new UpstreamTimeouts(Duration.ofMillis(firstTokenMillis),
+                Duration.ofMillis(idleMillis)));
+    }
+
+    @Test
+    void withoutWaitsAStreamGetsAMinuteToItsFirstTokenAndAMinuteBetweenTokens() throws IOException {
+        Path file = write("products:\n  - {product_name: r, model_name: m, context_length: 100, engine: {type: tgi, "
+                + "endpoints: [http://a:1]}}\n");
+
+        assertThat(engine(file).timeouts()).isEqualTo(new UpstreamTimeouts(Duration.ofSeconds(60),
+                Duration.ofSeconds(60)));
+    }
+
     @Test
     void aMaasUpstreamCarriesItsClientCredentialsWithTheSecretFromTheEnvironment() throws IOException {
         Path file = write("""
@@ -130,6 +158,11 @@ class RemoteEngineCatalogTest {
             an unknown engine key           | type: tgi, endpoints: [http://a:1], timeout: 5               | unknown key 'engine.timeout'; allowed keys: api_key_env, auth_url
             an unknown tool call format     | type: vllm, endpoints: [http://a:1], tool_call_format: json  | engine.tool_call_format 'json' is not one of: deepseek_v3, granite, hermes, llama3_json, mistral, mistral-small-3.2
             a tool call format not on vLLM  | type: llama-server, endpoints: [http://a:1], tool_call_format: hermes | engine.tool_call_format belongs to engine.type vllm only, not llama-server
+            a wait without a number         | type: tgi, endpoints: [http://a:1], first_token_timeout: soon | engine.first_token_timeout 'soon' is not a wait from 10ms to 24h: seconds (90, 2.5) or
+            an unknown unit                 | type: tgi, endpoints: [http://a:1], idle_timeout: 2d          | engine.idle_timeout '2d' is not a wait from 10ms to 24h
+            a negative wait                 | type: tgi, endpoints: [http://a:1], idle_timeout: -5          | engine.idle_timeout '-5' is not a wait
+            a zero wait                     | type: tgi, endpoints: [http://a:1], first_token_timeout: 0    | engine.first_token_timeout '0' is not a wait from 10ms
+            a wait over a day               | type: tgi, endpoints: [http://a:1], first_token_timeout: 25h  | engine.first_token_timeout '25h' is not a wait
             """)
     void aMistakeInTheEngineBlockIsRefusedNamingProductAndKey(String mistake, String engine, String message)
             throws IOException {
@@ -156,6 +189,10 @@ class RemoteEngineCatalogTest {
         assertThatThrownBy(() -> CatalogFile.read(file, ENVIRONMENT))
                 .hasMessageStartingWith("catalog file " + file + ", product 1 (remote-b): ")
                 .hasMessageContaining(message);
+    }
+
+    private static RemoteEngineConfig engine(Path catalog) {
+        return ((ModelSource.Remote) CatalogFile.read(catalog, Map.of()).getFirst().source()).engine();
     }
 
     private Path write(String yaml) throws IOException {

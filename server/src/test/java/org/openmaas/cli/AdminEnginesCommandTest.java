@@ -25,6 +25,7 @@ import org.openmaas.engine.remote.UpstreamFailure;
 import org.openmaas.engine.remote.UpstreamListener;
 import org.openmaas.testing.Await;
 import org.openmaas.testing.TestServer;
+import org.openmaas.engine.remote.UpstreamTimeouts;
 
 /** {@code maas admin engines}: each endpoint of a product served elsewhere, as a table and as the server's JSON. */
 class AdminEnginesCommandTest {
@@ -72,7 +73,7 @@ class AdminEnginesCommandTest {
                 true), List.of(UP, GONE), HEALTH_ONLY, RemoteEngine.Settings.of(8, 16));
         server = TestServer.serving(TestServer.remoteProduct("maas-model-remote", new RemoteEngineConfig(
                 UpstreamType.VLLM, List.of(UP, GONE), "remote", Optional.empty(), 8, Optional.empty(),
-                Optional.empty()), engine));
+                Optional.empty(), UpstreamTimeouts.DEFAULTS), engine));
         Await.until(() -> engine.endpoints().get(1).lastError().isPresent()); // the first health check has run
     }
 

@@ -102,22 +102,19 @@ final class AttemptRun implements Upstream.Attempt {
     }
 
     /**
-     * Keeps the open stream for {@link #cancel()} to close, and watches it: once it has been silent for its idle wait,
-     * the attempt fails as broken (so the pool continues elsewhere) and its reader stops. Closes it at once when the
-     * attempt was cancelled.
+     * Keeps the open stream for {@link #cancel()} to close, and watches it: once it has been silent past its wait
+     * ({@link WatchedBody#stall(int)}), the attempt fails as broken (so the pool continues elsewhere) and its reader
+     * stops. Closes it at once when the attempt was cancelled.
      */
     InputStream opened(WatchedBody stream) {
         synchronized (lock) {
             body = stream;
             if (!ended) {
-                long period = Math.max(10, stream.idleWait().toMillis() / 4);
-                watch = WATCHDOG.scheduleAtFixedRate(() -> {
-                    if (stream.stalled()) {
-                        fail(new UpstreamFailure.Broken("the upstream sent nothing for "
-                                + stream.idleWait().toMillis() + " ms after " + generated + " tokens"));
-                        thread.interrupt(); // its read may block past the close
-                    }
-                }, period, period, TimeUnit.MILLISECONDS);
+                long period = Math.max(1, stream.watchPeriod().toMillis());
+                watch = WATCHDOG.scheduleAtFixedRate(() -> stream.stall(generated).ifPresent(stall -> {
+                    fail(new UpstreamFailure.Broken(stall));
+                    thread.interrupt(); // its read may block past the close
+                }), period, period, TimeUnit.MILLISECONDS);
                 return stream;
             }
         }

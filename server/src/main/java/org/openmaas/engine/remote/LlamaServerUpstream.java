@@ -69,16 +69,14 @@ public final class LlamaServerUpstream implements Upstream {
     private final Map<URI, String> templates = new ConcurrentHashMap<>(); // endpoint -> its template for tools
 
     /**
+     * @param timeouts      how long a stream may take to its first token and then go silent
      * @param upstreamModel the model name sent with each request (llama-server's router mode picks the model by it; a
      *                      server of one model ignores it)
      * @param apiKey        llama-server's {@code --api-key}, when it has one
      */
-    public LlamaServerUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey) {
-        this(new UpstreamHttp(client, apiKey), upstreamModel);
-    }
-
-    LlamaServerUpstream(UpstreamHttp http, String upstreamModel) {
-        this.http = Objects.requireNonNull(http, "http");
+    public LlamaServerUpstream(HttpClient client, UpstreamTimeouts timeouts, String upstreamModel,
+                               Optional<String> apiKey) {
+        this.http = new UpstreamHttp(client, apiKey, timeouts);
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
     }
 

@@ -79,13 +79,14 @@ public final class MaasUpstream implements Upstream {
     private AccessToken token;   // guarded by this
     private ProductRef product;  // guarded by this
 
-    public MaasUpstream(HttpClient client, Account account) {
-        this(client, account, Clock.systemUTC());
+    /** @param timeouts how long a stream may take to its first token and then go silent */
+    public MaasUpstream(HttpClient client, UpstreamTimeouts timeouts, Account account) {
+        this(client, timeouts, account, Clock.systemUTC());
     }
 
-    MaasUpstream(HttpClient client, Account account, Clock clock) {
+    MaasUpstream(HttpClient client, UpstreamTimeouts timeouts, Account account, Clock clock) {
         // No bearer key of its own: every call carries the access token.
-        this.http = new UpstreamHttp(client, Optional.empty());
+        this.http = new UpstreamHttp(client, Optional.empty(), timeouts);
         this.account = Objects.requireNonNull(account, "account");
         this.clock = Objects.requireNonNull(clock, "clock");
     }

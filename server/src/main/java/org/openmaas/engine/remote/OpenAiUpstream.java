@@ -59,11 +59,12 @@ public final class OpenAiUpstream implements Upstream {
     private final String upstreamModel;
 
     /**
+     * @param timeouts      how long a stream may take to its first token and then go silent
      * @param upstreamModel the model name the server knows
      * @param apiKey        the server's API key, sent as a bearer token
      */
-    public OpenAiUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey) {
-        this.http = new UpstreamHttp(client, apiKey);
+    public OpenAiUpstream(HttpClient client, UpstreamTimeouts timeouts, String upstreamModel, Optional<String> apiKey) {
+        this.http = new UpstreamHttp(client, apiKey, timeouts);
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
     }
 

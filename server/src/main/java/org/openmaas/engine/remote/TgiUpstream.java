@@ -41,11 +41,12 @@ public final class TgiUpstream implements Upstream {
     private final String upstreamModel;
 
     /**
+     * @param timeouts      how long a stream may take to its first token and then go silent
      * @param upstreamModel sent as the chat template's model (TGI serves one model and ignores it otherwise)
      * @param apiKey        the bearer key of the TGI deployment, when it has one
      */
-    public TgiUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey) {
-        this.http = new UpstreamHttp(client, apiKey);
+    public TgiUpstream(HttpClient client, UpstreamTimeouts timeouts, String upstreamModel, Optional<String> apiKey) {
+        this.http = new UpstreamHttp(client, apiKey, timeouts);
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
     }
 

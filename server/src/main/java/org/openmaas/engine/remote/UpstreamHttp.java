@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -39,19 +41,6 @@ final class UpstreamHttp {
     /** How long a short call may take: a health check or a tokenization that takes longer counts as unreachable. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
-    /**
-     * How long a stream's request may wait for the answer's headers: the upstream sends them with its first event, so
-     * this bounds its queueing and prompt processing. An endpoint that accepts and then says nothing counts as
-     * unreachable after it, and the attempt goes to another endpoint.
-     */
-    static final Duration HEADER_WAIT = Duration.ofSeconds(60);
-
-    /**
-     * How long a stream may then go without a byte: longer than any gap between two tokens of a working upstream, so an
-     * upstream silent for this long has stalled, and the attempt fails over as if its connection had broken.
-     */
-    static final Duration IDLE_WAIT = Duration.ofSeconds(60);
-
     /** How long a stream's connection may take when the client names no connect timeout. */
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -61,24 +50,17 @@ final class UpstreamHttp {
     private final HttpClient client;
     private final Duration connectTimeout;
     private final Optional<String> apiKey;
-    private final Duration headerWait;
-    private final Duration idleWait;
-
-    /** @param apiKey the bearer key sent on every request, when the upstream asks for one */
-    UpstreamHttp(HttpClient client, Optional<String> apiKey) {
-        this(client, apiKey, HEADER_WAIT, IDLE_WAIT);
-    }
+    private final UpstreamTimeouts timeouts;
 
     /**
-     * @param headerWait how long a stream's request waits for the answer's headers
-     * @param idleWait   how long an open stream may then go without a byte
+     * @param apiKey   the bearer key sent on every request, when the upstream asks for one
+     * @param timeouts how long a stream may take to its first event, and then go silent
      */
-    UpstreamHttp(HttpClient client, Optional<String> apiKey, Duration headerWait, Duration idleWait) {
+    UpstreamHttp(HttpClient client, Optional<String> apiKey, UpstreamTimeouts timeouts) {
         this.client = Objects.requireNonNull(client, "client");
         this.connectTimeout = client.connectTimeout().orElse(DEFAULT_CONNECT_TIMEOUT);
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-        this.headerWait = Objects.requireNonNull(headerWait, "headerWait");
-        this.idleWait = Objects.requireNonNull(idleWait, "idleWait");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 
     static ObjectNode object() {
@@ -149,8 +131,9 @@ final class UpstreamHttp {
      * for the caller to read and close. Over plain http it goes on a connection of its own and is read straight from
      * the socket ({@link StreamingPost}: a stream's many small events cost half the CPU they cost through the pooled
      * client); over https it keeps the pooled client, whose kept-alive connections spare a TLS handshake per stream. An
-     * interrupt while it waits for the answer aborts the exchange, and so does the header wait's end (which covers the
-     * wait for the headers only, not the body that follows).
+     * interrupt while it waits for the answer aborts the exchange, and so does the end of the first-token wait before
+     * the headers came (an endpoint that accepts and says nothing counts as unreachable, so the attempt goes to another
+     * endpoint). After them the body watches the rest of that wait, then the idle wait ({@link WatchedBody}).
      */
     WatchedBody open(URI endpoint, String path, JsonNode body) throws UpstreamException, InterruptedException {
         return open(endpoint, path, body, apiKey.map(key -> "Bearer " + key));
@@ -164,19 +147,25 @@ final class UpstreamHttp {
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "text/event-stream, application/json");
         authorization.ifPresent(value -> headers.put("Authorization", value));
+        long sentNanos = System.nanoTime();
         StreamingPost.Response response;
         try {
             response = "http".equalsIgnoreCase(uri.getScheme())
-                    ? StreamingPost.send(uri, headers, bytes(body), connectTimeout, headerWait)
+                    ? StreamingPost.send(uri, headers, bytes(body), connectTimeout, timeouts.firstToken())
                     : sendPooled(uri, headers, bytes(body));
         } catch (IOException e) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for " + hostOf(uri));
             }
+            if (e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
+                throw new UpstreamException(new UpstreamFailure.Unreachable(hostOf(uri) + " sent nothing within "
+                        + timeouts.firstToken().toMillis() + " ms of the request to " + path(uri)
+                        + " (the first-token timeout)"));
+            }
             throw new UpstreamException(unreachable(uri, e));
         }
         if (response.status() / 100 == 2) {
-            return new WatchedBody(response.body(), idleWait);
+            return new WatchedBody(response.body(), timeouts, sentNanos);
         }
         String error;
         try (InputStream in = response.body()) {
@@ -190,7 +179,7 @@ final class UpstreamHttp {
     /** The POST through the pooled client, its answer as {@link StreamingPost}'s. */
     private StreamingPost.Response sendPooled(URI uri, Map<String, String> headers, byte[] body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(headerWait)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeouts.firstToken())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         HttpResponse<InputStream> response = FreshConnectionRetry.send(client, request.build(),

@@ -49,14 +49,15 @@ public final class VllmUpstream implements Upstream {
     private final Optional<String> toolCallFormat;
 
     /**
+     * @param timeouts       how long a stream may take to its first token and then go silent
      * @param upstreamModel  the model name vLLM serves (its {@code --served-model-name})
      * @param apiKey         vLLM's {@code --api-key}, when it has one
      * @param toolCallFormat the family whose markup the model writes calls in, as the catalog names it; empty when the
      *                       operator named none, and then tools are refused
      */
-    public VllmUpstream(HttpClient client, String upstreamModel, Optional<String> apiKey,
+    public VllmUpstream(HttpClient client, UpstreamTimeouts timeouts, String upstreamModel, Optional<String> apiKey,
                         Optional<String> toolCallFormat) {
-        this.http = new UpstreamHttp(client, apiKey);
+        this.http = new UpstreamHttp(client, apiKey, timeouts);
         this.upstreamModel = Objects.requireNonNull(upstreamModel, "upstreamModel");
         this.toolCallFormat = Objects.requireNonNull(toolCallFormat, "toolCallFormat");
     }

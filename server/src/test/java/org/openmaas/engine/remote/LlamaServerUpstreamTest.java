@@ -46,7 +46,8 @@ class LlamaServerUpstreamTest {
     private static URI endpoint;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final LlamaServerUpstream upstream = new LlamaServerUpstream(http, "stories260K", Optional.empty());
+    private final LlamaServerUpstream upstream = new LlamaServerUpstream(http, UpstreamTimeouts.DEFAULTS,
+            "stories260K", Optional.empty());
 
     @BeforeAll
     static void startServer() {
@@ -253,31 +254,51 @@ class LlamaServerUpstreamTest {
     }
 
     @Test
-    void anEndpointThatAcceptsButNeverAnswersIsUnreachableOnceTheHeaderWaitEnds() throws Exception {
-        LlamaServerUpstream impatient = new LlamaServerUpstream(new UpstreamHttp(http, Optional.empty(),
-                Duration.ofMillis(300), UpstreamHttp.IDLE_WAIT), "stories260K");
+    void anEndpointThatAcceptsButNeverAnswersIsUnreachableOnceTheFirstTokenTimeoutEnds() throws Exception {
+        LlamaServerUpstream impatient = new LlamaServerUpstream(http, new UpstreamTimeouts(Duration.ofMillis(300),
+                UpstreamTimeouts.DEFAULTS.idle()), "stories260K", Optional.empty());
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RecordingListener run = new RecordingListener();
             impatient.start(URI.create("http://127.0.0.1:" + silent.getLocalPort()),
                     new AttemptRequest(request(Sampling.greedy(), 5, List.of(), 0), List.of()), run);
 
             assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Unreachable.class,
-                    failure -> assertThat(failure.message()).contains("did not answer /completion", "Timeout"));
+                    failure -> assertThat(failure.message()).contains(
+                            "sent nothing within 300 ms of the request to /completion (the first-token timeout)"));
         }
     }
 
     @Test
-    void aStreamThatFallsSilentAfterItsHeadersFailsAsBrokenOnceTheIdleWaitEnds() throws Exception {
-        LlamaServerUpstream watchful = new LlamaServerUpstream(new UpstreamHttp(http, Optional.empty(),
-                UpstreamHttp.HEADER_WAIT, Duration.ofMillis(300)), "stories260K");
+    void aStreamThatFallsSilentAfterItsHeadersFailsAsBrokenOnceTheFirstTokenTimeoutEnds() throws Exception {
+        RecordingListener run = runAgainstAStreamThatStalls(new UpstreamTimeouts(Duration.ofMillis(300),
+                UpstreamTimeouts.DEFAULTS.idle()), "");
+
+        assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Broken.class, failure -> assertThat(
+                failure.message()).contains("sent nothing within 300 ms of the request (the first-token timeout)"));
+    }
+
+    @Test
+    void aStreamThatFallsSilentAfterSendingSomethingFailsAsBrokenOnceTheIdleTimeoutEnds() throws Exception {
+        RecordingListener run = runAgainstAStreamThatStalls(new UpstreamTimeouts(UpstreamTimeouts.DEFAULTS.firstToken(),
+                Duration.ofMillis(300)), ": the server is warming up\n\n");
+
+        assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Broken.class, failure -> assertThat(
+                failure.message()).contains("sent nothing for 300 ms after 0 tokens (the idle timeout)"));
+    }
+
+    /** One attempt against a server that answers 200, sends {@code opening} (SSE) and then nothing, connection open. */
+    private RecordingListener runAgainstAStreamThatStalls(UpstreamTimeouts timeouts, String opening) throws Exception {
+        LlamaServerUpstream watchful = new LlamaServerUpstream(http, timeouts, "stories260K", Optional.empty());
         try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread answering = Thread.ofVirtual().start(() -> {
                 try (Socket connection = stalling.accept()) {
                     connection.getInputStream().read(new byte[8192]); // the request
+                    String chunk = opening.isEmpty() ? "" : Integer.toHexString(opening.length()) + "\r\n" + opening
+                            + "\r\n";
                     connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Transfer-Encoding: chunked\r\n\r\n" + chunk).getBytes(StandardCharsets.US_ASCII));
                     connection.getOutputStream().flush();
-                    Thread.sleep(Duration.ofMinutes(2)); // and then nothing, with the connection open
+                    Thread.sleep(Duration.ofMinutes(2));
                 } catch (IOException | InterruptedException e) {
                     // the test is over
                 }
@@ -285,10 +306,9 @@ class LlamaServerUpstreamTest {
             RecordingListener run = new RecordingListener();
             watchful.start(URI.create("http://127.0.0.1:" + stalling.getLocalPort()),
                     new AttemptRequest(request(Sampling.greedy(), 5, List.of(), 0), List.of()), run);
-
-            assertThat(run.failure()).isInstanceOfSatisfying(UpstreamFailure.Broken.class,
-                    failure -> assertThat(failure.message()).contains("sent nothing for 300 ms after 0 tokens"));
+            run.failure(); // waits for the attempt's end
             answering.interrupt();
+            return run;
         }
     }
 

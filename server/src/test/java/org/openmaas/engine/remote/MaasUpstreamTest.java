@@ -151,7 +151,7 @@ class MaasUpstreamTest {
     }
 
     private MaasUpstream upstream(String product, String secret) {
-        return new MaasUpstream(HttpClient.newHttpClient(), account(product, secret), clock);
+        return new MaasUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, account(product, secret), clock);
     }
 
     private static MaasUpstream.Account account(String product, String secret) {

@@ -185,7 +185,7 @@ class OpenAiUpstreamTest {
     }
 
     private static OpenAiUpstream upstream(String product, String key) {
-        return new OpenAiUpstream(HttpClient.newHttpClient(), product, Optional.of(key));
+        return new OpenAiUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, product, Optional.of(key));
     }
 
     private static RecordingListener run(OpenAiUpstream upstream, GenerationRequest request) throws Exception {

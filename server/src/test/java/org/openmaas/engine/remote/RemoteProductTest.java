@@ -40,7 +40,7 @@ class RemoteProductTest {
     @AutoClose
     private final TestServer server = TestServer.serving(TestServer.remoteProduct(PRODUCT,
             new RemoteEngineConfig(UpstreamType.LLAMA_SERVER, List.of(A, B), "remote", Optional.empty(), 4,
-                    Optional.empty(), Optional.empty()), engine));
+                    Optional.empty(), Optional.empty(), UpstreamTimeouts.DEFAULTS), engine));
 
     @Test
     void aStreamWhoseUpstreamDiesMidwayReachesTheClientWholeWithOneUsageRecord() throws Exception {

@@ -35,7 +35,7 @@ class UpstreamHttpTest {
     // As the server builds it: the selector thread delivers the bytes.
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .executor(Runnable::run).build();
-    private final UpstreamHttp http = new UpstreamHttp(client, Optional.empty());
+    private final UpstreamHttp http = new UpstreamHttp(client, Optional.empty(), UpstreamTimeouts.DEFAULTS);
 
     @Test
     void everyStreamGoesOnAConnectionOfItsOwnSoNoneMeetsAConnectionTheUpstreamClosed() throws Exception {
@@ -84,7 +84,7 @@ class UpstreamHttpTest {
     void aPoolOfOneEndpointServesTheGenerationWhoseConnectionWasClosedAndCountsNoError() throws Exception {
         ModelInfo model = new ModelInfo("remote-model", 4096, Integer.MAX_VALUE, true);
         try (RemoteEngine engine = new RemoteEngine("remote", model, List.of(server.endpoint()),
-                new OpenAiUpstream(client, "gpt", Optional.empty()), RemoteEngine.Settings.of(2, 4),
+                new OpenAiUpstream(client, UpstreamTimeouts.DEFAULTS, "gpt", Optional.empty()), RemoteEngine.Settings.of(2, 4),
                 Clock.systemUTC())) {
             for (int i = 0; i < 2; i++) { // the second goes on the first one's connection, which the upstream closes
                 GenerationEvent last = lastEvent(engine.submit(new GenerationRequest("req-" + i, "acct",

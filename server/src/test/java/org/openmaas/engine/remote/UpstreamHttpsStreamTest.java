@@ -68,7 +68,7 @@ class UpstreamHttpsStreamTest {
 
     @Test
     void twoStreamsOverHttpsShareOneKeptAliveConnection() throws Exception {
-        UpstreamHttp http = new UpstreamHttp(client, Optional.empty());
+        UpstreamHttp http = new UpstreamHttp(client, Optional.empty(), UpstreamTimeouts.DEFAULTS);
         URI endpoint = URI.create("https://127.0.0.1:" + server.getAddress().getPort());
 
         for (int i = 0; i < 2; i++) {
