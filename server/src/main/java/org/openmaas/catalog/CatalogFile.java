@@ -353,7 +353,7 @@ public final class CatalogFile {
                 Optional.ofNullable(e.toolCallFormat()), timeouts);
     }
 
-    /** A wait as seconds ({@code 90}, {@code 2.5}) or a number with its unit ({@code 500ms}, {@code 90s}, {@code 5m}). */
+    /** A wait as seconds ({@code 90}, {@code 2.5}) or a number and its unit ({@code 500ms}, {@code 90s}, {@code 5m}). */
     private static Duration wait(String key, String text, Duration absent) {
         if (text == null) {
             return absent;

@@ -21,8 +21,12 @@ public record UpstreamTimeouts(Duration firstToken, Duration idle) {
     /** The shortest either may be: a wait is watched in steps of a quarter of it, and shorter steps are noise. */
     public static final Duration MIN = Duration.ofMillis(10);
 
-    /** A minute each (declared after the bounds its construction checks): a prompt of tens of thousands of tokens on a busy GPU node, and any pause between tokens. */
-    public static final UpstreamTimeouts DEFAULTS = new UpstreamTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
+    /**
+     * A minute each: a prompt of many thousand tokens on a busy GPU node, and any pause between tokens. Declared after
+     * the bounds that its construction checks.
+     */
+    public static final UpstreamTimeouts DEFAULTS =
+            new UpstreamTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     public UpstreamTimeouts {
         requireWithinBounds("first token", Objects.requireNonNull(firstToken, "firstToken"));

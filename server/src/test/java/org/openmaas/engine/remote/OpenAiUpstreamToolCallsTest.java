@@ -44,7 +44,8 @@ class OpenAiUpstreamToolCallsTest {
     @Test
     void theCallsPiecesAreJoinedAndReportedWithTheEnd() throws Exception {
         RecordingListener run = new RecordingListener();
-        OpenAiUpstream upstream = new OpenAiUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, "gpt", Optional.empty());
+        OpenAiUpstream upstream = new OpenAiUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, "gpt",
+                Optional.empty());
         GenerationRequest request = new GenerationRequest("tools", "acct", new Prompt.Chat(
                 List.of(new ChatMessage("user", "Weather and time in Paris?")),
                 List.of(new ToolDefinition("get_weather", Optional.empty(), Optional.of("{\"type\": \"object\"}")),

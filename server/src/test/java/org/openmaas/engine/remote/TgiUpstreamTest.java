@@ -29,7 +29,8 @@ class TgiUpstreamTest {
 
     @AutoClose
     private final LoopbackTgi tgi = new LoopbackTgi();
-    private final TgiUpstream upstream = new TgiUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, "toy", Optional.empty());
+    private final TgiUpstream upstream = new TgiUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, "toy",
+            Optional.empty());
 
     @Test
     void tgisTokenEventsPassThroughWithIdsLogprobsAndTopTokens() throws Exception {

@@ -84,8 +84,8 @@ class UpstreamHttpTest {
     void aPoolOfOneEndpointServesTheGenerationWhoseConnectionWasClosedAndCountsNoError() throws Exception {
         ModelInfo model = new ModelInfo("remote-model", 4096, Integer.MAX_VALUE, true);
         try (RemoteEngine engine = new RemoteEngine("remote", model, List.of(server.endpoint()),
-                new OpenAiUpstream(client, UpstreamTimeouts.DEFAULTS, "gpt", Optional.empty()), RemoteEngine.Settings.of(2, 4),
-                Clock.systemUTC())) {
+                new OpenAiUpstream(client, UpstreamTimeouts.DEFAULTS, "gpt", Optional.empty()),
+                RemoteEngine.Settings.of(2, 4), Clock.systemUTC())) {
             for (int i = 0; i < 2; i++) { // the second goes on the first one's connection, which the upstream closes
                 GenerationEvent last = lastEvent(engine.submit(new GenerationRequest("req-" + i, "acct",
                         new Prompt.Text("Hello"), 2, Sampling.greedy(), List.of(), 0, false)));

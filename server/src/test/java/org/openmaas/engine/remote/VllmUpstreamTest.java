@@ -34,8 +34,8 @@ class VllmUpstreamTest {
 
     @AutoClose
     private final LoopbackVllm vllm = new LoopbackVllm(MODEL);
-    private final VllmUpstream upstream = new VllmUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, MODEL, Optional.of("key-1"),
-            Optional.of("hermes"));
+    private final VllmUpstream upstream = new VllmUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, MODEL,
+            Optional.of("key-1"), Optional.of("hermes"));
 
     @Test
     void eachTokenArrivesWithTheIdVllmNamesAndItsLogprobAndTopTokens() throws Exception {
@@ -207,7 +207,8 @@ class VllmUpstreamTest {
 
     @Test
     void anUnknownModelIsRejectedWithVllmsMessage() throws Exception {
-        VllmUpstream wrong = new VllmUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, "other", Optional.empty(), Optional.empty());
+        VllmUpstream wrong = new VllmUpstream(HttpClient.newHttpClient(), UpstreamTimeouts.DEFAULTS, "other",
+                Optional.empty(), Optional.empty());
         RecordingListener run = new RecordingListener();
         wrong.start(vllm.endpoint(), new AttemptRequest(request(Sampling.greedy(), 3, List.of(), 0), List.of()), run);
 
