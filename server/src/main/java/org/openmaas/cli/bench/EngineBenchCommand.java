@@ -92,6 +92,8 @@ final class EngineBenchCommand implements Callable<Integer> {
         List<Double> promptReference = new ArrayList<>(); // llama-bench's pp per round
         Path dir = Files.createTempDirectory("maas-bench-engine-");
         try {
+            // Each measure's llama.cpp reference runs right after the two Java sides' run of it: this machine's speed
+            // drifts by 10–20% within minutes, and a ratio of runs minutes apart showed the drift as much as the gap.
             for (int round = 1; round <= repeat; round++) {
                 for (int level : levels) {
                     for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {
@@ -102,6 +104,13 @@ final class EngineBenchCommand implements Callable<Integer> {
                                 .computeIfAbsent(level, l -> new ArrayList<>())
                                 .add(WorkerProcess.run(phase, dir));
                     }
+                    if (tools.isPresent()) {
+                        spec.commandLine().getErr().printf("bench engine: %s (run %d of %d)...%n", level == 1
+                                ? "llama-bench tg" + maxNewTokens : "llama-batched-bench at " + level, round, repeat);
+                        reference.computeIfAbsent(level, l -> new ArrayList<>()).add(level == 1
+                                ? tools.get().decodeRate(model, cores, maxNewTokens)
+                                : tools.get().aggregateRate(model, cores, contextPerSequence, level, maxNewTokens));
+                    }
                 }
                 for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {
                     spec.commandLine().getErr().printf("bench engine: %s, %d-token prompts (run %d of %d)...%n", side,
@@ -109,14 +118,9 @@ final class EngineBenchCommand implements Callable<Integer> {
                     prompt.computeIfAbsent(side, s -> new ArrayList<>()).add(WorkerProcess.run(promptPhase(side, cores), dir));
                 }
                 if (tools.isPresent()) {
-                    spec.commandLine().getErr().printf("bench engine: llama-bench and llama-batched-bench (run %d of %d)...%n",
-                            round, repeat);
-                    reference.computeIfAbsent(1, l -> new ArrayList<>())
-                            .add(tools.get().decodeRate(model, cores, maxNewTokens));
+                    spec.commandLine().getErr().printf("bench engine: llama-bench pp%d (run %d of %d)...%n",
+                            promptTokens, round, repeat);
                     promptReference.add(tools.get().promptRate(model, cores, promptTokens));
-                    tools.get().aggregateRates(model, cores, contextPerSequence, levels.subList(1, levels.size()),
-                            maxNewTokens).forEach((level, rate) ->
-                            reference.computeIfAbsent(level, l -> new ArrayList<>()).add(rate));
                 }
             }
         } finally {

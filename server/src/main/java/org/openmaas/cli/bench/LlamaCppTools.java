@@ -8,10 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * llama.cpp's own benchmark tools, built from the source of the release the embedded engine loads
@@ -61,23 +58,16 @@ final class LlamaCppTools {
     }
 
     /**
-     * {@code llama-batched-bench}'s S_TG for each sequence count in {@code levels}: each sequence a prompt of
-     * {@value #PROMPT_TOKENS} tokens and then {@code tokens} generated, batches of 512, {@code context} cells per
-     * sequence in one unified cache.
+     * {@code llama-batched-bench}'s S_TG for {@code sequences} sequences: each a prompt of {@value #PROMPT_TOKENS}
+     * tokens and then {@code tokens} generated, batches of 512, {@code context} cells per sequence in one unified cache.
      */
-    Map<Integer, Double> aggregateRates(Path model, int threads, int context, List<Integer> levels, int tokens)
+    double aggregateRate(Path model, int threads, int context, int sequences, int tokens)
             throws IOException, InterruptedException {
-        int most = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
         String output = run(List.of(folder.resolve("llama-batched-bench").toString(), "-m", model.toString(),
-                "-t", String.valueOf(threads), "-tb", String.valueOf(threads), "-c", String.valueOf(context * most),
+                "-t", String.valueOf(threads), "-tb", String.valueOf(threads), "-c", String.valueOf(context * sequences),
                 "-b", "512", "-ub", "512", "-kvu", "-npp", String.valueOf(PROMPT_TOKENS), "-ntg", String.valueOf(tokens),
-                "-npl", levels.stream().map(String::valueOf).collect(Collectors.joining(",")),
-                "--output-format", "jsonl"));
-        Map<Integer, Double> rates = new TreeMap<>();
-        for (JsonNode line : jsonLines(output)) {
-            rates.put(line.get("pl").asInt(), line.get("speed_tg").asDouble());
-        }
-        return rates;
+                "-npl", String.valueOf(sequences), "--output-format", "jsonl"));
+        return jsonLines(output).getFirst().get("speed_tg").asDouble();
     }
 
     /** The JSON objects among a tool's output lines (the tools print their log to stderr, results to stdout). */
