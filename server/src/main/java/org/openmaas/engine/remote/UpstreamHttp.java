@@ -1,8 +1,10 @@
 package org.openmaas.engine.remote;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,12 @@ import org.openmaas.httpclient.StreamingPost;
  */
 final class UpstreamHttp {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Parses every upstream event. Its doubles go through the fast parser, exact as the JDK's: llama-server's last chunk
+     * of each stream carries its sampling settings as floats printed to 17 digits (0.949999988079071), which the JDK's
+     * parser reads with big-integer arithmetic, and those allocations were a third of the gateway's under load.
+     */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     /** How long a short call may take: a health check or a tokenization that takes longer counts as unreachable. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
