@@ -1,6 +1,6 @@
 package org.openmaas.api;
 
-import java.util.UUID;
+import org.openmaas.metering.RequestIds;
 
 /**
  * What the access log needs to know about one request, filled in as the request moves along its path. Never holds
@@ -10,7 +10,7 @@ import java.util.UUID;
  */
 public final class Exchange {
 
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId = RequestIds.next();
     private final long startedAt = System.nanoTime();
     private volatile String clientId;
     private volatile String claimedClientId;

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +18,7 @@ import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.auth.Scopes;
 import org.openmaas.metering.Admission;
+import org.openmaas.metering.RequestIds;
 import org.openmaas.metering.Ticket;
 import org.openmaas.metering.UsageJournal;
 import org.openmaas.store.CredentialStore;
@@ -92,7 +92,7 @@ public final class StoreBenchWorker {
                         for (long sent = System.nanoTime(); sent < end; sent = System.nanoTime()) {
                             boolean counted = sent >= measureFrom;
                             try {
-                                Ticket ticket = admission.admit(UUID.randomUUID().toString(), principal, PRODUCT,
+                                Ticket ticket = admission.admit(RequestIds.next(), principal, PRODUCT,
                                         PROMPT_TOKENS, NEW_TOKENS);
                                 long admitted = System.nanoTime();
                                 ticket.progress(1);
