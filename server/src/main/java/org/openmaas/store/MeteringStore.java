@@ -517,8 +517,8 @@ public final class MeteringStore {
     }
 
     /**
-     * Locks a record and returns it if it is still open. Locked first and its status checked here: H2 does not
-     * re-check a WHERE after waiting for a lock. So a record is settled or withdrawn once.
+     * Locks a record and returns it if it is still open: of two transactions settling or withdrawing one record, the
+     * second waits for the first's lock and then finds it closed, so a record is settled or withdrawn once.
      */
     private static Optional<Reservation> lockOpen(Handle h, String requestId) {
         return h.createQuery("""
