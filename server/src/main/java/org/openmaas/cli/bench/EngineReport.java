@@ -22,19 +22,41 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
      * work only ever slows a run down (every repeat is listed too). The reference is llama.cpp's own tool of the same
      * release ({@link LlamaCppTools}); NaN and no repeats when it was not run.
      *
-     * @param ratio          openmaas / javaLlamaCpp
-     * @param referenceRatio openmaas / llamaCpp
+     * @param ratio             openmaas / javaLlamaCpp
+     * @param referenceRatio    openmaas / llamaCpp, best against best
+     * @param roundRatios       openmaas / llamaCpp of each round: the tool runs right after the Java sides' run of the
+     *                          same measure, so each is a comparison within a minute, where bests may come from rounds
+     *                          minutes apart on a machine whose speed drifts
+     * @param medianRoundRatio  their median; NaN without rounds
      */
     record Measure(String name, double openmaas, double javaLlamaCpp, double ratio, List<Double> openmaasRepeats,
                    List<Double> javaLlamaCppRepeats, double llamaCpp, double referenceRatio,
-                   List<Double> llamaCppRepeats) {
+                   List<Double> llamaCppRepeats, List<Double> roundRatios, double medianRoundRatio) {
         Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp, List<Double> llamaCpp) {
             this(name, best(openmaas), best(javaLlamaCpp), best(openmaas) / best(javaLlamaCpp), openmaas, javaLlamaCpp,
-                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp);
+                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp, roundRatios(openmaas, llamaCpp),
+                    median(roundRatios(openmaas, llamaCpp)));
         }
 
         private static double best(List<Double> values) {
             return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+
+        private static List<Double> roundRatios(List<Double> openmaas, List<Double> llamaCpp) {
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < Math.min(openmaas.size(), llamaCpp.size()); round++) {
+                ratios.add(openmaas.get(round) / llamaCpp.get(round));
+            }
+            return List.copyOf(ratios);
+        }
+
+        private static double median(List<Double> values) {
+            if (values.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> sorted = values.stream().sorted().toList();
+            int middle = sorted.size() / 2;
+            return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
         }
     }
 
@@ -170,7 +192,7 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
         boolean withReference = measures.stream().anyMatch(m -> !m.llamaCppRepeats().isEmpty());
         Table throughput = withReference
                 ? new Table("measure", "OpenMaaS", "java-llama.cpp", "llama.cpp tools", "OpenMaaS / java-llama.cpp",
-                        "OpenMaaS / llama.cpp")
+                        "OpenMaaS / llama.cpp", "each round (median)")
                 : new Table("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
         for (Measure measure : measures) {
             String ours = cell(measure.openmaas(), measure.openmaasRepeats());
@@ -178,7 +200,8 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
             String ratio = "%.2f×".formatted(measure.ratio());
             if (withReference) {
                 throughput.row(measure.name(), ours, theirs, cell(measure.llamaCpp(), measure.llamaCppRepeats()), ratio,
-                        measure.llamaCppRepeats().isEmpty() ? "-" : "%.2f×".formatted(measure.referenceRatio()));
+                        measure.llamaCppRepeats().isEmpty() ? "-" : "%.2f×".formatted(measure.referenceRatio()),
+                        rounds(measure));
             } else {
                 throughput.row(measure.name(), ours, theirs, ratio);
             }
@@ -205,6 +228,11 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                         + "stream, llama-batched-bench S_TG (generation only, after 32-token prompts) for N at once.")
                         .formatted(promptTokens, maxNewTokens) : "",
                 throughput.markdown(), differing.markdown());
+    }
+
+    private static String rounds(Measure measure) {
+        return measure.roundRatios().isEmpty() ? "-" : "%.2f× (%s)".formatted(measure.medianRoundRatio(),
+                String.join(", ", measure.roundRatios().stream().map("%.2f"::formatted).toList()));
     }
 
     private static String cell(double best, List<Double> repeats) {

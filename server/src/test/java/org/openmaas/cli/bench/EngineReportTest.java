@@ -53,6 +53,17 @@ class EngineReportTest {
     }
 
     @Test
+    void eachRoundIsComparedWithTheToolsRunOfTheSameRoundAndTheirMedianIsShown() {
+        EngineReport.Measure measure = new EngineReport.Measure("8 concurrent: generation tok/s",
+                List.of(90.0, 100.0, 120.0, 80.0), List.of(50.0, 50.0, 50.0, 50.0), List.of(100.0, 125.0, 100.0, 100.0));
+
+        assertThat(measure.roundRatios()).containsExactly(0.9, 0.8, 1.2, 0.8);
+        assertThat(measure.medianRoundRatio()).isCloseTo(0.85, within(1e-12));
+        assertThat(measure.referenceRatio()).isEqualTo(120.0 / 125.0); // best against best, rounds apart
+        assertThat(new EngineReport.Measure("x", List.of(1.0), List.of(1.0), List.of()).medianRoundRatio()).isNaN();
+    }
+
+    @Test
     void theToolsResultsAreTheirJsonLinesAmongTheLog() throws Exception {
         String output = """
                 main: n_kv_max = 4096
