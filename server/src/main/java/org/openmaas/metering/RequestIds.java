@@ -26,8 +26,9 @@ public final class RequestIds {
     }
 
     static String at(long epochMillis) {
-        long high = (epochMillis << 16) | 0x7000L | (RANDOM.nextInt() & 0xFFFL); // 48 bits of time, version 7, 12 random
-        long low = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L; // the RFC's variant, 62 random
+        // 48 bits of time, the version (7), 12 random bits; then the RFC's variant (binary 10) and 62 random bits
+        long high = (epochMillis << 16) | 0x7000L | (RANDOM.nextInt() & 0xFFFL);
+        long low = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
         return new UUID(high, low).toString();
     }
 }

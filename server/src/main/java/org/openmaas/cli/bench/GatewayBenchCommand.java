@@ -298,7 +298,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // the launcher's options for serve (see ./maas)
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-XX:+UseSerialGC", "-Xms64m", "-Xmx64m", "-Xmn24m", "-XX:SurvivorRatio=4", "-XX:TargetSurvivorRatio=90",
+                "-XX:+UseSerialGC", "-Xms64m", "-Xmx64m", "-Xmn24m", "-XX:SurvivorRatio=4",
+                "-XX:TargetSurvivorRatio=90",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
                 "--data-dir", dir.resolve("data").toString())))

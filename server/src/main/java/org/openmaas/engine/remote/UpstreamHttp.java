@@ -39,9 +39,9 @@ import org.openmaas.httpclient.StreamingPost;
 final class UpstreamHttp {
 
     /**
-     * Parses every upstream event. Its doubles go through the fast parser, exact as the JDK's: llama-server's last chunk
-     * of each stream carries its sampling settings as floats printed to 17 digits (0.949999988079071), which the JDK's
-     * parser reads with big-integer arithmetic, and those allocations were a third of the gateway's under load.
+     * Parses every upstream event. Its doubles go through the fast parser, exact as the JDK's: llama-server's last
+     * chunk of each stream carries its sampling settings as floats printed to 17 digits (0.949999988079071), which the
+     * JDK's parser reads with big-integer arithmetic, and those allocations were a third of the gateway's under load.
      */
     static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 

@@ -55,7 +55,8 @@ class EngineReportTest {
     @Test
     void eachRoundIsComparedWithTheToolsRunOfTheSameRoundAndTheirMedianIsShown() {
         EngineReport.Measure measure = new EngineReport.Measure("8 concurrent: generation tok/s",
-                List.of(90.0, 100.0, 120.0, 80.0), List.of(50.0, 50.0, 50.0, 50.0), List.of(100.0, 125.0, 100.0, 100.0));
+                List.of(90.0, 100.0, 120.0, 80.0), List.of(50.0, 50.0, 50.0, 50.0),
+                List.of(100.0, 125.0, 100.0, 100.0));
 
         assertThat(measure.roundRatios()).containsExactly(0.9, 0.8, 1.2, 0.8);
         assertThat(measure.medianRoundRatio()).isCloseTo(0.85, within(1e-12));

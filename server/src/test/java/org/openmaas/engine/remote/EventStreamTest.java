@@ -36,7 +36,8 @@ class EventStreamTest {
 
     @Test
     void commentsAndOtherFieldsAreSkippedAndTheSpaceAfterTheColonIsOptional() throws Exception {
-        assertThat(events(": keep-alive\n\nevent: token\nid: 7\ndata:{\"n\":1}\nretry: 10\n\n", EventStream.Framing.SSE))
+        String body = ": keep-alive\n\nevent: token\nid: 7\ndata:{\"n\":1}\nretry: 10\n\n";
+        assertThat(events(body, EventStream.Framing.SSE))
                 .containsExactly("{\"n\":1}");
     }
 
