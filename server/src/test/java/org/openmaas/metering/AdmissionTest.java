@@ -229,6 +229,42 @@ class AdmissionTest {
     }
 
     @Test
+    void aSettlementThatWaitsForAnotherOnItsRecordFindsItClosedAndChargesNothing() throws Exception {
+        credentials.setMonthlyQuota(ACCOUNT, 1000L);
+        Ticket ticket = admit("app", 100);
+        try (var other = database.jdbi().open(); ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            // Another instance's settlement of the same record, holding its row lock until it commits.
+            other.begin();
+            other.createUpdate("""
+                            UPDATE usage_records SET status = 'finished', generated_tokens = 7
+                            WHERE request_id = :id""")
+                    .bind("id", ticket.requestId()).execute();
+            Future<Set<String>> late = pool.submit(() -> metering.complete(List.of(completion(ticket, 50))));
+            awaitOneSessionWaitingForALock();
+            other.commit();
+
+            assertThat(late.get()).isEmpty();
+        }
+        UsageRecord record = metering.record(ticket.requestId()).orElseThrow();
+        assertThat(record.status()).isEqualTo("finished");
+        assertThat(record.generatedTokens()).isEqualTo(7);
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(0, 100); // untouched by the late one
+    }
+
+    /** Waits until a session of the test's database waits for a row lock: the late settlement has reached it. */
+    private void awaitOneSessionWaitingForALock() throws InterruptedException {
+        String waiting = kind == TestDatabase.Kind.H2
+                ? "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL"
+                : "SELECT COUNT(*) FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (database.jdbi().withHandle(h -> h.createQuery(waiting).mapTo(Long.class).one()) == 0) {
+            assertThat(Instant.now()).as("a session waiting for the row lock").isBefore(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aWithdrawnRequestLeavesNoRecordAndGivesBackItsRateWindowHitAndItsReservation() {
         credentials.setMonthlyQuota(ACCOUNT, 300L);
         credentials.setClientLimits("app", new ClientLimits(1, 300, null));
