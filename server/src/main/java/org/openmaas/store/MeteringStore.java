@@ -361,13 +361,13 @@ public final class MeteringStore {
             Map<RateRow, Owed> rates = new TreeMap<>();
             Map<QuotaRow, Owed> quotas = new TreeMap<>();
             for (Completion completion : inOrder) {
-                Optional<Reservation> open = lockOpen(h, completion.requestId());
-                if (open.isEmpty()) {
+                Optional<Reservation> closedNow = close(h, completion);
+                if (closedNow.isEmpty()) {
                     continue;
                 }
-                Reservation record = open.get();
-                int charged = close(h, completion, record);
-                Owed owed = new Owed(record.reservedTokens(), charged);
+                Reservation record = closedNow.get();
+                Owed owed = new Owed(record.reservedTokens(),
+                        record.kind().charged(record.promptTokens(), record.generatedTokens()));
                 rates.merge(new RateRow(clientCounter(record.clientId()), record.rateWindow()), owed, Owed::plus);
                 quotas.merge(new QuotaRow(record.cloudAccountId(), record.quotaPeriod()), owed, Owed::plus);
                 closed.add(completion.requestId());
@@ -387,25 +387,30 @@ public final class MeteringStore {
         });
     }
 
-    /** Writes {@code completion} into its locked open {@code record}; returns the tokens it is charged. */
-    private static int close(Handle h, Completion completion, Reservation record) {
-        int generated = Math.max(completion.generatedTokens(), record.generatedTokens());
-        int prompt = completion.promptTokens() == null ? record.promptTokens() : completion.promptTokens();
-        h.createUpdate("""
+    /**
+     * Closes {@code completion}'s record if it is still open, and returns it as closed: its counts are the
+     * completion's, or its last checkpoint's where that knew more. The UPDATE locks the row, and of two transactions
+     * closing one record the second waits for the first's lock and then finds it closed (both databases check the WHERE
+     * again once they hold the lock), so a record is settled once. The plain read after it is a statement H2 keeps
+     * parsed, where it parses every locking read anew.
+     */
+    private static Optional<Reservation> close(Handle h, Completion completion) {
+        int updated = h.createUpdate("""
                         UPDATE usage_records SET status = :status, finish_reason = :reason, error_message = :error,
-                            prompt_tokens = :prompt, generated_tokens = :generated,
+                            prompt_tokens = COALESCE(:prompt, prompt_tokens),
+                            generated_tokens = GREATEST(:generated, generated_tokens),
                             time_to_first_token_ms = COALESCE(:ttft, time_to_first_token_ms),
                             duration_ms = :duration, completed_at = :completed
-                        WHERE request_id = :requestId""")
+                        WHERE request_id = :requestId AND status = 'open'""")
                 .bind("requestId", completion.requestId()).bind("status", completion.status())
                 .bind("reason", completion.finishReason())
                 .bind("error", truncate(completion.errorMessage()))
-                .bind("prompt", prompt)
-                .bind("generated", generated).bind("ttft", completion.timeToFirstTokenMs())
+                .bind("prompt", completion.promptTokens())
+                .bind("generated", completion.generatedTokens()).bind("ttft", completion.timeToFirstTokenMs())
                 .bind("duration", completion.durationMs())
                 .bind("completed", CredentialStore.utc(completion.completedAt()))
                 .execute();
-        return record.kind().charged(prompt, generated);
+        return updated == 0 ? Optional.empty() : reservation(h, completion.requestId());
     }
 
     /**
@@ -417,13 +422,14 @@ public final class MeteringStore {
      */
     public boolean withdraw(String requestId) {
         return database.inTransaction(h -> {
-            Optional<Reservation> open = lockOpen(h, requestId);
-            if (open.isEmpty()) {
+            // What it reserved never changes while it is open; the DELETE takes it only if it still is (see close()).
+            Optional<Reservation> open = reservation(h, requestId).filter(r -> OPEN.equals(r.status()));
+            if (open.isEmpty() || h.createUpdate(
+                            "DELETE FROM usage_records WHERE request_id = :requestId AND status = 'open'")
+                    .bind("requestId", requestId).execute() == 0) {
                 return false;
             }
             Reservation r = open.get();
-            h.createUpdate("DELETE FROM usage_records WHERE request_id = :requestId AND status = 'open'")
-                    .bind("requestId", requestId).execute();
             // The rate counter before the quota row, in the order admit() locks them (see complete()).
             h.createUpdate("""
                             UPDATE rate_counters SET hits = hits - 1, tokens = tokens - :reserved
@@ -516,19 +522,16 @@ public final class MeteringStore {
                 .bind("window", window).execute());
     }
 
-    /**
-     * Locks a record and returns it if it is still open: of two transactions settling or withdrawing one record, the
-     * second waits for the first's lock and then finds it closed, so a record is settled or withdrawn once.
-     */
-    private static Optional<Reservation> lockOpen(Handle h, String requestId) {
+    /** What a record reserved, its counts and its status. */
+    private static Optional<Reservation> reservation(Handle h, String requestId) {
         return h.createQuery("""
                         SELECT client_id, cloud_account_id, reserved_tokens, quota_period, rate_window, prompt_tokens,
                             generated_tokens, kind, status
-                        FROM usage_records WHERE request_id = :requestId FOR UPDATE""")
+                        FROM usage_records WHERE request_id = :requestId""")
                 .bind("requestId", requestId)
                 .map((rs, ctx) -> new Reservation(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
                         rs.getLong(5), rs.getInt(6), rs.getInt(7), UsageKind.of(rs.getString(8)), rs.getString(9)))
-                .findOne().filter(r -> OPEN.equals(r.status()));
+                .findOne();
     }
 
     /**
