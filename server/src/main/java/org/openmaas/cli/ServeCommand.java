@@ -23,6 +23,7 @@ import org.openmaas.catalog.ProductChangeException;
 import org.openmaas.console.Invitation;
 import org.openmaas.server.MaasServer;
 import org.openmaas.server.ServerConfig;
+import org.openmaas.server.VirtualThreadCarriers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,6 +113,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, ExecutionException {
+        VirtualThreadCarriers.configure(); // before the server starts its first virtual thread
         MaasServer server = MaasServer.start(config());
         server.bootstrapCredentials().ifPresent(created -> System.out.println(announcement(created)));
         server.firstOperatorInvitation().ifPresent(invitation -> System.out.println(
