@@ -40,7 +40,8 @@ class VirtualThreadCarriersTest {
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), VirtualThreadCarriersTest.class.getName(),
                 Integer.toString(threads), Integer.toString(seconds)));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Only its answer is read: what the JVM may print (JAVA_TOOL_OPTIONS, a failure) goes to the test's output.
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         child.waitFor(seconds + 30L, TimeUnit.SECONDS);
         return output;
