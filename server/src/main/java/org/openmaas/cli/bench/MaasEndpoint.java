@@ -111,7 +111,8 @@ final class MaasEndpoint implements Endpoint {
                 JsonNode answer = json.path("result").path("response");
                 tokenNanos.add(now);
                 if (answer.has("details")) {
-                    return new Timing(tokenNanos, now, answer.path("details").path("generated_tokens").asInt(), null);
+                    return Endpoint.drained(it,
+                            new Timing(tokenNanos, now, answer.path("details").path("generated_tokens").asInt(), null));
                 }
             }
         }

@@ -97,10 +97,10 @@ final class OpenAiEndpoint implements Endpoint {
                 }
                 String data = line.substring(DATA.length()).strip();
                 if (data.equals("[DONE]")) {
-                    return usage == null
+                    return Endpoint.drained(it, usage == null
                             ? new Timing(tokenNanos, now, 0, "the stream carried no usage (stream_options"
                                     + ".include_usage was asked for), so its tokens cannot be counted")
-                            : new Timing(tokenNanos, now, usage.path("completion_tokens").asInt(), null);
+                            : new Timing(tokenNanos, now, usage.path("completion_tokens").asInt(), null));
                 }
                 JsonNode chunk = JSON.readTree(data);
                 if (chunk.has("error")) {
