@@ -2,6 +2,7 @@ package org.openmaas.cli.bench;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.function.ToDoubleFunction;
 import org.openmaas.cli.table.Table;
@@ -10,7 +11,8 @@ import org.openmaas.cli.table.Table;
  * What {@code bench gateway} found: the same load straight at llama-server and at OpenMaaS (through it as a gateway,
  * or serving the model itself), run by run in turns. Each side's number is the median of its runs (every run listed
  * in brackets): with the sides alternating, a slow moment of the machine lands in one run of one side and the median
- * leaves it out.
+ * leaves it out. A ratio (or the time to first token's difference) is the median of each round's own, which compares
+ * runs seconds apart.
  *
  * @param command        the command line
  * @param model          the GGUF file llama-server served
@@ -23,18 +25,21 @@ import org.openmaas.cli.table.Table;
  */
 record GatewayReport(String command, String model, GatewayBenchCommand.Front front, CpuPlacement placement,
                      int threads, int slots, int context,
-                     int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRuns, String machine,
+                     int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRequests,
+                     int warmupRuns, String machine,
                      String loadBefore, String loadAfter, List<ServeRun> direct, List<ServeRun> gateway,
                      List<RunCpu> directCpu, List<RunCpu> gatewayCpu, ServerMemory directMemory,
                      ServerMemory openmaasMemory) {
 
     static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, CpuPlacement placement,
                             int threads, int slots, int context,
-                            LoadGenerator.Settings settings, int warmupRuns, Machine before, Machine after,
+                            LoadGenerator.Settings settings, int warmupRequests, int warmupRuns, Machine before,
+                            Machine after,
                             List<ServeRun> direct, List<ServeRun> gateway, List<RunCpu> directCpu,
                             List<RunCpu> gatewayCpu, ServerMemory directMemory, ServerMemory openmaasMemory) {
         return new GatewayReport(command, model, front, placement, threads, slots, context, settings.clients(),
-                settings.requests(), settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRuns,
+                settings.requests(), settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRequests,
+                warmupRuns,
                 before.describe(),
                 before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), List.copyOf(directCpu),
                 List.copyOf(gatewayCpu), directMemory, openmaasMemory);
@@ -53,32 +58,29 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
     }
 
     String markdown() {
-        double directRate = median(direct, ServeRun::aggregateTokensPerSecond);
-        double gatewayRate = median(gateway, ServeRun::aggregateTokensPerSecond);
-        double directTtft = median(direct, run -> run.timeToFirstTokenMs().p50());
-        double gatewayTtft = median(gateway, run -> run.timeToFirstTokenMs().p50());
-        double p99Ratio = median(gateway, run -> run.timeToFirstTokenMs().p99())
-                / median(direct, run -> run.timeToFirstTokenMs().p99());
+        double rateRatio = roundRatio(ServeRun::aggregateTokensPerSecond);
+        double ttftExtra = median(rounds(), r -> gateway.get(r).timeToFirstTokenMs().p50()
+                - direct.get(r).timeToFirstTokenMs().p50());
+        double p99Ratio = roundRatio(run -> run.timeToFirstTokenMs().p99());
         boolean relay = front == GatewayBenchCommand.Front.gateway;
         Table table = new Table("", relay ? "direct" : "llama-server", relay ? "gateway" : "OpenMaaS",
                 relay ? "gateway/direct" : "OpenMaaS/llama-server", "target")
                 .row("aggregate output tok/s", cell(direct, ServeRun::aggregateTokensPerSecond),
                         cell(gateway, ServeRun::aggregateTokensPerSecond),
-                        "%.3f×".formatted(gatewayRate / directRate),
+                        "%.3f×".formatted(rateRatio),
                         "≥ %.2f×: %s".formatted(front.tokensPerSecondRatio,
-                                met(gatewayRate >= front.tokensPerSecondRatio * directRate)))
+                                met(rateRatio >= front.tokensPerSecondRatio)))
                 .row("time to first token p50, ms", cell(direct, run -> run.timeToFirstTokenMs().p50()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p50()),
-                        "%+.1f ms".formatted(gatewayTtft - directTtft),
-                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs,
-                                met(gatewayTtft - directTtft <= front.ttftP50ExtraMs)))
+                        "%+.1f ms".formatted(ttftExtra),
+                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs, met(ttftExtra <= front.ttftP50ExtraMs)))
                 .row("time to first token p99, ms", cell(direct, run -> run.timeToFirstTokenMs().p99()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p99()), "%.3f×".formatted(p99Ratio),
                         Double.isNaN(front.ttftP99Ratio) ? ""
                                 : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio <= front.ttftP99Ratio)))
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
-                        ratio(run -> run.endToEndLatencyMs().p50()), "")
+                        "%.3f×".formatted(roundRatio(run -> run.endToEndLatencyMs().p50())), "")
                 .row("llama-server CPU µs per output token", cell(directCpu, RunCpu::llamaServerMicrosPerToken),
                         relay ? cell(gatewayCpu, RunCpu::llamaServerMicrosPerToken) : "-", "", "")
                 .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per output token", "-",
@@ -103,15 +105,16 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 `%s`
 
                 %s, both on the OpenAI route `/v1/completions`: %d concurrent streams, %s, %d requests per run, %d \
-                new tokens per request, greedy. After %d unmeasured run(s) at OpenMaaS (the first also straight), \
+                new tokens per request, greedy. After %s%d unmeasured run(s) at OpenMaaS (the first also straight), \
                 %d rounds of a llama-server run then an OpenMaaS run; each number is the median of its side's runs \
-                (every run in brackets). CPU µs per output token: each server process's (and the clients', this \
+                (every run in brackets), each ratio or difference the median over the rounds of the round's own. CPU µs per output token: each server process's (and the clients', this \
                 command's) user plus system time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the tokens the \
                 run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM compiles for \
                 thousands of requests).
                 Machine: %s; %s; load average %s before, %s after.
                 %s
-                %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens, warmupRuns, direct.size(),
+                %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens,
+                warmupRequests == 0 ? "" : warmupRequests + " one-token requests and ", warmupRuns, direct.size(),
                 machine, placement.describe(), loadBefore, loadAfter, error, table.markdown());
     }
 
@@ -127,8 +130,17 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
         return run.firstError() == null ? null : "First error (" + side + "): " + run.firstError() + "\n";
     }
 
-    private String ratio(ToDoubleFunction<ServeRun> number) {
-        return "%.3f×".formatted(median(gateway, number) / median(direct, number));
+    /**
+     * The median over the rounds of a number of the round's OpenMaaS run against its llama-server run, a few seconds
+     * apart: this machine's speed moves by a fifth within minutes, and a ratio of each side's median may pair runs
+     * minutes apart (two runs of the same code gave 0.83× and 1.19× so, 0.95× and 0.96× round by round).
+     */
+    private double roundRatio(ToDoubleFunction<ServeRun> number) {
+        return median(rounds(), r -> number.applyAsDouble(gateway.get(r)) / number.applyAsDouble(direct.get(r)));
+    }
+
+    private List<Integer> rounds() {
+        return IntStream.range(0, Math.min(direct.size(), gateway.size())).boxed().toList();
     }
 
     private static <R> String cell(List<R> runs, ToDoubleFunction<R> number) {

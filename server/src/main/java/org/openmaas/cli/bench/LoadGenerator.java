@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * N clients, each streaming one generation after another (in a mixed load, going round a stream, a whole result, an
@@ -77,6 +78,11 @@ final class LoadGenerator {
      */
     static Run run(Endpoint endpoint, Settings settings, int firstPrompt)
             throws InterruptedException {
+        return run(endpoint, settings, i -> Prompts.get(firstPrompt + i));
+    }
+
+    /** @param prompts the prompt of each request of the run, by its number */
+    static Run run(Endpoint endpoint, Settings settings, IntFunction<String> prompts) throws InterruptedException {
         AtomicLong tokens = new AtomicLong();
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
@@ -94,7 +100,7 @@ final class LoadGenerator {
                     for (int i = client; i < settings.requests() && System.nanoTime() < stopIssuing;
                          i += settings.clients()) {
                         long sent = System.nanoTime() - start;
-                        Timing timing = send(endpoint, settings.kindOf(i), Prompts.get(firstPrompt + i),
+                        Timing timing = send(endpoint, settings.kindOf(i), prompts.apply(i),
                                 settings.maxNewTokens());
                         tokens.addAndGet(timing.generatedTokens());
                         samples.add(new Sample(sent, sent >= steady, timing));

@@ -27,7 +27,8 @@ class GatewayBenchCommandTest {
         Path docs = dir.resolve("BENCHMARKS.md");
         BenchRun run = BenchRun.of("gateway", "--llama-tools", System.getenv(LlamaServerProcess.TOOLS_ENV),
                 "--model", TestModels.tiny().getFirst().toString(), "--slots", "2", "--clients", "2",
-                "--requests", "2", "--max-new-tokens", "4", "--rounds", "2", "--json", "--write", docs.toString());
+                "--requests", "2", "--max-new-tokens", "4", "--rounds", "2", "--warmup-requests", "6", "--json",
+                "--write", docs.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = JSON.readTree(run.out());
@@ -44,10 +45,11 @@ class GatewayBenchCommandTest {
             }
             assertThat(json.path(side + "Cpu")).as(side).hasSize(2);
         }
-        assertThat(run.err()).containsSubsequence("round 1 of 2, direct", "round 1 of 2, through the gateway",
+        assertThat(run.err()).containsSubsequence("6 one-token requests at OpenMaaS", "round 1 of 2, direct", "round 1 of 2, through the gateway",
                 "round 2 of 2, direct", "round 2 of 2, through the gateway");
         String table = Files.readString(docs);
-        assertThat(table).contains("<!-- bench:gateway ", "gateway/direct", "≥ 0.97×", "≤ +5 ms")
+        assertThat(table).contains("<!-- bench:gateway ", "gateway/direct", "≥ 0.97×", "≤ +5 ms",
+                        "After 6 one-token requests and 30 unmeasured run(s)")
                 .containsPattern("\\| aggregate output tok/s +\\|")
                 .containsPattern("\\| time to first token p50, ms +\\|")
                 .containsPattern("\\| llama-server CPU µs per output token +\\|")
