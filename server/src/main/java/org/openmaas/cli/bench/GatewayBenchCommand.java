@@ -74,6 +74,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
     }
 
     private static final Duration START_PATIENCE = Duration.ofSeconds(120);
+    /** How long the one-token warm-up requests may take: stories260K gets through 15 000 in about a minute. */
+    private static final Duration WARMUP_REQUESTS_FOR = Duration.ofMinutes(2);
     private static final String PRODUCT = "maas-model-gateway-bench";
     private static final Pattern SERVING = Pattern.compile("is serving .* on http://127\\.0\\.0\\.1:(\\d+)");
 
@@ -122,7 +124,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
     Integer warmupRuns;
 
     @Option(names = "--warmup-requests", paramLabel = "N", description = {"Requests of one new token each sent to"
-            + " OpenMaaS before the warm-up runs (default: 15000 with --openmaas gateway, 0 with embedded).",
+            + " OpenMaaS before the warm-up runs, for at most two minutes (default: 15000 with --openmaas gateway, 0"
+            + " with embedded).",
             "A request's own code (parsing, admission, settlement, the upstream's connection) runs once a request,"
                     + " and HotSpot's optimizing compiler takes it only after about ten thousand of them: after 30"
                     + " runs of 96 requests the compiler still took 7-15% of the gateway's CPU in the measured runs"
@@ -191,13 +194,14 @@ final class GatewayBenchCommand implements Callable<Integer> {
                             + " (logs in " + dir + ")");
                 }
             }
+            int primed = 0;
             if (warmupRequests > 0) {
-                spec.commandLine().getErr().printf("bench gateway: %d one-token requests at OpenMaaS...%n",
-                        warmupRequests);
+                spec.commandLine().getErr().printf("bench gateway: up to %d one-token requests at OpenMaaS for at most"
+                        + " %d s...%n", warmupRequests, WARMUP_REQUESTS_FOR.toSeconds());
                 // All with the first warm-up's prompt: every new prompt stays in llama-server's memory, and 15 000
-                // of them slowed it for both sides of every round (straight at it TTFT 32 -> 92 ms, tok/s -25%).
-                LoadGenerator.run(through, new LoadGenerator.Settings(clients, warmupRequests, settings.duration(),
-                        Duration.ZERO, 1, false), i -> Prompts.get(-1));
+                // of them slowed it for both sides of every round (straight at it TTFT 32 -> 92 ms, tok/s -30%).
+                primed = LoadGenerator.run(through, new LoadGenerator.Settings(clients, warmupRequests,
+                        WARMUP_REQUESTS_FOR, Duration.ZERO, 1, false), i -> Prompts.get(-1)).samples().size();
             }
             // Every run sends prompts no run sent before: a repeated prompt would find llama-server's memory of it (its
             // --cache-ram), which a gateway run behind it would then get for free, and an OpenMaaS run would not.
@@ -229,7 +233,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 gatewayCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, gatewayRuns.getLast().outputTokens()));
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, placement,
-                    placement.upstreamThreads(machine.cores()), slots, context, settings, warmupRequests, warmupRuns,
+                    placement.upstreamThreads(machine.cores()), slots, context, settings, primed, warmupRuns,
                     before, machine.withCurrentLoad(), directRuns, gatewayRuns, directCpu, gatewayCpu,
                     ServerMemory.of(started.getFirst().pid()), ServerMemory.of(started.getLast().pid()));
             report.publish(spec.commandLine().getOut(), result, result.markdown(),
