@@ -16,8 +16,8 @@ class GatewayReportTest {
         // Round by round 0.98, 0.96 and 0.70: the median 0.96. The sides' medians (3000 and 2100) would give 0.70.
         String markdown = report(new double[] {30, 30, 30}, new double[] {31, 31, 31}).markdown();
 
-        assertThat(markdown).containsPattern("\\| aggregate output tok/s +\\| 3000\\.0 \\(3000\\.0, 2000\\.0, 3000\\.0\\)"
-                + " +\\| 2100\\.0 \\(2940\\.0, 1920\\.0, 2100\\.0\\) +\\| 0\\.960× +\\| ≥ 0\\.97×: missed +\\|");
+        assertThat(markdown).containsPattern("\\| aggregate output tok/s +\\| 3000\\.0 \\(3000\\.0, 2000\\.0,"
+                + " 3000\\.0\\) +\\| 2100\\.0 \\(2940\\.0, 1920\\.0, 2100\\.0\\) +\\| 0\\.960× +\\| ≥ 0\\.97×: missed +\\|");
     }
 
     @Test
@@ -25,7 +25,8 @@ class GatewayReportTest {
         // Differences +2, +4 and +40 ms: the median +4. The sides' medians (30 and 60) would give +30.
         String markdown = report(new double[] {30, 20, 30}, new double[] {32, 24, 70}).markdown();
 
-        assertThat(markdown).containsPattern("\\| time to first token p50, ms .*\\| \\+4\\.0 ms +\\| ≤ \\+5 ms: met +\\|");
+        assertThat(markdown)
+                .containsPattern("\\| time to first token p50, ms .*\\| \\+4\\.0 ms +\\| ≤ \\+5 ms: met +\\|");
     }
 
     @Test
