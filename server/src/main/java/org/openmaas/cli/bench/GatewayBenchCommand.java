@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
         description = {"Measure the gateway's cost: the same streamed /v1/completions load (bench serve --api openai)"
                 + " straight at a llama-server this command starts and through an OpenMaaS it starts in front of that"
                 + " server, direct and gateway taking turns for --rounds rounds; report the median of the rounds for"
-                + " each side and the ratios gateway/direct against the targets (tok/s >= 0.97x, TTFT p50 within"
-                + " +5 ms).",
+                + " each side, and the median of the rounds' own ratios gateway/direct against the targets (tok/s >="
+                + " 0.97x, TTFT p50 within +5 ms).",
                 "--openmaas embedded: OpenMaaS serves the same GGUF on its own embedded engine (same slots, context and"
                         + " threads) instead of relaying to the llama-server: the two servers side by side (targets:"
                         + " tok/s >= 1.0x, TTFT p50 and p99 no higher).",
@@ -128,8 +128,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
             + " with embedded).",
             "A request's own code (parsing, admission, settlement, the upstream's connection) runs once a request,"
                     + " and HotSpot's optimizing compiler takes it only after about ten thousand of them: after 30"
-                    + " runs of 96 requests the compiler still took 7-15% of the gateway's CPU in the measured runs"
-                    + " (2-5% after these), its compilations 0.1-0.5 s of CPU each on the CPU the gateway and the"
+                    + " runs of 96 requests the compiler still took 7-15%% of the gateway's CPU in the measured runs"
+                    + " (2-5%% after these), its compilations 0.1-0.5 s of CPU each on the CPU the gateway and the"
                     + " clients share. One-token requests with one prompt get there in a minute or two."})
     Integer warmupRequests;
 

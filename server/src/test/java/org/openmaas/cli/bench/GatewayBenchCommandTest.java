@@ -74,6 +74,15 @@ class GatewayBenchCommandTest {
     }
 
     @Test
+    void theHelpSaysWhyTheGatewayIsWarmedWithOneTokenRequestsWithItsPercentagesIntact() {
+        BenchRun run = BenchRun.of("gateway", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out() + run.err()).doesNotContain("Could not format")
+                .contains("--warmup-requests=N", "7-15% of the gateway's CPU", "2-5% after these");
+    }
+
+    @Test
     void aFolderWithoutLlamaServerIsRefusedSayingHowToBuildIt() {
         BenchRun run = BenchRun.of("gateway", "--llama-tools", dir.toString());
 
