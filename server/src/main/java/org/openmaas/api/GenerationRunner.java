@@ -45,7 +45,10 @@ import org.openmaas.metrics.ServingMetrics;
  */
 public final class GenerationRunner {
 
-    /** When the client has been sent nothing for this long, the route writes a heartbeat. */
+    /**
+     * When the client has been sent nothing for this long, the route writes a heartbeat (within
+     * {@link ChoiceEvents#WAKE_UP_EVERY} after).
+     */
     public static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     /** How a route takes one generation's tokens and its end, in the order the engine reports them. */
@@ -380,14 +383,16 @@ public final class GenerationRunner {
             long lastWrite = System.nanoTime() - (heartbeat == Heartbeat.FROM_THE_START ? HEARTBEAT.toNanos() : 0);
             try (ChoiceEvents events = new ChoiceEvents(generations)) {
                 while (open > 0 && !outcome.equals(FAILED)) {
-                    long due = HEARTBEAT.toNanos() - (System.nanoTime() - lastWrite);
-                    ChoiceEvents.Event next = due > 0 ? events.poll(Duration.ofNanos(due)) : null;
-                    if (next == null || heartbeat == Heartbeat.WHEN_IDLE) {
+                    if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
                         lastWrite = System.nanoTime();
-                    }
-                    if (next == null) {
                         writer.heartbeat();
-                        continue;
+                    }
+                    ChoiceEvents.Event next = events.next();
+                    if (next == null) {
+                        continue; // woken to see whether a heartbeat is due
+                    }
+                    if (heartbeat == Heartbeat.WHEN_IDLE) {
+                        lastWrite = System.nanoTime();
                     }
                     int i = next.choice();
                     if (ended[i] != null) {
