@@ -110,8 +110,9 @@ final class GatewayBenchCommand implements Callable<Integer> {
             description = "max_tokens of every request (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of one direct run then one gateway run"
-            + " (default: ${DEFAULT-VALUE}); each number reported is the median of its side's runs.")
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of one direct run and one gateway run, the"
+            + " gateway first in every other round (default: ${DEFAULT-VALUE}); each number reported is the median of"
+            + " its side's runs.")
     int rounds;
 
     @Option(names = "--warmup-runs", paramLabel = "N", description = {"Unmeasured runs of the whole load at OpenMaaS"
@@ -221,16 +222,20 @@ final class GatewayBenchCommand implements Callable<Integer> {
             List<RunCpu> directCpu = new ArrayList<>();
             List<RunCpu> gatewayCpu = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
-                        front == Front.gateway ? "direct" : "llama-server");
-                double[] cpu = RunCpu.now(llamaPid, openmaasPid);
-                directRuns.add(ServeRun.of(LoadGenerator.run(straight, settings, runs++ * requests)));
-                directCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, directRuns.getLast().outputTokens()));
-                spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
-                        front == Front.gateway ? "through the gateway" : "OpenMaaS");
-                cpu = RunCpu.now(llamaPid, openmaasPid);
-                gatewayRuns.add(ServeRun.of(LoadGenerator.run(through, settings, runs++ * requests)));
-                gatewayCpu.add(RunCpu.since(cpu, llamaPid, openmaasPid, gatewayRuns.getLast().outputTokens()));
+                // Every other round OpenMaaS goes first: this machine's speed drifts within seconds, and a fixed order
+                // would give that drift to one side in every round.
+                boolean gatewayFirst = r % 2 == 1;
+                for (boolean gatewaySide : gatewayFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    spec.commandLine().getErr().printf("bench gateway: round %d of %d, %s...%n", r + 1, rounds,
+                            front == Front.gateway ? (gatewaySide ? "through the gateway" : "direct")
+                                    : (gatewaySide ? "OpenMaaS" : "llama-server"));
+                    double[] cpu = RunCpu.now(llamaPid, openmaasPid);
+                    ServeRun run = ServeRun.of(LoadGenerator.run(gatewaySide ? through : straight, settings,
+                            runs++ * requests));
+                    (gatewaySide ? gatewayRuns : directRuns).add(run);
+                    (gatewaySide ? gatewayCpu : directCpu).add(RunCpu.since(cpu, llamaPid, openmaasPid,
+                            run.outputTokens()));
+                }
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, placement,
                     placement.upstreamThreads(machine.cores()), slots, context, settings, primed, warmupRuns,
