@@ -111,8 +111,9 @@ if [[ -f "$stories" ]]; then
     --pid "$server" --write "$docs"
   stop
   # The gateway's cost (issue 12): the same load straight at a llama-server and through an OpenMaaS in front of it,
-  # the two taking turns; the command starts and stops both servers itself.
-  ./maas bench gateway --llama-tools "$tools" --model "$stories" --clients 8 --requests 96 --rounds "$repeat" \
+  # the two taking turns; the command starts and stops both servers itself. Its runs take 3 s each, and the machine's
+  # drift within seconds moves a median over few rounds: three times the rounds.
+  ./maas bench gateway --llama-tools "$tools" --model "$stories" --clients 8 --requests 96 --rounds "$((3 * repeat))" \
     --write "$docs"
   # and on a real vocabulary, where llama-server's work per token depends on what the gateway asks of it
   ./maas bench gateway --llama-tools "$tools" --model "$vocab_model" --clients 8 --requests 16 --max-new-tokens 32 \
