@@ -106,12 +106,12 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
 
                 %s, both on the OpenAI route `/v1/completions`: %d concurrent streams, %s, %d requests per run, %d \
                 new tokens per request, greedy. After %s%d unmeasured run(s) at OpenMaaS (the first also straight), \
-                %d rounds of a llama-server run and an OpenMaaS run, OpenMaaS first in every other round; each number is the median of its side's runs \
-                (every run in brackets), each ratio or difference the median over the rounds of the round's own. \
-                CPU µs per output token: each server process's (and the clients', this command's) user plus system \
-                time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the tokens the \
-                run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM compiles for \
-                thousands of requests).
+                %d rounds of a llama-server run and an OpenMaaS run, OpenMaaS first in every other round; each number \
+                is the median of its side's runs (every run in brackets), each ratio or difference the median over \
+                the rounds of the round's own. CPU µs per output token: each server process's (and the clients', \
+                this command's) user plus system time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the \
+                tokens the run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM \
+                compiles for thousands of requests).
                 Machine: %s; %s; load average %s before, %s after.
                 %s
                 %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens,
