@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + " straight at a llama-server this command starts and through an OpenMaaS it starts in front of that"
                 + " server, direct and gateway taking turns for --rounds rounds; report the median of the rounds for"
                 + " each side, and the median of the rounds' own ratios gateway/direct against the targets (tok/s >="
-                + " 0.97x, TTFT p50 within +5 ms).",
+                + " 0.97x, TTFT p50 within +5 ms). Beside them, from llama-server's own log, how long its slots stood"
+                + " idle between requests: the closed loop's turnaround, which the gateway lengthens.",
                 "--openmaas embedded: OpenMaaS serves the same GGUF on its own embedded engine (same slots, context and"
                         + " threads) instead of relaying to the llama-server: the two servers side by side (targets:"
                         + " tok/s >= 1.0x, TTFT p50 and p99 no higher).",
@@ -77,6 +78,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
     /** How long the one-token warm-up requests may take: stories260K gets through 15 000 in about a minute. */
     private static final Duration WARMUP_REQUESTS_FOR = Duration.ofMinutes(2);
     private static final String PRODUCT = "maas-model-gateway-bench";
+    private static final String LLAMA_SERVER_LOG = "llama-server.log";
     private static final Pattern SERVING = Pattern.compile("is serving .* on http://127\\.0\\.0\\.1:(\\d+)");
 
     @Option(names = "--llama-tools", paramLabel = "DIR", description = "The folder of llama-server"
@@ -221,6 +223,9 @@ final class GatewayBenchCommand implements Callable<Integer> {
             List<ServeRun> gatewayRuns = new ArrayList<>();
             List<RunCpu> directCpu = new ArrayList<>();
             List<RunCpu> gatewayCpu = new ArrayList<>();
+            List<SlotIdle> directIdle = new ArrayList<>();
+            List<SlotIdle> gatewayIdle = new ArrayList<>();
+            Path llamaLog = dir.resolve(LLAMA_SERVER_LOG);
             for (int r = 0; r < rounds; r++) {
                 // Every other round OpenMaaS goes first: this machine's speed drifts within seconds, and a fixed order
                 // would give that drift to one side in every round.
@@ -230,17 +235,20 @@ final class GatewayBenchCommand implements Callable<Integer> {
                             front == Front.gateway ? (gatewaySide ? "through the gateway" : "direct")
                                     : (gatewaySide ? "OpenMaaS" : "llama-server"));
                     double[] cpu = RunCpu.now(llamaPid, openmaasPid);
+                    long logStart = Files.size(llamaLog);
                     ServeRun run = ServeRun.of(LoadGenerator.run(gatewaySide ? through : straight, settings,
                             runs++ * requests));
                     (gatewaySide ? gatewayRuns : directRuns).add(run);
                     (gatewaySide ? gatewayCpu : directCpu).add(RunCpu.since(cpu, llamaPid, openmaasPid,
                             run.outputTokens()));
+                    (gatewaySide ? gatewayIdle : directIdle).add(SlotIdle.since(llamaLog, logStart));
                 }
             }
             GatewayReport result = GatewayReport.of(commandLine(), model.getFileName().toString(), front, placement,
                     placement.upstreamThreads(machine.cores()), slots, context, settings, primed, warmupRuns,
                     before, machine.withCurrentLoad(), directRuns, gatewayRuns, directCpu, gatewayCpu,
-                    ServerMemory.of(started.getFirst().pid()), ServerMemory.of(started.getLast().pid()));
+                    directIdle, gatewayIdle, ServerMemory.of(started.getFirst().pid()),
+                    ServerMemory.of(started.getLast().pid()));
             report.publish(spec.commandLine().getOut(), result, result.markdown(),
                     (front == Front.gateway ? "gateway " : "llama-server ") + model.getFileName() + " " + clients
                             + " clients");
@@ -276,12 +284,14 @@ final class GatewayBenchCommand implements Callable<Integer> {
     private URI startLlamaServer(Path binary, CpuPlacement placement, Path dir, List<Process> started)
             throws Exception {
         int port = freePort();
-        Path log = dir.resolve("llama-server.log");
+        Path log = dir.resolve(LLAMA_SERVER_LOG);
         // every CPU it may use, as the embedded engine (llama-server's default counts physical cores only)
         String threads = Integer.toString(placement.upstreamThreads(threads()));
         started.add(new ProcessBuilder(placement.upstream(List.of(binary.toString(), "-m", model.toString(), "--host",
                 "127.0.0.1", "--port", Integer.toString(port), "-np", Integer.toString(slots), "-t", threads,
-                "-tb", threads, "-c", Integer.toString(slots * context), "--no-webui")))
+                "-tb", threads, "-c", Integer.toString(slots * context), "--no-webui",
+                // the stamped slot lines SlotIdle reads
+                "--log-prefix", "--log-timestamps")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         URI uri = URI.create("http://127.0.0.1:" + port);
         Instant deadline = Instant.now().plus(START_PATIENCE);

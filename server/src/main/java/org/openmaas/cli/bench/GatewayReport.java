@@ -20,6 +20,8 @@ import org.openmaas.cli.table.Table;
  * @param gateway        the runs at OpenMaaS, in order
  * @param directCpu      the servers' CPU time over each llama-server run
  * @param gatewayCpu     the servers' CPU time over each OpenMaaS run
+ * @param directIdle     how long llama-server's slots stood idle between requests over each llama-server run
+ * @param gatewayIdle    the same over each OpenMaaS run (none with the embedded engine: llama-server has no work)
  * @param directMemory   llama-server's resident memory at the end
  * @param openmaasMemory OpenMaaS's
  */
@@ -28,21 +30,23 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                      int clients, int requests, double rampUpSeconds, int maxNewTokens, int warmupRequests,
                      int warmupRuns, String machine,
                      String loadBefore, String loadAfter, List<ServeRun> direct, List<ServeRun> gateway,
-                     List<RunCpu> directCpu, List<RunCpu> gatewayCpu, ServerMemory directMemory,
-                     ServerMemory openmaasMemory) {
+                     List<RunCpu> directCpu, List<RunCpu> gatewayCpu, List<SlotIdle> directIdle,
+                     List<SlotIdle> gatewayIdle, ServerMemory directMemory, ServerMemory openmaasMemory) {
 
     static GatewayReport of(String command, String model, GatewayBenchCommand.Front front, CpuPlacement placement,
                             int threads, int slots, int context,
                             LoadGenerator.Settings settings, int warmupRequests, int warmupRuns, Machine before,
                             Machine after,
                             List<ServeRun> direct, List<ServeRun> gateway, List<RunCpu> directCpu,
-                            List<RunCpu> gatewayCpu, ServerMemory directMemory, ServerMemory openmaasMemory) {
+                            List<RunCpu> gatewayCpu, List<SlotIdle> directIdle, List<SlotIdle> gatewayIdle,
+                            ServerMemory directMemory, ServerMemory openmaasMemory) {
         return new GatewayReport(command, model, front, placement, threads, slots, context, settings.clients(),
                 settings.requests(), settings.rampUp().toMillis() / 1000.0, settings.maxNewTokens(), warmupRequests,
                 warmupRuns,
                 before.describe(),
                 before.load(), after.load(), List.copyOf(direct), List.copyOf(gateway), List.copyOf(directCpu),
-                List.copyOf(gatewayCpu), directMemory, openmaasMemory);
+                List.copyOf(gatewayCpu), List.copyOf(directIdle), List.copyOf(gatewayIdle), directMemory,
+                openmaasMemory);
     }
 
     /** Failed requests on both sides. */
@@ -80,8 +84,14 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                                 : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio <= front.ttftP99Ratio)))
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
-                        "%.3f×".formatted(roundRatio(run -> run.endToEndLatencyMs().p50())), "")
-                .row("llama-server CPU µs per output token", cell(directCpu, RunCpu::llamaServerMicrosPerToken),
+                        "%.3f×".formatted(roundRatio(run -> run.endToEndLatencyMs().p50())), "");
+        if (relay && !directIdle.isEmpty()
+                && Stream.concat(directIdle.stream(), gatewayIdle.stream()).allMatch(idle -> idle.gaps() > 0)) {
+            table.row("llama-server slot idle between requests, mean ms", cell(directIdle, SlotIdle::meanMs),
+                    cell(gatewayIdle, SlotIdle::meanMs), "%+.1f ms".formatted(median(rounds(),
+                            r -> gatewayIdle.get(r).meanMs() - directIdle.get(r).meanMs())), "");
+        }
+        table.row("llama-server CPU µs per output token", cell(directCpu, RunCpu::llamaServerMicrosPerToken),
                         relay ? cell(gatewayCpu, RunCpu::llamaServerMicrosPerToken) : "-", "", "")
                 .row((relay ? "gateway" : "OpenMaaS") + " CPU µs per output token", "-",
                         cell(gatewayCpu, RunCpu::gatewayMicrosPerToken), "", "")
@@ -111,13 +121,19 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 the rounds of the round's own. CPU µs per output token: each server process's (and the clients', \
                 this command's) user plus system time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the \
                 tokens the run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM \
-                compiles for thousands of requests).
+                compiles for thousands of requests).%s
                 Machine: %s; %s; load average %s before, %s after.
                 %s
                 %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens,
                 warmupRequests == 0 ? "" : warmupRequests + " one-token requests and ", warmupRuns, direct.size(),
-                machine, placement.describe(), loadBefore, loadAfter, error, table.markdown());
+                relay ? IDLE : "", machine, placement.describe(), loadBefore, loadAfter, error, table.markdown());
     }
+
+    /** What the slot idle row is, said where the gateway is measured. */
+    private static final String IDLE = " Slot idle: in llama-server's log, each slot's time from its `release` to its"
+            + " next `launch_slot_`, averaged over a run: the turnaround of a closed loop (the stream's end on its way"
+            + " to the client, the next request on its way to llama-server), which the gateway lengthens without"
+            + " taking llama-server's CPU.";
 
     private static String met(boolean met) {
         return met ? "met" : "missed";

@@ -27,7 +27,7 @@ class GatewayBenchCommandTest {
         Path docs = dir.resolve("BENCHMARKS.md");
         BenchRun run = BenchRun.of("gateway", "--llama-tools", System.getenv(LlamaServerProcess.TOOLS_ENV),
                 "--model", TestModels.tiny().getFirst().toString(), "--slots", "2", "--clients", "2",
-                "--requests", "2", "--max-new-tokens", "4", "--rounds", "2", "--warmup-requests", "6", "--json",
+                "--requests", "4", "--max-new-tokens", "4", "--rounds", "2", "--warmup-requests", "6", "--json",
                 "--write", docs.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -35,15 +35,20 @@ class GatewayBenchCommandTest {
         for (String side : new String[] {"direct", "gateway"}) {
             assertThat(json.path(side)).as(side).hasSize(2);
             for (JsonNode each : json.path(side)) {
-                assertThat(each.path("succeeded").asInt()).as(side).isEqualTo(2);
+                assertThat(each.path("succeeded").asInt()).as(side).isEqualTo(4);
                 assertThat(each.path("failed").asInt()).as(side).isZero();
-                assertThat(each.path("outputTokens").asLong()).as(side).isEqualTo(8);
+                assertThat(each.path("outputTokens").asLong()).as(side).isEqualTo(16);
             }
             for (JsonNode cpu : json.path(side + "Cpu")) {
-                assertThat(cpu.path("outputTokens").asLong()).as(side).isEqualTo(8);
+                assertThat(cpu.path("outputTokens").asLong()).as(side).isEqualTo(16);
                 assertThat(cpu.path("llamaServerSeconds").asDouble()).as(side).isNotNegative();
             }
             assertThat(json.path(side + "Cpu")).as(side).hasSize(2);
+            // 4 requests on 2 slots: every request after a slot's first starts an idle interval in llama-server's log
+            assertThat(json.path(side + "Idle")).as(side).hasSize(2);
+            for (JsonNode idle : json.path(side + "Idle")) {
+                assertThat(idle.path("gaps").asInt()).as(side).isGreaterThanOrEqualTo(2);
+            }
         }
         assertThat(run.err()).containsSubsequence("6 one-token requests at OpenMaaS", "round 1 of 2, direct",
                 "round 1 of 2, through the gateway", "round 2 of 2, through the gateway", "round 2 of 2, direct");
@@ -54,7 +59,8 @@ class GatewayBenchCommandTest {
                 .containsPattern("\\| time to first token p50, ms +\\|")
                 .containsPattern("\\| llama-server CPU µs per output token +\\|")
                 .containsPattern("\\| gateway CPU µs per output token +\\| - +\\|")
-                .containsPattern("\\| output tokens, requests ok / failed +\\| 16, 4 / 0 +\\| 16, 4 / 0 +\\|");
+                .containsPattern("\\| llama-server slot idle between requests, mean ms +\\|")
+                .containsPattern("\\| output tokens, requests ok / failed +\\| 32, 8 / 0 +\\| 32, 8 / 0 +\\|");
     }
 
     @Test

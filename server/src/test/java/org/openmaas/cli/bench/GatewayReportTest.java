@@ -2,6 +2,7 @@ package org.openmaas.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,16 +36,47 @@ class GatewayReportTest {
                 .contains("After 15000 one-token requests and 30 unmeasured run(s) at OpenMaaS");
     }
 
+    @Test
+    void theSlotsIdleTimeIsEachSidesMedianAndTheMedianOfEachRoundsDifference() {
+        // Differences +5, +8 and +2 ms: the median +5.
+        assertThat(report(new double[] {30, 30, 30}, new double[] {31, 31, 31}).markdown())
+                .containsPattern("\\| llama-server slot idle between requests, mean ms +\\| 15\\.0 \\(15\\.0, 14\\.0,"
+                        + " 15\\.0\\) +\\| 20\\.0 \\(20\\.0, 22\\.0, 17\\.0\\) +\\| \\+5\\.0 ms +\\|")
+                .contains("Slot idle: in llama-server's log");
+    }
+
+    @Test
+    void withoutAnIdleIntervalInEveryRunOrWithTheEmbeddedEngineThereIsNoSlotIdleRow() {
+        List<ServeRun> runs = List.of(run(3000, 30), run(3000, 30), run(3000, 30));
+        List<SlotIdle> oneWithout = List.of(new SlotIdle(88, 880), new SlotIdle(0, 0), new SlotIdle(88, 880));
+
+        assertThat(report(GatewayBenchCommand.Front.gateway, runs, runs, idle(15, 14, 15), oneWithout).markdown())
+                .doesNotContain("slot idle between requests");
+        assertThat(report(GatewayBenchCommand.Front.embedded, runs, runs, idle(15, 14, 15), idle(15, 14, 15))
+                .markdown()).doesNotContain("slot idle between requests").doesNotContain("Slot idle:");
+    }
+
     private static GatewayReport report(double[] directTtft, double[] gatewayTtft) {
         List<ServeRun> direct = List.of(run(DIRECT_RATES[0], directTtft[0]), run(DIRECT_RATES[1], directTtft[1]),
                 run(DIRECT_RATES[2], directTtft[2]));
         List<ServeRun> gateway = List.of(run(GATEWAY_RATES[0], gatewayTtft[0]),
                 run(GATEWAY_RATES[1], gatewayTtft[1]), run(GATEWAY_RATES[2], gatewayTtft[2]));
+        return report(GatewayBenchCommand.Front.gateway, direct, gateway, idle(15, 14, 15), idle(20, 22, 17));
+    }
+
+    private static GatewayReport report(GatewayBenchCommand.Front front, List<ServeRun> direct,
+                                        List<ServeRun> gateway, List<SlotIdle> directIdle,
+                                        List<SlotIdle> gatewayIdle) {
         List<RunCpu> cpu = List.of(new RunCpu(1, 1, 0, 1, 1000), new RunCpu(1, 1, 0, 1, 1000),
                 new RunCpu(1, 1, 0, 1, 1000));
-        return new GatewayReport("maas bench gateway", "stories260K.gguf", GatewayBenchCommand.Front.gateway,
-                CpuPlacement.shared(), 1, 8, 512, 8, 96, 0, 64, 15_000, 30, "a machine", "1.0", "1.0", direct, gateway,
-                cpu, cpu, new ServerMemory(1, 1 << 20, 1 << 20), new ServerMemory(2, 1 << 20, 1 << 20));
+        return new GatewayReport("maas bench gateway", "stories260K.gguf", front, CpuPlacement.shared(), 1, 8, 512,
+                8, 96, 0, 64, 15_000, 30, "a machine", "1.0", "1.0", direct, gateway, cpu, cpu, directIdle,
+                gatewayIdle, new ServerMemory(1, 1 << 20, 1 << 20), new ServerMemory(2, 1 << 20, 1 << 20));
+    }
+
+    /** Each run's slots idle for {@code meanMs} on average, over 88 intervals. */
+    private static List<SlotIdle> idle(double... meanMs) {
+        return Arrays.stream(meanMs).mapToObj(mean -> new SlotIdle(88, 88 * mean)).toList();
     }
 
     private static ServeRun run(double tokensPerSecond, double ttftP50) {
