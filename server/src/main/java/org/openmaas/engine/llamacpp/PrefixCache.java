@@ -28,7 +28,8 @@ final class PrefixCache {
 
     /**
      * A shorter shared prefix does not take a slot by itself unless it covers half the prompt: a prefix of a few
-     * tokens (often just BOS) would spend another, maybe valuable, slot's cells to save next to nothing.
+     * tokens (often just BOS) would spend another, maybe valuable, slot's cells to save next to nothing. The slot a
+     * prompt takes anyway (the least recently used) reuses whatever its own cells share, as llama-server's slots do.
      */
     static final int SUBSTANTIAL_PREFIX = 64;
 
@@ -162,8 +163,10 @@ final class PrefixCache {
         } else if (substantial(bestRunning, prompt.length)) {
             placement = new Placement(leastRecentlyUsed(free), bestRunning, bestSource);
         } else {
+            // The slot taken anyway still reuses what its own cells share, however little: it costs nothing.
             int slot = leastRecentlyUsed(free);
-            placement = new Placement(slot, 0, slot);
+            placement = new Placement(slot, Math.min(reusable, commonPrefix(prompt, kept[slot], keptLength[slot])),
+                    slot);
         }
         lastUsed[placement.slot()] = ++clock;
         return placement;

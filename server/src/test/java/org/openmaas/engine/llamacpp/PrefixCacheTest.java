@@ -59,6 +59,16 @@ class PrefixCacheTest {
     }
 
     @Test
+    void theSlotTakenAnywayReusesTheShortPrefixItsOwnCellsShare() {
+        // Two of eight tokens shared: too little to choose a slot by, but the only free slot is taken anyway.
+        PrefixCache cache = new PrefixCache(1, UNLIMITED);
+        cache.keep(0, new int[] {1, 20, 21, 22, 23, 24}, 6);
+
+        assertThat(cache.place(new int[] {1, 20, 30, 31, 32, 33, 34, 35}, new int[] {0}, List.of()))
+                .isEqualTo(new Placement(0, 2, 0));
+    }
+
+    @Test
     void aLongCommonSystemPromptIsReusedEvenWhenTheRestOfThePromptIsLonger() {
         PrefixCache cache = new PrefixCache(2, UNLIMITED);
         int[] system = tokens(1, PrefixCache.SUBSTANTIAL_PREFIX);
