@@ -69,7 +69,7 @@ class GatewayBenchCommandTest {
         BenchRun run = BenchRun.of("gateway", "--openmaas", "embedded", "--llama-tools",
                 System.getenv(LlamaServerProcess.TOOLS_ENV), "--model", TestModels.tiny().getFirst().toString(),
                 "--slots", "2", "--clients", "2", "--requests", "2", "--max-new-tokens", "4", "--rounds", "1",
-                "--write", docs.toString());
+                "--warmup-requests", "6", "--write", docs.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).containsSubsequence("round 1 of 1, llama-server", "round 1 of 1, OpenMaaS");
