@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  * llama-server's own log: for each slot, the time from its {@code release} to its next {@code launch_slot_}. In a
  * closed loop (each client sends its next request when its stream has ended) that is the turnaround: the stream's end
  * on its way to the client, the next request on its way to llama-server. It is what a gateway adds to without taking
- * llama-server's CPU, and it moves less with the machine's speed than tokens per second do (read by hand from the
- * log over nine rounds of stories260K: 9–15 ms a round straight, 13–22 ms through the gateway).
+ * llama-server's CPU, and what the tokens per second of such a loop follow: a slot's cycle is its busy time plus this.
  *
  * @param gaps    release-to-launch intervals seen
  * @param totalMs their sum, in milliseconds
