@@ -344,11 +344,12 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 // the launcher's options for serve (see ./maas)
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-XX:+UseSerialGC", "-Xms64m", "-Xmx64m", "-Xmn24m", "-XX:SurvivorRatio=4",
-                "-XX:TargetSurvivorRatio=90",
+                "-XX:TargetSurvivorRatio=90", "-XX:TrimNativeHeapInterval=5000",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
                 "--data-dir", dir.resolve("data").toString())))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         builder.environment().put(Bootstrap.ENV_ACCOUNT, "123456789012");
         builder.environment().put(Bootstrap.ENV_CLIENT_ID, "bench-gateway");
         builder.environment().put(Bootstrap.ENV_CLIENT_SECRET, secret);
