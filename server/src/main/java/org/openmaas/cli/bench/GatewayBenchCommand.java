@@ -349,7 +349,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
                 "--data-dir", dir.resolve("data").toString())))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as the launcher runs serve
         builder.environment().put(Bootstrap.ENV_ACCOUNT, "123456789012");
         builder.environment().put(Bootstrap.ENV_CLIENT_ID, "bench-gateway");
         builder.environment().put(Bootstrap.ENV_CLIENT_SECRET, secret);
