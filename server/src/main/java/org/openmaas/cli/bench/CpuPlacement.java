@@ -109,8 +109,25 @@ record CpuPlacement(List<Integer> upstream, List<Integer> front) {
         String pid = Long.toString(ProcessHandle.current().pid());
         String before = taskset("--pid", "--cpu-list", pid);
         String had = before.substring(before.lastIndexOf(':') + 1).strip(); // "pid 7's current affinity list: 0,1"
-        taskset("--all-tasks", "--pid", "--cpu-list", list(front), pid);
-        return () -> taskset("--all-tasks", "--pid", "--cpu-list", had, pid);
+        pinAllThreads(list(front), pid);
+        return () -> pinAllThreads(had, pid);
+    }
+
+    /**
+     * taskset walks the process's threads and gives up at the first one that ends meanwhile ("No such process"), and a
+     * JVM ends threads all the time (a CI run failed so); setting an affinity twice is harmless, so it walks again.
+     */
+    private static void pinAllThreads(String cpus, String pid) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                taskset("--all-tasks", "--pid", "--cpu-list", cpus, pid);
+                return;
+            } catch (IOException e) {
+                if (attempt == 10 || !e.getMessage().contains("No such process")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** A pinning that ends when closed. */
@@ -125,7 +142,11 @@ record CpuPlacement(List<Integer> upstream, List<Integer> front) {
         Process taskset = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(taskset.getInputStream().readAllBytes());
         if (taskset.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+            // its complaint, without the line per thread it had already pinned
+            String complaint = output.lines().filter(line -> line.startsWith("taskset:"))
+                    .collect(Collectors.joining("; "));
+            throw new IOException(String.join(" ", command) + " failed: "
+                    + (complaint.isEmpty() ? output.strip() : complaint));
         }
         return output;
     }
