@@ -54,12 +54,13 @@ public final class StreamingPost {
      * @param connectTimeout how long the connection may take
      * @param headerWait     how long the answer's headers may take once the request is sent; the body has no limit
      *                       here (its reader watches it)
+     * @param requestSent    run once the request is written, before the answer is waited for
      * @throws HttpTimeoutException when the headers did not come within {@code headerWait}
      * @throws java.net.ConnectException when no connection could be made
      * @throws IOException when the connection failed or closed before a well-formed answer
      */
     public static Response send(URI uri, Map<String, String> headers, byte[] body, Duration connectTimeout,
-                                Duration headerWait) throws IOException {
+                                Duration headerWait, Runnable requestSent) throws IOException {
         if (!"http".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not a plain http URI (https goes through a pooled client): " + uri);
         }
@@ -72,6 +73,7 @@ public final class StreamingPost {
             out.write(requestHead(uri, port, headers, body.length));
             out.write(body);
             out.flush();
+            requestSent.run();
             socket.setSoTimeout(Math.toIntExact(Math.max(1, headerWait.toMillis())));
             InputStream in = new Buffered(socket.getInputStream());
             Head head;

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StreamingPostTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Runnable NOTHING = () -> { };
 
     private final ServerSocket listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
     private final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
@@ -139,10 +141,29 @@ class StreamingPostTest {
     }
 
     @Test
+    void itSaysTheRequestIsSentBeforeTheAnswerComes() throws Exception {
+        holding("");
+        CountDownLatch sent = new CountDownLatch(1);
+        CompletableFuture<StreamingPost.Response> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return StreamingPost.send(uri("/"), Map.of(), "{}".getBytes(StandardCharsets.UTF_8), WAIT, WAIT,
+                        sent::countDown);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        assertThat(sent.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(requests.poll(10, TimeUnit.SECONDS)).endsWith("\r\n\r\n{}");
+        assertThat(answer).isNotDone(); // the server holds its answer
+    }
+
+    @Test
     void anAnswerWhoseHeadersDoNotComeInTimeIsATimeout() throws Exception {
         holding("");
 
-        assertThatThrownBy(() -> StreamingPost.send(uri("/"), Map.of(), new byte[0], WAIT, Duration.ofMillis(200)))
+        assertThatThrownBy(() -> StreamingPost.send(uri("/"), Map.of(), new byte[0], WAIT, Duration.ofMillis(200),
+                NOTHING))
                 .isInstanceOf(HttpTimeoutException.class).hasMessageContaining("200 ms");
     }
 
@@ -167,7 +188,7 @@ class StreamingPostTest {
     @Test
     void anHttpsUriIsRefused() {
         assertThatThrownBy(() -> StreamingPost.send(URI.create("https://127.0.0.1:" + listener.getLocalPort() + "/"),
-                Map.of(), new byte[0], WAIT, WAIT)).isInstanceOf(IllegalArgumentException.class)
+                Map.of(), new byte[0], WAIT, WAIT, NOTHING)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a plain http URI");
     }
 
@@ -177,12 +198,12 @@ class StreamingPostTest {
         listener.close();
 
         assertThatThrownBy(() -> StreamingPost.send(URI.create("http://127.0.0.1:" + port + "/"), Map.of(),
-                new byte[0], WAIT, WAIT)).isInstanceOf(ConnectException.class);
+                new byte[0], WAIT, WAIT, NOTHING)).isInstanceOf(ConnectException.class);
     }
 
     private StreamingPost.Response post(String path, String json) throws IOException {
         return StreamingPost.send(uri(path), Map.of("Content-Type", "application/json"),
-                json.getBytes(StandardCharsets.UTF_8), WAIT, WAIT);
+                json.getBytes(StandardCharsets.UTF_8), WAIT, WAIT, NOTHING);
     }
 
     private URI uri(String path) {

@@ -2,9 +2,11 @@ package org.openmaas.engine.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +43,7 @@ final class AttemptRun implements Upstream.Attempt {
     private final UpstreamListener listener;
     private final StopSequences stopSequences;
     private final Object lock = new Object(); // orders listener calls against cancel()
+    private final CountDownLatch sent = new CountDownLatch(1); // the request is on its way, or the attempt ended
     private final StringBuilder text = new StringBuilder(); // the generated text, the earlier attempts' included
     private Thread thread;
     private int generated;   // tokens this attempt generated: streamed, or withheld by the upstream
@@ -83,12 +86,27 @@ final class AttemptRun implements Upstream.Attempt {
         } catch (RuntimeException e) {
             fail(new UpstreamFailure.Broken("the upstream's stream could not be read: " + e.getMessage()));
         } finally {
+            sent.countDown();
             closeBody();
         }
     }
 
     AttemptRequest request() {
         return request;
+    }
+
+    /** The protocol's request has been written to the upstream: {@link #awaitSent} waits no longer. */
+    void sent() {
+        sent.countDown();
+    }
+
+    @Override
+    public void awaitSent(Duration atMost) {
+        try {
+            sent.await(atMost.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Tokens this attempt has generated so far. */
@@ -189,6 +207,7 @@ final class AttemptRun implements Upstream.Attempt {
         synchronized (lock) {
             ended = true;
         }
+        sent.countDown();
         closeBody();
         thread.interrupt(); // a call still waiting for its answer aborts
     }

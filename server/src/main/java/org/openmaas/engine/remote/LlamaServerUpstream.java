@@ -147,7 +147,7 @@ public final class LlamaServerUpstream implements Upstream {
             throws UpstreamException, IOException, InterruptedException {
         AttemptRequest attempt = run.request();
         EventStream events = new EventStream(
-                run.opened(http.open(endpoint, "/completion", completionBody(endpoint, attempt))),
+                run.opened(http.open(endpoint, "/completion", completionBody(endpoint, attempt), run::sent)),
                 EventStream.Framing.SSE);
         Utf8Accumulator utf8 = new Utf8Accumulator();
         int topN = attempt.request().topNTokens();

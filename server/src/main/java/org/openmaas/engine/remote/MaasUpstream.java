@@ -146,8 +146,8 @@ public final class MaasUpstream implements Upstream {
         AttemptRequest attempt = run.request();
         ProductRef ref = product(endpoint);
         ObjectNode body = generateBody(attempt, ref);
-        EventStream events = new EventStream(run.opened(authorized(authorization ->
-                http.open(endpoint, "/generatestream", body, Optional.of(authorization)))), EventStream.Framing.NDJSON);
+        EventStream events = new EventStream(run.opened(authorized(authorization -> http.open(endpoint,
+                "/generatestream", body, Optional.of(authorization), run::sent))), EventStream.Framing.NDJSON);
         JsonNode line;
         while ((line = events.next()) != null) {
             if (line.has("error")) {

@@ -124,7 +124,7 @@ public final class OpenAiUpstream implements Upstream {
         AttemptRequest attempt = run.request();
         boolean chat = attempt.request().prompt() instanceof Prompt.Chat;
         EventStream events = new EventStream(run.opened(http.open(endpoint,
-                chat ? "/v1/chat/completions" : "/v1/completions", body(attempt))), EventStream.Framing.SSE);
+                chat ? "/v1/chat/completions" : "/v1/completions", body(attempt), run::sent)), EventStream.Framing.SSE);
         int topN = attempt.request().topNTokens();
         // A server asked for logprobs that sends none gives 0; one not asked, nothing: NaN.
         float noLogprob = attempt.request().logprobs() ? 0f : Float.NaN;

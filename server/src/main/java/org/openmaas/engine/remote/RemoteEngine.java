@@ -60,6 +60,12 @@ public final class RemoteEngine implements Engine {
     private static final Logger LOG = Logger.getLogger(RemoteEngine.class.getName());
 
     /**
+     * How long {@link #submit} waits for an attempt that started at once to send its request: a connection and a
+     * write, within a data centre well under this; past it the caller goes on and the attempt still sends.
+     */
+    static final Duration SENT_WAIT = Duration.ofMillis(10);
+
+    /**
      * How the pool behaves.
      *
      * @param maxConcurrent      attempts one endpoint streams at once
@@ -176,6 +182,13 @@ public final class RemoteEngine implements Engine {
         upstream.requireSupported(request);
     }
 
+    /**
+     * Queues a generation and, when an endpoint takes it at once, returns once its request is on its way to the
+     * upstream (at most {@link #SENT_WAIT}). The attempt sends it from a thread of its own, and what the caller does
+     * next (the request's admission, a database transaction, when the route starts the engine first) would take the
+     * CPU that thread needs while the upstream's slot stands idle: under {@code bench gateway} (8 streams, the gateway
+     * on one CPU) the slot stood idle 4.7-4.8 ms longer between requests than without the gateway, 5.6-9.6 ms before.
+     */
     @Override
     public Generation submit(GenerationRequest request) {
         Generation generation = new Generation(request);
@@ -193,6 +206,13 @@ public final class RemoteEngine implements Engine {
         }
         generation.onCancel(() -> cancel(job));
         launch(launches);
+        Upstream.Attempt started;
+        synchronized (this) {
+            started = job.attempt;
+        }
+        if (started != null) {
+            started.awaitSent(SENT_WAIT);
+        }
         return generation;
     }
 

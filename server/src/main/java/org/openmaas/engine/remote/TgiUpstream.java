@@ -99,7 +99,7 @@ public final class TgiUpstream implements Upstream {
             }
         }
         EventStream events = new EventStream(run.opened(http.open(endpoint, "/generate_stream",
-                generateBody(attempt, inputs.toString()))), EventStream.Framing.SSE);
+                generateBody(attempt, inputs.toString()), run::sent)), EventStream.Framing.SSE);
         JsonNode event;
         while ((event = events.next()) != null) {
             if (event.has("error")) {

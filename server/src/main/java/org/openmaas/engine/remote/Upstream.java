@@ -1,6 +1,7 @@
 package org.openmaas.engine.remote;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ToolCalling;
@@ -53,5 +54,11 @@ public interface Upstream {
     interface Attempt {
         /** Stops the attempt and closes its connection, so the upstream stops generating; the listener hears nothing more. */
         void cancel();
+
+        /**
+         * Waits until the attempt's request is on its way to the upstream, or the attempt has ended, or {@code atMost}
+         * has passed. An interrupt ends the wait early and stays set.
+         */
+        void awaitSent(Duration atMost);
     }
 }

@@ -141,13 +141,19 @@ final class UpstreamHttp {
      * interrupt while it waits for the answer aborts the exchange, and so does the end of the first-token wait before
      * the headers came (an endpoint that accepts and says nothing counts as unreachable, so the attempt goes to another
      * endpoint). After them the body watches the rest of that wait, then the idle wait ({@link WatchedBody}).
+     *
+     * @param requestSent run once the request is on its way: over http once it is written, over https as it is handed
+     *                    to the pooled client (which writes it on a thread of its own)
      */
-    WatchedBody open(URI endpoint, String path, JsonNode body) throws UpstreamException, InterruptedException {
-        return open(endpoint, path, body, apiKey.map(key -> "Bearer " + key));
+    WatchedBody open(URI endpoint, String path, JsonNode body, Runnable requestSent)
+            throws UpstreamException, InterruptedException {
+        return open(endpoint, path, body, apiKey.map(key -> "Bearer " + key), requestSent);
     }
 
-    /** {@link #open(URI, String, JsonNode)} with {@code authorization} as the Authorization header, if any. */
-    WatchedBody open(URI endpoint, String path, JsonNode body, Optional<String> authorization)
+    /**
+     * {@link #open(URI, String, JsonNode, Runnable)} with {@code authorization} as the Authorization header, if any.
+     */
+    WatchedBody open(URI endpoint, String path, JsonNode body, Optional<String> authorization, Runnable requestSent)
             throws UpstreamException, InterruptedException {
         URI uri = resolve(endpoint, path);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -158,8 +164,8 @@ final class UpstreamHttp {
         StreamingPost.Response response;
         try {
             response = "http".equalsIgnoreCase(uri.getScheme())
-                    ? StreamingPost.send(uri, headers, bytes(body), connectTimeout, timeouts.firstToken())
-                    : sendPooled(uri, headers, bytes(body));
+                    ? StreamingPost.send(uri, headers, bytes(body), connectTimeout, timeouts.firstToken(), requestSent)
+                    : sendPooled(uri, headers, bytes(body), requestSent);
         } catch (IOException e) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for " + hostOf(uri));
@@ -184,11 +190,12 @@ final class UpstreamHttp {
     }
 
     /** The POST through the pooled client, its answer as {@link StreamingPost}'s. */
-    private StreamingPost.Response sendPooled(URI uri, Map<String, String> headers, byte[] body)
-            throws IOException, InterruptedException {
+    private StreamingPost.Response sendPooled(URI uri, Map<String, String> headers, byte[] body,
+                                              Runnable requestSent) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeouts.firstToken())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
+        requestSent.run();
         HttpResponse<InputStream> response = FreshConnectionRetry.send(client, request.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         return new StreamingPost.Response(response.statusCode(), response.headers(), response.body());

@@ -102,7 +102,7 @@ public final class VllmUpstream implements Upstream {
             prompt.add(token.id());
         }
         EventStream events = new EventStream(
-                run.opened(http.open(endpoint, "/v1/completions", completionBody(attempt, prompt))),
+                run.opened(http.open(endpoint, "/v1/completions", completionBody(attempt, prompt), run::sent)),
                 EventStream.Framing.SSE);
         int topN = attempt.request().topNTokens();
         FinishReason reason = null; // the finish reason, once the event of the last token told it

@@ -108,6 +108,19 @@ class RemoteEngineTest {
     }
 
     @Test
+    void submitWaitsForTheRequestOfAnAttemptItStartedToBeSentButNotForAQueuedOne() {
+        pool(1, 8, 3);
+
+        engine.submit(request("one"));
+        engine.submit(request("two"));
+        engine.submit(request("three")); // both endpoints are full: it waits in the queue
+        upstream.call(0).tokens(1).finish(FinishReason.LENGTH, 3, 1); // "three" starts on the finishing one's thread
+
+        assertThat(upstream.calls()).extracting(ScriptedUpstream.Call::awaitedSent)
+                .containsExactly(RemoteEngine.SENT_WAIT, RemoteEngine.SENT_WAIT, null);
+    }
+
+    @Test
     void promptsSharingALongPrefixGoWhereThePrefixWasServedUnlessThatOneIsMuchBusier() {
         pool(8, 8, 3);
         int[] shared = IntStream.range(100, 108).toArray(); // one affinity block of 8 tokens

@@ -1,6 +1,7 @@
 package org.openmaas.engine.remote;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ final class ScriptedUpstream implements Upstream {
         final AttemptRequest request;
         private final UpstreamListener listener;
         private volatile boolean cancelled;
+        private volatile Duration awaitedSent; // what the pool waited for its request, if it waited
 
         Call(URI endpoint, AttemptRequest request, UpstreamListener listener) {
             this.endpoint = endpoint;
@@ -57,6 +59,17 @@ final class ScriptedUpstream implements Upstream {
         @Override
         public void cancel() {
             cancelled = true;
+        }
+
+        /** A scripted call is with its upstream, the test, as soon as it starts: the wait is only recorded. */
+        @Override
+        public void awaitSent(Duration atMost) {
+            awaitedSent = atMost;
+        }
+
+        /** How long the pool was ready to wait for this call's request to be sent; null when it did not wait. */
+        Duration awaitedSent() {
+            return awaitedSent;
         }
     }
 

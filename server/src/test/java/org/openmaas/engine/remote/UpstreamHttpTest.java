@@ -40,7 +40,8 @@ class UpstreamHttpTest {
     @Test
     void everyStreamGoesOnAConnectionOfItsOwnSoNoneMeetsAConnectionTheUpstreamClosed() throws Exception {
         for (int i = 0; i < 2; i++) {
-            try (InputStream body = http.open(server.endpoint(), "/v1/completions", UpstreamHttp.object())) {
+            try (InputStream body = http.open(server.endpoint(), "/v1/completions", UpstreamHttp.object(),
+                    () -> { })) {
                 assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
                         .isEqualTo(StaleConnectionServer.TWO_TOKEN_STREAM);
             }
@@ -64,7 +65,7 @@ class UpstreamHttpTest {
     void anUpstreamThatClosesAStreamsNewConnectionUnansweredIsUnreachable() {
         server.closeEveryRequestUnanswered();
 
-        assertThatThrownBy(() -> http.open(server.endpoint(), "/v1/completions", UpstreamHttp.object()))
+        assertThatThrownBy(() -> http.open(server.endpoint(), "/v1/completions", UpstreamHttp.object(), () -> { }))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.failure())
                         .isInstanceOf(UpstreamFailure.Unreachable.class));
         assertThat(server.connections()).isEqualTo(1);

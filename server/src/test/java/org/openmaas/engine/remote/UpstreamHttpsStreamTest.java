@@ -72,7 +72,7 @@ class UpstreamHttpsStreamTest {
         URI endpoint = URI.create("https://127.0.0.1:" + server.getAddress().getPort());
 
         for (int i = 0; i < 2; i++) {
-            try (InputStream body = http.open(endpoint, "/v1/completions", UpstreamHttp.object())) {
+            try (InputStream body = http.open(endpoint, "/v1/completions", UpstreamHttp.object(), () -> { })) {
                 assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(STREAM);
             }
         }
