@@ -3,6 +3,7 @@ package org.openmaas.cli.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -22,6 +23,7 @@ import java.util.stream.IntStream;
 record CpuPlacement(List<Integer> upstream, List<Integer> front) {
 
     private static final Path TASKSET = Path.of("/usr/bin/taskset");
+    private static final Duration PIN_PATIENCE = Duration.ofSeconds(10);
 
     CpuPlacement {
         upstream = List.copyOf(upstream);
@@ -115,15 +117,17 @@ record CpuPlacement(List<Integer> upstream, List<Integer> front) {
 
     /**
      * taskset walks the process's threads and gives up at the first one that ends meanwhile ("No such process"), and a
-     * JVM ends threads all the time (a CI run failed so); setting an affinity twice is harmless, so it walks again.
+     * JVM ends threads all the time (a CI run failed so); setting an affinity twice is harmless, so it walks again, for
+     * up to {@link #PIN_PATIENCE}. (A test that starts and ends a thread without pause failed half its walks.)
      */
     private static void pinAllThreads(String cpus, String pid) throws IOException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
+        long deadline = System.nanoTime() + PIN_PATIENCE.toNanos();
+        while (true) {
             try {
                 taskset("--all-tasks", "--pid", "--cpu-list", cpus, pid);
                 return;
             } catch (IOException e) {
-                if (attempt == 10 || !e.getMessage().contains("No such process")) {
+                if (System.nanoTime() > deadline || !e.getMessage().contains("No such process")) {
                     throw e;
                 }
             }
