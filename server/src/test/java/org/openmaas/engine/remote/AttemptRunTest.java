@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openmaas.engine.FinishReason;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.Prompt;
@@ -15,11 +16,13 @@ import org.openmaas.engine.Sampling;
 /**
  * When an attempt's request counts as sent: {@link AttemptRun#awaitSent} waits for the protocol to say so, for the
  * attempt's end, or for its bound, whichever comes first. Each exchange here is scripted with latches, so each test
- * holds whatever the machine's speed.
+ * holds whatever the machine's speed. A wait that did not end when it should runs into the test's timeout, a minute
+ * short of {@link #LONG}.
  */
+@Timeout(60)
 class AttemptRunTest {
 
-    private static final Duration LONG = Duration.ofMinutes(5);
+    private static final Duration LONG = Duration.ofMinutes(2);
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final RecordingListener listener = new RecordingListener();
