@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.openmaas.auth.Bootstrap;
 import org.openmaas.cli.Main;
+import org.openmaas.cli.ServeJvmOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -343,8 +344,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // the launcher's options for serve (see ./maas)
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-XX:+UseSerialGC", "-Xms64m", "-Xmx64m", "-Xmn24m", "-XX:SurvivorRatio=4",
-                "-XX:TargetSurvivorRatio=90", "-XX:TrimNativeHeapInterval=5000",
+                ServeJvmOptions.argumentFileIn(dir),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--host", "127.0.0.1", "--port", "0", "--catalog", catalog.toString(),
                 "--data-dir", dir.resolve("data").toString())))
