@@ -8,9 +8,9 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The JVM options {@code maas serve} runs with, kept in one java argument file ({@value #FILE_NAME}, beside this class
- * in the sources and the jar) that the ./maas launcher, the container image and {@code bench gateway} all pass to
- * java: the three run the same server, and a change to one option reaches all of them. Why each option is there:
- * the file's comments.
+ * in the sources and the jar) that the ./maas launcher, the container image, {@code bench gateway} and the instances
+ * of {@code bench store} all pass to java: they run the same server, and a change to one option reaches all of them.
+ * Why each option is there: the file's comments.
  */
 public final class ServeJvmOptions {
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openmaas.accounts.model.Client;
 import org.openmaas.auth.Scopes;
+import org.openmaas.cli.ServeJvmOptions;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.Database;
 import picocli.CommandLine.ArgGroup;
@@ -147,12 +148,13 @@ final class StoreBenchCommand implements Callable<Integer> {
         List<StoreReport.Step> steps = new ArrayList<>();
         Path dir = Files.createTempDirectory("maas-bench-store-");
         try {
+            String serveOptions = ServeJvmOptions.argumentFileIn(dir);
             for (int round = 1; round <= repeat; round++) {
                 for (int i = 0; i < instances.size(); i++) {
                     int n = instances.get(i);
                     spec.commandLine().getErr().printf("bench store: %d instance%s, round %d of %d...%n", n,
                             n == 1 ? "" : "s", round, repeat);
-                    StoreReport.Step step = step(database, n, tenants, dir);
+                    StoreReport.Step step = step(database, n, tenants, dir, serveOptions);
                     if (round == 1) {
                         steps.add(step);
                     } else if (steps.get(i).clean() && (!step.clean()
@@ -207,9 +209,12 @@ final class StoreBenchCommand implements Callable<Integer> {
         return new StorePhase.Tenant(clientId, account);
     }
 
-    /** Runs {@code n} instances at once and checks the usage records they wrote against the cycles they counted. */
-    private StoreReport.Step step(Database database, int n, List<StorePhase.Tenant> tenants, Path dir)
-            throws Exception {
+    /**
+     * Runs {@code n} instances at once and checks the usage records they wrote against the cycles they counted. Each
+     * runs with {@code serveOptions}, the JVM options of {@code maas serve}, so its heap and collector are a server's.
+     */
+    private StoreReport.Step step(Database database, int n, List<StorePhase.Tenant> tenants, Path dir,
+                                  String serveOptions) throws Exception {
         long recordsBefore = finishedRecords(database);
         String url = store.jdbcUrl();
         List<Process> processes = new ArrayList<>();
@@ -224,7 +229,7 @@ final class StoreBenchCommand implements Callable<Integer> {
                 JSON.writeValue(phaseFile.toFile(), phase);
                 results.add(resultFile);
                 processes.add(new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), serveOptions,
                         "-cp", System.getProperty("java.class.path"),
                         StoreBenchWorker.class.getName(), phaseFile.toString(), resultFile.toString()))
                         .redirectError(dir.resolve(instanceId + ".log").toFile())

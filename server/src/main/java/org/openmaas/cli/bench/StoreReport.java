@@ -79,8 +79,8 @@ record StoreReport(String command, String database, int threads, int clients, lo
                 `%s`
 
                 The metering path of a generation shorter than 2 s (admit and settle; no engine) on one \
-                %s, by 1 or more OpenMaaS instances, each a process of its own with %d requests in flight \
-                (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step%s. CPU ms/cycle is \
+                %s, by 1 or more OpenMaaS instances, each a process of its own (with `maas serve`'s JVM \
+                options) with %d requests in flight (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step%s. CPU ms/cycle is \
                 the CPU time that PostgreSQL's processes serving this database (its backends, and the WAL writer, \
                 checkpointer and background writer it shares with other databases) and the instances used in the \
                 counted time, per counted cycle: 1000 / that is how many cycles one core of \
