@@ -80,11 +80,11 @@ record StoreReport(String command, String database, int threads, int clients, lo
 
                 The metering path of a generation shorter than 2 s (admit and settle; no engine) on one \
                 %s, by 1 or more OpenMaaS instances, each a process of its own (with `maas serve`'s JVM \
-                options) with %d requests in flight (its connection pool holds 8), over %s; %d s warm-up, %d s counted per step%s. CPU ms/cycle is \
-                the CPU time that PostgreSQL's processes serving this database (its backends, and the WAL writer, \
-                checkpointer and background writer it shares with other databases) and the instances used in the \
-                counted time, per counted cycle: 1000 / that is how many cycles one core of \
-                each carries.
+                options) with %d requests in flight (its connection pool holds 8), over %s; %d s warm-up, \
+                %d s counted per step%s. CPU ms/cycle is the CPU time that PostgreSQL's processes serving this \
+                database (its backends, and the WAL writer, checkpointer and background writer it shares with other \
+                databases) and the instances used in the counted time, per counted cycle: 1000 / that is how many \
+                cycles one core of each carries.
                 Machine: %s (PostgreSQL on the same cores); load average %s before, %s after.
                 %s
                 %s""".formatted(command, database, threads, clients == 1 ? "one client (every request locks its row and its"
