@@ -27,12 +27,14 @@ public final class Accounts {
 
     private final CredentialStore store;
     private final MeteringStore metering;
+    private final Admission admission;
     private final Catalog catalog;
     private final Clock clock;
 
-    public Accounts(CredentialStore store, MeteringStore metering, Catalog catalog, Clock clock) {
+    public Accounts(CredentialStore store, MeteringStore metering, Admission admission, Catalog catalog, Clock clock) {
         this.store = store;
         this.metering = metering;
+        this.admission = admission;
         this.catalog = catalog;
         this.clock = clock;
     }
@@ -125,6 +127,7 @@ public final class Accounts {
     public QuotaUsage quota(String id) {
         CloudAccount account = get(id);
         String period = Admission.period(clock.instant());
+        admission.settleEnded();
         long[] usage = metering.quotaUsage(account.id(), period);
         return new QuotaUsage(account.monthlyGeneratedTokens(), period, usage[0], usage[1]);
     }

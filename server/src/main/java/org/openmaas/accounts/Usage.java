@@ -8,31 +8,42 @@ import org.openmaas.accounts.model.AccountsException;
 import org.openmaas.accounts.model.DailyUsage;
 import org.openmaas.accounts.model.UsageFilter;
 import org.openmaas.accounts.model.UsageRecord;
+import org.openmaas.metering.Admission;
 import org.openmaas.store.CredentialStore;
 import org.openmaas.store.MeteringStore;
 
-/** What the accounts used: per day, account and product, or one record per request. */
+/**
+ * What the accounts used: per day, account and product, or one record per request. Each read first commits this
+ * instance's settlements of requests that have ended, so a client that has seen its stream end finds it settled.
+ */
 public final class Usage {
 
     private final CredentialStore credentials;
     private final MeteringStore metering;
+    private final Admission admission;
 
-    public Usage(CredentialStore credentials, MeteringStore metering) {
+    public Usage(CredentialStore credentials, MeteringStore metering, Admission admission) {
         this.credentials = credentials;
         this.metering = metering;
+        this.admission = admission;
     }
 
     /** Usage per day, account and product, in that order. */
     public List<DailyUsage> daily(UsageFilter filter) {
-        return metering.dailyUsage(checked(filter));
+        UsageFilter checked = checked(filter);
+        admission.settleEnded();
+        return metering.dailyUsage(checked);
     }
 
     /** Records matching {@code filter}, newest first, at most {@code limit}. */
     public List<UsageRecord> records(UsageFilter filter, int limit) {
-        return metering.records(checked(filter), limit);
+        UsageFilter checked = checked(filter);
+        admission.settleEnded();
+        return metering.records(checked, limit);
     }
 
     public Optional<UsageRecord> record(String requestId) {
+        admission.settleEnded();
         return metering.record(requestId);
     }
 

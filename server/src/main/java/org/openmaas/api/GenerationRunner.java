@@ -40,8 +40,8 @@ import org.openmaas.metrics.ServingMetrics;
  * place its events are drained, streamed or collected: a heartbeat whenever the client has been sent nothing for
  * {@link #HEARTBEAT} (a client that left is only noticed by writing to it, and one that left must never keep a slot
  * busy, queued or generating), the serving metrics timed as tokens reach the client, the access log's counts, the usage
- * {@link Ticket} settled exactly once — durably, before the response's end is written — and the generation cancelled
- * however the route ends early.
+ * {@link Ticket} settled exactly once (committed with those that end beside it, milliseconds after the response's end)
+ * and the generation cancelled however the route ends early.
  */
 public final class GenerationRunner {
 
@@ -225,7 +225,7 @@ public final class GenerationRunner {
 
     /**
      * Admits a validated embeddings request as a generation is admitted — its input tokens are what it reserves and is
-     * charged — and waits for its vectors on the product's engine. The usage is settled before this returns.
+     * charged — and waits for its vectors on the product's engine. The usage is settled as this returns.
      *
      * @param inputs token ids, each checked against the embedder's {@link Embedder#maxInputTokens()}
      */
@@ -438,7 +438,7 @@ public final class GenerationRunner {
         }
 
         /**
-         * Settles the usage once no choice is open ({@code open} 0), before the last one's end is written; the
+         * Settles the usage once no choice is open ({@code open} 0), as the last one's end is written; the
          * outcome until then is still {@link #CANCELLED}, which is what a response cut short now would be.
          */
         private String settleWhenLast(int open, String[] ended, int[] generated) {

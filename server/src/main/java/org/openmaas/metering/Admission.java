@@ -1,6 +1,7 @@
 package org.openmaas.metering;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,7 +15,6 @@ import org.openmaas.auth.Entitlements;
 import org.openmaas.auth.Principal;
 import org.openmaas.store.MeteringStore;
 import org.openmaas.store.MeteringStore.Candidate;
-import org.openmaas.store.MeteringStore.Completion;
 import org.openmaas.store.MeteringStore.NewRecord;
 
 /**
@@ -35,7 +35,7 @@ public final class Admission {
     private final MeteringStore store;
     /** Admissions that arrive together (clients that send their next requests at once) commit together. */
     private final GroupCommit<Candidate<RuntimeException>, Optional<RuntimeException>> admissions;
-    private final GroupCommit<Completion, Boolean> settlements;
+    private final Settlements settlements;
     private final UsageJournal journal;
     private final String instanceId;
     private final Clock clock;
@@ -44,11 +44,17 @@ public final class Admission {
 
     public Admission(Entitlements entitlements, MeteringStore store, UsageJournal journal, String instanceId,
                      Clock clock) {
+        this(entitlements, store, journal, instanceId, clock, Settlements.WINDOW);
+    }
+
+    /** @param settlementWindow how long the settlements of requests that end together wait for each other */
+    Admission(Entitlements entitlements, MeteringStore store, UsageJournal journal, String instanceId, Clock clock,
+              Duration settlementWindow) {
         this.entitlements = entitlements;
         this.store = store;
         this.admissions = new GroupCommit<>(store::admit,
                 candidate -> store.admit(candidate.record(), candidate.refusal()), store.transactionsAtOnce());
-        this.settlements = Ticket.settlements(store);
+        this.settlements = new Settlements(store, journal, settlementWindow);
         this.journal = journal;
         this.instanceId = instanceId;
         this.clock = clock;
@@ -82,15 +88,28 @@ public final class Admission {
         NewRecord record = new NewRecord(requestId, principal.cloudAccountId(), principal.clientId(), productName,
                 instanceId, claim.promptTokens(), claim.reservedTokens(), day(now), period(now), window, now,
                 claim.kind(), claim.sequences());
-        Optional<RuntimeException> refused = admissions.run(new Candidate<>(record, state -> {
+        Candidate<RuntimeException> candidate = new Candidate<>(record, state -> {
             Optional<RuntimeException> refusal = refusal(record, claim, state, now);
             headroom(principal.clientId()).saw(state, refusal.isPresent() ? null : claim);
             return refusal;
-        }));
+        });
+        long settledBefore = settlements.batches();
+        Optional<RuntimeException> refused = admissions.run(candidate);
+        if (refused.isPresent() && settlements.commitEnded(settledBefore)) {
+            refused = admissions.run(candidate); // what it read may have counted requests that had ended
+        }
         if (refused.isPresent()) {
             throw refused.get();
         }
-        return new Ticket(requestId, store, settlements, journal, clock);
+        return new Ticket(requestId, store, settlements, clock);
+    }
+
+    /**
+     * Commits the settlements of the requests that have ended on this instance (they commit a moment after their
+     * responses end, see {@link Settlements}): before reading usage, and before the store closes.
+     */
+    public void settleEnded() {
+        settlements.commitEnded(settlements.batches());
     }
 
     /**

@@ -3,17 +3,16 @@ package org.openmaas.metering;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openmaas.store.MeteringStore;
 import org.openmaas.store.MeteringStore.Completion;
 
 /**
  * One admitted request's claim on its limits, settled exactly once with the request's real counts: when it finished,
- * was cancelled or failed. Settling writes the usage record's completion durably (to the store, or to the local
- * journal while the store is unreachable) before it returns, so the caller writes the response's last line after.
+ * was cancelled or failed. Settling hands the usage record's completion to {@link Settlements}, which commits it a
+ * moment later with those of the requests that ended with it (to the store, or to the local journal while the store
+ * is unreachable); the response's end need not wait for it.
  */
 public final class Ticket {
 
@@ -24,31 +23,20 @@ public final class Ticket {
 
     private final String requestId;
     private final MeteringStore store;
-    private final GroupCommit<Completion, Boolean> settlements;
-    private final UsageJournal journal;
+    private final Settlements settlements;
     private final Clock clock;
     private final Instant admittedAt;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Long timeToFirstTokenMs;
     private volatile Instant nextCheckpoint;
 
-    Ticket(String requestId, MeteringStore store, GroupCommit<Completion, Boolean> settlements, UsageJournal journal,
-           Clock clock) {
+    Ticket(String requestId, MeteringStore store, Settlements settlements, Clock clock) {
         this.requestId = requestId;
         this.store = store;
         this.settlements = settlements;
-        this.journal = journal;
         this.clock = clock;
         this.admittedAt = clock.instant();
         this.nextCheckpoint = admittedAt.plus(CHECKPOINT_EVERY);
-    }
-
-    /** The group commit tickets of one store settle through: requests that end together commit together. */
-    static GroupCommit<Completion, Boolean> settlements(MeteringStore store) {
-        return new GroupCommit<>(completions -> {
-            Set<String> closed = store.complete(completions);
-            return completions.stream().map(completion -> closed.contains(completion.requestId())).toList();
-        }, store::complete, store.transactionsAtOnce());
     }
 
     public String requestId() {
@@ -105,7 +93,7 @@ public final class Ticket {
         try {
             store.withdraw(requestId);
         } catch (RuntimeException e) {
-            write(completion(MeteringStore.FAILED, null, "not started: " + reason, null, 0));
+            settlements.add(completion(MeteringStore.FAILED, null, "not started: " + reason, null, 0));
         }
     }
 
@@ -115,7 +103,7 @@ public final class Ticket {
 
     private void settle(String status, String finishReason, String error, Integer promptTokens, int generatedTokens) {
         if (settled.compareAndSet(false, true)) {
-            write(completion(status, finishReason, error, promptTokens, generatedTokens));
+            settlements.add(completion(status, finishReason, error, promptTokens, generatedTokens));
         }
     }
 
@@ -124,17 +112,6 @@ public final class Ticket {
         Instant now = clock.instant();
         return new Completion(requestId, status, finishReason, error, promptTokens, generatedTokens,
                 timeToFirstTokenMs, millisSince(now), now);
-    }
-
-    /** Writes the completion to the store, or to the journal while the store cannot be reached. */
-    private void write(Completion completion) {
-        try {
-            settlements.run(completion);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "usage record " + requestId + " could not reach the store (" + e.getMessage()
-                    + "); kept in the local journal until it can");
-            journal.append(completion);
-        }
     }
 
     private long millisSince(Instant now) {

@@ -272,9 +272,9 @@ public final class MaasServer implements AutoCloseable {
                 .register(new OpenAiApi(s.catalog(), auth, s.entitlements(), runner, s.clock()))
                 .register(new ApiKeysApi(auth, s.apiKeys()))
                 .register(new OpenApiDocument());
-        Accounts accounts = new Accounts(s.credentials(), s.metering(), s.catalog(), s.clock());
+        Accounts accounts = new Accounts(s.credentials(), s.metering(), s.admission(), s.catalog(), s.clock());
         Clients clients = new Clients(s.credentials(), s.apiKeys(), s.clock());
-        Usage usage = new Usage(s.credentials(), s.metering());
+        Usage usage = new Usage(s.credentials(), s.metering(), s.admission());
         AdminApi.register(routing, auth, accounts, clients, usage, s.tokens().keys(), refusals, s.catalog(),
                 s.products(), s.productsBaseDir(), s.environment(), s.users());
         ConsoleApi.register(routing, new ConsoleApi.Services(s.users(), s.sessions(), s.guard(), s.clientAddress(),
@@ -454,6 +454,7 @@ public final class MaasServer implements AutoCloseable {
         inFlight.awaitNone(LAST_LINES);
         webServer.stop();
         housekeeping.shutdownNow();
+        admission.settleEnded();
         runHousekeeping(admission::housekeeping);
         database.close();
         LOG.info("stopped");

@@ -135,6 +135,7 @@ class AdmissionTest {
                 worker.get();
             }
         }
+        admission.settleEnded();
         assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(threads * rounds * 4, 0);
     }
 
@@ -145,6 +146,7 @@ class AdmissionTest {
 
         ticket.finished(5, 120, "FINISH_REASON_EOS_TOKEN");
         ticket.cancelled(200);
+        admission.settleEnded();
 
         assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(120, 0);
         UsageRecord record = metering.record(ticket.requestId()).orElseThrow();
@@ -158,6 +160,7 @@ class AdmissionTest {
         credentials.setMonthlyQuota(ACCOUNT, 1000L);
         Ticket settledBefore = admit("app", 100);
         settledBefore.finished(3, 7, "FINISH_REASON_LENGTH");
+        admission.settleEnded();
         List<Ticket> open = List.of(admit("app", 100), admit("app", 100), admit("other", 100));
 
         Set<String> closed = metering.complete(List.of(completion(open.get(2), 30), completion(settledBefore, 99),
@@ -223,6 +226,7 @@ class AdmissionTest {
                 end.get();
             }
         }
+        admission.settleEnded();
         assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(streams * (streams + 1) / 2, 0);
         assertThat(tickets).allSatisfy(ticket ->
                 assertThat(metering.record(ticket.requestId()).orElseThrow().status()).isEqualTo("finished"));
@@ -286,6 +290,7 @@ class AdmissionTest {
 
         settled.withdraw("too late");
         withdrawn.failed(0, "too late");
+        admission.settleEnded();
 
         assertThat(metering.record(settled.requestId()).orElseThrow().status()).isEqualTo("finished");
         assertThat(metering.record(withdrawn.requestId())).isEmpty();
@@ -359,6 +364,38 @@ class AdmissionTest {
     }
 
     @Test
+    void aRequestThatEndedIsNeverCountedAgainstTheClientsNextWhileItsSettlementWaitsToCommit() {
+        credentials.setMonthlyQuota(ACCOUNT, 100L);
+        credentials.setClientLimits("app", new ClientLimits(null, null, 1));
+        Ticket first = admit("app", 100);
+        first.finished(3, 40, "FINISH_REASON_LENGTH");
+        assertThat(metering.record(first.requestId()).orElseThrow().status()).as("settlement not committed yet")
+                .isEqualTo("open");
+
+        Ticket next = admit("app", 60);
+
+        assertThat(metering.record(first.requestId()).orElseThrow().status()).isEqualTo("finished");
+        assertThat(metering.record(next.requestId()).orElseThrow().status()).isEqualTo("open");
+        assertThat(metering.quotaUsage(ACCOUNT, "2026-11")).containsExactly(40, 60);
+    }
+
+    @Test
+    void aSettlementCommitsWithinMillisecondsOfTheEndWithoutBeingAskedFor() throws InterruptedException {
+        Admission serving = new Admission(new Entitlements(credentials, clock), metering,
+                new UsageJournal(db.dir(), metering), "instance-a", clock);
+        Ticket ticket = serving.admit("req-s", principal("app"), PRODUCT, 3, 100);
+
+        ticket.finished(3, 12, "FINISH_REASON_LENGTH");
+
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30)); // the window is 10 ms; a busy machine is slow
+        while (metering.record(ticket.requestId()).orElseThrow().status().equals("open")) {
+            assertThat(Instant.now()).as("the settlement committed").isBefore(deadline);
+            Thread.sleep(5);
+        }
+        assertThat(metering.record(ticket.requestId()).orElseThrow().generatedTokens()).isEqualTo(12);
+    }
+
+    @Test
     void nChoicesCountAsNStreamsAndReserveNTimesTheirTokens() {
         credentials.setClientLimits("app", new ClientLimits(null, null, 3));
         Ticket two = admission("instance-a").admit("req-n", principal("app"), PRODUCT, Claim.generation(5, 10, 2));
@@ -376,9 +413,11 @@ class AdmissionTest {
     @Test
     void embeddingsAreChargedTheirInputTokens() {
         credentials.setMonthlyQuota(ACCOUNT, 1000L);
-        Ticket embedded = admission("instance-a").admit("req-e", principal("app"), PRODUCT, Claim.embeddings(12));
+        Admission embedding = admission("instance-a");
+        Ticket embedded = embedding.admit("req-e", principal("app"), PRODUCT, Claim.embeddings(12));
 
         embedded.finished(12, 0, null);
+        embedding.settleEnded();
 
         UsageRecord record = metering.record(embedded.requestId()).orElseThrow();
         assertThat(record.kind()).isEqualTo(UsageKind.EMBEDDINGS);
@@ -424,6 +463,7 @@ class AdmissionTest {
         clock.advance(Duration.ofMillis(60));
 
         ticket.finished(3, 2, "FINISH_REASON_LENGTH");
+        admission.settleEnded();
 
         UsageRecord record = metering.record(ticket.requestId()).orElseThrow();
         assertThat(record.timeToFirstTokenMs()).isEqualTo(40);
@@ -454,9 +494,11 @@ class AdmissionTest {
         database.close();
         MeteringStore broken = new MeteringStore(database);
         UsageJournal journal = new UsageJournal(db.dir(), broken);
-        Ticket detached = new Ticket(ticket.requestId(), broken, Ticket.settlements(broken), journal, clock);
+        Settlements settlements = new Settlements(broken, journal, Duration.ofDays(1));
+        Ticket detached = new Ticket(ticket.requestId(), broken, settlements, clock);
 
         detached.finished(3, 42, "FINISH_REASON_LENGTH");
+        settlements.commitEnded(settlements.batches());
 
         assertThat(journal.pending()).isEqualTo(1);
         MeteringStore reopened = new MeteringStore(db.open());
@@ -533,9 +575,10 @@ class AdmissionTest {
         assertThat(admission.startEarly(principal("app"), PRODUCT, Claim.generation(3, 10, 1))).isEmpty();
     }
 
+    /** Its settlements commit when something asks for them, never on their own: {@link Admission#settleEnded}. */
     private Admission admission(String instance) {
         return new Admission(new Entitlements(credentials, clock), metering, new UsageJournal(db.dir(), metering),
-                instance, clock);
+                instance, clock, Duration.ofDays(1));
     }
 
     private Ticket admit(String client, int maxNewTokens) {

@@ -36,8 +36,8 @@ import org.openmaas.engine.GenerationEvent;
  * that a product the account may not use gets the same 403 whether it exists or not. Validation then looks the
  * product up (404 for an unknown one: only an account that may use that name meets it), checks the parameters and
  * tokenizes. Admission (the server is taking work; the client's limits and the account's quota —
- * this opens the usage record) and the engine's queue follow. The usage record is settled exactly once, durably,
- * before the last line is written: finished, failed, or cancelled when the client goes away.
+ * this opens the usage record) and the engine's queue follow. The usage record is settled exactly once as the
+ * response ends (committed milliseconds later): finished, failed, or cancelled when the client goes away.
  * {@link GenerationRunner} does the admitting, draining and settling that every generation route shares.
  */
 public final class MaasApi implements HttpService {

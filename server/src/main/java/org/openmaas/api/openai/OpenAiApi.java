@@ -33,7 +33,7 @@ import org.openmaas.catalog.CatalogEntry;
  * body is parsed, then the account's entitlement to what {@code model} names — a name the account may not use gets
  * the same 403 whether a product has it or not), validate (the product among those the account may use, the fields,
  * tokenization), admit (readiness, then {@code Admission}: limits, quota, the usage record) and hand to the engine,
- * then turn engine events into one choice, its usage settled before the response's end — {@link GenerationRunner},
+ * then turn engine events into one choice, its usage settled as the response ends — {@link GenerationRunner},
  * shared with the MaaS API, does the admitting, draining and settling.
  */
 public final class OpenAiApi implements HttpService {

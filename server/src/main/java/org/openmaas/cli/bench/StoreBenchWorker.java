@@ -112,6 +112,7 @@ public final class StoreBenchWorker {
                     });
                 }
             }
+            admission.settleEnded(); // the last window's settlements, which the server commits as it stops
             System.out.println("finished");
             System.out.flush();
             while (stdin.readLine() != null) {
