@@ -85,6 +85,7 @@ class DatabaseOutageTest {
         assertThat(TestServer.json(refused.body()).get("message").asText()).contains("database is unavailable");
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(noToken.statusCode()).isEqualTo(503);
+        server.server().admission().settleEnded(); // the stream's settlement, which commits just after its end
         assertThat(server.server().admission().journal().pending()).isEqualTo(1);
 
         db.comeBack();
