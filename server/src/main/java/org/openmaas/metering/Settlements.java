@@ -67,7 +67,8 @@ final class Settlements {
      * Commits every settlement taken before this call, to the store or, where the store cannot take one, to the
      * journal; those another thread is committing already are waited for.
      *
-     * @return whether a batch was committed after {@code batches} was read
+     * @param since what {@link #batches()} read before the caller looked at the store
+     * @return whether a batch has been committed since then
      */
     boolean commitEnded(long since) {
         committing.lock();
