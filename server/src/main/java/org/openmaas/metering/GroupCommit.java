@@ -14,6 +14,8 @@ import java.util.function.Function;
  * same step, and their clients send their next requests at once. One transaction each, they commit one after another
  * on the database's writer (on the embedded H2 every commit writes its pages to the file), and the last waits for all
  * the others; under {@code bench gateway} the store took 39 % of the gateway's CPU, a third of it in those writes.
+ * Admissions commit through it, their callers waiting; settlements, which no caller waits for, through
+ * {@link Settlements}.
  *
  * @param <I> what one caller hands in
  * @param <O> what it gets back
