@@ -7,10 +7,15 @@ import org.openmaas.catalog.ProductConfig;
 import org.openmaas.engine.Generation;
 import org.openmaas.engine.GenerationEvent;
 import org.openmaas.engine.GenerationRequest;
+import org.openmaas.engine.OutputConstraint;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.llamacpp.LlamaEngine;
 
-/** The embedded engine, exactly as the server runs it: batches of 512 and the catalog's default prefill chunk. */
+/**
+ * The embedded engine, exactly as the server runs it: batches of 512 and the catalog's default prefill chunk, greedy
+ * requests that want no logprobs (the OpenAI route's default).
+ */
 final class OpenMaasSide implements EngineSide {
 
     static final int BATCH_SIZE = 512;
@@ -35,8 +40,10 @@ final class OpenMaasSide implements EngineSide {
 
     private EnginePhase.Run generate(int index, int[] prompt, int maxNewTokens, long epoch) throws Exception {
         long start = System.nanoTime() - epoch;
-        Generation generation = engine.submit(new GenerationRequest("bench-" + index, "bench", prompt,
-                maxNewTokens, Sampling.greedy(), List.of(), 0, false));
+        // As the OpenAI route asks when the client wants no logprobs, and as the peers decode: no logprob a token.
+        Generation generation = engine.submit(new GenerationRequest("bench-" + index, "bench",
+                new Prompt.Tokens(prompt), maxNewTokens, Sampling.greedy(), List.of(), 0, false, false,
+                OutputConstraint.NONE));
         List<Integer> ids = new ArrayList<>(maxNewTokens);
         long first = -1;
         while (true) {

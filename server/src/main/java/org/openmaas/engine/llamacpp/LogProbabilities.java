@@ -39,26 +39,40 @@ final class LogProbabilities {
     }
 
     /**
+     * The argmax alone, for a token whose logprob nobody asked for: a comparison a logit, no exp over the vocabulary.
+     * The summary's normalizer is NaN, so every logprob computed from it is NaN, the engine's "not computed".
+     */
+    static Summary argmaxOnly(MemorySegment row, int n) {
+        return new Summary(Double.NaN, VECTORIZED ? VectorLogitsPass.argmax(row, n) : scalarArgmax(row, n));
+    }
+
+    /**
      * {@link #summarize} with {@code Math.exp} and {@code Math.log}, whose results are the same in every JIT tier: the
      * same logits always give the same bits.
      */
     static Summary scalarSummarize(MemorySegment row, int n) {
-        float max = row.getAtIndex(JAVA_FLOAT, 0); // Math.max's: NaN once any logit is
-        int argmax = 0;
-        float largest = max;                        // greedy's: a NaN never compares larger
-        for (int id = 1; id < n; id++) {
-            float logit = row.getAtIndex(JAVA_FLOAT, id);
-            max = Math.max(max, logit);
-            if (logit > largest) {
-                argmax = id;
-                largest = logit;
-            }
-        }
+        int argmax = scalarArgmax(row, n);
+        // The largest logit, or NaN where greedy stood on one at id 0: either way a NaN anywhere makes the sum NaN.
+        float max = row.getAtIndex(JAVA_FLOAT, argmax);
         double sum = 0;
         for (int id = 0; id < n; id++) {
             sum += Math.exp((double) row.getAtIndex(JAVA_FLOAT, id) - max);
         }
         return new Summary(max + Math.log(sum), argmax);
+    }
+
+    /** Greedy's pick among the first {@code n} logits, one at a time. */
+    static int scalarArgmax(MemorySegment row, int n) {
+        int argmax = 0;
+        float largest = row.getAtIndex(JAVA_FLOAT, 0); // a NaN never compares larger
+        for (int id = 1; id < n; id++) {
+            float logit = row.getAtIndex(JAVA_FLOAT, id);
+            if (logit > largest) {
+                argmax = id;
+                largest = logit;
+            }
+        }
+        return argmax;
     }
 
     /**

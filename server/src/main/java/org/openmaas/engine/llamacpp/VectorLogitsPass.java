@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link LogProbabilities#summarize} in SIMD lanes and one pass over the row: each lane keeps its largest logit, that
  * logit's id and the sum of exp(logit - largest), rescaling the sum when the largest rises (rarely, after the first
- * few hundred logits of a row). Loaded only when the JVM has the incubating Vector API: nothing else may refer to this
- * class.
+ * few hundred logits of a row); {@link #argmax} is the same pass without the sums. Loaded only when the JVM has the
+ * incubating Vector API: nothing else may refer to this class.
  */
 final class VectorLogitsPass {
 
@@ -55,14 +55,9 @@ final class VectorLogitsPass {
         float[] laneLargest = largest.toArray();
         float[] laneSum = sum.toArray();
         int[] laneArgmax = argmax.toArray();
-        float max = FLOOR;
-        int id = 0;
-        for (int lane = 0; lane < laneLargest.length; lane++) {
-            if (laneLargest[lane] > max || laneLargest[lane] == max && laneArgmax[lane] < id) {
-                max = laneLargest[lane];
-                id = laneArgmax[lane];
-            }
-        }
+        int best = bestLane(laneLargest, laneArgmax);
+        float max = laneLargest[best];
+        int id = laneArgmax[best];
         double total = 0;
         for (int lane = 0; lane < laneLargest.length; lane++) {
             total += laneSum[lane] * Math.exp((double) laneLargest[lane] - max);
@@ -82,5 +77,49 @@ final class VectorLogitsPass {
         // Greedy never moves off a NaN at id 0; the sum is NaN then, as it is for a NaN anywhere.
         return new LogProbabilities.Summary(max + Math.log(total),
                 Float.isNaN(row.getAtIndex(JAVA_FLOAT, 0)) ? 0 : id);
+    }
+
+    /** {@link LogProbabilities#scalarArgmax} in SIMD lanes: {@link #summarize}'s pass without its exp. */
+    static int argmax(MemorySegment row, int n) {
+        int bound = LANES.loopBound(n);
+        FloatVector largest = FloatVector.broadcast(LANES, FLOOR);
+        IntVector argmax = IntVector.zero(IDS);
+        for (int i = 0; i < bound; i += LANES.length()) {
+            FloatVector logits = FloatVector.fromMemorySegment(LANES, row, (long) i * Float.BYTES,
+                    ByteOrder.nativeOrder());
+            VectorMask<Float> larger = logits.compare(VectorOperators.GT, largest);
+            if (larger.anyTrue()) {
+                largest = largest.blend(logits, larger);
+                argmax = argmax.blend(LANE_INDEXES.add(i), larger.cast(IDS));
+            }
+        }
+        float[] laneLargest = largest.toArray();
+        int[] laneArgmax = argmax.toArray();
+        int best = bestLane(laneLargest, laneArgmax);
+        float max = laneLargest[best];
+        int id = laneArgmax[best];
+        for (int i = bound; i < n; i++) {
+            float logit = row.getAtIndex(JAVA_FLOAT, i);
+            if (logit > max) {
+                max = logit;
+                id = i;
+            }
+        }
+        if (!(max > FLOOR)) {
+            return LogProbabilities.scalarArgmax(row, n);
+        }
+        return Float.isNaN(row.getAtIndex(JAVA_FLOAT, 0)) ? 0 : id;
+    }
+
+    /** The lane with the largest logit, the lowest id among equals; the first lane when none rose above the floor. */
+    private static int bestLane(float[] laneLargest, int[] laneArgmax) {
+        int best = 0;
+        for (int lane = 1; lane < laneLargest.length; lane++) {
+            if (laneLargest[lane] > laneLargest[best]
+                    || laneLargest[lane] == laneLargest[best] && laneArgmax[lane] < laneArgmax[best]) {
+                best = lane;
+            }
+        }
+        return best;
     }
 }

@@ -15,6 +15,8 @@ import org.openmaas.engine.GenerationEvent.Finished;
 import org.openmaas.engine.GenerationEvent.TokenGenerated;
 import org.openmaas.engine.GenerationRequest;
 import org.openmaas.engine.ModelInfo;
+import org.openmaas.engine.OutputConstraint;
+import org.openmaas.engine.Prompt;
 import org.openmaas.engine.Sampling;
 import org.openmaas.engine.Token;
 import org.openmaas.engine.llamacpp.Generations.Outcome;
@@ -124,6 +126,21 @@ class LlamaEngineTest {
         for (TokenGenerated event : outcome.tokens()) {
             assertThat(event.token().logprob()).isLessThanOrEqualTo(0f);
             assertThat(event.topTokens()).allSatisfy(top -> assertThat(top.logprob()).isLessThanOrEqualTo(0f));
+        }
+    }
+
+    @Test
+    void aRequestThatWantsNoLogprobsGetsTheSameTokensWithoutThem() {
+        for (Sampling sampling : List.of(Sampling.greedy(), sampling(1f, 4L))) {
+            GenerationRequest without = new GenerationRequest("test", "acct", new Prompt.Tokens(prompt), 60, sampling,
+                    List.of(), 0, false, false, OutputConstraint.NONE);
+
+            Outcome with = run(request(sampling, 60));
+            Outcome plain = run(without);
+
+            assertThat(plain.ids()).isEqualTo(with.ids());
+            assertThat(with.tokens()).allSatisfy(event -> assertThat(event.token().logprob()).isNotNaN());
+            assertThat(plain.tokens()).allSatisfy(event -> assertThat(event.token().logprob()).isNaN());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +25,15 @@ class LogProbabilitiesTest {
 
     static Stream<BiFunction<MemorySegment, Integer, LogProbabilities.Summary>> passes() {
         return Stream.of(LogProbabilities::scalarSummarize, VectorLogitsPass::summarize);
+    }
+
+    /** Every way the engine finds greedy's token: with the normalizer and without, scalar and in SIMD lanes. */
+    static Stream<Named<BiFunction<MemorySegment, Integer, Integer>>> argmaxes() {
+        return Stream.of(
+                Named.of("scalar summary", (row, n) -> LogProbabilities.scalarSummarize(row, n).argmax()),
+                Named.of("vector summary", (row, n) -> VectorLogitsPass.summarize(row, n).argmax()),
+                Named.of("scalar argmax", LogProbabilities::scalarArgmax),
+                Named.of("vector argmax", VectorLogitsPass::argmax));
     }
 
     private static MemorySegment row(float... logits) {
@@ -122,32 +132,32 @@ class LogProbabilitiesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("passes")
+    @MethodSource("argmaxes")
     void argmaxIsTheLargestLogitAndTheLowerIdAmongEquals(
-            BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
-        assertThat(pass.apply(row(1f, 5f, 3f, 5f, -2f, 4f), 6).argmax()).isEqualTo(1);
-        assertThat(pass.apply(row(1f, 5f, 3f, 5f, -2f, 4f), 1).argmax()).isEqualTo(0);
-        assertThat(pass.apply(row(0f, -0f), 2).argmax()).isEqualTo(0);
+            BiFunction<MemorySegment, Integer, Integer> argmax) {
+        assertThat(argmax.apply(row(1f, 5f, 3f, 5f, -2f, 4f), 6)).isEqualTo(1);
+        assertThat(argmax.apply(row(1f, 5f, 3f, 5f, -2f, 4f), 1)).isEqualTo(0);
+        assertThat(argmax.apply(row(0f, -0f), 2)).isEqualTo(0);
         // Equal maxima in different lanes, the later lane first in id order within its own lane, and in the tail
         float[] logits = new float[1_003];
         for (int id : new int[] {1_002, 517, 35, 9}) logits[id] = 8f;
-        assertThat(pass.apply(row(logits), logits.length).argmax()).isEqualTo(9);
+        assertThat(argmax.apply(row(logits), logits.length)).isEqualTo(9);
     }
 
     @ParameterizedTest
-    @MethodSource("passes")
+    @MethodSource("argmaxes")
     void argmaxComparesAsLlamaCppsGreedySamplerDoesSoANanIsNeverChosenAfterTheFirstId(
-            BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
-        assertThat(pass.apply(row(0f, Float.NaN, 2f), 3).argmax()).isEqualTo(2);
-        assertThat(pass.apply(row(Float.NaN, 1f, 2f), 3).argmax()).isEqualTo(0);
-        assertThat(pass.apply(row(NONE, NONE), 2).argmax()).isEqualTo(0);
+            BiFunction<MemorySegment, Integer, Integer> argmax) {
+        assertThat(argmax.apply(row(0f, Float.NaN, 2f), 3)).isEqualTo(2);
+        assertThat(argmax.apply(row(Float.NaN, 1f, 2f), 3)).isEqualTo(0);
+        assertThat(argmax.apply(row(NONE, NONE), 2)).isEqualTo(0);
         float[] logits = new float[100];
         Arrays.fill(logits, Float.NaN);
         logits[70] = -3f;
         logits[0] = NONE;
-        assertThat(pass.apply(row(logits), logits.length).argmax()).isEqualTo(70);
+        assertThat(argmax.apply(row(logits), logits.length)).isEqualTo(70);
         logits[0] = Float.NaN;
-        assertThat(pass.apply(row(logits), logits.length).argmax()).isEqualTo(0);
+        assertThat(argmax.apply(row(logits), logits.length)).isEqualTo(0);
     }
 
     @ParameterizedTest
@@ -177,6 +187,8 @@ class LogProbabilitiesTest {
 
                 assertThat(summary.argmax()).as("argmax of %s", Arrays.toString(logits))
                         .isEqualTo(reference.argmax());
+                assertThat(VectorLogitsPass.argmax(row, n)).as("argmax alone of %s", Arrays.toString(logits))
+                        .isEqualTo(reference.argmax());
                 double expected = reference.logNormalizer(); // NaN for a row of nothing but banned logits
                 assertThat(summary.logNormalizer()).as("normalizer of %s", Arrays.toString(logits))
                         .isCloseTo(expected, within(Double.isNaN(expected) ? 0 : 1e-5 * Math.max(1, Math.abs(expected))));
@@ -185,12 +197,22 @@ class LogProbabilitiesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("passes")
-    void argmaxIsTheFirstTopIdOfAVocabularyRow(BiFunction<MemorySegment, Integer, LogProbabilities.Summary> pass) {
+    @MethodSource("argmaxes")
+    void argmaxIsTheFirstTopIdOfAVocabularyRow(BiFunction<MemorySegment, Integer, Integer> argmax) {
         float[] logits = vocabularyRow(11);
 
-        assertThat(pass.apply(row(logits), logits.length).argmax())
+        assertThat(argmax.apply(row(logits), logits.length))
                 .isEqualTo(LogProbabilities.topIds(row(logits), logits.length, 1)[0]);
+    }
+
+    @Test
+    void aSummaryOfTheArgmaxAloneHasNoNormalizerSoItsLogprobsAreNan() {
+        float[] logits = vocabularyRow(5);
+
+        LogProbabilities.Summary summary = LogProbabilities.argmaxOnly(row(logits), logits.length);
+
+        assertThat(summary.argmax()).isEqualTo(LogProbabilities.summarize(row(logits), logits.length).argmax());
+        assertThat(logits[summary.argmax()] - summary.logNormalizer()).isNaN();
     }
 
     @Test
