@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code scripts/llama-cpp.sh tools} builds them and prints their folder): the reference {@code bench engine} measures both Java sides against, on the
  * same GGUF and threads. {@code llama-bench} gives the single-stream decode rate (tg) and the prompt-processing rate
  * (pp), {@code llama-batched-bench} the
- * aggregate generation rate of N sequences (S_TG: generated tokens over the generation time, prompts excluded, in one
- * unified KV cache as the embedded engine's).
+ * aggregate generation rate of N sequences (S_TG: generated tokens over the generation time, prompts excluded, each
+ * sequence in a KV stream of its own as in the embedded engine).
  */
 final class LlamaCppTools {
 
@@ -59,13 +59,14 @@ final class LlamaCppTools {
 
     /**
      * {@code llama-batched-bench}'s S_TG for {@code sequences} sequences: each a prompt of {@value #PROMPT_TOKENS}
-     * tokens and then {@code tokens} generated, batches of 512, {@code context} cells per sequence in one unified cache.
+     * tokens and then {@code tokens} generated, batches of 512, {@code context} cells per sequence in a KV stream of its
+     * own, as the embedded engine keeps them.
      */
     double aggregateRate(Path model, int threads, int context, int sequences, int tokens)
             throws IOException, InterruptedException {
         String output = run(List.of(folder.resolve("llama-batched-bench").toString(), "-m", model.toString(),
                 "-t", String.valueOf(threads), "-tb", String.valueOf(threads), "-c", String.valueOf(context * sequences),
-                "-b", "512", "-ub", "512", "-kvu", "-npp", String.valueOf(PROMPT_TOKENS), "-ntg", String.valueOf(tokens),
+                "-b", "512", "-ub", "512", "-npp", String.valueOf(PROMPT_TOKENS), "-ntg", String.valueOf(tokens),
                 "-npl", String.valueOf(sequences), "--output-format", "jsonl"));
         return jsonLines(output).getFirst().get("speed_tg").asDouble();
     }

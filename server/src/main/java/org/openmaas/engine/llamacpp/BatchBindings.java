@@ -30,8 +30,8 @@ final class BatchBindings {
 
     /**
      * {@code int32_t llama_decode(struct llama_context * ctx, struct llama_batch batch)}: 0 on success; 1 when the KV
-     * cache has no room for the batch ({@link #noRunOfFreeCells}), after which the cache is as it was; other values are
-     * errors (the engine decodes one ubatch per call, so after any failure the cache is as it was).
+     * cache has no room for the batch; other values are errors. After a failure the cells of the ubatches before the
+     * failed one stay in the cache.
      */
     public interface Decode {
         int call(MemorySegment context, MemorySegment batch);
@@ -50,10 +50,5 @@ final class BatchBindings {
             function(GetLogitsIth.class, "llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
 
     private BatchBindings() {
-    }
-
-    /** Whether a {@link #DECODE} status means the KV cache has too few free cells for the batch. */
-    static boolean noRunOfFreeCells(int status) {
-        return status == 1;
     }
 }

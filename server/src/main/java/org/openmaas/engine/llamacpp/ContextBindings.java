@@ -100,7 +100,8 @@ final class ContextBindings {
      * {@code void llama_memory_seq_cp(llama_memory_t mem, llama_seq_id seq_id_src, llama_seq_id seq_id_dst,
      * llama_pos p0, llama_pos p1)}: adds sequence {@code dst} to the cells of sequence {@code src} at positions
      * {@code [p0, p1)} (-1: no bound). In a unified cache the cells are shared, not copied, and stay until no sequence
-     * holds them. Both ids must be below the context's n_seq_max: llama.cpp aborts the process otherwise.
+     * holds them. Between streams it copies the whole stream (the bounds must be -1), replacing all of {@code dst}'s
+     * cells. Both ids must be below the context's n_seq_max: llama.cpp aborts the process otherwise.
      */
     public interface MemorySeqCp {
         void call(MemorySegment memory, int src, int dst, int p0, int p1);

@@ -57,13 +57,6 @@ public final class LlamaEngine implements Engine, Tokenizer {
     static final int DEFAULT_CONTEXT_CAP = 4096;
 
     /**
-     * Kept cells' K and V may take this share of the model's bytes, at least {@link PrefixCache#SUBSTANTIAL_PREFIX}
-     * cells. Each decode step attends over them, and attention costs several times what its bytes suggest: 1 % of
-     * the model's bytes slowed a lone stream on the benchmark model by about 3 %.
-     */
-    static final double KEPT_CELLS_SHARE = 0.01;
-
-    /**
      * How to run a model.
      *
      * @param contextLength tokens one sequence may hold (prompt plus generated); 0 for the model's trained context,
@@ -72,13 +65,14 @@ public final class LlamaEngine implements Engine, Tokenizer {
      *                      below the number of cores: each engine thread keeps an OpenMP team, and with more OpenMP
      *                      threads than cores libgomp throttles its spin-waits, which slowed every decode on
      *                      stories260K tenfold (measured), even while the other engines were idle
-     * @param slots         sequences decoded together; the KV cache holds {@code contextLength × slots} tokens
+     * @param slots         sequences decoded together, each in a KV stream of its own of {@code contextLength} cells
+     *                      (llama.cpp rounds a stream up to a multiple of 256)
      * @param batchSize     most tokens in one llama_decode call; at least {@code slots}
      * @param maxQueued     requests that may wait for the engine thread and a free slot before submit() refuses more
      * @param chatTemplate  a built-in llama.cpp template name (e.g. {@code chatml}) or template source replacing the
      *                      GGUF's; null to use the GGUF's
-     * @param keptCells     KV cells free slots may keep for later prompts ({@link PrefixCache}); -1 to derive it from
-     *                      the model ({@link #KEPT_CELLS_SHARE})
+     * @param keptCells     KV cells free slots may keep for later prompts ({@link PrefixCache}); -1 for all they hold,
+     *                      which costs the running sequences nothing
      * @param prefillChunk  most prompt tokens beyond one a sequence in a step while another sequence generates
      *                      ({@link StepPlanner}); 0 for no bound but the batch
      * @param gpuLayers     layers llama.cpp offloads to the GPU of a GPU build (0: none; -1: all)
@@ -104,7 +98,7 @@ public final class LlamaEngine implements Engine, Tokenizer {
                         + ") so every generating sequence advances in each step");
             }
             if (maxQueued < 1) throw new IllegalArgumentException("maxQueued must be >= 1: " + maxQueued);
-            if (keptCells < -1) throw new IllegalArgumentException("keptCells must be >= 0, or -1 for automatic: " + keptCells);
+            if (keptCells < -1) throw new IllegalArgumentException("keptCells must be >= 0, or -1 for all: " + keptCells);
             if (prefillChunk < 0) {
                 throw new IllegalArgumentException("prefillChunk must be >= 0 (0: no bound): " + prefillChunk);
             }
@@ -117,7 +111,7 @@ public final class LlamaEngine implements Engine, Tokenizer {
                     0, FlashAttention.AUTO, KvCacheType.F16);
         }
 
-        /** Kept cells derived from the model, prompt chunks bounded by the batch only. */
+        /** All cells kept, prompt chunks bounded by the batch only. */
         public Config(Path modelPath, int contextLength, int threads, int slots, int batchSize, int maxQueued,
                       String chatTemplate) {
             this(modelPath, contextLength, threads, slots, batchSize, maxQueued, chatTemplate, -1, 0);
@@ -146,7 +140,7 @@ public final class LlamaEngine implements Engine, Tokenizer {
         this.label = model.name() != null ? model.name() : fileName;
         this.info = new ModelInfo(model.name(), contextLength, model.vocabSize(), model.hasChatTemplate());
         this.waiting = new FairQueue(config.maxQueued());
-        int keptCells = keptCells(config, model, contextLength);
+        int keptCells = keptCells(config, contextLength);
         this.loop = new StepLoop(config, model, label, contextLength, keptCells, waiting);
         this.thread = Thread.ofPlatform().name("llama-" + label).daemon(true).unstarted(this::runLoop);
         LOG.info(() -> "serving " + fileName + " (" + label + "): " + contextLength + " tokens per sequence × "
@@ -191,13 +185,9 @@ public final class LlamaEngine implements Engine, Tokenizer {
         LlamaLibrary.useFolder(folder);
     }
 
-    private static int keptCells(Config config, LlamaModel model, int contextLength) {
-        if (config.keptCells() >= 0) {
-            return config.keptCells();
-        }
-        long affordable = (long) (KEPT_CELLS_SHARE * model.bytes()
-                / Math.max(1, model.kvBytesPerToken(config.kvCacheType())));
-        return (int) Math.min((long) contextLength * config.slots(), Math.max(PrefixCache.SUBSTANTIAL_PREFIX, affordable));
+    private static int keptCells(Config config, int contextLength) {
+        return config.keptCells() >= 0 ? config.keptCells() : (int) Math.min(Integer.MAX_VALUE,
+                (long) contextLength * config.slots());
     }
 
     static int resolveContextLength(int configured, int trained) {

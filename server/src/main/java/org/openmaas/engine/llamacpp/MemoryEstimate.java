@@ -6,7 +6,8 @@ import org.openmaas.gguf.TensorInfo;
 
 /**
  * What an engine will take in memory, read from the GGUF's header before anything loads: the weights (the tensor data)
- * and the KV cache (every layer keeps K and V of each head for every cell; an engine has context × slots cells).
+ * and the KV cache (every layer keeps K and V of each head for every cell; an engine has a stream of context cells,
+ * rounded up to a multiple of 256, for each slot).
  * Compute buffers and the vocabulary come on top; they are small beside these two for any real model.
  *
  * @param contextLength tokens per sequence, resolved as the engine will (the trained context up to 4096 by default)
@@ -31,8 +32,13 @@ public record MemoryEstimate(long weightBytes, long kvCacheBytes, int contextLen
         long keyLength = gguf.optionalInteger(arch + ".attention.key_length").orElse(headDimension);
         long valueLength = gguf.optionalInteger(arch + ".attention.value_length").orElse(headDimension);
         long valuesPerCell = layers * kvHeads * (keyLength + valueLength);
-        long kv = kvCacheType.bytes(valuesPerCell) * context * slots;
+        long kv = kvCacheType.bytes(valuesPerCell) * streamCells(context) * slots;
         return new MemoryEstimate(weights, kv, context, slots, kvCacheType);
+    }
+
+    /** The cells of one slot's KV stream: llama.cpp rounds a stream up to a multiple of 256. */
+    static long streamCells(int contextLength) {
+        return (contextLength + 255L) / 256 * 256;
     }
 
     public long totalBytes() {

@@ -8,19 +8,14 @@ import java.util.List;
  * Which tokens the shared context's KV cells still hold for each free slot, and where a new prompt should go to
  * recompute as little of itself as possible: pure Java, so the policy is testable without llama.cpp.
  *
- * <p>A sequence that retires leaves its cells in the cache (its llama_seq_id is its slot), and this class remembers
- * their tokens. A new prompt goes to the free slot whose cells share the longest prefix with it, or shares the cells of
- * a running sequence with the same prefix ({@code llama_memory_seq_cp} adds the new sequence to those cells, it
- * copies nothing). The rest of a reused slot's cells are removed only then, so a free slot's cells cost nothing until
- * they are needed. They never starve running sequences of cells: a slot, running or free, never holds more cells than
- * one sequence's context, and the cache has a context's worth of cells for every slot. Nor of room for a batch, which
- * needs a run of free cells: the engine evicts kept cells, least recently used first, before it shrinks a batch.
- *
- * <p>Kept cells are not free, though: attention runs over the cache up to its highest used cell (so at b4916), masking other
- * sequences' cells, so every kept cell slows every decode step a little, whether anyone reuses it or not (measured on
- * the 336 M benchmark model: 8 slots keeping about 700 cells made a lone stream 20 % slower). So the kept cells have a
- * budget: past it the least recently used slots lose theirs, and the newest keeps only its first cells, its prompt's
- * beginning, where shared prefixes are.
+ * <p>A sequence that retires leaves its cells in the cache (its llama_seq_id is its slot, and each slot has a KV
+ * stream of its own), and this class remembers their tokens. A new prompt goes to the free slot whose cells share the
+ * longest prefix with it, or takes a copy of a running sequence's stream when that shares more (llama.cpp copies
+ * between streams only whole: the rest is cut off after the copy). The rest of a reused slot's cells are removed only
+ * then. Kept cells cost other sequences nothing: attention scans only the streams of the sequences in a step, and a
+ * free slot's stream is no one else's room. An engine may still bound them ({@code keptCells}): past the budget the
+ * least recently used slots lose theirs, and the newest keeps only its first cells, its prompt's beginning, where
+ * shared prefixes are.
  *
  * <p>Used by the engine thread only.
  */
@@ -99,15 +94,6 @@ final class PrefixCache {
             forget(oldest);
         }
         return trims;
-    }
-
-    /** Forgets the least recently used slot that keeps cells and returns it (its cells are to be removed), or -1. */
-    int evictLeastRecentlyUsed() {
-        int oldest = leastRecentlyUsedKeeping(-1);
-        if (oldest >= 0) {
-            forget(oldest);
-        }
-        return oldest;
     }
 
     int budget() {

@@ -1,6 +1,7 @@
 package org.openmaas.engine.llamacpp;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,8 +25,13 @@ import java.util.List;
  *       at most one prefill chunk beyond that, oldest first: a long prompt goes in chunks beside the generating
  *       sequences instead of stalling them for the whole prompt.
  * </ul>
- * Only when the budget is smaller than the number of sequences (the engine shrinks it when the KV cache is fragmented)
- * do the oldest sequences advance alone.
+ * Only when the budget is smaller than the number of sequences do the oldest sequences advance alone.
+ *
+ * <p>A plan lists its sequences by slot, whatever their age. Each slot's sequence has a KV stream of its own, and
+ * llama.cpp decodes sequences of separate streams in one pass only where their ids (the slots) ascend: in any other
+ * order a step of 8 generating sequences could take up to 8 passes over the weights. Tokens of one pass are spread
+ * evenly over its sequences, so a prompt's tokens beyond the generating sequences' one take a pass of their own, as
+ * they do on llama-server.
  */
 final class StepPlanner {
 
@@ -45,9 +51,13 @@ final class StepPlanner {
     /**
      * One step's batch.
      *
+     * @param portions         in ascending slot order
      * @param generatingSitOut whether sequences that generate were left out of it
      */
     record Plan(List<Portion> portions, boolean generatingSitOut) {
+        Plan {
+            portions = portions.stream().sorted(Comparator.comparingInt(Portion::slot)).toList();
+        }
     }
 
     private StepPlanner() {

@@ -85,30 +85,32 @@ class LlamaEnginePrefixCacheTest {
     }
 
     @Test
-    void aPromptSharingARunningSequencesPrefixSharesItsCells() throws Exception {
-        int[] prompt = prompt(SYSTEM, 7, 8);
+    void aPromptSharingARunningSequencesPrefixCopiesItsCellsAndGivesItsColdTokens() throws Exception {
+        Outcome cold;
+        try (LlamaEngine engine = startSlow(1)) {
+            cold = run(engine, greedy(prompt(SYSTEM, 9), 5));
+        }
         try (LlamaEngine engine = startSlow(2)) {
-            Generation running = engine.submit(greedy(prompt, 900));
+            Generation running = engine.submit(greedy(prompt(SYSTEM, 7, 8), 900));
             assertThat(Generations.next(running)).isInstanceOf(TokenGenerated.class);
 
             Outcome sharing = run(engine, greedy(prompt(SYSTEM, 9), 5));
-            assertThat(sharing.finished().generatedTokens()).isEqualTo(5);
             assertThat(engine.stats().reusedPromptTokens()).isEqualTo(SYSTEM.length);
+            assertThat(sharing.ids()).isEqualTo(cold.ids());
             running.cancel();
         }
     }
 
     @Test
-    void byDefaultATinyModelKeepsOnlyTheFirstCellsOfARetiredSequence() throws Exception {
-        // Attention over kept cells costs a tiny model more, relative to its size, than anything they could save: the
-        // budget is the floor of 64 cells, so a repeated 100-token prompt finds only its first 64.
+    void byDefaultARetiredSequenceKeepsAllItsCells() throws Exception {
+        // A free slot's stream costs the running sequences nothing, so nothing bounds what it keeps.
         int[] prompt = prompt(SYSTEM, IntStream.range(0, 20).map(i -> 400 + i).toArray());
         try (LlamaEngine engine = LlamaEngine.start(new LlamaEngine.Config(GeneratedModel.path(), 1024, 1, 4, 512, 8,
                 null))) {
             run(engine, greedy(prompt, 10));
             run(engine, greedy(prompt, 10));
 
-            assertThat(engine.stats().reusedPromptTokens()).isEqualTo(PrefixCache.SUBSTANTIAL_PREFIX);
+            assertThat(engine.stats().reusedPromptTokens()).isEqualTo(prompt.length - 1);
         }
     }
 
@@ -125,9 +127,9 @@ class LlamaEnginePrefixCacheTest {
     }
 
     @Test
-    void manyRequestsOfMixedLengthsInACacheFullOfKeptCellsAllFinish() throws Exception {
-        // 4 slots of 96 tokens: 384 cells, always nearly all held by running sequences or kept for free slots, so
-        // prompt chunks often find no run of free cells long enough and the engine halves its batches.
+    void manyRequestsOfMixedLengthsTakingOverKeptAndCopiedCellsAllFinish() throws Exception {
+        // 4 slots of 96 tokens (streams of 256 cells), which sequences of up to 96 tokens take over from each other's
+        // kept cells and from running sequences' copies.
         try (LlamaEngine engine = start(4, 96)) {
             List<GenerationRequest> requests = new ArrayList<>();
             for (int i = 0; i < 24; i++) {

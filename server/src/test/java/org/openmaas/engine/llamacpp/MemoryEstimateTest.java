@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.openmaas.gguf.GgufReader;
@@ -37,6 +38,23 @@ class MemoryEstimateTest {
         assertThat(estimate.kvCacheBytes()).isEqualTo(3L * 512 * 4 * 2 * 64 * 34 / 32);
         try (LlamaModel model = LlamaModel.load(file, null)) {
             assertThat(estimate.kvCacheBytes()).isEqualTo(model.kvBytesPerToken(KvCacheType.Q8_0) * 512 * 4);
+        }
+    }
+
+    @Test
+    void eachSlotsStreamIsRoundedUpTo256CellsAsLlamaCppAllocatesIt() throws IOException {
+        Path file = TestModels.generated(SPEC);
+        MemoryEstimate estimate = MemoryEstimate.of(GgufReader.read(file), 300, 4, KvCacheType.F16);
+
+        try (LlamaModel model = LlamaModel.load(file, null)) {
+            assertThat(estimate.kvCacheBytes()).isEqualTo(model.kvBytesPerToken(KvCacheType.F16) * 512 * 4);
+            MemorySegment context = StepLoop.createContext(model, new LlamaEngine.Config(file, 300, 1, 4, 512, 8, null),
+                    300 * 4, 4);
+            try {
+                assertThat(ContextBindings.N_CTX.call(context)).isEqualTo(512 * 4);
+            } finally {
+                ContextBindings.FREE.call(context);
+            }
         }
     }
 

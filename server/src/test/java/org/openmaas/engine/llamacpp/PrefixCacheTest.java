@@ -129,19 +129,6 @@ class PrefixCacheTest {
     }
 
     @Test
-    void evictionForgetsTheSlotWhoseCellsWereLeftLongestAgoUntilNoneAreLeft() {
-        PrefixCache cache = new PrefixCache(3, UNLIMITED);
-        int[] prompt = tokens(1, 10);
-        cache.keep(2, prompt, prompt.length);
-        cache.keep(0, prompt, prompt.length);
-
-        assertThat(cache.evictLeastRecentlyUsed()).isEqualTo(2);
-        assertThat(cache.evictLeastRecentlyUsed()).isZero();
-        assertThat(cache.evictLeastRecentlyUsed()).isEqualTo(-1);
-        assertThat(cache.place(prompt, new int[] {0, 1, 2}, List.of()).reuse()).isZero();
-    }
-
-    @Test
     void pastTheBudgetTheLeastRecentlyUsedSlotsLoseTheirCellsFirst() {
         PrefixCache cache = new PrefixCache(3, 25);
         assertThat(cache.keep(0, tokens(1, 10), 10)).isEmpty();
@@ -166,7 +153,7 @@ class PrefixCacheTest {
         PrefixCache cache = new PrefixCache(1, 0);
 
         assertThat(cache.keep(0, tokens(1, 10), 10)).containsExactly(new PrefixCache.Trim(0, 0));
-        assertThat(cache.evictLeastRecentlyUsed()).isEqualTo(-1);
+        assertThat(cache.place(tokens(1, 10), new int[] {0}, List.of()).reuse()).isZero();
     }
 
     /** first, first + 1, ..., first + count - 1 */

@@ -99,7 +99,16 @@ class StepPlannerTest {
     void aBudgetSmallerThanTheSequencesAdvancesTheOldestOnly() {
         Plan plan = StepPlanner.plan(List.of(new Candidate(2, 1), new Candidate(0, 30), new Candidate(1, 1)), 2, 64, 0);
 
-        assertThat(plan.portions()).containsExactly(new Portion(2, 1), new Portion(0, 1));
+        assertThat(plan.portions()).containsExactly(new Portion(0, 1), new Portion(2, 1));
+    }
+
+    @Test
+    void aPlanListsItsSequencesBySlotWhateverTheirAgeForLlamaCppDecodesStreamsTogetherOnlyInThatOrder() {
+        Plan plan = StepPlanner.plan(List.of(new Candidate(3, 1), new Candidate(0, 1), new Candidate(2, 40),
+                new Candidate(1, 1)), 512, 16, 0);
+
+        assertThat(plan.portions()).containsExactly(new Portion(0, 1), new Portion(1, 1), new Portion(2, 17),
+                new Portion(3, 1));
     }
 
     @Test
