@@ -96,10 +96,6 @@ final class PrefixCache {
         return trims;
     }
 
-    int budget() {
-        return budget;
-    }
-
     /** The least recently used slot keeping cells, other than {@code except}; -1 when there is none. */
     private int leastRecentlyUsedKeeping(int except) {
         int oldest = -1;
