@@ -36,17 +36,34 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
     /**
      * One generation.
      *
-     * @param ids        their ids when the side reports them (OpenMaaS), else empty
-     * @param tokens     tokens generated (a prompt-processing phase: prompt tokens processed)
-     * @param firstNanos when the first token arrived (after the prompt was processed)
-     * @param lastNanos  when the last token arrived
+     * @param ids          their ids when the side reports them (OpenMaaS), else empty
+     * @param tokens       tokens generated (a prompt-processing phase: prompt tokens processed)
+     * @param arrivalNanos when each output arrived, the first after the prompt was processed: one per token on
+     *                     OpenMaaS; java-llama.cpp may merge a token that ends inside a UTF-8 character into the next
      */
-    record Run(int prompt, int tokens, List<Integer> ids, String text, long startNanos, long firstNanos,
-               long lastNanos) {
+    record Run(int prompt, int tokens, List<Integer> ids, String text, long startNanos, List<Long> arrivalNanos) {
+
+        Run {
+            ids = List.copyOf(ids);
+            arrivalNanos = List.copyOf(arrivalNanos);
+            if (arrivalNanos.isEmpty()) {
+                throw new IllegalArgumentException("a run has at least one arrival, its end");
+            }
+        }
+
+        /** When the first token arrived. */
+        long firstNanos() {
+            return arrivalNanos.getFirst();
+        }
+
+        /** When the last token arrived. */
+        long lastNanos() {
+            return arrivalNanos.getLast();
+        }
 
         /** This run as a prompt-processing one: its {@code tokens} are the prompt's. */
         Run ofPrompt(int promptTokens) {
-            return new Run(prompt, promptTokens, ids, text, startNanos, firstNanos, lastNanos);
+            return new Run(prompt, promptTokens, ids, text, startNanos, arrivalNanos);
         }
     }
 }

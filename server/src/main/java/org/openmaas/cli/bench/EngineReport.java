@@ -152,9 +152,10 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
 
     /**
      * What llama-batched-bench's S_TG measures: the rate while every sequence generates, from the moment the last one
-     * got its first token (all prompts processed) until the first one ended (the scheduler admits prompts one step
-     * apart, and a greedy sequence may end early at EOS: neither ramp is S_TG's). Each sequence counts the share of
-     * its tokens that fell in that window (its steps are evenly spaced); NaN when the window is empty.
+     * got its first token (all prompts processed) until the first one ended (the scheduler admits prompts a few steps
+     * apart, and a greedy sequence may end early at EOS: neither ramp is S_TG's). Counts the tokens that arrived in
+     * that window, not a share by time: a sequence admitted early spent the first of its time in slower steps that
+     * also processed the others' prompts. NaN when the window is empty.
      */
     static double generationRate(EnginePhase.Result result) {
         long from = result.runs().stream().mapToLong(EnginePhase.Run::firstNanos).max().orElse(0);
@@ -164,9 +165,12 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
         }
         double tokens = 0;
         for (EnginePhase.Run run : result.runs()) {
-            long span = run.lastNanos() - run.firstNanos();
-            tokens += (run.tokens() - 1) * (double) (Math.min(run.lastNanos(), to) - Math.max(run.firstNanos(), from))
-                    / span;
+            if (run.arrivalNanos().size() < 2) {
+                continue; // its only token is its first: none generated in the window
+            }
+            long inWindow = run.arrivalNanos().stream().filter(at -> at > from && at <= to).count();
+            // Outputs that merged tokens (java-llama.cpp, inside a UTF-8 character) stand for their share of them.
+            tokens += inWindow * (run.tokens() - 1.0) / (run.arrivalNanos().size() - 1);
         }
         return tokens / ((to - from) / 1e9);
     }

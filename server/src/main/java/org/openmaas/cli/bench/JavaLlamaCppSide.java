@@ -6,6 +6,7 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.LogFormat;
 import de.kherud.llama.args.Sampler;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,17 +44,16 @@ final class JavaLlamaCppSide implements EngineSide {
                 .setTemperature(0f)
                 .setIgnoreEos(true);
         long start = System.nanoTime() - epoch;
-        long first = -1;
-        long last = start;
+        List<Long> arrivals = new ArrayList<>(maxNewTokens);
         StringBuilder text = new StringBuilder();
         for (LlamaOutput output : model.generate(parameters)) {
-            last = System.nanoTime() - epoch;
-            if (first < 0) {
-                first = last;
-            }
+            arrivals.add(System.nanoTime() - epoch);
             text.append(output.text);
         }
-        return new EnginePhase.Run(index, maxNewTokens, List.of(), text.toString(), start, first, last);
+        if (arrivals.isEmpty()) {
+            arrivals.add(System.nanoTime() - epoch);
+        }
+        return new EnginePhase.Run(index, maxNewTokens, List.of(), text.toString(), start, arrivals);
     }
 
     @Override

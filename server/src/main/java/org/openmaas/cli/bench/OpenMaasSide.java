@@ -45,21 +45,23 @@ final class OpenMaasSide implements EngineSide {
                 new Prompt.Tokens(prompt), maxNewTokens, Sampling.greedy(), List.of(), 0, false, false,
                 OutputConstraint.NONE));
         List<Integer> ids = new ArrayList<>(maxNewTokens);
-        long first = -1;
+        List<Long> arrivals = new ArrayList<>(maxNewTokens);
         while (true) {
             GenerationEvent event = generation.take();
             long now = System.nanoTime() - epoch;
             switch (event) {
-                case GenerationEvent.TokenGenerated token -> ids.add(token.token().id());
+                case GenerationEvent.TokenGenerated token -> {
+                    ids.add(token.token().id());
+                    arrivals.add(now);
+                }
                 case GenerationEvent.Finished finished -> {
                     finished.lastToken().ifPresent(last -> ids.add(last.token().id()));
-                    return new EnginePhase.Run(index, ids.size(), ids, finished.generatedText(), start,
-                            first < 0 ? now : first, now);
+                    if (finished.lastToken().isPresent() || arrivals.isEmpty()) {
+                        arrivals.add(now);
+                    }
+                    return new EnginePhase.Run(index, ids.size(), ids, finished.generatedText(), start, arrivals);
                 }
                 case GenerationEvent.Failed failed -> throw new IllegalStateException(failed.message());
-            }
-            if (first < 0) {
-                first = now;
             }
         }
     }

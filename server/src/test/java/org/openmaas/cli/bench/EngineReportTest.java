@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** The arithmetic behind {@code bench engine}'s table: rates and divergence positions. */
@@ -13,30 +14,41 @@ class EngineReportTest {
     @Test
     void decodeRateLeavesOutEachSequencesFirstTokenAndThePromptWork() {
         EnginePhase.Result result = new EnginePhase.Result(null, List.of(
-                new EnginePhase.Run(0, 11, List.of(), "", 0, 500_000_000, 1_500_000_000L),
-                new EnginePhase.Run(1, 21, List.of(), "", 0, 2_000_000_000L, 3_000_000_000L)), 3_000_000_000L);
+                run(0, 0, evenly(500, 1500, 11)),
+                run(1, 0, evenly(2000, 3000, 21))), 3_000_000_000L);
 
-        assertThat(EngineReport.decodeRate(result)).isEqualTo(15.0); // 30 tokens after the first, in 2 s
+        assertThat(EngineReport.decodeRate(result)).isCloseTo(15.0, within(1e-9)); // 30 tokens after the first, in 2 s
         assertThat(EngineReport.aggregateRate(result)).isEqualTo(32 / 3.0);
     }
 
     @Test
-    void generationRateCountsOnlyWhatWasGeneratedWhileEverySequenceWasGenerating() {
-        // Both generate only between 2 and 3 s: the first's 30 tokens span 3 s, so 10 of them fall in that second,
-        // and all 20 of the second's.
+    void generationRateCountsTheTokensThatArrivedWhileEverySequenceWasGenerating() {
+        // The first sequence was admitted a second early and took slow steps (they also processed the second's prompt)
+        // until the second's first token at 2 s; then both take a token every 0.1 s until the first ends at 3 s.
+        long[] early = concat(new long[] {1000, 1500}, evenly(2000, 3000, 11));
         EnginePhase.Result result = new EnginePhase.Result(null, List.of(
-                new EnginePhase.Run(0, 31, List.of(), "", 0, 1_000_000_000L, 4_000_000_000L),
-                new EnginePhase.Run(1, 21, List.of(), "", 0, 2_000_000_000L, 3_000_000_000L)), 4_000_000_000L);
+                run(0, 0, early),
+                run(1, 0, evenly(2000, 4000, 21))), 4_000_000_000L);
 
-        assertThat(EngineReport.generationRate(result)).isCloseTo(30.0, within(1e-9));
+        // 10 tokens of each in (2 s, 3 s]; a share by time would give the first only 12 × 1/2 = 6 of them
+        assertThat(EngineReport.generationRate(result)).isCloseTo(20.0, within(1e-9));
+    }
+
+    @Test
+    void anOutputThatMergedTokensCountsForEachOfThem() {
+        // java-llama.cpp's 21 tokens in 11 outputs: 2 tokens an output, 5 outputs in the window (1 s, 2 s]
+        EnginePhase.Result result = new EnginePhase.Result(null, List.of(
+                new EnginePhase.Run(0, 21, List.of(), "", 0, millis(evenly(0, 2000, 11))),
+                run(1, 0, evenly(1000, 2000, 11))), 2_000_000_000L);
+
+        assertThat(EngineReport.generationRate(result)).isCloseTo(20.0, within(1e-9));
     }
 
     @Test
     void promptRateIsPromptTokensOverTheTimeToEachFirstToken() {
         EnginePhase.Result result = new EnginePhase.Result(null, List.of(
-                new EnginePhase.Run(1, 512, List.of(), "", 0, 1_000_000_000L, 1_000_000_000L),
-                new EnginePhase.Run(2, 512, List.of(), "", 2_000_000_000L, 5_000_000_000L, 5_000_000_000L)),
-                5_000_000_000L);
+                new EnginePhase.Run(1, 512, List.of(), "", 0, millis(1000)),
+                new EnginePhase.Run(2, 512, List.of(), "", 2_000_000_000L, millis(5000))), 5_000_000_000L);
 
         assertThat(EngineReport.promptRate(result)).isEqualTo(256.0); // 1024 tokens in 1 s + 3 s
     }
@@ -83,5 +95,23 @@ class EngineReportTest {
         assertThat(EngineReport.firstDifference(List.of(1, 2, 3), List.of(1, 2, 3))).isEqualTo(-1);
         assertThat(EngineReport.firstDifference(List.of(1, 2, 3), List.of(1, 5, 3))).isEqualTo(1);
         assertThat(EngineReport.firstDifference(List.of(1, 2), List.of(1, 2, 3))).isEqualTo(2);
+    }
+
+    /** A run with one token an arrival. */
+    private static EnginePhase.Run run(int prompt, long startMillis, long... arrivalMillis) {
+        return new EnginePhase.Run(prompt, arrivalMillis.length, List.of(), "", startMillis * 1_000_000, millis(arrivalMillis));
+    }
+
+    /** {@code count} times in milliseconds from {@code from} to {@code to}, evenly spaced. */
+    private static long[] evenly(long from, long to, int count) {
+        return LongStream.range(0, count).map(i -> from + (to - from) * i / (count - 1)).toArray();
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        return LongStream.concat(LongStream.of(a), LongStream.of(b)).toArray();
+    }
+
+    private static List<Long> millis(long... millis) {
+        return LongStream.of(millis).map(m -> m * 1_000_000).boxed().toList();
     }
 }
