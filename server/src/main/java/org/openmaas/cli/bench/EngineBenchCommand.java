@@ -105,11 +105,16 @@ final class EngineBenchCommand implements Callable<Integer> {
                                 .add(WorkerProcess.run(phase, dir));
                     }
                     if (tools.isPresent()) {
+                        // The reference decodes after prompts as long as the embedded engine's were.
+                        int promptTokens = EngineReport.meanPromptTokens(results.get(EnginePhase.OPENMAAS).get(level)
+                                .getLast());
                         spec.commandLine().getErr().printf("bench engine: %s (run %d of %d)...%n", level == 1
-                                ? "llama-bench tg" + maxNewTokens : "llama-batched-bench at " + level, round, repeat);
+                                ? "llama-bench tg" + maxNewTokens + " @ d" + promptTokens
+                                : "llama-batched-bench at " + level, round, repeat);
                         reference.computeIfAbsent(level, l -> new ArrayList<>()).add(level == 1
-                                ? tools.get().decodeRate(model, cores, maxNewTokens)
-                                : tools.get().aggregateRate(model, cores, contextPerSequence, level, maxNewTokens));
+                                ? tools.get().decodeRate(model, cores, maxNewTokens, promptTokens)
+                                : tools.get().aggregateRate(model, cores, contextPerSequence, level, promptTokens,
+                                        maxNewTokens));
                     }
                 }
                 for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {

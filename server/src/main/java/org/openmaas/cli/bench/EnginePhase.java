@@ -36,12 +36,15 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
     /**
      * One generation.
      *
+     * @param promptTokens the prompt's tokens, as the engine counted them (java-llama.cpp: its tokenizer, which may
+     *                     count a token fewer than its server adds)
+     * @param tokens       tokens generated
      * @param ids          their ids when the side reports them (OpenMaaS), else empty
-     * @param tokens       tokens generated (a prompt-processing phase: prompt tokens processed)
      * @param arrivalNanos when each output arrived, the first after the prompt was processed: one per token on
      *                     OpenMaaS; java-llama.cpp may merge a token that ends inside a UTF-8 character into the next
      */
-    record Run(int prompt, int tokens, List<Integer> ids, String text, long startNanos, List<Long> arrivalNanos) {
+    record Run(int prompt, int promptTokens, int tokens, List<Integer> ids, String text, long startNanos,
+               List<Long> arrivalNanos) {
 
         Run {
             ids = List.copyOf(ids);
@@ -59,11 +62,6 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
         /** When the last token arrived. */
         long lastNanos() {
             return arrivalNanos.getLast();
-        }
-
-        /** This run as a prompt-processing one: its {@code tokens} are the prompt's. */
-        Run ofPrompt(int promptTokens) {
-            return new Run(prompt, promptTokens, ids, text, startNanos, arrivalNanos);
         }
     }
 }

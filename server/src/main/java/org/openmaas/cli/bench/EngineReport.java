@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.openmaas.cli.table.Table;
 
@@ -12,10 +13,11 @@ import org.openmaas.cli.table.Table;
  *
  * @param command the command line that produced it
  * @param repeats how many times each phase ran; a throughput is the best of them
+ * @param referencePromptTokens per slot count (1: the single stream), the mean prompt length the tools were given
  */
 record EngineReport(String command, String model, long modelBytes, int threads, int contextPerSequence,
                     int maxNewTokens, int promptTokens, int repeats, String machine, String loadBefore, String loadAfter,
-                    List<Measure> measures, List<Divergence> divergence) {
+                    List<Measure> measures, List<Divergence> divergence, Map<Integer, Integer> referencePromptTokens) {
 
     /**
      * One throughput, both sides, in tokens per second: the best of the repeats, because on a shared machine other
@@ -119,9 +121,11 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
             }
             divergence.add(new Divergence(n, sequences, oursDiffering, firstDifferent, theirsDiffering));
         }
+        Map<Integer, Integer> referencePromptTokens = new TreeMap<>();
+        ours.forEach((slots, phases) -> referencePromptTokens.put(slots, meanPromptTokens(phases.getFirst())));
         return new EngineReport(command, model, modelBytes, any.threads(), any.contextPerSequence(),
                 any.maxNewTokens(), promptTokens, ours.get(1).size(), before.describe(), before.load(), after.load(), measures,
-                divergence);
+                divergence, referencePromptTokens);
     }
 
     private static List<Double> rates(List<EnginePhase.Result> results, ToDoubleFunction<EnginePhase.Result> rate) {
@@ -144,7 +148,7 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
         long tokens = 0;
         long nanos = 0;
         for (EnginePhase.Run run : result.runs()) {
-            tokens += run.tokens();
+            tokens += run.promptTokens();
             nanos += run.firstNanos() - run.startNanos();
         }
         return tokens / (nanos / 1e9);
@@ -173,6 +177,11 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
             tokens += inWindow * (run.tokens() - 1.0) / (run.arrivalNanos().size() - 1);
         }
         return tokens / ((to - from) / 1e9);
+    }
+
+    /** The prompts' mean length in tokens, rounded: what llama.cpp's tools get as their prompt for this phase. */
+    static int meanPromptTokens(EnginePhase.Result result) {
+        return (int) Math.round(result.runs().stream().mapToInt(EnginePhase.Run::promptTokens).average().orElse(0));
     }
 
     /** All tokens generated, over the time from submitting every sequence until the last one ended. */
@@ -228,10 +237,18 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                 %s
                 %s""".formatted(command, model, modelBytes / 1e6, threads, contextPerSequence, maxNewTokens,
                 repeats == 1 ? "" : "; best of " + repeats + " runs (all runs in brackets)", machine, loadBefore,
-                loadAfter, withReference ? ("\nllama.cpp tools: llama-bench pp%d for prompt processing, tg%d for the single "
-                        + "stream, llama-batched-bench S_TG (generation only, after 32-token prompts) for N at once.")
-                        .formatted(promptTokens, maxNewTokens) : "",
+                loadAfter, withReference ? ("\nllama.cpp tools: llama-bench pp%d for prompt processing, tg%d after a prompt"
+                        + " of %d tokens (its -d: the single stream's prompts' mean length) for the single"
+                        + " stream, llama-batched-bench S_TG (generation only) for N at once, after prompts of %s tokens.")
+                        .formatted(promptTokens, maxNewTokens, referencePromptTokens.getOrDefault(1, 0),
+                                concurrentPromptTokens()) : "",
                 throughput.markdown(), differing.markdown());
+    }
+
+    /** "34 (4 at once) and 33 (8 at once)": the prompt lengths llama-batched-bench got. */
+    private String concurrentPromptTokens() {
+        return String.join(" and ", referencePromptTokens.entrySet().stream().filter(e -> e.getKey() > 1)
+                .map(e -> e.getValue() + " (" + e.getKey() + " at once)").toList());
     }
 
     private static String rounds(Measure measure) {

@@ -13,8 +13,8 @@ interface EngineSide extends AutoCloseable {
     EnginePhase.Run generate(int index, String prompt, int maxNewTokens, long epoch) throws Exception;
 
     /**
-     * Processes the first {@code tokens} tokens of {@code text} as one fresh prompt and generates one token: the run's
-     * {@code tokens} is the prompt's length, its first token's time ends the prompt's processing.
+     * Processes the first {@code tokens} tokens of {@code text} as one fresh prompt and generates one token: its first
+     * token's time ends the prompt's processing.
      */
     EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) throws Exception;
 

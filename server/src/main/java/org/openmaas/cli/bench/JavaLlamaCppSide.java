@@ -43,6 +43,7 @@ final class JavaLlamaCppSide implements EngineSide {
                 .setSamplers(Sampler.TEMPERATURE)
                 .setTemperature(0f)
                 .setIgnoreEos(true);
+        int promptTokens = model.encode(prompt).length;
         long start = System.nanoTime() - epoch;
         List<Long> arrivals = new ArrayList<>(maxNewTokens);
         StringBuilder text = new StringBuilder();
@@ -53,14 +54,13 @@ final class JavaLlamaCppSide implements EngineSide {
         if (arrivals.isEmpty()) {
             arrivals.add(System.nanoTime() - epoch);
         }
-        return new EnginePhase.Run(index, maxNewTokens, List.of(), text.toString(), start, arrivals);
+        return new EnginePhase.Run(index, promptTokens, maxNewTokens, List.of(), text.toString(), start, arrivals);
     }
 
     @Override
     public EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) {
         // It takes text only: the first tokens, decoded back, tokenize to the same ids (or within a token of them).
-        return generate(index, model.decode(EngineSide.firstTokens(model.encode(text), tokens)), 1, epoch)
-                .ofPrompt(tokens);
+        return generate(index, model.decode(EngineSide.firstTokens(model.encode(text), tokens)), 1, epoch);
     }
 
     @Override

@@ -22,8 +22,6 @@ final class LlamaCppTools {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MINUTES = 30;
-    private static final int PROMPT_TOKENS = 32; // per sequence in llama-batched-bench: short, like the bench prompts
-
     private final Path folder;
 
     private LlamaCppTools(Path folder) {
@@ -43,10 +41,14 @@ final class LlamaCppTools {
         return folder;
     }
 
-    /** {@code llama-bench}'s tg rate: {@code tokens} generated one at a time after an empty prompt. */
-    double decodeRate(Path model, int threads, int tokens) throws IOException, InterruptedException {
+    /**
+     * {@code llama-bench}'s tg rate: {@code tokens} generated one at a time after a prompt of {@code depth} tokens (its
+     * {@code -d}, processed unmeasured), so that attention reads as many cells as after the Java sides' prompts.
+     */
+    double decodeRate(Path model, int threads, int tokens, int depth) throws IOException, InterruptedException {
         String output = run(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
-                String.valueOf(threads), "-p", "0", "-n", String.valueOf(tokens), "-r", "1", "-o", "jsonl"));
+                String.valueOf(threads), "-p", "0", "-n", String.valueOf(tokens), "-d", String.valueOf(depth), "-r",
+                "1", "-o", "jsonl"));
         return jsonLines(output).getFirst().get("avg_ts").asDouble();
     }
 
@@ -58,15 +60,15 @@ final class LlamaCppTools {
     }
 
     /**
-     * {@code llama-batched-bench}'s S_TG for {@code sequences} sequences: each a prompt of {@value #PROMPT_TOKENS}
+     * {@code llama-batched-bench}'s S_TG for {@code sequences} sequences: each a prompt of {@code promptTokens}
      * tokens and then {@code tokens} generated, batches of 512, {@code context} cells per sequence in a KV stream of its
      * own, as the embedded engine keeps them.
      */
-    double aggregateRate(Path model, int threads, int context, int sequences, int tokens)
+    double aggregateRate(Path model, int threads, int context, int sequences, int promptTokens, int tokens)
             throws IOException, InterruptedException {
         String output = run(List.of(folder.resolve("llama-batched-bench").toString(), "-m", model.toString(),
                 "-t", String.valueOf(threads), "-tb", String.valueOf(threads), "-c", String.valueOf(context * sequences),
-                "-b", "512", "-ub", "512", "-npp", String.valueOf(PROMPT_TOKENS), "-ntg", String.valueOf(tokens),
+                "-b", "512", "-ub", "512", "-npp", String.valueOf(promptTokens), "-ntg", String.valueOf(tokens),
                 "-npl", String.valueOf(sequences), "--output-format", "jsonl"));
         return jsonLines(output).getFirst().get("speed_tg").asDouble();
     }

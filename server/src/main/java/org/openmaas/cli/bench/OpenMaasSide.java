@@ -35,7 +35,7 @@ final class OpenMaasSide implements EngineSide {
 
     @Override
     public EnginePhase.Run processPrompt(int index, String text, int tokens, long epoch) throws Exception {
-        return generate(index, EngineSide.firstTokens(engine.tokenize(text, false), tokens), 1, epoch).ofPrompt(tokens);
+        return generate(index, EngineSide.firstTokens(engine.tokenize(text, false), tokens), 1, epoch);
     }
 
     private EnginePhase.Run generate(int index, int[] prompt, int maxNewTokens, long epoch) throws Exception {
@@ -59,7 +59,8 @@ final class OpenMaasSide implements EngineSide {
                     if (finished.lastToken().isPresent() || arrivals.isEmpty()) {
                         arrivals.add(now);
                     }
-                    return new EnginePhase.Run(index, ids.size(), ids, finished.generatedText(), start, arrivals);
+                    return new EnginePhase.Run(index, finished.promptTokens(), ids.size(), ids,
+                            finished.generatedText(), start, arrivals);
                 }
                 case GenerationEvent.Failed failed -> throw new IllegalStateException(failed.message());
             }

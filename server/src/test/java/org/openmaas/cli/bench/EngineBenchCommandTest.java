@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.openmaas.gguf.RandomLlama;
+import org.openmaas.testing.LlamaServerProcess;
 import org.openmaas.testing.TestModels;
 
 /** A functional smoke test only: both sides run briefly on a tiny model and the table has its rows. No speeds. */
@@ -42,6 +43,20 @@ class EngineBenchCommandTest {
             assertThat(measure.path("ratio").asDouble()).isPositive();
         }
         assertThat(json.path("divergence").get(0).path("sequences").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void llamaCppsToolsDecodeAfterPromptsAsLongAsTheEnginesAndFillTheReferenceColumn() {
+        BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "4", "--context", "256",
+                "--concurrency", "2", "--prompt-tokens", "64", "--llama-tools",
+                System.getenv(LlamaServerProcess.TOOLS_ENV));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("| llama.cpp tools", "| OpenMaaS / llama.cpp")
+                .containsPattern("tg4 after a prompt of [1-9][0-9]* tokens")
+                .containsPattern("after prompts of [1-9][0-9]* \\(2 at once\\)");
+        assertThat(run.err()).containsPattern("llama-bench tg4 @ d[1-9][0-9]*");
     }
 
     @Test

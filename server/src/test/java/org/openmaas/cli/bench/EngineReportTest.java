@@ -38,7 +38,7 @@ class EngineReportTest {
     void anOutputThatMergedTokensCountsForEachOfThem() {
         // java-llama.cpp's 21 tokens in 11 outputs: 2 tokens an output, 5 outputs in the window (1 s, 2 s]
         EnginePhase.Result result = new EnginePhase.Result(null, List.of(
-                new EnginePhase.Run(0, 21, List.of(), "", 0, millis(evenly(0, 2000, 11))),
+                new EnginePhase.Run(0, 30, 21, List.of(), "", 0, millis(evenly(0, 2000, 11))),
                 run(1, 0, evenly(1000, 2000, 11))), 2_000_000_000L);
 
         assertThat(EngineReport.generationRate(result)).isCloseTo(20.0, within(1e-9));
@@ -47,10 +47,19 @@ class EngineReportTest {
     @Test
     void promptRateIsPromptTokensOverTheTimeToEachFirstToken() {
         EnginePhase.Result result = new EnginePhase.Result(null, List.of(
-                new EnginePhase.Run(1, 512, List.of(), "", 0, millis(1000)),
-                new EnginePhase.Run(2, 512, List.of(), "", 2_000_000_000L, millis(5000))), 5_000_000_000L);
+                new EnginePhase.Run(1, 512, 1, List.of(), "", 0, millis(1000)),
+                new EnginePhase.Run(2, 512, 1, List.of(), "", 2_000_000_000L, millis(5000))), 5_000_000_000L);
 
         assertThat(EngineReport.promptRate(result)).isEqualTo(256.0); // 1024 tokens in 1 s + 3 s
+    }
+
+    @Test
+    void llamaCppsToolsGetPromptsAsLongAsTheEnginesWereOnAverage() {
+        EnginePhase.Result result = new EnginePhase.Result(null, List.of(
+                new EnginePhase.Run(0, 33, 1, List.of(), "", 0, millis(1000)),
+                new EnginePhase.Run(1, 36, 1, List.of(), "", 0, millis(1000))), 1_000_000_000L);
+
+        assertThat(EngineReport.meanPromptTokens(result)).isEqualTo(35); // 34.5, rounded
     }
 
     @Test
@@ -97,9 +106,10 @@ class EngineReportTest {
         assertThat(EngineReport.firstDifference(List.of(1, 2), List.of(1, 2, 3))).isEqualTo(2);
     }
 
-    /** A run with one token an arrival. */
+    /** A run of a 30-token prompt with one token an arrival. */
     private static EnginePhase.Run run(int prompt, long startMillis, long... arrivalMillis) {
-        return new EnginePhase.Run(prompt, arrivalMillis.length, List.of(), "", startMillis * 1_000_000, millis(arrivalMillis));
+        return new EnginePhase.Run(prompt, 30, arrivalMillis.length, List.of(), "", startMillis * 1_000_000,
+                millis(arrivalMillis));
     }
 
     /** {@code count} times in milliseconds from {@code from} to {@code to}, evenly spaced. */
