@@ -22,6 +22,7 @@ final class LlamaCppTools {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MINUTES = 30;
+
     private final Path folder;
 
     private LlamaCppTools(Path folder) {
