@@ -36,8 +36,8 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
     /**
      * One generation.
      *
-     * @param promptTokens the prompt's tokens, as the engine counted them (java-llama.cpp: its tokenizer, which may
-     *                     count a token fewer than its server adds)
+     * @param promptTokens the prompt's tokens, as the engine counted them (java-llama.cpp: its tokenizer's count of
+     *                     the prompt's text)
      * @param tokens       tokens generated
      * @param ids          their ids when the side reports them (OpenMaaS), else empty
      * @param arrivalNanos when each output arrived, the first after the prompt was processed: one per token on
