@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
                 "Each side runs in a JVM of its own, one per slot count."})
 final class EngineBenchCommand implements Callable<Integer> {
 
-    /** Prompts per prompt-processing phase, after its warm-up one. */
-    private static final int PROMPT_RUNS = 3;
+    /** Unmeasured prompts before a prompt-processing phase's measured ones. */
+    private static final int PROMPT_WARM_UPS = 3;
 
     @Option(names = "--model", required = true, paramLabel = "GGUF", description = "The model both sides load.")
     Path model;
@@ -151,10 +151,10 @@ final class EngineBenchCommand implements Callable<Integer> {
                 prompts, slots > 1, 0);
     }
 
-    /** One side processing {@value #PROMPT_RUNS} fresh prompts of {@code promptTokens} tokens, one after another. */
+    /** One side processing fresh prompts of {@code promptTokens} tokens, one after another. */
     private EnginePhase promptPhase(String side, int cores) {
         List<String> prompts = new ArrayList<>();
-        for (int i = 0; i <= PROMPT_RUNS; i++) {
+        for (int i = 0; i < PROMPT_WARM_UPS + EnginePhase.MEASURED_PROMPTS; i++) {
             prompts.add(Prompts.all(i));
         }
         return new EnginePhase(side, model.toAbsolutePath().toString(), cores, promptTokens + 1, 1, 1, prompts, false,

@@ -9,14 +9,18 @@ import java.util.List;
  * @param contextPerSequence tokens per sequence; the context holds {@code slots} times as many
  * @param slots              sequences the engine decodes together (java-llama.cpp: parallel slots)
  * @param concurrent         all prompts at once, or one after another
- * @param promptTokens       0 for a generation phase; else a prompt-processing phase: each prompt after the first (the
- *                           warm-up) is cut to exactly this many tokens and processed alone, with one token generated
+ * @param promptTokens       0 for a generation phase; else a prompt-processing phase: each prompt is cut to exactly
+ *                           this many tokens and processed alone, with one token generated; the last
+ *                           {@value #MEASURED_PROMPTS} are measured, the ones before them warm up
  */
 record EnginePhase(String side, String model, int threads, int contextPerSequence, int slots, int maxNewTokens,
                    List<String> prompts, boolean concurrent, int promptTokens) {
 
     static final String OPENMAAS = "openmaas";
     static final String JAVA_LLAMA_CPP = "java-llama.cpp";
+
+    /** The prompts a prompt-processing phase measures, after its warm-up ones. */
+    static final int MEASURED_PROMPTS = 3;
 
     EnginePhase {
         prompts = List.copyOf(prompts);
