@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Runs every benchmark in docs/BENCHMARKS.md on this machine and writes the results into it (about ten minutes on two
+# Runs every benchmark in docs/BENCHMARKS.md on this machine and writes the results into it (one to two hours on two
 # quiet cores). Each command is also usable alone; the file shows them.
-#   scripts/bench.sh               everything; every engine phase and every load REPEAT (default 3) times, best reported
-#   REPEAT=1 scripts/bench.sh      once: quicker, noisier
+#   scripts/bench.sh               everything; every load REPEAT (default 3) times, best reported; every engine measure
+#                                  ROUNDS (default 10) times, each round beside llama.cpp's tool (6 or more give the
+#                                  median ratio a 95% confidence interval)
+#   REPEAT=1 ROUNDS=1 scripts/bench.sh   once: quicker, noisier
 #   SOAK_MINUTES=2 scripts/bench.sh   a shorter soak at the end (default 10 minutes; 0 leaves it out)
 # The load generator only ever talks to the server this script starts on 127.0.0.1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 repeat="${REPEAT:-3}"
+rounds="${ROUNDS:-10}"
 docs="docs/BENCHMARKS.md"
 work="$(mktemp -d)"
 server=""
@@ -26,14 +29,14 @@ mkdir -p "$(dirname "$model")"
 # llama.cpp's own llama-bench and llama-batched-bench of the same release as the reference column (built once, about
 # ten minutes on two cores)
 tools="$(scripts/llama-cpp.sh tools)"
-./maas bench engine --model "$model" --repeat "$repeat" --llama-tools "$tools" --write "$docs"
+./maas bench engine --model "$model" --concurrency 8 --repeat "$rounds" --llama-tools "$tools" --write "$docs"
 # The same shape with Llama 3's real tokenizer (128 256 tokens, from llama.cpp's source): what a real vocabulary costs
 vocab_model=/tmp/openmaas-bench/random-llama-bench-llama3-vocab.gguf
 ./maas bench make-model "$vocab_model" --tokenizer-of "$(scripts/llama-cpp.sh source)/models/ggml-vocab-llama-bpe.gguf"
-./maas bench engine --model "$vocab_model" --concurrency 8 --repeat "$repeat" --llama-tools "$tools" --write "$docs"
+./maas bench engine --model "$vocab_model" --concurrency 8 --repeat "$rounds" --llama-tools "$tools" --write "$docs"
 stories="../shared/models/stories260K.gguf"
 if [[ -f "$stories" ]]; then
-  ./maas bench engine --model "$stories" --repeat "$repeat" --llama-tools "$tools" --write "$docs"
+  ./maas bench engine --model "$stories" --repeat "$rounds" --llama-tools "$tools" --write "$docs"
 fi
 # Both models behind HTTP on OpenMaaS's embedded engine and on llama-server, the same cold-prompt load in turns:
 # one stream on one slot, then 8 on 8 (issue 13's HTTP targets)

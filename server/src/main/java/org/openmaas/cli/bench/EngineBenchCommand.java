@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,17 +23,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code maas bench engine}: the embedded engine against java-llama.cpp's {@code LlamaModel} in one run, same GGUF,
- * threads, prompts, context per sequence and token count, greedy. Each side and each slot count runs in a worker JVM
- * of its own ({@link EngineBenchWorker}), the two sides alternating so a change in the machine's load hits both.
+ * threads, prompts, context per sequence and token count, greedy, and against llama.cpp's own tools when they are
+ * given. Each side and each measure runs in a worker JVM of its own ({@link EngineBenchWorker}), warmed up once and then
+ * measuring every round; llama.cpp's tool runs right beside each of the embedded engine's measurements.
  */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = {"Compare the embedded engine with java-llama.cpp on one GGUF: single-stream decode tokens/s"
                 + " (from each sequence's first token to its last) and aggregate tokens/s with N sequences at once"
                 + " (all tokens over the wall time), and how often batched greedy output differs from one-at-a-time.",
-                "Each side runs in a JVM of its own, one per slot count."})
+                "Each side runs in a JVM of its own, one per measure, warmed up once and then measuring each round."})
 final class EngineBenchCommand implements Callable<Integer> {
 
-    /** Unmeasured prompts before a prompt-processing phase's measured ones. */
+    /** Unmeasured prompts that warm a prompt-processing worker up. */
     private static final int PROMPT_WARM_UPS = 3;
 
     @Option(names = "--model", required = true, paramLabel = "GGUF", description = "The model both sides load.")
@@ -52,8 +56,9 @@ final class EngineBenchCommand implements Callable<Integer> {
     List<Integer> concurrency;
 
     @Option(names = "--repeat", defaultValue = "1",
-            description = "Run every phase this many times, the sides alternating, and report the best throughput:"
-                    + " on a shared machine other work only slows a run down (default: ${DEFAULT-VALUE}).")
+            description = "Measure everything this many times (rounds) and report the best throughput, as on a shared"
+                    + " machine other work only slows a run down; with --llama-tools also each round's ratio to the"
+                    + " tool's run beside it, their median and its 95% confidence interval (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--llama-tools", paramLabel = "DIR",
@@ -84,79 +89,114 @@ final class EngineBenchCommand implements Callable<Integer> {
         }
         int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         List<Integer> levels = Stream.concat(Stream.of(1), concurrency.stream().sorted()).distinct().toList();
+        int most = levels.getLast();
         Machine before = Machine.now();
         Map<String, Map<Integer, List<EnginePhase.Result>>> results = new HashMap<>();
         Optional<LlamaCppTools> tools = Optional.ofNullable(llamaTools).map(LlamaCppTools::in);
         Map<Integer, List<Double>> reference = new HashMap<>(); // slot count (1: llama-bench's tg) -> rate per round
-        Map<String, List<EnginePhase.Result>> prompt = new HashMap<>(); // side -> prompt-processing phase per round
+        Map<String, List<EnginePhase.Result>> prompt;
         List<Double> promptReference = new ArrayList<>(); // llama-bench's pp per round
         Path dir = Files.createTempDirectory("maas-bench-engine-");
         try {
-            // Each measure's llama.cpp reference runs right after the two Java sides' run of it: this machine's speed
-            // drifts by 10–20% within minutes, and a ratio of runs minutes apart showed the drift as much as the gap.
-            for (int round = 1; round <= repeat; round++) {
-                for (int level : levels) {
-                    for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {
-                        EnginePhase phase = phase(side, cores, level, levels.getLast());
-                        spec.commandLine().getErr().printf("bench engine: %s, %s (run %d of %d)...%n", side, level == 1
-                                ? phase.prompts().size() + " prompts one at a time" : level + " at once", round, repeat);
-                        results.computeIfAbsent(side, s -> new HashMap<>())
-                                .computeIfAbsent(level, l -> new ArrayList<>())
-                                .add(WorkerProcess.run(phase, dir));
-                    }
-                    if (tools.isPresent()) {
-                        // The reference decodes after prompts as long as the embedded engine's were.
-                        int promptTokens = EngineReport.meanPromptTokens(results.get(EnginePhase.OPENMAAS).get(level)
-                                .getLast());
-                        spec.commandLine().getErr().printf("bench engine: %s (run %d of %d)...%n", level == 1
-                                ? "llama-bench tg" + maxNewTokens + " @ d" + promptTokens
-                                : "llama-batched-bench at " + level, round, repeat);
-                        reference.computeIfAbsent(level, l -> new ArrayList<>()).add(level == 1
-                                ? tools.get().decodeRate(model, cores, maxNewTokens, promptTokens)
-                                : tools.get().aggregateRate(model, cores, contextPerSequence, level, promptTokens,
-                                        maxNewTokens));
-                    }
-                }
-                for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {
-                    spec.commandLine().getErr().printf("bench engine: %s, %d-token prompts (run %d of %d)...%n", side,
-                            promptTokens, round, repeat);
-                    prompt.computeIfAbsent(side, s -> new ArrayList<>()).add(WorkerProcess.run(promptPhase(side, cores), dir));
-                }
-                if (tools.isPresent()) {
-                    spec.commandLine().getErr().printf("bench engine: llama-bench pp%d (run %d of %d)...%n",
-                            promptTokens, round, repeat);
-                    promptReference.add(tools.get().promptRate(model, cores, promptTokens));
-                }
+            for (int level : levels) {
+                // The reference decodes after prompts as long as the embedded engine's first measurement's were.
+                Optional<Reference> tool = tools.map(t -> first -> {
+                    int depth = EngineReport.meanPromptTokens(first);
+                    return level == 1 ? t.decodeRate(model, cores, maxNewTokens, depth)
+                            : t.aggregateRate(model, cores, contextPerSequence, level, depth, maxNewTokens);
+                });
+                String toolName = level == 1 ? "llama-bench tg" + maxNewTokens : "llama-batched-bench at " + level;
+                // Alone, the single stream goes through as many prompts as the most at once, one after another, so every
+                // concurrent sequence has a one-at-a-time twin in its round; the warm-up's prompt is none of them.
+                Map<String, List<EnginePhase.Result>> bySide = measure(
+                        side -> phase(side, cores, level, List.of(Prompts.get(repeat * most))),
+                        round -> IntStream.range(0, level == 1 ? most : level)
+                                .mapToObj(i -> Prompts.get(round * most + i)).toList(),
+                        tool, toolName, reference.computeIfAbsent(level, l -> new ArrayList<>()), dir);
+                bySide.forEach((side, phases) -> results.computeIfAbsent(side, s -> new HashMap<>()).put(level, phases));
             }
+            prompt = measure(side -> promptPhase(side, cores, IntStream.range(0, PROMPT_WARM_UPS)
+                            .mapToObj(Prompts::all).toList()),
+                    round -> IntStream.range(0, EnginePhase.MEASURED_PROMPTS)
+                            .mapToObj(i -> Prompts.all(PROMPT_WARM_UPS + round * EnginePhase.MEASURED_PROMPTS + i))
+                            .toList(),
+                    tools.map(t -> first -> t.promptRate(model, cores, promptTokens)), "llama-bench pp" + promptTokens,
+                    promptReference, dir);
         } finally {
             deleteRecursively(dir);
         }
         EngineReport result = EngineReport.of(commandLine(), model.getFileName().toString(), Files.size(model),
-                phase(EnginePhase.OPENMAAS, cores, 1, levels.getLast()), before, Machine.now(), levels.subList(1,
+                phase(EnginePhase.OPENMAAS, cores, 1, List.of()), before, Machine.now(), levels.subList(1,
                         levels.size()), results, reference, prompt, promptReference);
         report.publish(spec.commandLine().getOut(), result, result.markdown(), "engine " + model.getFileName());
         return 0;
     }
 
+    /** llama.cpp's tool for one measure, given the embedded engine's first measurement of it. */
+    @FunctionalInterface
+    private interface Reference {
+        double rate(EnginePhase.Result openmaasFirst) throws IOException, InterruptedException;
+    }
+
     /**
-     * One side at one slot count: alone (1 slot), the single stream goes through as many prompts as the largest
-     * concurrent run has, one after another, so every concurrent sequence has a one-at-a-time twin to compare with.
+     * One measure, {@link #repeat} rounds: each side in one warm worker that measures once a round, with prompts of
+     * that round's own. llama.cpp's tool runs in every round right beside the embedded engine's measurement, after it
+     * in odd rounds and before it in even ones (it needs the first's prompt length), so each pair is seconds apart and
+     * a drift in the machine's speed weighs on both alike: this machine's speed moves by 10–20% within minutes.
+     *
+     * @param warmUp    the side's phase with the prompts that warm its worker up
+     * @param prompts   round (from 0) -> the prompts it measures
+     * @param reference what {@code referenceRates} gets a rate of every round from; empty: none
+     * @return per side, its measurement of each round
      */
-    private EnginePhase phase(String side, int cores, int slots, int mostSlots) {
-        List<String> prompts = new ArrayList<>();
-        for (int i = 0; i < (slots == 1 ? mostSlots : slots); i++) {
-            prompts.add(Prompts.get(i));
+    private Map<String, List<EnginePhase.Result>> measure(Function<String, EnginePhase> warmUp,
+            IntFunction<List<String>> prompts, Optional<Reference> reference, String referenceName,
+            List<Double> referenceRates, Path dir) throws IOException, InterruptedException {
+        Map<String, List<EnginePhase.Result>> bySide = new HashMap<>();
+        for (String side : List.of(EnginePhase.OPENMAAS, EnginePhase.JAVA_LLAMA_CPP)) {
+            List<EnginePhase.Result> measured = new ArrayList<>();
+            EnginePhase phase = warmUp.apply(side);
+            boolean paired = side.equals(EnginePhase.OPENMAAS) && reference.isPresent();
+            try (WorkerProcess worker = WorkerProcess.start(phase, dir)) {
+                for (int round = 0; round < repeat; round++) {
+                    if (paired && round % 2 == 1) {
+                        referenceRates.add(runReference(reference.get(), measured.getFirst(), referenceName, round));
+                    }
+                    List<String> roundPrompts = prompts.apply(round);
+                    progress(side + ", " + (phase.promptTokens() > 0
+                            ? roundPrompts.size() + " prompts of " + phase.promptTokens() + " tokens"
+                            : phase.concurrent() ? phase.slots() + " at once"
+                            : roundPrompts.size() + " prompts one at a time"), round);
+                    measured.add(worker.measure(roundPrompts));
+                    if (paired && round % 2 == 0) {
+                        referenceRates.add(runReference(reference.get(), measured.getFirst(), referenceName, round));
+                    }
+                }
+            }
+            bySide.put(side, measured);
         }
+        return bySide;
+    }
+
+    private double runReference(Reference reference, EnginePhase.Result openmaasFirst, String name, int round)
+            throws IOException, InterruptedException {
+        progress(name + (openmaasFirst.phase().promptTokens() > 0 ? ""
+                : " @ d" + EngineReport.meanPromptTokens(openmaasFirst)), round);
+        return reference.rate(openmaasFirst);
+    }
+
+    private void progress(String what, int round) {
+        spec.commandLine().getErr().printf("bench engine: %s (round %d of %d)...%n", what, round + 1, repeat);
+    }
+
+    /** One side generating at one slot count: with 1, one prompt after another; with more, all at once. */
+    private EnginePhase phase(String side, int cores, int slots, List<String> prompts) {
         return new EnginePhase(side, model.toAbsolutePath().toString(), cores, contextPerSequence, slots, maxNewTokens,
                 prompts, slots > 1, 0);
     }
 
     /** One side processing fresh prompts of {@code promptTokens} tokens, one after another. */
-    private EnginePhase promptPhase(String side, int cores) {
-        List<String> prompts = new ArrayList<>();
-        for (int i = 0; i < PROMPT_WARM_UPS + EnginePhase.MEASURED_PROMPTS; i++) {
-            prompts.add(Prompts.all(i));
-        }
+    private EnginePhase promptPhase(String side, int cores, List<String> prompts) {
         return new EnginePhase(side, model.toAbsolutePath().toString(), cores, promptTokens + 1, 1, 1, prompts, false,
                 promptTokens);
     }

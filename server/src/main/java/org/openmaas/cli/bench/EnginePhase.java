@@ -3,15 +3,16 @@ package org.openmaas.cli.bench;
 import java.util.List;
 
 /**
- * One measured phase of {@code bench engine}, as a worker JVM runs it and reports it back as JSON.
+ * One measured phase of {@code bench engine}, as a worker JVM runs it and reports it back as JSON. A worker is started
+ * with a phase whose prompts warm it up, then measures the same phase again and again, each time with prompts of its
+ * own ({@link #withPrompts}).
  *
  * @param side               {@link #OPENMAAS} or {@link #JAVA_LLAMA_CPP}
  * @param contextPerSequence tokens per sequence; the context holds {@code slots} times as many
  * @param slots              sequences the engine decodes together (java-llama.cpp: parallel slots)
  * @param concurrent         all prompts at once, or one after another
  * @param promptTokens       0 for a generation phase; else a prompt-processing phase: each prompt is cut to exactly
- *                           this many tokens and processed alone, with one token generated; the last
- *                           {@value #MEASURED_PROMPTS} are measured, the ones before them warm up
+ *                           this many tokens and processed alone, with one token generated
  */
 record EnginePhase(String side, String model, int threads, int contextPerSequence, int slots, int maxNewTokens,
                    List<String> prompts, boolean concurrent, int promptTokens) {
@@ -19,7 +20,7 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
     static final String OPENMAAS = "openmaas";
     static final String JAVA_LLAMA_CPP = "java-llama.cpp";
 
-    /** The prompts a prompt-processing phase measures, after its warm-up ones. */
+    /** The prompts each measurement of a prompt-processing phase processes. */
     static final int MEASURED_PROMPTS = 3;
 
     EnginePhase {
@@ -27,6 +28,12 @@ record EnginePhase(String side, String model, int threads, int contextPerSequenc
         if (!side.equals(OPENMAAS) && !side.equals(JAVA_LLAMA_CPP)) {
             throw new IllegalArgumentException("side must be " + OPENMAAS + " or " + JAVA_LLAMA_CPP + ": " + side);
         }
+    }
+
+    /** The same phase with other prompts: the next measurement in a warm worker. */
+    EnginePhase withPrompts(List<String> others) {
+        return new EnginePhase(side, model, threads, contextPerSequence, slots, maxNewTokens, others, concurrent,
+                promptTokens);
     }
 
     /**

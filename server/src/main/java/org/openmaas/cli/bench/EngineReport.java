@@ -26,18 +26,26 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
      *
      * @param ratio             openmaas / javaLlamaCpp
      * @param referenceRatio    openmaas / llamaCpp, best against best
-     * @param roundRatios       openmaas / llamaCpp of each round: the tool runs right after the Java sides' run of the
-     *                          same measure, so each is a comparison within a minute, where bests may come from rounds
-     *                          minutes apart on a machine whose speed drifts
+     * @param roundRatios       openmaas / llamaCpp of each round: the tool runs right beside the embedded engine's
+     *                          measurement of the same round, seconds apart, where bests may come from rounds minutes
+     *                          apart on a machine whose speed drifts
      * @param medianRoundRatio  their median; NaN without rounds
+     * @param medianLow         with {@code medianHigh}, a distribution-free confidence interval of at least 95% for the
+     *                          median ratio (order statistics of the rounds' ratios); NaN with fewer than 6 rounds
      */
     record Measure(String name, double openmaas, double javaLlamaCpp, double ratio, List<Double> openmaasRepeats,
                    List<Double> javaLlamaCppRepeats, double llamaCpp, double referenceRatio,
-                   List<Double> llamaCppRepeats, List<Double> roundRatios, double medianRoundRatio) {
+                   List<Double> llamaCppRepeats, List<Double> roundRatios, double medianRoundRatio, double medianLow,
+                   double medianHigh) {
         Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp, List<Double> llamaCpp) {
+            this(name, openmaas, javaLlamaCpp, llamaCpp, roundRatios(openmaas, llamaCpp));
+        }
+
+        private Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp, List<Double> llamaCpp,
+                        List<Double> rounds) {
             this(name, best(openmaas), best(javaLlamaCpp), best(openmaas) / best(javaLlamaCpp), openmaas, javaLlamaCpp,
-                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp, roundRatios(openmaas, llamaCpp),
-                    median(roundRatios(openmaas, llamaCpp)));
+                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp, rounds, median(rounds),
+                    medianBound(rounds, false), medianBound(rounds, true));
         }
 
         private static double best(List<Double> values) {
@@ -50,6 +58,30 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                 ratios.add(openmaas.get(round) / llamaCpp.get(round));
             }
             return List.copyOf(ratios);
+        }
+
+        /**
+         * The bound of the median's confidence interval: with n values sorted, the k-th from either end, for the
+         * largest k whose tail P(Binomial(n, ½) < k) is at most 2.5%. NaN when n is too small for any k (under 6).
+         */
+        static double medianBound(List<Double> values, boolean high) {
+            int n = values.size();
+            double tail = 0;
+            double choose = 1; // C(n, i)
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                tail += choose / Math.pow(2, n);
+                if (tail > 0.025) {
+                    break;
+                }
+                k = i + 1;
+                choose = choose * (n - i) / (i + 1);
+            }
+            if (k == 0) {
+                return Double.NaN;
+            }
+            List<Double> sorted = values.stream().sorted().toList();
+            return high ? sorted.get(n - k) : sorted.get(k - 1);
         }
 
         private static double median(List<Double> values) {
@@ -205,7 +237,7 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
         boolean withReference = measures.stream().anyMatch(m -> !m.llamaCppRepeats().isEmpty());
         Table throughput = withReference
                 ? new Table("measure", "OpenMaaS", "java-llama.cpp", "llama.cpp tools", "OpenMaaS / java-llama.cpp",
-                        "OpenMaaS / llama.cpp", "each round (median)")
+                        "OpenMaaS / llama.cpp", "each round: median [95% CI] (rounds)")
                 : new Table("measure", "OpenMaaS", "java-llama.cpp", "OpenMaaS / java-llama.cpp");
         for (Measure measure : measures) {
             String ours = cell(measure.openmaas(), measure.openmaasRepeats());
@@ -239,7 +271,9 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                 repeats == 1 ? "" : "; best of " + repeats + " runs (all runs in brackets)", machine, loadBefore,
                 loadAfter, withReference ? ("\nllama.cpp tools: llama-bench pp%d for prompt processing, tg%d after a prompt"
                         + " of %d tokens (its -d: the single stream's prompts' mean length) for the single"
-                        + " stream, llama-batched-bench S_TG (generation only) for N at once, after prompts of %s tokens.")
+                        + " stream, llama-batched-bench S_TG (generation only) for N at once, after prompts of %s tokens."
+                        + " In each round the tool ran right beside OpenMaaS's measurement, after it and before it in"
+                        + " turns; a round's ratio compares the two.")
                         .formatted(promptTokens, maxNewTokens, referencePromptTokens.getOrDefault(1, 0),
                                 concurrentPromptTokens()) : "",
                 throughput.markdown(), differing.markdown());
@@ -252,7 +286,9 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
     }
 
     private static String rounds(Measure measure) {
-        return measure.roundRatios().isEmpty() ? "-" : "%.2f× (%s)".formatted(measure.medianRoundRatio(),
+        return measure.roundRatios().isEmpty() ? "-" : "%.2f×%s (%s)".formatted(measure.medianRoundRatio(),
+                Double.isNaN(measure.medianLow()) ? ""
+                        : " [%.2f–%.2f]".formatted(measure.medianLow(), measure.medianHigh()),
                 String.join(", ", measure.roundRatios().stream().map("%.2f"::formatted).toList()));
     }
 

@@ -46,9 +46,9 @@ class EngineBenchCommandTest {
     }
 
     @Test
-    void llamaCppsToolsDecodeAfterPromptsAsLongAsTheEnginesAndFillTheReferenceColumn() {
+    void llamaCppsToolsRunBesideEachMeasurementInTurnsAfterPromptsAsLongAsTheEngines() {
         BenchRun run = BenchRun.of("engine", "--model", TINY.toString(), "--max-new-tokens", "4", "--context", "256",
-                "--concurrency", "2", "--prompt-tokens", "64", "--llama-tools",
+                "--concurrency", "2", "--prompt-tokens", "64", "--repeat", "2", "--llama-tools",
                 System.getenv(LlamaServerProcess.TOOLS_ENV));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -56,7 +56,15 @@ class EngineBenchCommandTest {
                 .contains("| llama.cpp tools", "| OpenMaaS / llama.cpp")
                 .containsPattern("tg4 after a prompt of [1-9][0-9]* tokens")
                 .containsPattern("after prompts of [1-9][0-9]* \\(2 at once\\)");
-        assertThat(run.err()).containsPattern("llama-bench tg4 @ d[1-9][0-9]*");
+        // the tool after OpenMaaS in the first round, before it in the second, java-llama.cpp's worker after both
+        assertThat(run.err().lines().filter(line -> line.startsWith("bench engine:"))
+                .map(line -> line.replaceAll("@ d[1-9][0-9]*", "@ dN")).toList()).containsSubsequence(
+                "bench engine: openmaas, 2 at once (round 1 of 2)...",
+                "bench engine: llama-batched-bench at 2 @ dN (round 1 of 2)...",
+                "bench engine: llama-batched-bench at 2 @ dN (round 2 of 2)...",
+                "bench engine: openmaas, 2 at once (round 2 of 2)...",
+                "bench engine: java-llama.cpp, 2 at once (round 1 of 2)...",
+                "bench engine: java-llama.cpp, 2 at once (round 2 of 2)...");
     }
 
     @Test
