@@ -29,23 +29,15 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
      * @param roundRatios       openmaas / llamaCpp of each round: the tool runs right beside the embedded engine's
      *                          measurement of the same round, seconds apart, where bests may come from rounds minutes
      *                          apart on a machine whose speed drifts
-     * @param medianRoundRatio  their median; NaN without rounds
-     * @param medianLow         with {@code medianHigh}, a distribution-free confidence interval of at least 95% for the
-     *                          median ratio (order statistics of the rounds' ratios); NaN with fewer than 6 rounds
+     * @param roundRatioMedian  their median with its 95% interval (NaN without rounds; the interval with fewer than 6)
      */
     record Measure(String name, double openmaas, double javaLlamaCpp, double ratio, List<Double> openmaasRepeats,
                    List<Double> javaLlamaCppRepeats, double llamaCpp, double referenceRatio,
-                   List<Double> llamaCppRepeats, List<Double> roundRatios, double medianRoundRatio, double medianLow,
-                   double medianHigh) {
+                   List<Double> llamaCppRepeats, List<Double> roundRatios, Median roundRatioMedian) {
         Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp, List<Double> llamaCpp) {
-            this(name, openmaas, javaLlamaCpp, llamaCpp, roundRatios(openmaas, llamaCpp));
-        }
-
-        private Measure(String name, List<Double> openmaas, List<Double> javaLlamaCpp, List<Double> llamaCpp,
-                        List<Double> rounds) {
             this(name, best(openmaas), best(javaLlamaCpp), best(openmaas) / best(javaLlamaCpp), openmaas, javaLlamaCpp,
-                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp, rounds, median(rounds),
-                    medianBound(rounds, false), medianBound(rounds, true));
+                    best(llamaCpp), best(openmaas) / best(llamaCpp), llamaCpp, roundRatios(openmaas, llamaCpp),
+                    Median.of(roundRatios(openmaas, llamaCpp)));
         }
 
         private static double best(List<Double> values) {
@@ -58,39 +50,6 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
                 ratios.add(openmaas.get(round) / llamaCpp.get(round));
             }
             return List.copyOf(ratios);
-        }
-
-        /**
-         * The bound of the median's confidence interval: with n values sorted, the k-th from either end, for the
-         * largest k whose tail P(Binomial(n, ½) < k) is at most 2.5%. NaN when n is too small for any k (under 6).
-         */
-        static double medianBound(List<Double> values, boolean high) {
-            int n = values.size();
-            double tail = 0;
-            double choose = 1; // C(n, i)
-            int k = 0;
-            for (int i = 0; i < n; i++) {
-                tail += choose / Math.pow(2, n);
-                if (tail > 0.025) {
-                    break;
-                }
-                k = i + 1;
-                choose = choose * (n - i) / (i + 1);
-            }
-            if (k == 0) {
-                return Double.NaN;
-            }
-            List<Double> sorted = values.stream().sorted().toList();
-            return high ? sorted.get(n - k) : sorted.get(k - 1);
-        }
-
-        private static double median(List<Double> values) {
-            if (values.isEmpty()) {
-                return Double.NaN;
-            }
-            List<Double> sorted = values.stream().sorted().toList();
-            int middle = sorted.size() / 2;
-            return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
         }
     }
 
@@ -286,9 +245,8 @@ record EngineReport(String command, String model, long modelBytes, int threads, 
     }
 
     private static String rounds(Measure measure) {
-        return measure.roundRatios().isEmpty() ? "-" : "%.2f×%s (%s)".formatted(measure.medianRoundRatio(),
-                Double.isNaN(measure.medianLow()) ? ""
-                        : " [%.2f–%.2f]".formatted(measure.medianLow(), measure.medianHigh()),
+        return measure.roundRatios().isEmpty() ? "-" : "%.2f×%s (%s)".formatted(measure.roundRatioMedian().value(),
+                measure.roundRatioMedian().interval("%.2f"),
                 String.join(", ", measure.roundRatios().stream().map("%.2f"::formatted).toList()));
     }
 

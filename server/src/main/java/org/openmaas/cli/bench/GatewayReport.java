@@ -54,42 +54,40 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
         return Stream.concat(direct.stream(), gateway.stream()).mapToInt(ServeRun::failed).sum();
     }
 
-    /** The median over a side's runs of one number. */
-    static <R> double median(List<R> runs, ToDoubleFunction<R> number) {
-        double[] sorted = runs.stream().mapToDouble(number).sorted().toArray();
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    /** The median over a side's runs (or over the rounds) of one number, with its 95% interval. */
+    private static <R> Median median(List<R> runs, ToDoubleFunction<R> number) {
+        return Median.of(runs.stream().map(run -> number.applyAsDouble(run)).toList());
     }
 
     String markdown() {
-        double rateRatio = roundRatio(ServeRun::aggregateTokensPerSecond);
-        double ttftExtra = median(rounds(), r -> gateway.get(r).timeToFirstTokenMs().p50()
+        Median rateRatio = roundRatio(ServeRun::aggregateTokensPerSecond);
+        Median ttftExtra = median(rounds(), r -> gateway.get(r).timeToFirstTokenMs().p50()
                 - direct.get(r).timeToFirstTokenMs().p50());
-        double p99Ratio = roundRatio(run -> run.timeToFirstTokenMs().p99());
+        Median p99Ratio = roundRatio(run -> run.timeToFirstTokenMs().p99());
         boolean relay = front == GatewayBenchCommand.Front.gateway;
         Table table = new Table("", relay ? "direct" : "llama-server", relay ? "gateway" : "OpenMaaS",
                 relay ? "gateway/direct" : "OpenMaaS/llama-server", "target")
                 .row("aggregate output tok/s", cell(direct, ServeRun::aggregateTokensPerSecond),
                         cell(gateway, ServeRun::aggregateTokensPerSecond),
-                        "%.3f×".formatted(rateRatio),
+                        ratio(rateRatio),
                         "≥ %.2f×: %s".formatted(front.tokensPerSecondRatio,
-                                met(rateRatio >= front.tokensPerSecondRatio)))
+                                met(rateRatio.value() >= front.tokensPerSecondRatio)))
                 .row("time to first token p50, ms", cell(direct, run -> run.timeToFirstTokenMs().p50()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p50()),
-                        "%+.1f ms".formatted(ttftExtra),
-                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs, met(ttftExtra <= front.ttftP50ExtraMs)))
+                        "%+.1f ms".formatted(ttftExtra.value()) + ttftExtra.interval("%+.1f"),
+                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs, met(ttftExtra.value() <= front.ttftP50ExtraMs)))
                 .row("time to first token p99, ms", cell(direct, run -> run.timeToFirstTokenMs().p99()),
-                        cell(gateway, run -> run.timeToFirstTokenMs().p99()), "%.3f×".formatted(p99Ratio),
+                        cell(gateway, run -> run.timeToFirstTokenMs().p99()), ratio(p99Ratio),
                         Double.isNaN(front.ttftP99Ratio) ? ""
-                                : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio <= front.ttftP99Ratio)))
+                                : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio.value() <= front.ttftP99Ratio)))
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
-                        "%.3f×".formatted(roundRatio(run -> run.endToEndLatencyMs().p50())), "");
+                        ratio(roundRatio(run -> run.endToEndLatencyMs().p50())), "");
         if (relay && !directIdle.isEmpty()
                 && Stream.concat(directIdle.stream(), gatewayIdle.stream()).allMatch(idle -> idle.gaps() > 0)) {
             table.row("llama-server slot idle between requests, mean ms", cell(directIdle, SlotIdle::meanMs),
                     cell(gatewayIdle, SlotIdle::meanMs), "%+.1f ms".formatted(median(rounds(),
-                            r -> gatewayIdle.get(r).meanMs() - directIdle.get(r).meanMs())), "");
+                            r -> gatewayIdle.get(r).meanMs() - directIdle.get(r).meanMs()).value()), "");
         }
         table.row("llama-server CPU µs per output token", cell(directCpu, RunCpu::llamaServerMicrosPerToken),
                         relay ? cell(gatewayCpu, RunCpu::llamaServerMicrosPerToken) : "-", "", "")
@@ -118,7 +116,7 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 new tokens per request, greedy. After %s%d unmeasured run(s) at OpenMaaS (the first also straight), \
                 %d rounds of a llama-server run and an OpenMaaS run, OpenMaaS first in every other round; each number \
                 is the median of its side's runs (every run in brackets), each ratio or difference the median over \
-                the rounds of the round's own. CPU µs per output token: each server process's (and the clients', \
+                the rounds of the round's own, with 6 rounds or more also its 95%% confidence interval. CPU µs per output token: each server process's (and the clients', \
                 this command's) user plus system time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the \
                 tokens the run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM \
                 compiles for thousands of requests).%s
@@ -152,7 +150,7 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
      * apart: this machine's speed moves by a fifth within minutes, and a ratio of each side's median may pair runs
      * minutes apart (two runs of the same code gave 0.83× and 1.19× so, 0.95× and 0.96× round by round).
      */
-    private double roundRatio(ToDoubleFunction<ServeRun> number) {
+    private Median roundRatio(ToDoubleFunction<ServeRun> number) {
         return median(rounds(), r -> number.applyAsDouble(gateway.get(r)) / number.applyAsDouble(direct.get(r)));
     }
 
@@ -161,9 +159,13 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
     }
 
     private static <R> String cell(List<R> runs, ToDoubleFunction<R> number) {
-        String median = "%.1f".formatted(median(runs, number));
+        String median = "%.1f".formatted(median(runs, number).value());
         return runs.size() == 1 ? median : median + " (" + String.join(", ",
                 runs.stream().map(run -> "%.1f".formatted(number.applyAsDouble(run))).toList()) + ")";
+    }
+
+    private static String ratio(Median ratio) {
+        return "%.3f×".formatted(ratio.value()) + ratio.interval("%.3f");
     }
 
     private static String counts(List<ServeRun> runs) {

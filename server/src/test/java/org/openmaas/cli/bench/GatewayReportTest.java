@@ -31,6 +31,20 @@ class GatewayReportTest {
     }
 
     @Test
+    void withSixRoundsOrMoreARatioAlsoShowsItsMediansConfidenceInterval() {
+        List<ServeRun> direct = List.of(run(1000, 30), run(1000, 30), run(1000, 30), run(1000, 30), run(1000, 30),
+                run(1000, 30));
+        List<ServeRun> embedded = List.of(run(950, 30), run(960, 30), run(1000, 30), run(1010, 30), run(1040, 30),
+                run(990, 30));
+
+        // Ratios 0.95, 0.96, 1.00, 1.01, 1.04 and 0.99: the median 0.995, six rounds' interval their extremes
+        assertThat(report(GatewayBenchCommand.Front.embedded, direct, embedded, List.of(), List.of()).markdown())
+                .containsPattern("\\| aggregate output tok/s .*\\| 0\\.995× \\[0\\.950–1\\.040\\] +\\| ≥ 1\\.00×: missed")
+                .contains("with 6 rounds or more also its 95% confidence interval");
+        assertThat(report(new double[] {30, 30, 30}, new double[] {31, 31, 31}).markdown()).doesNotContain("× [");
+    }
+
+    @Test
     void theOneTokenRequestsBeforeTheRunsAreSaidWhenThereWereAny() {
         assertThat(report(new double[] {30, 30, 30}, new double[] {31, 31, 31}).markdown())
                 .contains("After 15000 one-token requests and 30 unmeasured run(s) at OpenMaaS");
