@@ -2,8 +2,8 @@
 # Runs every benchmark in docs/BENCHMARKS.md on this machine and writes the results into it (one to two hours on two
 # quiet cores). Each command is also usable alone; the file shows them.
 #   scripts/bench.sh               everything; every load REPEAT (default 3) times, best reported; every engine measure
-#                                  ROUNDS (default 10) times, each round beside llama.cpp's tool (6 or more give the
-#                                  median ratio a 95% confidence interval)
+#                                  and the embedded engine against llama-server ROUNDS (default 10) times, each round
+#                                  beside llama.cpp's tool or server (6 or more give the median ratio a 95% interval)
 #   REPEAT=1 ROUNDS=1 scripts/bench.sh   once: quicker, noisier
 #   SOAK_MINUTES=2 scripts/bench.sh   a shorter soak at the end (default 10 minutes; 0 leaves it out)
 # The load generator only ever talks to the server this script starts on 127.0.0.1.
@@ -39,12 +39,12 @@ if [[ -f "$stories" ]]; then
   ./maas bench engine --model "$stories" --repeat "$rounds" --llama-tools "$tools" --write "$docs"
 fi
 # Both models behind HTTP on OpenMaaS's embedded engine and on llama-server, the same cold-prompt load in turns:
-# one stream on one slot, then 8 on 8 (issue 13's HTTP targets)
+# one stream on one slot, then 8 on 8 (issue 13's HTTP targets), ROUNDS rounds
 for m in "$model" "$vocab_model"; do
   ./maas bench gateway --openmaas embedded --llama-tools "$tools" --model "$m" --slots 1 --clients 1 --requests 16 \
-    --rounds "$repeat" --write "$docs"
+    --rounds "$rounds" --write "$docs"
   ./maas bench gateway --openmaas embedded --llama-tools "$tools" --model "$m" --slots 8 --clients 8 --requests 48 \
-    --rounds "$repeat" --write "$docs"
+    --rounds "$rounds" --write "$docs"
 done
 
 # The same model behind HTTP, 512 tokens per sequence like the engine runs above: first with one slot, the engine
