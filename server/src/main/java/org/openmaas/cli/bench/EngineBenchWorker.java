@@ -18,9 +18,9 @@ import java.util.concurrent.Future;
  * loads the side, warms it up with the phase's prompts, then measures the phase once for every line on its standard
  * input (a JSON array: that measurement's prompts) and answers each with one line on its standard output, {@link
  * #RESULT} and the result as JSON; it exits when its input ends. So one warm process serves a phase's every
- * measurement, and the command can run llama.cpp's tools between them, seconds apart. Each side and each slot count
- * gets a process of its own, so neither library's threads, OpenMP pool or memory are in the other's process, and
- * java-llama.cpp's threads cannot keep the command alive.
+ * measurement, and the command can run llama.cpp's tools between them, seconds apart. Each side and each measure
+ * (single stream, N at once, prompt processing) gets a process of its own, so neither library's threads, OpenMP pool
+ * or memory are in the other's process, and java-llama.cpp's threads cannot keep the command alive.
  */
 public final class EngineBenchWorker {
 

@@ -56,7 +56,7 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
 
     /** The median over a side's runs (or over the rounds) of one number, with its 95% interval. */
     private static <R> Median median(List<R> runs, ToDoubleFunction<R> number) {
-        return Median.of(runs.stream().map(run -> number.applyAsDouble(run)).toList());
+        return Median.of(runs.stream().map(number::applyAsDouble).toList());
     }
 
     String markdown() {
@@ -75,11 +75,13 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 .row("time to first token p50, ms", cell(direct, run -> run.timeToFirstTokenMs().p50()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p50()),
                         "%+.1f ms".formatted(ttftExtra.value()) + ttftExtra.interval("%+.1f"),
-                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs, met(ttftExtra.value() <= front.ttftP50ExtraMs)))
+                        "≤ +%.0f ms: %s".formatted(front.ttftP50ExtraMs,
+                                met(ttftExtra.value() <= front.ttftP50ExtraMs)))
                 .row("time to first token p99, ms", cell(direct, run -> run.timeToFirstTokenMs().p99()),
                         cell(gateway, run -> run.timeToFirstTokenMs().p99()), ratio(p99Ratio),
                         Double.isNaN(front.ttftP99Ratio) ? ""
-                                : "≤ %.2f×: %s".formatted(front.ttftP99Ratio, met(p99Ratio.value() <= front.ttftP99Ratio)))
+                                : "≤ %.2f×: %s".formatted(front.ttftP99Ratio,
+                                        met(p99Ratio.value() <= front.ttftP99Ratio)))
                 .row("end-to-end latency p50, ms", cell(direct, run -> run.endToEndLatencyMs().p50()),
                         cell(gateway, run -> run.endToEndLatencyMs().p50()),
                         ratio(roundRatio(run -> run.endToEndLatencyMs().p50())), "");
@@ -116,10 +118,10 @@ record GatewayReport(String command, String model, GatewayBenchCommand.Front fro
                 new tokens per request, greedy. After %s%d unmeasured run(s) at OpenMaaS (the first also straight), \
                 %d rounds of a llama-server run and an OpenMaaS run, OpenMaaS first in every other round; each number \
                 is the median of its side's runs (every run in brackets), each ratio or difference the median over \
-                the rounds of the round's own, with 6 rounds or more also its 95%% confidence interval. CPU µs per output token: each server process's (and the clients', \
-                this command's) user plus system time over a run (`/proc/PID/stat`, 10 ms ticks) divided by the \
-                tokens the run's clients received; OpenMaaS's JIT compiler threads are also shown apart (a fresh JVM \
-                compiles for thousands of requests).%s
+                the rounds of the round's own, with 6 rounds or more also its 95%% confidence interval. CPU µs per \
+                output token: each server process's (and the clients', this command's) user plus system time over a \
+                run (`/proc/PID/stat`, 10 ms ticks) divided by the tokens the run's clients received; OpenMaaS's JIT \
+                compiler threads are also shown apart (a fresh JVM compiles for thousands of requests).%s
                 Machine: %s; %s; load average %s before, %s after.
                 %s
                 %s""".formatted(command, sides, clients, ramp, requests, maxNewTokens,

@@ -69,8 +69,12 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Measures the phase once more, with {@code prompts}; blocks until the worker answers. */
     EnginePhase.Result measure(List<String> prompts) throws IOException, InterruptedException {
-        requests.write(JSON.writeValueAsString(prompts) + "\n");
-        requests.flush();
+        try {
+            requests.write(JSON.writeValueAsString(prompts) + "\n");
+            requests.flush();
+        } catch (IOException e) {
+            throw ended(); // its input is closed: it has exited
+        }
         Optional<String> line = results.poll(TIMEOUT_MINUTES, TimeUnit.MINUTES);
         if (line == null) {
             process.destroyForcibly();
@@ -78,11 +82,16 @@ final class WorkerProcess implements AutoCloseable {
                     + " minutes; its output is in " + log);
         }
         if (line.isEmpty()) {
-            process.waitFor(1, TimeUnit.MINUTES);
-            throw new IllegalStateException("the " + name + " worker ended" + (process.isAlive() ? ""
-                    : " (exit " + process.exitValue() + ")") + "; the end of its output:\n" + tail());
+            throw ended();
         }
         return JSON.readValue(line.get(), EnginePhase.Result.class);
+    }
+
+    /** Why the worker is gone, from its exit status and the end of its log. */
+    private IllegalStateException ended() throws IOException, InterruptedException {
+        process.waitFor(1, TimeUnit.MINUTES);
+        return new IllegalStateException("the " + name + " worker ended" + (process.isAlive() ? ""
+                : " (exit " + process.exitValue() + ")") + "; the end of its output:\n" + tail());
     }
 
     /** Ends the worker: its input ends, it exits. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openmaas.gguf.RandomLlama;
 import org.openmaas.testing.LlamaServerProcess;
 import org.openmaas.testing.TestModels;
@@ -65,6 +67,16 @@ class EngineBenchCommandTest {
                 "bench engine: openmaas, 2 at once (round 2 of 2)...",
                 "bench engine: java-llama.cpp, 2 at once (round 1 of 2)...",
                 "bench engine: java-llama.cpp, 2 at once (round 2 of 2)...");
+    }
+
+    @Test
+    void aWorkerThatCannotLoadTheModelFailsTheCommandWithTheEndOfItsOutput(@TempDir Path dir) throws Exception {
+        Path notAModel = Files.writeString(dir.resolve("notes.gguf"), "not a GGUF file");
+
+        BenchRun run = BenchRun.of("engine", "--model", notAModel.toString(), "--concurrency", "2");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("the openmaas-1 worker ended (exit 1); the end of its output:");
     }
 
     @Test
