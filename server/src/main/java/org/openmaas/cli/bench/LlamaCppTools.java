@@ -22,6 +22,8 @@ final class LlamaCppTools {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MINUTES = 30;
+    /** Runs of a tool that printed no result before it counts as failed (see {@link #results}). */
+    private static final int ATTEMPTS = 3;
 
     private final Path folder;
 
@@ -47,17 +49,16 @@ final class LlamaCppTools {
      * {@code -d}, processed unmeasured), so that attention reads as many cells as after the Java sides' prompts.
      */
     double decodeRate(Path model, int threads, int tokens, int depth) throws IOException, InterruptedException {
-        String output = run(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
+        return results(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
                 String.valueOf(threads), "-p", "0", "-n", String.valueOf(tokens), "-d", String.valueOf(depth), "-r",
-                "1", "-o", "jsonl"));
-        return jsonLines(output).getFirst().get("avg_ts").asDouble();
+                "1", "-o", "jsonl")).getFirst().get("avg_ts").asDouble();
     }
 
     /** {@code llama-bench}'s pp rate: a prompt of {@code tokens} tokens processed in one batch. */
     double promptRate(Path model, int threads, int tokens) throws IOException, InterruptedException {
-        String output = run(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
-                String.valueOf(threads), "-p", String.valueOf(tokens), "-n", "0", "-r", "1", "-o", "jsonl"));
-        return jsonLines(output).getFirst().get("avg_ts").asDouble();
+        return results(List.of(folder.resolve("llama-bench").toString(), "-m", model.toString(), "-t",
+                String.valueOf(threads), "-p", String.valueOf(tokens), "-n", "0", "-r", "1", "-o", "jsonl"))
+                .getFirst().get("avg_ts").asDouble();
     }
 
     /**
@@ -67,11 +68,24 @@ final class LlamaCppTools {
      */
     double aggregateRate(Path model, int threads, int context, int sequences, int promptTokens, int tokens)
             throws IOException, InterruptedException {
-        String output = run(List.of(folder.resolve("llama-batched-bench").toString(), "-m", model.toString(),
+        return results(List.of(folder.resolve("llama-batched-bench").toString(), "-m", model.toString(),
                 "-t", String.valueOf(threads), "-tb", String.valueOf(threads), "-c", String.valueOf(context * sequences),
                 "-b", "512", "-ub", "512", "-npp", String.valueOf(promptTokens), "-ntg", String.valueOf(tokens),
-                "-npl", String.valueOf(sequences), "--output-format", "jsonl"));
-        return jsonLines(output).getFirst().get("speed_tg").asDouble();
+                "-npl", String.valueOf(sequences), "--output-format", "jsonl")).getFirst().get("speed_tg").asDouble();
+    }
+
+    /**
+     * The tool's result lines. {@code llama-batched-bench} prints them through llama.cpp's asynchronous logger, which
+     * is left unflushed at exit on purpose (common/log.cpp: "this design may cause logs to be lost"), and a run that
+     * exited 0 with nothing on its standard output was seen once (a test run of bench engine): such a run goes again.
+     */
+    private static List<JsonNode> results(List<String> command) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            String output = run(command);
+            if (attempt == ATTEMPTS || output.lines().anyMatch(line -> line.startsWith("{"))) {
+                return jsonLines(output);
+            }
+        }
     }
 
     /** The JSON objects among a tool's output lines (the tools print their log to stderr, results to stdout). */
